@@ -1,0 +1,3 @@
+module github.com/hexcrawl/hexcrawl
+
+go 1.26.8
