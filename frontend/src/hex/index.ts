@@ -1,0 +1,2 @@
+export * from './coords';
+export * from './terrain';

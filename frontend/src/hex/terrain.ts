@@ -1,0 +1,101 @@
+// One palette for the player view and the DM console.
+import { TERRAINS, type Terrain } from '../protocol/schema';
+
+export { TERRAINS };
+export type { Terrain };
+
+/** Terrain index used in decoded grids: 0 = unpainted, 1..12 = TERRAINS, FOG = not visible. */
+export const FOG = 255;
+export const UNPAINTED = 0;
+
+export const TERRAIN_CODES: Readonly<Record<Terrain, string>> = {
+  '': '.',
+  plains: 'p',
+  forest: 'f',
+  hills: 'h',
+  mountains: 'm',
+  swamp: 's',
+  desert: 'd',
+  water: 'w',
+  coast: 'c',
+  tundra: 't',
+  jungle: 'j',
+  settlement: 'v',
+  ruins: 'r',
+};
+export const FOG_CODE = '?';
+
+/** Terrains in index order: ALL_TERRAINS[i] is the terrain of index i (i < 13). */
+export const ALL_TERRAINS: readonly Terrain[] = ['', ...TERRAINS];
+
+export const TERRAIN_NAMES: Readonly<Record<Terrain, string>> = {
+  '': 'Unpainted',
+  plains: 'Plains',
+  forest: 'Forest',
+  hills: 'Hills',
+  mountains: 'Mountains',
+  swamp: 'Swamp',
+  desert: 'Desert',
+  water: 'Water',
+  coast: 'Coast',
+  tundra: 'Tundra',
+  jungle: 'Jungle',
+  settlement: 'Settlement',
+  ruins: 'Ruins',
+};
+
+/** Fill colours, chosen to stay distinguishable for common colour-vision deficiencies. */
+export const TERRAIN_COLORS: Readonly<Record<Terrain, string>> = {
+  '': '#d8cfb8',
+  plains: '#b5c97a',
+  forest: '#4d8a4f',
+  hills: '#c0a36a',
+  mountains: '#8d867d',
+  swamp: '#6f7f52',
+  desert: '#e8d096',
+  water: '#3f77b0',
+  coast: '#93c4d8',
+  tundra: '#e3eaec',
+  jungle: '#2c6338',
+  settlement: '#c8714d',
+  ruins: '#9b8aa0',
+};
+
+export const FOG_COLOR = '#262a31';
+
+const indexByCode = new Map<string, number>();
+ALL_TERRAINS.forEach((t, i) => indexByCode.set(TERRAIN_CODES[t], i));
+indexByCode.set(FOG_CODE, FOG);
+
+export function terrainIndex(t: Terrain): number {
+  return ALL_TERRAINS.indexOf(t);
+}
+
+export function terrainAt(index: number): Terrain | null {
+  return index === FOG ? null : (ALL_TERRAINS[index] ?? null);
+}
+
+/** Index for a grid code, or undefined for a character that is not a code. */
+export function indexOfCode(code: string): number | undefined {
+  return indexByCode.get(code);
+}
+
+/** Decodes the compact grid (one code per hex, row-major) into terrain indices. */
+export function decodeGrid(grid: string, width: number, height: number): Uint8Array {
+  if (grid.length !== width * height) {
+    throw new Error(`grid has ${grid.length} cells, ${width}×${height} needs ${width * height}`);
+  }
+  const out = new Uint8Array(grid.length);
+  for (let i = 0; i < grid.length; i++) {
+    const idx = indexByCode.get(grid[i]!);
+    if (idx === undefined) throw new Error(`unknown terrain code ${JSON.stringify(grid[i])} at ${i}`);
+    out[i] = idx;
+  }
+  return out;
+}
+
+export function encodeGrid(cells: Uint8Array): string {
+  let s = '';
+  for (const c of cells) s += c === FOG ? FOG_CODE : TERRAIN_CODES[ALL_TERRAINS[c] ?? '']!;
+  return s;
+}

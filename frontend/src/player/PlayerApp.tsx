@@ -1,0 +1,3 @@
+export function PlayerApp() {
+  return <div className="boot">Hexcrawl</div>;
+}

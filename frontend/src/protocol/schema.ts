@@ -1,0 +1,245 @@
+// Zod schemas for every WebSocket message in docs/protocol.md (v1). The server schemas are
+// lenient about extra fields (a newer hub may add some); the client schemas are strict, like
+// the hub, so a message the DM app builds is checked before it leaves.
+import { z } from 'zod';
+
+export const PROTOCOL_VERSION = 1;
+
+export const TERRAINS = [
+  'plains',
+  'forest',
+  'hills',
+  'mountains',
+  'swamp',
+  'desert',
+  'water',
+  'coast',
+  'tundra',
+  'jungle',
+  'settlement',
+  'ruins',
+] as const;
+
+export const terrainSchema = z.enum(['', ...TERRAINS]);
+export type Terrain = z.infer<typeof terrainSchema>;
+
+// Canonical "col,row": no leading zeros, no sign, no spaces.
+export const HEX_KEY_RE = /^(0|[1-9][0-9]*),(0|[1-9][0-9]*)$/;
+export const hexKeySchema = z.string().regex(HEX_KEY_RE, 'not a canonical "col,row" key');
+export type HexKey = string;
+
+export const MAX_HEXES_PER_MESSAGE = 160_000;
+export const MAX_LABEL = 80;
+export const MAX_NOTES = 4000;
+export const MAX_REF = 64;
+
+const seq = z.number().int().nonnegative();
+const id = z.string().min(1);
+
+export const sessionStatusSchema = z.enum(['waiting', 'active', 'paused', 'ended']);
+export type SessionStatus = z.infer<typeof sessionStatusSchema>;
+
+export const broadcastModeSchema = z.enum(['immediate', 'staged']);
+export type BroadcastMode = z.infer<typeof broadcastModeSchema>;
+
+export const orientationSchema = z.enum(['flat', 'pointy']);
+export type Orientation = z.infer<typeof orientationSchema>;
+
+export const targetsSchema = z.union([
+  z.literal('all'),
+  z.object({ playerIds: z.array(id).min(1) }).strict(),
+]);
+export type Targets = z.infer<typeof targetsSchema>;
+
+export const hexViewSchema = z.object({
+  key: hexKeySchema,
+  terrain: terrainSchema,
+  label: z.string().optional(),
+  notes: z.string().optional(),
+});
+export type HexView = z.infer<typeof hexViewSchema>;
+
+export const hexChangeSchema = z
+  .object({
+    key: hexKeySchema,
+    terrain: terrainSchema.optional(),
+    label: z.string().max(MAX_LABEL).optional(),
+    notes: z.string().max(MAX_NOTES).optional(),
+  })
+  .strict()
+  .refine((c) => c.terrain !== undefined || c.label !== undefined || c.notes !== undefined, {
+    message: 'a change needs terrain, label or notes',
+  });
+export type HexChange = z.infer<typeof hexChangeSchema>;
+
+const hexKeys = z.array(hexKeySchema).min(1).max(MAX_HEXES_PER_MESSAGE);
+const changes = z.array(hexChangeSchema).min(1).max(MAX_HEXES_PER_MESSAGE);
+
+export const stagedChangeSchema = z.discriminatedUnion('kind', [
+  z.object({ id, kind: z.literal('reveal'), hexKeys: z.array(hexKeySchema), targets: targetsSchema }),
+  z.object({ id, kind: z.literal('hide'), hexKeys: z.array(hexKeySchema), targets: targetsSchema }),
+  z.object({ id, kind: z.literal('update'), changes: z.array(hexChangeSchema) }),
+  z.object({ id, kind: z.literal('token'), key: hexKeySchema.nullable() }),
+]);
+export type StagedChange = z.infer<typeof stagedChangeSchema>;
+
+export const memberSchema = z.object({ id, name: z.string() });
+export type Member = z.infer<typeof memberSchema>;
+
+export const playerPresenceSchema = z.object({ id, name: z.string(), online: z.boolean() });
+export type PlayerPresence = z.infer<typeof playerPresenceSchema>;
+
+export const mapInfoSchema = z.object({
+  id,
+  name: z.string(),
+  width: z.number().int().min(1).max(400),
+  height: z.number().int().min(1).max(400),
+  orientation: orientationSchema,
+});
+export type MapInfo = z.infer<typeof mapInfoSchema>;
+
+// ---------------------------------------------------------------- server → client
+
+export const sessionStateSchema = z
+  .object({
+    type: z.literal('session:state'),
+    seq,
+    role: z.enum(['player', 'dm']),
+    you: memberSchema.nullable(),
+    campaign: z.object({ id, name: z.string() }),
+    session: z.object({ id, status: sessionStatusSchema }).nullable(),
+    broadcastMode: broadcastModeSchema,
+    preparing: z.boolean(),
+    map: mapInfoSchema.nullable(),
+    grid: z.string(),
+    labels: z.record(hexKeySchema, z.string()),
+    token: hexKeySchema.nullable(),
+    players: z.array(playerPresenceSchema),
+    // DM only
+    notes: z.record(hexKeySchema, z.string()).optional(),
+    revealedAll: z.string().regex(/^[01]*$/).optional(),
+    revealedTo: z.record(id, z.array(hexKeySchema)).optional(),
+    staged: z.array(stagedChangeSchema).optional(),
+  })
+  .superRefine((s, ctx) => {
+    // The grid must match the map, or the store would index past it.
+    const expected = s.map ? s.map.width * s.map.height : 0;
+    if (s.grid.length !== expected) {
+      ctx.addIssue({ code: 'custom', path: ['grid'], message: `grid has ${s.grid.length} cells, map needs ${expected}` });
+    }
+    if (!/^[.pfhmsdwctjvr?]*$/.test(s.grid)) {
+      ctx.addIssue({ code: 'custom', path: ['grid'], message: 'grid has an unknown terrain code' });
+    }
+    if (s.revealedAll !== undefined && s.revealedAll.length !== expected) {
+      ctx.addIssue({ code: 'custom', path: ['revealedAll'], message: 'revealedAll does not match the map' });
+    }
+  });
+export type SessionState = z.infer<typeof sessionStateSchema>;
+
+export const sessionStatusChangedSchema = z.object({
+  type: z.literal('session:statusChanged'),
+  seq,
+  sessionId: id,
+  status: sessionStatusSchema,
+});
+export const broadcastModeChangedSchema = z.object({
+  type: z.literal('broadcast:modeChanged'),
+  seq,
+  mode: broadcastModeSchema,
+});
+export const hexRevealedSchema = z.object({
+  type: z.literal('hex:revealed'),
+  seq,
+  hexes: z.array(hexViewSchema),
+  targets: targetsSchema.optional(),
+});
+export const hexHiddenSchema = z.object({
+  type: z.literal('hex:hidden'),
+  seq,
+  keys: z.array(hexKeySchema),
+  targets: targetsSchema.optional(),
+});
+export const hexUpdatedSchema = z.object({
+  type: z.literal('hex:updated'),
+  seq,
+  hexes: z.array(hexViewSchema),
+});
+export const tokenMovedSchema = z.object({
+  type: z.literal('token:moved'),
+  seq,
+  key: hexKeySchema.nullable(),
+});
+export const mapChangedSchema = z.object({ type: z.literal('map:changed'), seq });
+export const stagedChangedSchema = z.object({
+  type: z.literal('staged:changed'),
+  seq,
+  staged: z.array(stagedChangeSchema),
+});
+export const playerJoinedSchema = z.object({ type: z.literal('player:joined'), players: z.array(memberSchema) });
+export const playerLeftSchema = z.object({ type: z.literal('player:left'), playerIds: z.array(id) });
+export const memberAddedSchema = z.object({ type: z.literal('member:added'), member: memberSchema });
+export const dmPreparingSchema = z.object({ type: z.literal('dm:preparing'), preparing: z.boolean() });
+
+export const errorCodeSchema = z.enum([
+  'malformed',
+  'unknown_type',
+  'invalid',
+  'forbidden',
+  'conflict',
+  'not_found',
+  'internal',
+]);
+export type ErrorCode = z.infer<typeof errorCodeSchema>;
+export const errorMessageSchema = z.object({
+  type: z.literal('error'),
+  // A newer hub may add codes; keep the message rather than dropping it.
+  code: z.union([errorCodeSchema, z.string()]),
+  message: z.string(),
+  ref: z.string().optional(),
+});
+
+export const serverMessageSchemas = {
+  'session:state': sessionStateSchema,
+  'session:statusChanged': sessionStatusChangedSchema,
+  'broadcast:modeChanged': broadcastModeChangedSchema,
+  'hex:revealed': hexRevealedSchema,
+  'hex:hidden': hexHiddenSchema,
+  'hex:updated': hexUpdatedSchema,
+  'token:moved': tokenMovedSchema,
+  'map:changed': mapChangedSchema,
+  'staged:changed': stagedChangedSchema,
+  'player:joined': playerJoinedSchema,
+  'player:left': playerLeftSchema,
+  'member:added': memberAddedSchema,
+  'dm:preparing': dmPreparingSchema,
+  error: errorMessageSchema,
+} as const;
+
+export type ServerMessageType = keyof typeof serverMessageSchemas;
+export type ServerMessage = {
+  [K in ServerMessageType]: z.infer<(typeof serverMessageSchemas)[K]>;
+}[ServerMessageType];
+export type ServerMessageOf<K extends ServerMessageType> = Extract<ServerMessage, { type: K }>;
+
+// ---------------------------------------------------------------- client → server
+
+const ref = z.string().max(MAX_REF).optional();
+
+export const clientMessageSchemas = {
+  'session:start': z.object({ type: z.literal('session:start'), ref }).strict(),
+  'session:pause': z.object({ type: z.literal('session:pause'), ref }).strict(),
+  'session:resume': z.object({ type: z.literal('session:resume'), ref }).strict(),
+  'session:end': z.object({ type: z.literal('session:end'), ref }).strict(),
+  'broadcast:mode': z.object({ type: z.literal('broadcast:mode'), mode: broadcastModeSchema, ref }).strict(),
+  'broadcast:publish': z.object({ type: z.literal('broadcast:publish'), ref }).strict(),
+  'staged:undo': z.object({ type: z.literal('staged:undo'), index: z.number().int().nonnegative(), ref }).strict(),
+  'hex:reveal': z.object({ type: z.literal('hex:reveal'), hexKeys, targets: targetsSchema, ref }).strict(),
+  'hex:hide': z.object({ type: z.literal('hex:hide'), hexKeys, targets: targetsSchema, ref }).strict(),
+  'hex:update': z.object({ type: z.literal('hex:update'), changes, ref }).strict(),
+  'token:move': z.object({ type: z.literal('token:move'), key: hexKeySchema.nullable(), ref }).strict(),
+} as const;
+
+export type ClientMessageType = keyof typeof clientMessageSchemas;
+export type ClientMessage = {
+  [K in ClientMessageType]: z.infer<(typeof clientMessageSchemas)[K]>;
+}[ClientMessageType];

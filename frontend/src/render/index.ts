@@ -1,0 +1,3 @@
+export * from './renderer';
+export * from './HexMapView';
+export * from './glyphs';
