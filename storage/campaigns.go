@@ -1,0 +1,163 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hexcrawl/hexcrawl/game"
+)
+
+// Campaign is a game: its maps, members, sessions and log hang off it.
+type Campaign struct {
+	ID            string             `json:"id"`
+	Name          string             `json:"name"`
+	ActiveMapID   string             `json:"activeMapId"`
+	BroadcastMode game.BroadcastMode `json:"broadcastMode"`
+	CreatedAt     time.Time          `json:"createdAt"`
+	UpdatedAt     time.Time          `json:"updatedAt"`
+}
+
+func notFound(what, id string) error {
+	return game.Errorf(game.ENotFound, "no %s %q", what, id)
+}
+
+// ValidName checks a display name for campaigns and maps.
+func ValidName(name string, maxLen int) error {
+	n := len([]rune(name))
+	if n < 1 || n > maxLen {
+		return game.Errorf(game.EInvalid, "name must be 1 to %d characters", maxLen)
+	}
+	return nil
+}
+
+// CreateCampaign makes an empty campaign.
+func (q Queries) CreateCampaign(ctx context.Context, name string) (Campaign, error) {
+	if err := ValidName(name, 120); err != nil {
+		return Campaign{}, err
+	}
+	ts := now()
+	c := Campaign{ID: uuid.NewString(), Name: name, BroadcastMode: game.Immediate}
+	_, err := q.q.ExecContext(ctx,
+		`INSERT INTO campaign (id, name, broadcast_mode, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+		c.ID, c.Name, c.BroadcastMode, ts, ts)
+	if err != nil {
+		return Campaign{}, fmt.Errorf("create campaign: %w", err)
+	}
+	c.CreatedAt, c.UpdatedAt = parseTime(ts), parseTime(ts)
+	return c, nil
+}
+
+const campaignColumns = `id, name, COALESCE(active_map_id, ''), broadcast_mode, created_at, updated_at`
+
+func scanCampaign(row interface{ Scan(...any) error }) (Campaign, error) {
+	var c Campaign
+	var created, updated string
+	err := row.Scan(&c.ID, &c.Name, &c.ActiveMapID, &c.BroadcastMode, &created, &updated)
+	c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
+	return c, err
+}
+
+// GetCampaign finds one campaign.
+func (q Queries) GetCampaign(ctx context.Context, id string) (Campaign, error) {
+	c, err := scanCampaign(q.q.QueryRowContext(ctx, `SELECT `+campaignColumns+` FROM campaign WHERE id = ?`, id))
+	if errors.Is(err, sql.ErrNoRows) {
+		return Campaign{}, notFound("campaign", id)
+	}
+	if err != nil {
+		return Campaign{}, fmt.Errorf("get campaign: %w", err)
+	}
+	return c, nil
+}
+
+// ListCampaigns returns every campaign, oldest first.
+func (q Queries) ListCampaigns(ctx context.Context) ([]Campaign, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT `+campaignColumns+` FROM campaign ORDER BY created_at, id`)
+	if err != nil {
+		return nil, fmt.Errorf("list campaigns: %w", err)
+	}
+	defer rows.Close()
+	out := []Campaign{}
+	for rows.Next() {
+		c, err := scanCampaign(rows)
+		if err != nil {
+			return nil, fmt.Errorf("list campaigns: %w", err)
+		}
+		out = append(out, c)
+	}
+	return out, rows.Err()
+}
+
+func (q Queries) updateCampaign(ctx context.Context, id, set string, args ...any) error {
+	args = append(args, now(), id)
+	res, err := q.q.ExecContext(ctx, `UPDATE campaign SET `+set+`, updated_at = ? WHERE id = ?`, args...)
+	if err != nil {
+		return fmt.Errorf("update campaign: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("campaign", id)
+	}
+	return nil
+}
+
+// RenameCampaign sets a campaign's name.
+func (q Queries) RenameCampaign(ctx context.Context, id, name string) error {
+	if err := ValidName(name, 120); err != nil {
+		return err
+	}
+	return q.updateCampaign(ctx, id, "name = ?", name)
+}
+
+// SetActiveMap chooses the map the live session plays on. The map must belong to the campaign.
+func (q Queries) SetActiveMap(ctx context.Context, campaignID, mapID string) error {
+	m, err := q.GetMap(ctx, mapID)
+	if err != nil {
+		return err
+	}
+	if m.CampaignID != campaignID {
+		return notFound("map", mapID)
+	}
+	return q.updateCampaign(ctx, campaignID, "active_map_id = ?", mapID)
+}
+
+// SetBroadcastMode records the campaign's broadcast mode.
+func (q Queries) SetBroadcastMode(ctx context.Context, id string, mode game.BroadcastMode) error {
+	return q.updateCampaign(ctx, id, "broadcast_mode = ?", mode)
+}
+
+// DeleteCampaign removes a campaign and everything that belongs to it.
+func (q Queries) DeleteCampaign(ctx context.Context, id string) error {
+	res, err := q.q.ExecContext(ctx, `DELETE FROM campaign WHERE id = ?`, id)
+	if err != nil {
+		return fmt.Errorf("delete campaign: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("campaign", id)
+	}
+	return nil
+}
+
+// GetSetting reads a hub-wide setting; ok is false when it is not set.
+func (q Queries) GetSetting(ctx context.Context, key string) (value string, ok bool, err error) {
+	err = q.q.QueryRowContext(ctx, `SELECT value FROM setting WHERE key = ?`, key).Scan(&value)
+	if errors.Is(err, sql.ErrNoRows) {
+		return "", false, nil
+	}
+	if err != nil {
+		return "", false, fmt.Errorf("get setting %s: %w", key, err)
+	}
+	return value, true, nil
+}
+
+// SetSetting writes a hub-wide setting.
+func (q Queries) SetSetting(ctx context.Context, key, value string) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO setting (key, value) VALUES (?, ?)
+		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
+	if err != nil {
+		return fmt.Errorf("set setting %s: %w", key, err)
+	}
+	return nil
+}

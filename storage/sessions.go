@@ -1,0 +1,219 @@
+package storage
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+
+	"github.com/google/uuid"
+	"github.com/hexcrawl/hexcrawl/game"
+)
+
+// GameSession is one evening at the table.
+type GameSession struct {
+	ID         string             `json:"id"`
+	CampaignID string             `json:"campaignId"`
+	Status     game.SessionStatus `json:"status"`
+	StartedAt  time.Time          `json:"startedAt"`
+	EndedAt    *time.Time         `json:"endedAt,omitempty"`
+}
+
+// CurrentSession returns the campaign's most recent session, or nil if none was ever started.
+func (q Queries) CurrentSession(ctx context.Context, campaignID string) (*GameSession, error) {
+	var s GameSession
+	var started string
+	var ended sql.NullString
+	err := q.q.QueryRowContext(ctx, `SELECT id, campaign_id, status, started_at, ended_at FROM game_session
+		WHERE campaign_id = ? ORDER BY started_at DESC, rowid DESC LIMIT 1`, campaignID).
+		Scan(&s.ID, &s.CampaignID, &s.Status, &started, &ended)
+	if errors.Is(err, sql.ErrNoRows) {
+		return nil, nil
+	}
+	if err != nil {
+		return nil, fmt.Errorf("current session: %w", err)
+	}
+	s.StartedAt = parseTime(started)
+	if ended.Valid {
+		t := parseTime(ended.String)
+		s.EndedAt = &t
+	}
+	return &s, nil
+}
+
+// StartSession opens a new active session.
+func (q Queries) StartSession(ctx context.Context, campaignID string) (GameSession, error) {
+	ts := now()
+	s := GameSession{ID: uuid.NewString(), CampaignID: campaignID, Status: game.Active, StartedAt: parseTime(ts)}
+	_, err := q.q.ExecContext(ctx, `INSERT INTO game_session (id, campaign_id, status, started_at) VALUES (?, ?, ?, ?)`,
+		s.ID, campaignID, s.Status, ts)
+	if err != nil {
+		return GameSession{}, fmt.Errorf("start session: %w", err)
+	}
+	return s, nil
+}
+
+// SetSessionStatus moves a session along its lifecycle; Ended also stamps ended_at.
+func (q Queries) SetSessionStatus(ctx context.Context, id string, status game.SessionStatus) error {
+	var ended any
+	if status == game.Ended {
+		ended = now()
+	}
+	res, err := q.q.ExecContext(ctx, `UPDATE game_session SET status = ?, ended_at = COALESCE(?, ended_at) WHERE id = ?`, status, ended, id)
+	if err != nil {
+		return fmt.Errorf("set session status: %w", err)
+	}
+	if n, _ := res.RowsAffected(); n == 0 {
+		return notFound("session", id)
+	}
+	return nil
+}
+
+// PauseInterruptedSessions turns every session left active by a crash or kill into a paused
+// one, logging why, so the DM resumes deliberately. It returns how many it paused.
+func (q Queries) PauseInterruptedSessions(ctx context.Context) (int, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT id, campaign_id FROM game_session WHERE status = 'active'`)
+	if err != nil {
+		return 0, fmt.Errorf("find interrupted sessions: %w", err)
+	}
+	type pair struct{ id, campaign string }
+	var found []pair
+	for rows.Next() {
+		var p pair
+		if err := rows.Scan(&p.id, &p.campaign); err != nil {
+			rows.Close()
+			return 0, fmt.Errorf("find interrupted sessions: %w", err)
+		}
+		found = append(found, p)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return 0, fmt.Errorf("find interrupted sessions: %w", err)
+	}
+	for _, p := range found {
+		if err := q.SetSessionStatus(ctx, p.id, game.Paused); err != nil {
+			return 0, err
+		}
+		payload := map[string]string{"reason": "hub restarted"}
+		if _, err := q.AppendEvent(ctx, p.campaign, p.id, game.EventSessionPause, "hub", payload); err != nil {
+			return 0, err
+		}
+	}
+	return len(found), nil
+}
+
+// StagedRow is one entry of the DM's staged list, stored as the JSON the hub gave it.
+type StagedRow struct {
+	ID      string
+	Payload json.RawMessage
+}
+
+// LoadStaged returns the campaign's staged list in order.
+func (q Queries) LoadStaged(ctx context.Context, campaignID string) ([]StagedRow, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT id, payload FROM staged_change WHERE campaign_id = ? ORDER BY position`, campaignID)
+	if err != nil {
+		return nil, fmt.Errorf("load staged: %w", err)
+	}
+	defer rows.Close()
+	out := []StagedRow{}
+	for rows.Next() {
+		var r StagedRow
+		var payload string
+		if err := rows.Scan(&r.ID, &payload); err != nil {
+			return nil, fmt.Errorf("load staged: %w", err)
+		}
+		r.Payload = json.RawMessage(payload)
+		out = append(out, r)
+	}
+	return out, rows.Err()
+}
+
+// AppendStaged adds an entry at the end of the staged list.
+func (q Queries) AppendStaged(ctx context.Context, campaignID string, r StagedRow) error {
+	_, err := q.q.ExecContext(ctx, `INSERT INTO staged_change (campaign_id, position, id, payload)
+		VALUES (?, (SELECT COALESCE(MAX(position), 0) + 1 FROM staged_change WHERE campaign_id = ?), ?, ?)`,
+		campaignID, campaignID, r.ID, string(r.Payload))
+	if err != nil {
+		return fmt.Errorf("append staged: %w", err)
+	}
+	return nil
+}
+
+// DeleteStaged removes one entry of the staged list by id.
+func (q Queries) DeleteStaged(ctx context.Context, campaignID, id string) error {
+	if _, err := q.q.ExecContext(ctx, `DELETE FROM staged_change WHERE campaign_id = ? AND id = ?`, campaignID, id); err != nil {
+		return fmt.Errorf("delete staged: %w", err)
+	}
+	return nil
+}
+
+// ClearStaged empties the staged list.
+func (q Queries) ClearStaged(ctx context.Context, campaignID string) error {
+	if _, err := q.q.ExecContext(ctx, `DELETE FROM staged_change WHERE campaign_id = ?`, campaignID); err != nil {
+		return fmt.Errorf("clear staged: %w", err)
+	}
+	return nil
+}
+
+// Event is one entry of the append-only session event log.
+type Event struct {
+	Seq       int64           `json:"seq"`
+	SessionID string          `json:"sessionId,omitempty"`
+	Type      game.EventType  `json:"type"`
+	Actor     string          `json:"actor"`
+	Payload   json.RawMessage `json:"payload"`
+	At        time.Time       `json:"at"`
+}
+
+// AppendEvent adds an entry to the campaign's log and returns its sequence number. The number
+// is computed in the same statement, so it is gap-free and ordered by commit.
+func (q Queries) AppendEvent(ctx context.Context, campaignID, sessionID string, typ game.EventType, actor string, payload any) (int64, error) {
+	body, err := json.Marshal(payload)
+	if err != nil {
+		return 0, fmt.Errorf("encode %s event: %w", typ, err)
+	}
+	var sess any
+	if sessionID != "" {
+		sess = sessionID
+	}
+	var seq int64
+	err = q.q.QueryRowContext(ctx, `INSERT INTO session_event (campaign_id, seq, session_id, type, actor, payload, created_at)
+		VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM session_event WHERE campaign_id = ?), ?, ?, ?, ?, ?)
+		RETURNING seq`, campaignID, campaignID, sess, typ, actor, string(body), now()).Scan(&seq)
+	if err != nil {
+		return 0, fmt.Errorf("append %s event: %w", typ, err)
+	}
+	return seq, nil
+}
+
+// LastSeq is the campaign's newest event sequence number (0 if none).
+func (q Queries) LastSeq(ctx context.Context, campaignID string) (int64, error) {
+	var seq int64
+	if err := q.q.QueryRowContext(ctx, `SELECT COALESCE(MAX(seq), 0) FROM session_event WHERE campaign_id = ?`, campaignID).Scan(&seq); err != nil {
+		return 0, fmt.Errorf("last seq: %w", err)
+	}
+	return seq, nil
+}
+
+// ListEvents returns up to limit events after seq, oldest first.
+func (q Queries) ListEvents(ctx context.Context, campaignID string, after int64, limit int) ([]Event, error) {
+	rows, err := q.q.QueryContext(ctx, `SELECT seq, COALESCE(session_id, ''), type, actor, payload, created_at FROM session_event
+		WHERE campaign_id = ? AND seq > ? ORDER BY seq LIMIT ?`, campaignID, after, limit)
+	if err != nil {
+		return nil, fmt.Errorf("list events: %w", err)
+	}
+	defer rows.Close()
+	out := []Event{}
+	for rows.Next() {
+		var e Event
+		var payload, at string
+		if err := rows.Scan(&e.Seq, &e.SessionID, &e.Type, &e.Actor, &payload, &at); err != nil {
+			return nil, fmt.Errorf("list events: %w", err)
+		}
+		e.Payload, e.At = json.RawMessage(payload), parseTime(at)
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
