@@ -1,0 +1,399 @@
+package discovery
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"net/netip"
+	"slices"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/grandcat/zeroconf"
+)
+
+// ErrNoInterface means no interface qualified for mDNS; the error text lists
+// every interface that was skipped and why.
+var ErrNoInterface = errors.New("no LAN interface to advertise on")
+
+// AdvertiseOptions describes the hub to advertise.
+type AdvertiseOptions struct {
+	Instance        string   // DNS-SD instance name; usually the campaign name ("Hexcrawl" if empty)
+	HostName        string   // short host name without .local (default "hexcrawl")
+	Port            int      // the hub's HTTP port (required)
+	Path            string   // where players start (default "/")
+	Campaign        string   // campaign name for the TXT record
+	ProtocolVersion int      // wire protocol version for the TXT record
+	Interfaces      []string // only these interfaces (--mdns-iface); empty = choose automatically
+
+	Logger *slog.Logger // default slog.Default()
+	// PollInterval is how often interfaces and addresses are checked for
+	// changes (default 15 s).
+	PollInterval time.Duration
+	// ProbeTimeout is how long to browse for other hubs before choosing a
+	// name (default 1.5 s).
+	ProbeTimeout time.Duration
+}
+
+// Advertisement is a running mDNS advertisement. It stays up until Shutdown
+// is called or the context given to Advertise ends; both withdraw it.
+type Advertisement struct {
+	opts AdvertiseOptions
+	log  *slog.Logger
+
+	mu       sync.Mutex
+	host     string // label, e.g. "hexcrawl-2"
+	instance string // raw instance label
+	ifaces   []InterfaceInfo
+	server   *zeroconf.Server
+	resp     *responder
+
+	conflicts chan netip.Addr
+	cancel    context.CancelFunc
+	done      chan struct{}
+	stopOnce  sync.Once
+}
+
+// Advertise registers the hub as a `_hexcrawl._tcp` service with TXT records
+// (protocol, path, campaign) and answers for `<host>.local` with the chosen
+// interfaces' addresses. It first browses briefly and takes `<host>-2`,
+// `<host>-3`, … if another hub already has the name. It then watches the
+// interfaces and re-registers when they or their addresses change.
+func Advertise(ctx context.Context, opts AdvertiseOptions) (*Advertisement, error) {
+	if opts.Port <= 0 || opts.Port > 65535 {
+		return nil, fmt.Errorf("advertise: port %d out of range", opts.Port)
+	}
+	if opts.Path == "" {
+		opts.Path = "/"
+	}
+	if opts.Logger == nil {
+		opts.Logger = slog.Default()
+	}
+	if opts.PollInterval <= 0 {
+		opts.PollInterval = 15 * time.Second
+	}
+	if opts.ProbeTimeout <= 0 {
+		opts.ProbeTimeout = 1500 * time.Millisecond
+	}
+	log := opts.Logger.With("component", "mdns")
+
+	chosen, skipped, err := chosenInterfaces(opts.Interfaces)
+	if err != nil {
+		return nil, fmt.Errorf("advertise: %w", err)
+	}
+	logSkipped(log, skipped)
+	if len(chosen) == 0 {
+		return nil, fmt.Errorf("advertise: %w (%s)", ErrNoInterface, describeSkipped(skipped))
+	}
+
+	baseHost := hostLabel(opts.HostName)
+	baseInstance := instanceLabel(opts.Instance)
+	takenHosts, takenInstances, err := probeNames(ctx, chosen, baseHost, opts.ProbeTimeout)
+	if err != nil {
+		// Not fatal: without the probe a name clash is still caught by the
+		// responder's conflict check.
+		log.Warn("mDNS: could not look for other hubs before choosing a name", "err", err)
+	}
+	host, instance := chooseNames(baseHost, baseInstance, takenHosts, takenInstances)
+	if host != baseHost {
+		log.Info("mDNS: another device already uses the host name; taking the next one",
+			"wanted", baseHost+".local", "host", host+".local")
+	}
+
+	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
+	a := &Advertisement{
+		opts:      opts,
+		log:       log,
+		host:      host,
+		instance:  instance,
+		conflicts: make(chan netip.Addr, 1),
+		cancel:    cancel,
+		done:      make(chan struct{}),
+	}
+	a.mu.Lock()
+	err = a.registerLocked(wctx, chosen)
+	a.mu.Unlock()
+	if err != nil {
+		cancel()
+		return nil, fmt.Errorf("advertise: %w", err)
+	}
+	log.Info("mDNS: advertising", "host", host+".local", "instance", instance,
+		"service", ServiceType, "port", opts.Port, "interfaces", describeChosen(chosen))
+	go a.watch(ctx, wctx)
+	return a, nil
+}
+
+// HostName is the advertised host name, e.g. "hexcrawl.local".
+func (a *Advertisement) HostName() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.host + ".local"
+}
+
+// Instance is the advertised DNS-SD instance name.
+func (a *Advertisement) Instance() string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	return a.instance
+}
+
+// URLs are the addresses players can type: the .local URL first, then one
+// per advertised IP address (IPv4 first; IPv6 in brackets; never loopback).
+func (a *Advertisement) URLs() []string {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	urls := []string{hubURL(a.host+".local", a.opts.Port, a.opts.Path)}
+	for _, ip := range sortedAddrs(a.ifaces) {
+		urls = append(urls, hubURL(ip.String(), a.opts.Port, a.opts.Path))
+	}
+	return urls
+}
+
+// Shutdown withdraws the advertisement (zeroconf sends goodbye packets) and
+// stops watching the interfaces. It is safe to call more than once.
+func (a *Advertisement) Shutdown() {
+	a.stopOnce.Do(func() {
+		a.cancel()
+		<-a.done
+		a.mu.Lock()
+		a.unregisterLocked()
+		a.mu.Unlock()
+		a.log.Info("mDNS: advertisement withdrawn")
+	})
+}
+
+// registerLocked starts the zeroconf service and the host-name responder on
+// ifaces. a.mu must be held.
+func (a *Advertisement) registerLocked(ctx context.Context, ifaces []InterfaceInfo) error {
+	addrs := sortedAddrs(ifaces)
+	ips := make([]string, 0, len(addrs))
+	for _, ip := range addrs {
+		ips = append(ips, ip.String())
+	}
+	nifs := netInterfaces(ifaces)
+	txt := txtRecords(a.opts.ProtocolVersion, a.opts.Path, a.opts.Campaign)
+	// Domain "local" without the dot: zeroconf v1.0.0 appends the domain to
+	// the host name unless the host already ends with it, comparing with
+	// the dot trimmed from the host only.
+	srv, err := zeroconf.RegisterProxy(presentLabel(a.instance), ServiceType, "local",
+		a.opts.Port, a.host+".local.", ips, txt, nifs)
+	if err != nil {
+		return fmt.Errorf("register %s service: %w", ServiceType, err)
+	}
+	resp, err := startResponder(ctx, a.host+".local.", ifaces, a.conflicts, a.log)
+	if err != nil {
+		srv.Shutdown()
+		return err
+	}
+	a.server, a.resp, a.ifaces = srv, resp, ifaces
+	return nil
+}
+
+func (a *Advertisement) unregisterLocked() {
+	if a.resp != nil {
+		a.resp.stop()
+		a.resp = nil
+	}
+	if a.server != nil {
+		a.server.Shutdown() // sends the goodbye (TTL 0) records
+		a.server = nil
+	}
+}
+
+// watch polls the interfaces and handles name conflicts until ctx (the
+// caller's) or wctx (Shutdown's) ends.
+func (a *Advertisement) watch(ctx, wctx context.Context) {
+	defer close(a.done)
+	t := time.NewTicker(a.opts.PollInterval)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			// The caller's context ended: withdraw, as Shutdown would.
+			go a.Shutdown()
+			return
+		case <-wctx.Done():
+			return
+		case <-t.C:
+			a.refresh(wctx)
+		case other := <-a.conflicts:
+			a.resolveConflict(wctx, other)
+		}
+	}
+}
+
+// refresh re-reads the interfaces and re-registers if the chosen set or its
+// addresses changed.
+func (a *Advertisement) refresh(ctx context.Context) {
+	chosen, skipped, err := chosenInterfaces(a.opts.Interfaces)
+	if err != nil {
+		a.log.Warn("mDNS: cannot list interfaces; keeping the current advertisement", "err", err)
+		return
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	changes := diffInterfaces(a.ifaces, chosen)
+	if len(changes) == 0 && (a.server != nil || len(chosen) == 0) {
+		return
+	}
+	for _, c := range changes {
+		a.log.Info("mDNS: "+c.what, c.attrs...)
+	}
+	a.unregisterLocked()
+	a.ifaces = nil
+	if len(chosen) == 0 {
+		a.log.Warn("mDNS: no LAN interface left; advertising paused until one comes back",
+			"skipped", describeSkipped(skipped))
+		return
+	}
+	if err := a.registerLocked(ctx, chosen); err != nil {
+		a.log.Warn("mDNS: re-registering failed; retrying at the next check", "err", err)
+		return
+	}
+	a.log.Info("mDNS: re-advertised", "host", a.host+".local", "interfaces", describeChosen(chosen))
+}
+
+// resolveConflict runs when another device answers for our host name with
+// addresses that are not ours. Like RFC 6762 §8.2's tie-break, only one side
+// moves: the one whose lowest address sorts higher takes the next name.
+func (a *Advertisement) resolveConflict(ctx context.Context, other netip.Addr) {
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	ours := sortedAddrs(a.ifaces)
+	if len(ours) == 0 || slices.Contains(ours, other) {
+		return
+	}
+	lowest := slices.MinFunc(ours, func(x, y netip.Addr) int { return x.Compare(y) })
+	if lowest.Compare(other) < 0 {
+		a.log.Info("mDNS: another device claims our host name; keeping it (we win the tie-break)",
+			"host", a.host+".local", "other", other)
+		return
+	}
+	old := a.host
+	base, n := splitNumbered(old)
+	a.host = fmt.Sprintf("%s-%d", base, n+1)
+	a.log.Warn("mDNS: host name taken by another device; renaming",
+		"old", old+".local", "new", a.host+".local", "other", other)
+	ifaces := a.ifaces
+	a.unregisterLocked()
+	if err := a.registerLocked(ctx, ifaces); err != nil {
+		a.log.Warn("mDNS: re-registering after rename failed; retrying at the next check", "err", err)
+		a.ifaces = nil
+	}
+}
+
+// splitNumbered splits "hexcrawl-3" into ("hexcrawl", 3); an unnumbered
+// name returns 1.
+func splitNumbered(host string) (string, int) {
+	i := strings.LastIndexByte(host, '-')
+	if i <= 0 {
+		return host, 1
+	}
+	var n int
+	if _, err := fmt.Sscanf(host[i+1:], "%d", &n); err != nil || n < 2 || fmt.Sprint(n) != host[i+1:] {
+		return host, 1
+	}
+	return host[:i], n
+}
+
+type ifaceChange struct {
+	what  string
+	attrs []any
+}
+
+// diffInterfaces says in words what changed between two selections.
+func diffInterfaces(old, cur []InterfaceInfo) []ifaceChange {
+	byName := func(l []InterfaceInfo) map[string]InterfaceInfo {
+		m := make(map[string]InterfaceInfo, len(l))
+		for _, i := range l {
+			m[i.Name] = i
+		}
+		return m
+	}
+	om, cm := byName(old), byName(cur)
+	var out []ifaceChange
+	for _, o := range old {
+		if _, ok := cm[o.Name]; !ok {
+			out = append(out, ifaceChange{"interface gone or no longer usable", []any{"iface", o.Name, "addrs", addrStrings(o.Addrs)}})
+		}
+	}
+	for _, c := range cur {
+		o, ok := om[c.Name]
+		if !ok {
+			out = append(out, ifaceChange{"interface added", []any{"iface", c.Name, "addrs", addrStrings(c.Addrs)}})
+			continue
+		}
+		added, removed := addrDiff(o.Addrs, c.Addrs)
+		if len(added) > 0 || len(removed) > 0 || o.Index != c.Index {
+			out = append(out, ifaceChange{"addresses changed", []any{"iface", c.Name, "added", addrStrings(added), "removed", addrStrings(removed)}})
+		}
+	}
+	return out
+}
+
+func addrDiff(old, cur []netip.Addr) (added, removed []netip.Addr) {
+	for _, c := range cur {
+		if !slices.Contains(old, c) {
+			added = append(added, c)
+		}
+	}
+	for _, o := range old {
+		if !slices.Contains(cur, o) {
+			removed = append(removed, o)
+		}
+	}
+	return added, removed
+}
+
+func addrStrings(as []netip.Addr) []string {
+	out := make([]string, 0, len(as))
+	for _, a := range as {
+		out = append(out, a.String())
+	}
+	return out
+}
+
+// sortedAddrs lists the interfaces' addresses, IPv4 first, each once.
+func sortedAddrs(ifaces []InterfaceInfo) []netip.Addr {
+	var v4, v6 []netip.Addr
+	for _, i := range ifaces {
+		for _, a := range i.Addrs {
+			if a.Is4() && !slices.Contains(v4, a) {
+				v4 = append(v4, a)
+			} else if a.Is6() && !slices.Contains(v6, a) {
+				v6 = append(v6, a)
+			}
+		}
+	}
+	return append(v4, v6...)
+}
+
+func describeSkipped(s []Skipped) string {
+	if len(s) == 0 {
+		return "no interfaces at all"
+	}
+	parts := make([]string, 0, len(s))
+	for _, x := range s {
+		parts = append(parts, x.Name+": "+x.Reason)
+	}
+	return strings.Join(parts, "; ")
+}
+
+func describeChosen(c []InterfaceInfo) string {
+	parts := make([]string, 0, len(c))
+	for _, i := range c {
+		parts = append(parts, i.Name+" "+strings.Join(addrStrings(i.Addrs), ","))
+	}
+	return strings.Join(parts, "; ")
+}
+
+func logSkipped(log *slog.Logger, skipped []Skipped) {
+	for _, s := range skipped {
+		if strings.HasPrefix(s.Reason, "loopback") {
+			continue // always skipped; not news
+		}
+		log.Info("mDNS: not using interface", "iface", s.Name, "reason", s.Reason)
+	}
+}
