@@ -1,0 +1,116 @@
+import { useEffect, useRef, useState, type FormEvent } from 'react';
+import { join, joinErrorText, lastName, type HubInfo, type Me } from './api';
+import { Brand } from './ui';
+
+export type JoinNotice = 'seat-lost' | 'campaign-gone' | 'forbidden';
+
+const NOTICES: Record<JoinNotice, string> = {
+  'seat-lost': 'Your seat at the table is no longer valid — the DM may have removed you or reset the hub. Join again with an invite code.',
+  'campaign-gone': 'That campaign no longer exists on this hub. Ask your DM for a new invite code.',
+  forbidden: 'The hub refused this browser. Open the address the DM shared with you, then join again.',
+};
+
+const MAX_NAME = 40;
+
+export function JoinScreen(props: {
+  hub: HubInfo | null;
+  initialCode: string;
+  notice: JoinNotice | null;
+  onJoined: (me: Me) => void;
+  onRetryHub: () => void;
+}) {
+  const [code, setCode] = useState(props.initialCode);
+  const [name, setName] = useState(() => lastName());
+  const [error, setError] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const nameRef = useRef<HTMLInputElement>(null);
+  const codeRef = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    // With a code from the link, the name is the only thing left to type.
+    (props.initialCode ? nameRef : codeRef).current?.focus();
+  }, [props.initialCode]);
+
+  const noCampaign = props.hub !== null && props.hub.campaigns === 0;
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    const c = code.trim();
+    const n = name.trim();
+    if (!c) return setError('Enter the invite code from your DM.');
+    if (!n) return setError('Enter the name the table knows you by.');
+    setBusy(true);
+    setError(null);
+    try {
+      props.onJoined(await join(c, n));
+    } catch (err) {
+      setError(joinErrorText(err));
+      setBusy(false);
+    }
+  };
+
+  return (
+    <main className="screen join">
+      <div className="card">
+        <Brand />
+        {props.hub?.name && <p className="hub-name">{props.hub.name}</p>}
+        {props.notice && (
+          <p className="notice" role="status" data-testid="join-notice">
+            {NOTICES[props.notice]}
+          </p>
+        )}
+        {noCampaign ? (
+          <div data-testid="no-campaign">
+            <h1>No campaign yet</h1>
+            <p className="muted">
+              This hub is running, but the DM has not set up a campaign. Once they have, ask for an invite code.
+            </p>
+            <button className="btn btn-primary" onClick={props.onRetryHub}>
+              Check again
+            </button>
+          </div>
+        ) : (
+          <form onSubmit={(e) => void submit(e)} noValidate>
+            <h1>Join the table</h1>
+            <label>
+              <span>Invite code</span>
+              <input
+                ref={codeRef}
+                name="code"
+                value={code}
+                onChange={(e) => setCode(e.target.value)}
+                autoComplete="off"
+                autoCapitalize="characters"
+                spellCheck={false}
+                inputMode="text"
+                placeholder="from your DM"
+                data-testid="join-code"
+              />
+            </label>
+            <label>
+              <span>Your name</span>
+              <input
+                ref={nameRef}
+                name="name"
+                value={name}
+                maxLength={MAX_NAME}
+                onChange={(e) => setName(e.target.value)}
+                autoComplete="nickname"
+                placeholder="e.g. Ana"
+                data-testid="join-name"
+              />
+            </label>
+            {error && (
+              <p className="error" role="alert" data-testid="join-error">
+                {error}
+              </p>
+            )}
+            <button className="btn btn-primary" type="submit" disabled={busy} data-testid="join-submit">
+              {busy ? 'Joining…' : 'Join'}
+            </button>
+          </form>
+        )}
+      </div>
+    </main>
+  );
+}

@@ -1,0 +1,346 @@
+// The live table: socket + store + map + overlays.
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useStore } from 'zustand';
+import { createSessionStore, type SessionStore } from '../store/session';
+import { HexcrawlSocket, type ConnectionStatus } from '../net/socket';
+import { HexMapView, type HexMapHandle } from '../render/HexMapView';
+import type { RenderScene } from '../render/renderer';
+import { keyToIndex } from '../hex/coords';
+import { FOG, TERRAIN_COLORS, TERRAIN_NAMES, terrainAt } from '../hex/terrain';
+import type { Me } from './api';
+import { Brand } from './ui';
+import { PlayersButton } from './Players';
+
+export type SessionEnd =
+  | { kind: 'removed' }
+  | { kind: 'seat-lost' }
+  | { kind: 'campaign-gone' }
+  | { kind: 'forbidden' }
+  | { kind: 'closed' };
+
+declare global {
+  interface Window {
+    /** Read-only handles for end-to-end tests and benchmarks. */
+    __hexcrawl?: { store: SessionStore; socket: HexcrawlSocket; map: () => HexMapHandle | null };
+  }
+}
+
+function endFor(code: number): SessionEnd {
+  switch (code) {
+    case 4004:
+      return { kind: 'removed' };
+    case 4001:
+      return { kind: 'seat-lost' };
+    case 4002:
+      return { kind: 'campaign-gone' };
+    case 4003:
+      return { kind: 'forbidden' };
+    default:
+      return { kind: 'closed' };
+  }
+}
+
+interface Info {
+  key: string;
+  x: number;
+  y: number;
+  pinned: boolean;
+}
+
+export function PlayerSession({ me, onEnd }: { me: Me; onEnd: (why: SessionEnd) => void }) {
+  const [store] = useState(() => createSessionStore());
+  const socketRef = useRef<HexcrawlSocket | null>(null);
+  const mapRef = useRef<HexMapHandle>(null);
+  const onEndRef = useRef(onEnd);
+  onEndRef.current = onEnd;
+
+  useEffect(() => {
+    const socket = new HexcrawlSocket({
+      campaignId: me.campaignId,
+      onMessage: (m) => store.getState().apply(m),
+      onStatus: (s) => {
+        store.getState().setConnection(s);
+        if (s.kind === 'closed' && s.reason !== 'client stopped') onEndRef.current(endFor(s.code));
+      },
+    });
+    socketRef.current = socket;
+    window.__hexcrawl = { store, socket, map: () => mapRef.current };
+    socket.start();
+    return () => {
+      socket.stop();
+      socketRef.current = null;
+      if (window.__hexcrawl?.socket === socket) delete window.__hexcrawl;
+    };
+  }, [me.campaignId, store]);
+
+  const data = useStore(store, (s) => s.data);
+  const connection = useStore(store, (s) => s.connection);
+  const fadeIn = useStore(store, (s) => s.fadeIn);
+  const mapChanging = useStore(store, (s) => s.mapChanging);
+  const [hover, setHover] = useState<Info | null>(null);
+  const [tapped, setTapped] = useState<Info | null>(null);
+  const [endedDismissed, setEndedDismissed] = useState<string | null>(null);
+
+  const map = data?.map ?? null;
+  const scene: RenderScene = useMemo(
+    () => ({
+      map,
+      cells: data?.cells ?? new Uint8Array(0),
+      labels: data?.labels ?? new Map(),
+      token: data?.token ?? null,
+      fadeIn,
+      hover: tapped?.key ?? hover?.key ?? null,
+    }),
+    [map, data?.cells, data?.labels, data?.token, fadeIn, hover?.key, tapped?.key],
+  );
+
+  // A different map: drop the pinned info card.
+  useEffect(() => setTapped(null), [map?.id]);
+
+  const status = data?.session?.status ?? 'waiting';
+  const info = tapped ?? (hover && data?.labels.has(hover.key) ? hover : null);
+
+  return (
+    <div className="table" data-status={status}>
+      <HexMapView
+        handle={mapRef}
+        className="map"
+        scene={scene}
+        initialFit="visible"
+        onHexHover={(key, at) => setHover(key ? { key, ...at, pinned: false } : null)}
+        onHexTap={(key, at) => setTapped((t) => (key && t?.key !== key ? { key, ...at, pinned: true } : null))}
+      />
+
+      <header className="topbar">
+        <Brand small />
+        <div className="titles">
+          <div className="campaign" data-testid="campaign-name">
+            {data?.campaign.name ?? ' '}
+          </div>
+          {map && <div className="mapname">{map.name}</div>}
+        </div>
+        <StatusChip status={status} connected={connection.kind === 'open'} />
+        {data && <PlayersButton players={data.players} youId={me.playerId} />}
+      </header>
+
+      <ConnectionBanner status={connection} hasData={data !== null} onRetry={() => socketRef.current?.wake()} />
+
+      {data?.preparing && status !== 'ended' && (
+        <div className="preparing" role="status" data-testid="preparing">
+          <span className="dots" aria-hidden="true">
+            <i />
+            <i />
+            <i />
+          </span>
+          The DM is preparing…
+        </div>
+      )}
+
+      {mapChanging && (
+        <div className="preparing map-loading" role="status">
+          Loading the new map…
+        </div>
+      )}
+
+      {info && data && <HexInfo info={info} data={data} onClose={() => setTapped(null)} />}
+
+      {map && data && status !== 'waiting' && (
+        <MapControls
+          onZoom={(f) => {
+            const r = mapRef.current?.renderer();
+            if (!r) return;
+            const { w, h } = r.size();
+            r.zoomAt(f, w / 2, h / 2);
+            mapRef.current?.redraw();
+          }}
+          onFit={() => mapRef.current?.fit(true)}
+          onParty={data.token ? () => mapRef.current?.centerOn(data.token!) : null}
+        />
+      )}
+
+      <Overlay
+        connection={connection}
+        hasData={data !== null}
+        status={status}
+        hasMap={map !== null}
+        name={me.name}
+        dismissedEnded={endedDismissed !== null && endedDismissed === data?.session?.id}
+        onDismissEnded={() => setEndedDismissed(data?.session?.id ?? null)}
+      />
+    </div>
+  );
+}
+
+function StatusChip({ status, connected }: { status: string; connected: boolean }) {
+  const text: Record<string, string> = { waiting: 'Waiting', active: 'Live', paused: 'Paused', ended: 'Ended' };
+  return (
+    <span className={`chip chip-${connected ? status : 'offline'}`} data-testid="status-chip">
+      <span className="dot" aria-hidden="true" />
+      {connected ? text[status] : 'Offline'}
+    </span>
+  );
+}
+
+function ConnectionBanner(props: { status: ConnectionStatus; hasData: boolean; onRetry: () => void }) {
+  const s = props.status;
+  const [, tick] = useState(0);
+  const [since] = useState(() => ({ at: 0, attempt: -1 }));
+  if (s.kind === 'reconnecting' && since.attempt !== s.attempt) {
+    since.at = Date.now();
+    since.attempt = s.attempt;
+  }
+  useEffect(() => {
+    if (s.kind !== 'reconnecting') return;
+    const t = setInterval(() => tick((n) => n + 1), 500);
+    return () => clearInterval(t);
+  }, [s.kind]);
+  if (s.kind !== 'reconnecting') return null;
+  const left = Math.max(0, Math.ceil((since.at + s.delayMs - Date.now()) / 1000));
+  return (
+    <div className="banner" role="alert" data-testid="connection-banner">
+      <span className="spinner" aria-hidden="true" />
+      <span className="banner-text">Connection lost. Reconnecting…</span>
+      {left > 1 && <span className="banner-wait">next try in {left} s</span>}
+      <button className="btn btn-small" onClick={props.onRetry}>
+        Retry now
+      </button>
+    </div>
+  );
+}
+
+function Overlay(props: {
+  connection: ConnectionStatus;
+  hasData: boolean;
+  status: string;
+  hasMap: boolean;
+  name: string;
+  dismissedEnded: boolean;
+  onDismissEnded: () => void;
+}) {
+  let kind: string;
+  let title: string;
+  let body: string;
+  let action: { label: string; onClick: () => void } | null = null;
+  if (!props.hasData) {
+    if (props.connection.kind === 'reconnecting') return null; // the banner says it all
+    kind = 'connecting';
+    title = 'Joining the table…';
+    body = `Hello ${props.name}. Connecting to the hub.`;
+  } else if (props.status === 'waiting') {
+    kind = 'waiting';
+    title = 'Waiting for the DM';
+    body = 'The session has not started yet. Your map appears here as soon as the DM begins.';
+  } else if (props.status === 'paused') {
+    kind = 'paused';
+    title = 'Session paused';
+    body = 'The DM has paused the game. Stretch your legs — the map will be back shortly.';
+  } else if (props.status === 'ended') {
+    if (props.dismissedEnded) return null;
+    kind = 'ended';
+    title = 'Session ended';
+    body = 'Thanks for playing! What you discovered stays on your map until next time.';
+    if (props.hasMap) action = { label: 'Look at the map', onClick: props.onDismissEnded };
+  } else if (!props.hasMap) {
+    kind = 'no-map';
+    title = 'The DM is setting up the map';
+    body = 'Hang on — the map will appear here in a moment.';
+  } else {
+    return null;
+  }
+  return (
+    <div className={`overlay overlay-${kind}`} data-testid="overlay" data-overlay={kind}>
+      <div className="overlay-card" role="dialog" aria-live="polite" aria-label={title}>
+        <OverlayIcon kind={kind} />
+        <h2>{title}</h2>
+        <p>{body}</p>
+        {action && (
+          <button className="btn" onClick={action.onClick}>
+            {action.label}
+          </button>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function OverlayIcon({ kind }: { kind: string }) {
+  if (kind === 'paused')
+    return (
+      <svg className="overlay-icon" viewBox="0 0 48 48" aria-hidden="true">
+        <circle cx="24" cy="24" r="22" fill="none" stroke="currentColor" strokeWidth="2.5" />
+        <rect x="16" y="14" width="5" height="20" rx="1.5" fill="currentColor" />
+        <rect x="27" y="14" width="5" height="20" rx="1.5" fill="currentColor" />
+      </svg>
+    );
+  if (kind === 'ended')
+    return (
+      <svg className="overlay-icon" viewBox="0 0 48 48" aria-hidden="true">
+        <path d="M14 40V8M14 9h22l-5 7 5 7H14" fill="none" stroke="currentColor" strokeWidth="2.5" strokeLinejoin="round" />
+      </svg>
+    );
+  return (
+    <svg className="overlay-icon spin-slow" viewBox="0 0 48 48" aria-hidden="true">
+      <path d="M17 5h14l10 19-10 19H17L7 24z" fill="none" stroke="currentColor" strokeWidth="2.5" strokeLinejoin="round" />
+      <circle cx="24" cy="24" r="5" fill="currentColor" />
+    </svg>
+  );
+}
+
+function HexInfo({ info, data, onClose }: { info: Info; data: NonNullable<ReturnType<SessionStore['getState']>['data']>; onClose: () => void }) {
+  const map = data.map;
+  if (!map) return null;
+  const i = keyToIndex(info.key, map.width, map.height);
+  if (i < 0) return null;
+  const t = data.cells[i]!;
+  const terrain = terrainAt(t);
+  const label = data.labels.get(info.key);
+  const isParty = data.token === info.key;
+  const style = info.pinned ? undefined : { left: info.x + 14, top: info.y + 14 };
+  return (
+    <div className={info.pinned ? 'hexinfo hexinfo-pinned' : 'hexinfo'} style={style} data-testid="hex-info" role="status">
+      {t === FOG ? (
+        <div className="hexinfo-title fogged">Unexplored</div>
+      ) : (
+        <>
+          {label && <div className="hexinfo-title">{label}</div>}
+          <div className="hexinfo-terrain">
+            <span className="swatch" style={{ background: TERRAIN_COLORS[terrain ?? ''] }} />
+            {TERRAIN_NAMES[terrain ?? '']}
+            {isParty && <span className="party-tag">the party is here</span>}
+          </div>
+        </>
+      )}
+      {info.pinned && (
+        <button className="hexinfo-close" onClick={onClose} aria-label="Close">
+          ×
+        </button>
+      )}
+    </div>
+  );
+}
+
+function MapControls(props: { onZoom: (f: number) => void; onFit: () => void; onParty: (() => void) | null }) {
+  return (
+    <div className="controls" role="toolbar" aria-label="Map controls">
+      <button className="ctl" onClick={() => props.onZoom(1.4)} aria-label="Zoom in" title="Zoom in">
+        +
+      </button>
+      <button className="ctl" onClick={() => props.onZoom(1 / 1.4)} aria-label="Zoom out" title="Zoom out">
+        −
+      </button>
+      <button className="ctl" onClick={props.onFit} aria-label="Show everything we know" title="Show everything we know">
+        <svg viewBox="0 0 20 20" aria-hidden="true">
+          <path d="M3 7V3h4M13 3h4v4M17 13v4h-4M7 17H3v-4" fill="none" stroke="currentColor" strokeWidth="2" />
+        </svg>
+      </button>
+      {props.onParty && (
+        <button className="ctl" onClick={props.onParty} aria-label="Find the party" title="Find the party">
+          <svg viewBox="0 0 20 20" aria-hidden="true">
+            <circle cx="10" cy="10" r="7" fill="#f2c14e" stroke="#3a2a10" strokeWidth="1.5" />
+            <path d="M8 14V6l5 1.6L8 9.4" fill="#b8442f" stroke="#3a2a10" strokeWidth="1.2" strokeLinejoin="round" />
+          </svg>
+        </button>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,83 @@
+// The player's HTTP calls: who am I (cookie), join with a code, hub info.
+import { z } from 'zod';
+import { api, ApiError, hubInfoSchema, meSchema, type HubInfo, type Me } from '../net/http';
+
+export type { HubInfo, Me };
+export { ApiError };
+
+const joinResult = z.object({ playerId: z.string(), campaignId: z.string(), name: z.string() });
+
+export async function fetchMe(): Promise<Me | null> {
+  try {
+    return await api('GET', '/api/me', meSchema);
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 401 || e.status === 403 || e.status === 404)) return null;
+    throw e;
+  }
+}
+
+export function fetchHub(): Promise<HubInfo> {
+  return api('GET', '/api/hub', hubInfoSchema);
+}
+
+export function join(code: string, name: string): Promise<Me> {
+  return api('POST', '/api/join', joinResult, { code, name });
+}
+
+/** Text for a failed join, by HTTP status (docs/protocol.md: 404 unknown code, 410 expired). */
+export function joinErrorText(e: unknown): string {
+  if (e instanceof ApiError) {
+    if (e.status === 404) return 'No invite matches that code. Check it with your DM.';
+    if (e.status === 410) return 'That invite has expired. Ask your DM for a new one.';
+    if (e.status === 400) return e.message ? capitalise(e.message) : 'Please check the code and your name.';
+    if (e.status === 429) return 'Too many attempts. Wait a moment and try again.';
+    return `The hub could not let you in (${e.status}). Try again in a moment.`;
+  }
+  return 'Cannot reach the hub. Check that you are on the same network as the DM.';
+}
+
+function capitalise(s: string): string {
+  return s.charAt(0).toUpperCase() + s.slice(1);
+}
+
+// The cookie is HttpOnly, so the page cannot see it; remember that we joined (and as whom) to
+// tell "never joined" from "our seat was revoked" when /api/me says 401.
+const SEAT_KEY = 'hexcrawl.seat';
+const NAME_KEY = 'hexcrawl.name';
+
+export function rememberSeat(me: Me): void {
+  try {
+    localStorage.setItem(SEAT_KEY, JSON.stringify(me));
+    localStorage.setItem(NAME_KEY, me.name);
+  } catch {
+    // private mode: nothing to remember
+  }
+}
+export function forgetSeat(): void {
+  try {
+    localStorage.removeItem(SEAT_KEY);
+  } catch {
+    /* ignore */
+  }
+}
+export function hadSeat(): boolean {
+  try {
+    return localStorage.getItem(SEAT_KEY) !== null;
+  } catch {
+    return false;
+  }
+}
+export function lastName(): string {
+  try {
+    return localStorage.getItem(NAME_KEY) ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** Code from a join link: /join/CODE (also ?code=CODE). */
+export function codeFromLocation(loc: Location): string {
+  const m = /^\/join\/([^/?#]+)/.exec(loc.pathname);
+  if (m?.[1]) return decodeURIComponent(m[1]);
+  return new URLSearchParams(loc.search).get('code') ?? '';
+}
