@@ -248,6 +248,9 @@ func (p *Proc) Exit() error {
 	}
 }
 
+// ExitCode is the exit code after Exit returned.
+func (p *Proc) ExitCode() int { return p.cmd.ProcessState.ExitCode() }
+
 // Lines returns the stdout lines not consumed yet; call it after Exit.
 func (p *Proc) Lines() []string {
 	var out []string
