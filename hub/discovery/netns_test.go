@@ -126,6 +126,23 @@ func runRole(role string) int {
 		fmt.Print("HUBS ")
 		_ = out.Encode(hubs)
 		return 0
+	case "first":
+		// Time from starting to browse until the first hub is complete.
+		fctx, cancel := context.WithCancel(ctx)
+		began := time.Now()
+		var took time.Duration
+		_, err := Browse(fctx, BrowseOptions{Timeout: 10 * time.Second, Found: func(Hub) {
+			if took == 0 {
+				took = time.Since(began)
+				cancel()
+			}
+		}})
+		if err != nil || took == 0 {
+			fmt.Println("ERROR no hub", err)
+			return 3
+		}
+		fmt.Printf("FIRST %d\n", took.Microseconds())
+		return 0
 	case "lookup":
 		addrs, err := LookupHost(ctx, os.Getenv("HX_HOST"), BrowseOptions{Timeout: 5 * time.Second})
 		if err != nil {

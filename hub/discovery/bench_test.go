@@ -1,0 +1,46 @@
+package discovery
+
+import (
+	"strconv"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/hexcrawl/hexcrawl/hub/discovery/netnstest"
+)
+
+// BenchmarkBrowseFindsHub measures, between two namespaces, how long a
+// browse takes from its first query to a complete answer (port, TXT and an
+// address) from an advertising hub. The child process times itself, so
+// process start-up is not counted.
+func BenchmarkBrowseFindsHub(b *testing.B) {
+	l := netnstest.NewLAN(b)
+	ad := netnstest.StartSelf(b, l.A, roleEnv+"=advertise", "HX_INSTANCE=Bench")
+	ad.Expect("READY", nil)
+	var total time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		p := netnstest.StartSelf(b, l.B, roleEnv+"=first")
+		line := p.Line("FIRST", func(s string) bool { return strings.HasPrefix(s, "FIRST ") })
+		p.Wait()
+		us, _ := strconv.Atoi(strings.TrimPrefix(line, "FIRST "))
+		total += time.Duration(us) * time.Microsecond
+	}
+	b.ReportMetric(float64(total.Microseconds())/float64(b.N)/1000, "ms/find")
+	ad.Stop()
+}
+
+// BenchmarkAdvertiseReady measures how long Advertise takes to return (the
+// name probe dominates: it browses for ProbeTimeout, 1.5 s by default).
+func BenchmarkAdvertiseReady(b *testing.B) {
+	l := netnstest.NewLAN(b)
+	var total time.Duration
+	for b.Loop() {
+		began := time.Now()
+		ad := netnstest.StartSelf(b, l.A, roleEnv+"=advertise", "HX_INSTANCE=Bench")
+		ad.Expect("READY", nil)
+		total += time.Since(began)
+		ad.Stop()
+	}
+	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms/ready")
+}
