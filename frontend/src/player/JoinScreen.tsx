@@ -53,7 +53,7 @@ export function JoinScreen(props: {
     <main className="screen join">
       <div className="card">
         <Brand />
-        {props.hub?.name && <p className="hub-name">{props.hub.name}</p>}
+        {props.hub?.name && props.hub.name !== 'Hexcrawl' && <p className="hub-name">{props.hub.name}</p>}
         {props.notice && (
           <p className="notice" role="status" data-testid="join-notice">
             {NOTICES[props.notice]}

@@ -40,6 +40,9 @@ function endFor(code: number): SessionEnd {
   }
 }
 
+// Keep fitted maps clear of the top bar and the zoom buttons.
+const FIT_INSETS = { top: 60, right: 56, bottom: 16, left: 0 };
+
 interface Info {
   key: string;
   x: number;
@@ -105,8 +108,10 @@ export function PlayerSession({ me, onEnd }: { me: Me; onEnd: (why: SessionEnd) 
       <HexMapView
         handle={mapRef}
         className="map"
+        style={{ position: 'absolute', inset: 0 }}
         scene={scene}
         initialFit="visible"
+        fitInsets={FIT_INSETS}
         onHexHover={(key, at) => setHover(key ? { key, ...at, pinned: false } : null)}
         onHexTap={(key, at) => setTapped((t) => (key && t?.key !== key ? { key, ...at, pinned: true } : null))}
       />

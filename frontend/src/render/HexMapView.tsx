@@ -3,7 +3,7 @@
 // `scene.highlights`, `dragPans={false}` (drag paints) and `onHexPointer`.
 import { useEffect, useImperativeHandle, useRef, type CSSProperties, type Ref } from 'react';
 import { useGesture } from '@use-gesture/react';
-import { HexRenderer, type RenderOptions, type RenderScene, type View } from './renderer';
+import { HexRenderer, NO_INSETS, type Insets, type RenderOptions, type RenderScene, type View } from './renderer';
 import { hexToPixel, parseHexKey } from '../hex/coords';
 import { FOG } from '../hex/terrain';
 
@@ -36,6 +36,8 @@ export interface HexMapViewProps {
   dragPans?: boolean;
   /** Initial view: fit the non-fog hexes (players) or the whole map. */
   initialFit?: 'visible' | 'map';
+  /** CSS px covered by toolbars on each side; fitting keeps the map out from under them */
+  fitInsets?: Insets;
   onHexTap?: (key: string | null, at: { x: number; y: number }) => void;
   onHexHover?: (key: string | null, at: { x: number; y: number }) => void;
   onHexPointer?: (e: HexPointerEvent) => void;
@@ -101,7 +103,7 @@ export function HexMapView(props: HexMapViewProps) {
     const r = rendererRef.current;
     if (!r) return;
     const b = focusVisible ? visibleBounds(propsRef.current.scene) : null;
-    r.setView(r.fitView(b ?? undefined, focusVisible && b ? 40 : 48));
+    r.setView(r.fitView(b ?? undefined, focusVisible && b ? 40 : 48, propsRef.current.fitInsets ?? NO_INSETS));
     propsRef.current.onViewChange?.(r.getView());
     schedule();
   };

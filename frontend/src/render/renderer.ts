@@ -67,6 +67,14 @@ export interface View {
 
 export const MAX_SCALE = 160;
 
+export interface Insets {
+  top: number;
+  right: number;
+  bottom: number;
+  left: number;
+}
+export const NO_INSETS: Insets = { top: 0, right: 0, bottom: 0, left: 0 };
+
 let firstMapMarked = false;
 
 export class HexRenderer {
@@ -154,23 +162,31 @@ export class HexRenderer {
     return Math.min(4, 0.5 * Math.min(this.cssW / m.w, this.cssH / m.h));
   }
 
-  /** A view showing a map-pixel rectangle (default: the whole map) with some margin. */
-  fitView(rect?: { x0: number; y0: number; x1: number; y1: number }, maxScale = 48): View {
+  /**
+   * A view showing a map-pixel rectangle (default: the whole map) inside the canvas minus
+   * `insets` (CSS px hidden under toolbars), with some margin.
+   */
+  fitView(
+    rect?: { x0: number; y0: number; x1: number; y1: number },
+    maxScale = 48,
+    insets: Insets = NO_INSETS,
+  ): View {
     const map = this.scene.map;
     if (!map) return { scale: 20, x: 0, y: 0 };
     const m = mapPixelSize(map.width, map.height, map.orientation);
     const r = rect ?? { x0: 0, y0: 0, x1: m.w, y1: m.h };
-    const margin = 24;
+    const margin = 16;
+    const aw = Math.max(40, this.cssW - insets.left - insets.right - 2 * margin);
+    const ah = Math.max(40, this.cssH - insets.top - insets.bottom - 2 * margin);
     const rw = Math.max(1e-6, r.x1 - r.x0);
     const rh = Math.max(1e-6, r.y1 - r.y0);
-    const scale = Math.max(
-      this.minScale(),
-      Math.min(maxScale, (this.cssW - 2 * margin) / rw, (this.cssH - 2 * margin) / rh),
-    );
+    const scale = Math.max(this.minScale(), Math.min(maxScale, aw / rw, ah / rh));
+    const cx = insets.left + margin + aw / 2;
+    const cy = insets.top + margin + ah / 2;
     return {
       scale,
-      x: this.cssW / 2 - ((r.x0 + r.x1) / 2) * scale,
-      y: this.cssH / 2 - ((r.y0 + r.y1) / 2) * scale,
+      x: cx - ((r.x0 + r.x1) / 2) * scale,
+      y: cy - ((r.y0 + r.y1) / 2) * scale,
     };
   }
 

@@ -1,0 +1,146 @@
+// Benchmark (not a test): the player view on a 100×100 map, fully revealed, in headless Chromium
+// against the real hub. Measures navigation → first drawn map, and per-frame draw time and
+// frame intervals while panning. Usage: npm run bench  (HEXCRAWL_BIN as for e2e; BENCH_RUNS=n)
+import { mkdtempSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launch } from './lib/browser.mjs';
+import { Hub, freePort, randomToken } from './lib/hub.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const bin = resolve(process.env.HEXCRAWL_BIN ?? join(here, '../../hexcrawl'));
+if (!existsSync(bin)) throw new Error(`no hub binary at ${bin}`);
+const RUNS = Number(process.env.BENCH_RUNS ?? 15);
+const SIZE = Number(process.env.BENCH_SIZE ?? 100);
+
+const dir = mkdtempSync(join(tmpdir(), 'hexcrawl-bench-'));
+const hub = new Hub({ bin, port: await freePort(), db: join(dir, 'h.db'), token: randomToken() });
+await hub.start();
+
+// A 100×100 map with every terrain and a label every 7th hex, all revealed.
+const camp = await hub.api('POST', '/api/campaigns', { name: 'Bench' });
+const map = await hub.api('POST', `/api/campaigns/${camp.id}/maps`, { name: 'Big', width: SIZE, height: SIZE, orientation: 'flat' });
+const T = ['plains', 'forest', 'hills', 'mountains', 'swamp', 'desert', 'water', 'coast', 'tundra', 'jungle', 'settlement', 'ruins'];
+const changes = [];
+const keys = [];
+for (let r = 0; r < SIZE; r++) {
+  for (let q = 0; q < SIZE; q++) {
+    const i = r * SIZE + q;
+    const c = { key: `${q},${r}`, terrain: T[(q * 7 + r * 3 + ((q * r) % 5)) % T.length] };
+    if (i % 7 === 0) c.label = `Place ${i}`;
+    changes.push(c);
+    keys.push(c.key);
+  }
+}
+await hub.api('PATCH', `/api/maps/${map.id}/hexes`, { changes });
+const { code } = await hub.api('POST', `/api/campaigns/${camp.id}/invites`, {});
+const dm = await hub.dm(camp.id);
+await dm.send({ type: 'session:start' }, 'session:statusChanged');
+await dm.send({ type: 'hex:reveal', hexKeys: keys, targets: 'all' }, 'hex:revealed');
+await dm.send({ type: 'token:move', key: '50,50' }, 'token:moved');
+
+const browser = await launch();
+const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+// Join once (sets the cookie in this context).
+{
+  const r = await context.request.post(`${hub.url}/api/join`, { data: { code, name: 'Bench' } });
+  if (!r.ok()) throw new Error(`join: ${r.status()}`);
+}
+
+const pct = (xs, p) => {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.min(s.length - 1, Math.floor((p / 100) * s.length))];
+};
+const fmt = (x) => x.toFixed(1);
+
+// 1. Navigation → first drawn map (fresh page each run; the first run warms the HTTP cache).
+const firstMap = [];
+for (let i = 0; i < RUNS + 1; i++) {
+  const page = await context.newPage();
+  await page.goto(hub.url + '/');
+  const t = await page.waitForFunction(() => {
+    const m = performance.getEntriesByName('hexcrawl:first-map')[0];
+    return m ? m.startTime : null;
+  }, null, { timeout: 20000 });
+  const ms = await t.jsonValue();
+  if (i > 0) firstMap.push(ms);
+  await page.close();
+}
+
+// 2. Frame times while panning.
+const page = await context.newPage();
+await page.goto(hub.url + '/');
+await page.waitForFunction(() => performance.getEntriesByName('hexcrawl:first-map').length > 0);
+await page.waitForTimeout(300);
+
+async function pan(label, scale) {
+  await page.evaluate((scale) => {
+    const h = window.__hexcrawl.map();
+    const r = h.renderer();
+    if (scale) {
+      const { w, h: ht } = r.size();
+      r.setView({ scale, x: w / 2 - 75 * scale, y: ht / 2 - 86 * scale });
+    } else h.fit(false);
+    h.redraw();
+    // Record every draw's cost and the interval between animation frames.
+    const draws = [];
+    const orig = r.draw.bind(r);
+    r.draw = (now) => {
+      orig(now);
+      draws.push({ ms: r.lastDrawMs, hexes: r.drawnHexes });
+    };
+    const frames = [];
+    let last = performance.now();
+    let on = true;
+    const tick = (t) => {
+      frames.push(t - last);
+      last = t;
+      if (on) requestAnimationFrame(tick);
+    };
+    requestAnimationFrame(tick);
+    window.__bench = { draws, frames, stop: () => { on = false; r.draw = orig; } };
+  }, scale);
+  // Drag across the map back and forth with real input events (~4 s).
+  const cx = 640, cy = 420;
+  await page.mouse.move(cx, cy);
+  await page.mouse.down();
+  for (let k = 0; k < 240; k++) {
+    const a = (k / 60) * Math.PI;
+    await page.mouse.move(cx + Math.sin(a) * 300, cy + Math.cos(a) * 200);
+  }
+  await page.mouse.up();
+  const res = await page.evaluate(() => {
+    window.__bench.stop();
+    return { draws: window.__bench.draws, frames: window.__bench.frames.slice(2) };
+  });
+  const d = res.draws.map((x) => x.ms);
+  return {
+    label,
+    frames: res.draws.length,
+    hexes: Math.round(res.draws.reduce((s, x) => s + x.hexes, 0) / Math.max(1, res.draws.length)),
+    draw: { p50: pct(d, 50), p95: pct(d, 95), max: Math.max(...d) },
+    interval: { p50: pct(res.frames, 50), p95: pct(res.frames, 95), max: Math.max(...res.frames) },
+  };
+}
+
+const results = [await pan('whole map fitted (all 10,000 hexes on screen)', 0), await pan('zoomed in (glyphs + labels drawn)', 30)];
+
+await browser.close();
+dm.close();
+await hub.stop();
+rmSync(dir, { recursive: true, force: true });
+
+const ua = await (async () => {
+  const b = await launch();
+  const v = b.version();
+  await b.close();
+  return v;
+})();
+console.log(`Chromium ${ua}, 1280×800 @1x, ${SIZE}×${SIZE} map fully revealed`);
+console.log(`first drawn map after navigation (${RUNS} runs): p50 ${fmt(pct(firstMap, 50))} ms, min ${fmt(Math.min(...firstMap))} ms, max ${fmt(Math.max(...firstMap))} ms`);
+for (const r of results) {
+  console.log(
+    `pan, ${r.label}: ${r.frames} frames, ~${r.hexes} hexes/frame; draw p50 ${fmt(r.draw.p50)} ms, p95 ${fmt(r.draw.p95)} ms, max ${fmt(r.draw.max)} ms; frame interval p50 ${fmt(r.interval.p50)} ms, p95 ${fmt(r.interval.p95)} ms, max ${fmt(r.interval.max)} ms`,
+  );
+}

@@ -1,0 +1,318 @@
+// End-to-end tests: the real `hexcrawl serve` (HEXCRAWL_BIN, default ../hexcrawl), Debian's
+// Chromium via playwright-core, the DM acting over the WebSocket protocol from node.
+// Usage: npm run e2e  (build first: npm run build && cd .. && go build -o hexcrawl .)
+// Screenshots go to e2e-artifacts/. Exit status is non-zero when anything fails.
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launch } from './lib/browser.mjs';
+import { Hub, freePort, randomToken } from './lib/hub.mjs';
+import { hexColour, hexRgb, joinViaLink, near, shot, summary, waitForState, waitUntil, ARTIFACTS } from './lib/player.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const bin = resolve(process.env.HEXCRAWL_BIN ?? join(here, '../../hexcrawl'));
+if (!existsSync(bin)) {
+  console.error(`no hub binary at ${bin}: build it (npm run build && cd .. && go build -o hexcrawl .) or set HEXCRAWL_BIN`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+// The palette, read from the source so the pixel checks follow it.
+const terrainSrc = readFileSync(join(here, '../src/hex/terrain.ts'), 'utf8');
+const colour = (name) => {
+  const m = new RegExp(`\\b${name}: '(#[0-9a-f]{6})'`).exec(terrainSrc);
+  if (!m) throw new Error(`no colour for ${name}`);
+  return hexRgb(m[1]);
+};
+const FOG_RGB = hexRgb(/FOG_COLOR = '(#[0-9a-f]{6})'/.exec(terrainSrc)[1]);
+
+const only = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY) : null;
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+const assert = (cond, msg) => {
+  if (!cond) throw new Error(msg);
+};
+const eq = (a, b, msg) => assert(JSON.stringify(a) === JSON.stringify(b), `${msg}: got ${JSON.stringify(a)}, want ${JSON.stringify(b)}`);
+
+const dir = mkdtempSync(join(tmpdir(), 'hexcrawl-e2e-'));
+const port = await freePort();
+const hub = new Hub({ bin, port, db: join(dir, 'h.db'), token: randomToken(), log: !!process.env.E2E_HUB_LOG });
+const browser = await launch();
+const ctx = {}; // shared across tests, which run in order and build on each other
+
+async function newPlayerContext(opts = {}) {
+  const c = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...opts });
+  const page = await c.newPage();
+  page.on('pageerror', (e) => console.log(`  [page error] ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') console.log(`  [console ${m.type()}] ${m.text()}`);
+  });
+  return { c, page };
+}
+
+// ------------------------------------------------------------------ tests
+
+test('a hub with no campaign says so', async () => {
+  await hub.start();
+  const { c, page } = await newPlayerContext();
+  ctx.closers = [() => c.close()];
+  await page.goto(hub.url + '/');
+  await page.waitForSelector('[data-testid=no-campaign]');
+  await shot(page, 'no-campaign');
+  await c.close();
+});
+
+test('set up a campaign, a map and an invite over the HTTP API', async () => {
+  const camp = await hub.api('POST', '/api/campaigns', { name: 'The Fenlands' });
+  const map = await hub.api('POST', `/api/campaigns/${camp.id}/maps`, { name: 'Fenlands', width: 14, height: 10, orientation: 'flat' });
+  const terrains = ['plains', 'forest', 'hills', 'water', 'swamp', 'mountains', 'coast'];
+  const changes = [];
+  for (let r = 0; r < 10; r++) for (let q = 0; q < 14; q++) changes.push({ key: `${q},${r}`, terrain: terrains[(q * 3 + r * 5) % terrains.length] });
+  changes.push({ key: '4,4', terrain: 'settlement', label: 'Millbrook', notes: 'the miller is a werewolf' });
+  changes.push({ key: '9,6', terrain: 'ruins', label: 'Old Tower' });
+  await hub.api('PATCH', `/api/maps/${map.id}/hexes`, { changes });
+  const inv = await hub.api('POST', `/api/campaigns/${camp.id}/invites`, {});
+  assert(typeof inv.code === 'string' && inv.code.length > 0, 'invite code');
+  Object.assign(ctx, { camp, map, code: inv.code });
+  ctx.dm = await hub.dm(camp.id);
+});
+
+test('a bad code gets a clear message', async () => {
+  const { c, page } = await newPlayerContext();
+  await page.goto(hub.url + '/join/NOPE-NOPE');
+  await page.fill('[data-testid=join-name]', 'Mallory');
+  await page.click('[data-testid=join-submit]');
+  const err = await page.textContent('[data-testid=join-error]');
+  assert(/No invite matches/.test(err), `error text: ${err}`);
+  await shot(page, 'join-bad-code');
+  await c.close();
+});
+
+test('an expired code gets a clear message', async () => {
+  let inv;
+  try {
+    inv = await hub.api('POST', `/api/campaigns/${ctx.camp.id}/invites`, { expiresInHours: 0.0003 }); // ~1 s
+  } catch (e) {
+    throw new Error(`cannot create a short-lived invite to test 410: ${e.message}`);
+  }
+  await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(inv.expiresAt) - Date.now()) + 300));
+  const { c, page } = await newPlayerContext();
+  await page.goto(`${hub.url}/join/${inv.code}`);
+  await page.fill('[data-testid=join-name]', 'Late');
+  await page.click('[data-testid=join-submit]');
+  const err = await page.textContent('[data-testid=join-error]');
+  assert(/expired/.test(err), `error text: ${err}`);
+  await shot(page, 'join-expired');
+  await c.close();
+});
+
+test('two players join through a join link and wait for the DM', async () => {
+  ctx.ana = await newPlayerContext();
+  ctx.bo = await newPlayerContext();
+  await joinViaLink(ctx.ana.page, hub.url, ctx.code, 'Ana');
+  await joinViaLink(ctx.bo.page, hub.url, ctx.code, 'Bo');
+  for (const p of [ctx.ana.page, ctx.bo.page]) {
+    await p.waitForSelector('[data-overlay=waiting]');
+    eq(new URL(p.url()).pathname, '/', 'join link replaced by /');
+  }
+  const a = await waitUntil(ctx.ana.page, (s) => s.players.filter((p) => p.online).length === 2, 'both online for Ana');
+  ctx.anaId = a.you.id;
+  ctx.boId = (await summary(ctx.bo.page)).you.id;
+  eq(a.visible, [], 'nothing visible before any reveal');
+  await ctx.ana.page.click('[data-testid=players-button]');
+  const names = await ctx.ana.page.$$eval('[data-testid=player]', (els) => els.map((e) => `${e.textContent}|${e.dataset.online}`));
+  assert(names.some((n) => n.startsWith('Ana') && n.endsWith('|true')) && names.some((n) => n.startsWith('Bo') && n.endsWith('|true')), `players list: ${names}`);
+  await shot(ctx.ana.page, 'waiting-for-dm');
+  await ctx.ana.page.click('[data-testid=players-button]');
+});
+
+test('a reload keeps the same player', async () => {
+  await ctx.ana.page.reload();
+  await waitForState(ctx.ana.page);
+  const s = await summary(ctx.ana.page);
+  eq(s.you, { id: ctx.anaId, name: 'Ana' }, 'same player after reload');
+  assert((await ctx.ana.page.$('[data-testid=join-name]')) === null, 'no join form after reload');
+});
+
+test('the session starts and a reveal to all reaches both players', async () => {
+  await ctx.dm.send({ type: 'session:start' }, 'session:statusChanged');
+  for (const p of [ctx.ana.page, ctx.bo.page]) await waitUntil(p, (s) => s.status === 'active', 'active');
+  const keys = [];
+  for (let r = 2; r <= 6; r++) for (let q = 2; q <= 7; q++) keys.push(`${q},${r}`);
+  await ctx.dm.send({ type: 'hex:reveal', hexKeys: keys, targets: 'all' }, 'hex:revealed');
+  await ctx.dm.send({ type: 'token:move', key: '4,4' }, 'token:moved');
+  for (const p of [ctx.ana.page, ctx.bo.page]) {
+    const s = await waitUntil(p, (s) => s.visible.length === keys.length && s.token === '4,4', 'revealed + token');
+    eq(s.labels, { '4,4': 'Millbrook' }, 'labels of visible hexes only');
+    assert((await p.$('[data-testid=overlay]')) === null, 'no overlay while active');
+  }
+  await ctx.ana.page.waitForTimeout(800); // the reveal fade
+  const drawn = await hexColour(ctx.ana.page, '3,3');
+  assert(!near(drawn, FOG_RGB), `3,3 should be drawn as terrain, got ${drawn}`);
+  const fogged = await hexColour(ctx.ana.page, '10,8');
+  assert(near(fogged, FOG_RGB), `10,8 should be fog, got ${fogged}`);
+  await shot(ctx.ana.page, 'revealed-all');
+});
+
+test('a private reveal reaches one player and not the other', async () => {
+  const boBefore = await summary(ctx.bo.page);
+  await ctx.dm.send({ type: 'hex:reveal', hexKeys: ['9,6', '10,6'], targets: { playerIds: [ctx.anaId] } }, 'hex:revealed');
+  const a = await waitUntil(ctx.ana.page, (s) => s.visible.includes('9,6') && s.visible.includes('10,6'), 'Ana sees 9,6');
+  eq(a.labels['9,6'], 'Old Tower', 'Ana sees the label');
+  await ctx.ana.page.waitForTimeout(800);
+  const ruins = await hexColour(ctx.ana.page, '9,6');
+  assert(near(ruins, colour('ruins')), `Ana's 9,6 should be ruins-coloured, got ${ruins}`);
+  // Bo: give any stray frame time to arrive, then check store and pixels.
+  await ctx.bo.page.waitForTimeout(500);
+  const b = await summary(ctx.bo.page);
+  assert(!b.visible.includes('9,6') && !b.labels['9,6'], 'Bo must not see 9,6');
+  eq(b.visible.length, boBefore.visible.length, 'Bo visible count unchanged');
+  const boPixel = await hexColour(ctx.bo.page, '9,6');
+  assert(near(boPixel, FOG_RGB), `Bo's 9,6 should be fog, got ${boPixel}`);
+  await shot(ctx.ana.page, 'private-reveal-ana');
+  await shot(ctx.bo.page, 'private-reveal-bo');
+});
+
+test('hover shows a label; terrain changes update in place', async () => {
+  const p = ctx.ana.page;
+  const pos = await p.evaluate(() => window.__hexcrawl.map().renderer().hexCenter('9,6'));
+  await p.mouse.move(pos.x, pos.y);
+  await p.waitForSelector('[data-testid=hex-info]');
+  const t = await p.textContent('[data-testid=hex-info]');
+  assert(/Old Tower/.test(t) && /Ruins/.test(t), `tooltip: ${t}`);
+  await shot(p, 'hover-label');
+  await p.mouse.move(5, 400);
+  await ctx.dm.send({ type: 'hex:update', changes: [{ key: '3,3', terrain: 'water' }] }, 'hex:updated');
+  await p.waitForTimeout(300);
+  const water = await hexColour(p, '3,3');
+  assert(near(water, colour('water')), `3,3 should be water now, got ${water}`);
+});
+
+test('staged changes show "The DM is preparing…" until published', async () => {
+  await ctx.dm.send({ type: 'broadcast:mode', mode: 'staged' }, 'broadcast:modeChanged');
+  await ctx.dm.send({ type: 'hex:reveal', hexKeys: ['8,2', '8,3'], targets: 'all' }, 'staged:changed');
+  for (const p of [ctx.ana.page, ctx.bo.page]) {
+    await p.waitForSelector('[data-testid=preparing]');
+    const s = await summary(p);
+    assert(!s.visible.includes('8,2'), 'staged reveal must not reach players');
+  }
+  await shot(ctx.bo.page, 'dm-preparing');
+  await ctx.dm.send({ type: 'broadcast:publish' });
+  for (const p of [ctx.ana.page, ctx.bo.page]) {
+    await waitUntil(p, (s) => s.visible.includes('8,2') && !s.preparing, 'published');
+    await p.waitForSelector('[data-testid=preparing]', { state: 'detached' });
+  }
+  await ctx.dm.send({ type: 'broadcast:mode', mode: 'immediate' }, 'broadcast:modeChanged');
+});
+
+test('paused and resumed', async () => {
+  await ctx.dm.send({ type: 'session:pause' }, 'session:statusChanged');
+  for (const p of [ctx.ana.page, ctx.bo.page]) await p.waitForSelector('[data-overlay=paused]');
+  await shot(ctx.ana.page, 'paused');
+  await ctx.dm.send({ type: 'session:resume' }, 'session:statusChanged');
+  for (const p of [ctx.ana.page, ctx.bo.page]) await p.waitForSelector('[data-testid=overlay]', { state: 'detached' });
+});
+
+test('the banner shows while the hub is down and goes away when it is back', async () => {
+  const before = await summary(ctx.ana.page);
+  ctx.dm.close();
+  await hub.stop();
+  for (const p of [ctx.ana.page, ctx.bo.page]) await p.waitForSelector('[data-testid=connection-banner]', { timeout: 10000 });
+  const text = await ctx.ana.page.textContent('[data-testid=connection-banner]');
+  assert(text.includes('Connection lost. Reconnecting…'), `banner text: ${text}`);
+  await shot(ctx.ana.page, 'banner');
+  await ctx.ana.page.waitForTimeout(1500); // let a refused attempt or two happen
+  await hub.start();
+  // Ana waits out her backoff; Bo's browser reports the network is back ("online"), which
+  // must skip the backoff.
+  await ctx.bo.page.evaluate(() => window.dispatchEvent(new Event('online')));
+  await ctx.bo.page.waitForSelector('[data-testid=connection-banner]', { state: 'detached', timeout: 3000 });
+  await ctx.ana.page.waitForSelector('[data-testid=connection-banner]', { state: 'detached', timeout: 40000 });
+  const after = await waitUntil(ctx.ana.page, (s) => s.connection === 'open', 'reconnected');
+  eq(after.visible.sort(), before.visible.sort(), 'same visible hexes after restart');
+  eq(after.token, before.token, 'same token after restart');
+  await shot(ctx.ana.page, 'reconnected');
+  ctx.dm = await hub.dm(ctx.camp.id);
+});
+
+test('a phone in portrait: join, map, tap a hex', async () => {
+  const ph = await newPlayerContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
+  ctx.phone = ph;
+  await joinViaLink(ph.page, hub.url, ctx.code, 'Cy');
+  await waitUntil(ph.page, (s) => s.visible.length > 0, 'phone sees the map');
+  await ph.page.waitForTimeout(700);
+  // crisp: the canvas backing store is 3× the CSS size
+  const dims = await ph.page.evaluate(() => {
+    const r = window.__hexcrawl.map().renderer();
+    return { w: r.canvas.width, h: r.canvas.height, css: r.size() };
+  });
+  eq([dims.w, dims.h], [dims.css.w * 3, dims.css.h * 3], 'backing store at devicePixelRatio 3');
+  const pos = await ph.page.evaluate(() => window.__hexcrawl.map().renderer().hexCenter('4,4'));
+  await ph.page.touchscreen.tap(pos.x, pos.y);
+  await ph.page.waitForSelector('[data-testid=hex-info]');
+  const t = await ph.page.textContent('[data-testid=hex-info]');
+  assert(/Millbrook/.test(t), `tap info: ${t}`);
+  await shot(ph.page, 'phone-map');
+  const box = await ph.page.$eval('[data-testid=players-button]', (e) => e.getBoundingClientRect().right);
+  assert(box <= 390, 'top bar fits the phone');
+});
+
+test('session ended', async () => {
+  await ctx.dm.send({ type: 'session:end' }, 'session:statusChanged');
+  for (const p of [ctx.ana.page, ctx.bo.page, ctx.phone.page]) await p.waitForSelector('[data-overlay=ended]');
+  await shot(ctx.ana.page, 'ended');
+  await shot(ctx.phone.page, 'phone-ended');
+});
+
+test('a new session after the end: overlay goes away', async () => {
+  await ctx.dm.send({ type: 'session:start' }, 'session:statusChanged');
+  for (const p of [ctx.ana.page, ctx.bo.page]) await p.waitForSelector('[data-testid=overlay]', { state: 'detached' });
+});
+
+test('a revoked player is told so, and a reload asks them to join again', async () => {
+  await hub.api('DELETE', `/api/campaigns/${ctx.camp.id}/members/${ctx.boId}`);
+  await ctx.bo.page.waitForSelector('[data-testid=removed]');
+  await shot(ctx.bo.page, 'removed');
+  await waitUntil(ctx.ana.page, (s) => s.players.every((p) => p.id !== ctx.boId || !p.online), 'Bo shown as gone');
+  await ctx.bo.page.reload();
+  await ctx.bo.page.waitForSelector('[data-testid=join-notice]');
+  await shot(ctx.bo.page, 'revoked-reload');
+});
+
+// ------------------------------------------------------------------ runner
+
+let passed = 0;
+let failed = 0;
+let skipping = false;
+for (const t of tests) {
+  if (only && !only.test(t.name)) continue;
+  if (skipping) {
+    console.log(`SKIP ${t.name} (an earlier step failed)`);
+    failed++;
+    continue;
+  }
+  const start = Date.now();
+  try {
+    await t.fn();
+    passed++;
+    console.log(`ok   ${t.name} (${Date.now() - start} ms)`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${t.name}\n     ${String(e?.stack ?? e).split('\n').slice(0, 4).join('\n     ')}`);
+    for (const [n, p] of [['ana', ctx.ana?.page], ['bo', ctx.bo?.page], ['phone', ctx.phone?.page]]) {
+      if (p && !p.isClosed()) await shot(p, `FAILED-${t.name.replace(/\W+/g, '-')}-${n}`).catch(() => {});
+    }
+    // Later tests build on earlier ones; setup failures make them meaningless.
+    if (/^set up|two players join/.test(t.name)) skipping = true;
+  }
+}
+
+ctx.dm?.close();
+await browser.close();
+await hub.stop();
+if (failed && !process.env.E2E_KEEP) console.log(`hub output:\n${hub.output.split('\n').slice(-30).join('\n')}`);
+rmSync(dir, { recursive: true, force: true });
+console.log(`screenshots: ${ARTIFACTS}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
