@@ -1,0 +1,89 @@
+package main
+
+import (
+	"context"
+	"time"
+
+	"github.com/hexcrawl/hexcrawl/game"
+	"github.com/hexcrawl/hexcrawl/hub"
+	"github.com/hexcrawl/hexcrawl/storage"
+)
+
+// ensureDemoCampaign gives a first launch something to look at: a small generated map, a few
+// labelled places, DM notes and a join code. It runs once per data file, so deleting the demo
+// campaign keeps it deleted.
+func ensureDemoCampaign(ctx context.Context, store *storage.Store) error {
+	if _, done, err := store.GetSetting(ctx, "demo_created"); err != nil || done {
+		return err
+	}
+	return store.Update(ctx, func(tx *storage.Tx) error {
+		c, err := tx.CreateCampaign(ctx, "The Fenlands (demo)")
+		if err != nil {
+			return err
+		}
+		size := game.Size{Width: 16, Height: 12}
+		m, err := tx.CreateMap(ctx, c.ID, "Fenlands", size, game.Flat)
+		if err != nil {
+			return err
+		}
+		if err := tx.PutHexes(ctx, m.ID, demoHexes(size)); err != nil {
+			return err
+		}
+		if err := tx.SetToken(ctx, m.ID, &game.Key{Col: 3, Row: 6}); err != nil {
+			return err
+		}
+		code, err := hub.NewInviteCode()
+		if err != nil {
+			return err
+		}
+		if _, err := tx.CreateInvite(ctx, c.ID, code, time.Now().Add(30*24*time.Hour)); err != nil {
+			return err
+		}
+		return tx.SetSetting(ctx, "demo_created", time.Now().UTC().Format(time.RFC3339))
+	})
+}
+
+// demoHexes paints a coast on the west, fens in the middle, hills and mountains to the east:
+// deterministic, so screenshots and tests see the same map every time.
+func demoHexes(size game.Size) []storage.Hex {
+	var out []storage.Hex
+	for row := 0; row < size.Height; row++ {
+		for col := 0; col < size.Width; col++ {
+			wobble := (col*7 + row*13) % 5
+			var t game.Terrain
+			switch {
+			case col+wobble%2 < 2:
+				t = game.Water
+			case col+wobble%2 < 3:
+				t = game.Coast
+			case col < 7 && (row+wobble)%4 == 0:
+				t = game.Swamp
+			case col < 9:
+				if wobble < 2 {
+					t = game.Forest
+				} else {
+					t = game.Plains
+				}
+			case col < 12:
+				if wobble < 3 {
+					t = game.Hills
+				} else {
+					t = game.Forest
+				}
+			default:
+				t = game.Mountains
+			}
+			out = append(out, storage.Hex{Key: game.Key{Col: col, Row: row}, Terrain: t})
+		}
+	}
+	places := []storage.Hex{
+		{Key: game.Key{Col: 3, Row: 6}, Terrain: game.Settlement, Label: "Millbrook", Notes: "The miller is a werewolf. He pays well for silence."},
+		{Key: game.Key{Col: 6, Row: 3}, Terrain: game.Ruins, Label: "Drowned Chapel", Notes: "A bell tolls at midnight; the crypt holds the Fen Crown."},
+		{Key: game.Key{Col: 10, Row: 8}, Terrain: game.Hills, Label: "Barrow Downs", Notes: "Three barrows; the middle one is not empty."},
+		{Key: game.Key{Col: 13, Row: 2}, Terrain: game.Mountains, Label: "Greyfang", Notes: "Wyvern nest near the summit."},
+	}
+	for _, p := range places {
+		out[size.Index(p.Key)] = p
+	}
+	return out
+}

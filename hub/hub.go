@@ -1,0 +1,168 @@
+// Package hub is Hexcrawl's real-time layer: the HTTP API, the WebSocket endpoint and one room
+// per campaign that applies every change (validate, persist, then fan out per recipient) and
+// keeps each client's projection honest to its role.
+package hub
+
+import (
+	"context"
+	"crypto/subtle"
+	"errors"
+	"fmt"
+	"io/fs"
+	"log/slog"
+	"net/http"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"github.com/hexcrawl/hexcrawl/storage"
+	"github.com/olahol/melody"
+)
+
+// Config sets up a Hub. Store and DMToken are required.
+type Config struct {
+	Store   *storage.Store
+	DMToken string
+	// AllowedOrigins are extra browser origins allowed to open the WebSocket (for example the
+	// Vite dev server). The hub's own origin and the desktop window's are always allowed.
+	AllowedOrigins []string
+	// UI is the built web app served at /. Nil serves a page saying how to build it.
+	UI      fs.FS
+	Logger  *slog.Logger
+	Version string
+	// PingPeriod and PongWait bound how long a dead socket lingers (defaults 10 s and 25 s).
+	PingPeriod time.Duration
+	PongWait   time.Duration
+	// WriteWait bounds one frame's write to a socket (default 10 s).
+	WriteWait time.Duration
+}
+
+// Hub serves the campaigns of one Store.
+type Hub struct {
+	cfg   Config
+	store *storage.Store
+	log   *slog.Logger
+	m     *melody.Melody
+	mux   *http.ServeMux
+
+	mu    sync.Mutex // guards rooms
+	rooms map[string]*Room
+
+	closing atomic.Bool
+}
+
+// DesktopOrigins are the origins the Wails window's web view sends.
+var DesktopOrigins = []string{"wails://wails", "wails://wails.localhost", "http://wails.localhost"}
+
+// New builds a Hub. Call Shutdown to close it.
+func New(cfg Config) (*Hub, error) {
+	if cfg.Store == nil {
+		return nil, errors.New("hub: Config.Store is required")
+	}
+	if len(cfg.DMToken) < 16 {
+		return nil, errors.New("hub: the DM token must be at least 16 characters")
+	}
+	if cfg.Logger == nil {
+		cfg.Logger = slog.Default()
+	}
+	if cfg.PingPeriod <= 0 {
+		cfg.PingPeriod = 10 * time.Second
+	}
+	if cfg.PongWait <= 0 {
+		cfg.PongWait = 25 * time.Second
+	}
+	if cfg.WriteWait <= 0 {
+		cfg.WriteWait = 10 * time.Second
+	}
+	h := &Hub{cfg: cfg, store: cfg.Store, log: cfg.Logger, rooms: map[string]*Room{}}
+	h.m = melody.New()
+	// melody's defaults (512-byte frames, every Origin accepted) are not ours. Origin is checked
+	// by us after the upgrade, so the client can read the close code instead of a bare 403.
+	h.m.Config.MaxMessageSize = maxFrameBytes
+	h.m.Config.MessageBufferSize = outboundBuffer
+	h.m.Config.PingPeriod = cfg.PingPeriod
+	h.m.Config.PongWait = cfg.PongWait
+	h.m.Config.WriteWait = cfg.WriteWait
+	h.m.Upgrader.CheckOrigin = func(*http.Request) bool { return true }
+	h.m.Upgrader.Subprotocols = []string{subprotocol}
+	h.m.Upgrader.ReadBufferSize = 4096
+	h.m.Upgrader.WriteBufferSize = 4096
+	h.m.HandleConnect(h.onConnect)
+	h.m.HandleDisconnect(h.onDisconnect)
+	h.m.HandleMessage(h.onMessage)
+	h.m.HandleMessageBinary(h.onBinary)
+	h.m.HandleSentMessage(h.onSent)
+	h.m.HandleError(h.onError)
+	h.routes()
+	return h, nil
+}
+
+// ServeHTTP serves the API, the WebSocket and the UI.
+func (h *Hub) ServeHTTP(w http.ResponseWriter, r *http.Request) { h.mux.ServeHTTP(w, r) }
+
+// Shutdown closes every socket with 1001 "going away" and stops the rooms. The caller closes
+// the HTTP server and the Store afterwards.
+func (h *Hub) Shutdown(ctx context.Context) error {
+	if !h.closing.CompareAndSwap(false, true) {
+		return nil
+	}
+	h.mu.Lock()
+	rooms := make([]*Room, 0, len(h.rooms))
+	for _, r := range h.rooms {
+		rooms = append(rooms, r)
+	}
+	h.mu.Unlock()
+	for _, r := range rooms {
+		_ = r.closeAll(1001, "hub shutting down")
+	}
+	// Let the close frames go out before the connections are torn down.
+	deadline := time.Now().Add(time.Second)
+	for h.m.Len() > 0 && time.Now().Before(deadline) && ctx.Err() == nil {
+		time.Sleep(10 * time.Millisecond)
+	}
+	err := h.m.CloseWithMsg(melody.FormatCloseMessage(1001, "hub shutting down"))
+	if errors.Is(err, melody.ErrClosed) {
+		err = nil
+	}
+	for _, r := range rooms {
+		r.stop()
+	}
+	if err != nil {
+		return fmt.Errorf("close sockets: %w", err)
+	}
+	return nil
+}
+
+// room returns the live room of a campaign, loading it on first use.
+func (h *Hub) room(ctx context.Context, campaignID string) (*Room, error) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	if r, ok := h.rooms[campaignID]; ok {
+		return r, nil
+	}
+	if h.closing.Load() {
+		return nil, errRoomClosed
+	}
+	st, err := loadRoomState(ctx, h.store.Queries, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	r := newRoom(h, st)
+	h.rooms[campaignID] = r
+	return r, nil
+}
+
+// dropRoom forgets a room (its campaign was deleted).
+func (h *Hub) dropRoom(campaignID string) {
+	h.mu.Lock()
+	r := h.rooms[campaignID]
+	delete(h.rooms, campaignID)
+	h.mu.Unlock()
+	if r != nil {
+		r.stop()
+	}
+}
+
+func (h *Hub) isDMToken(token string) bool {
+	return subtle.ConstantTimeCompare([]byte(token), []byte(h.cfg.DMToken)) == 1
+}

@@ -1,0 +1,496 @@
+package hub
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"sync/atomic"
+	"time"
+
+	"github.com/hexcrawl/hexcrawl/game"
+	"github.com/hexcrawl/hexcrawl/storage"
+	"github.com/olahol/melody"
+)
+
+// Close codes (docs/protocol.md). Stored in clients' code: append only.
+const (
+	CloseUnauthorized    = 4001
+	CloseMissingCampaign = 4002
+	CloseForbidden       = 4003
+	CloseRevoked         = 4004
+	CloseSlowConsumer    = 4008
+)
+
+const (
+	// outboundBuffer is each socket's queue of frames waiting to be written (melody's
+	// MessageBufferSize). slowHighWater leaves room in it for the close frame we send a client
+	// that stopped reading, so that frame never competes with the data that filled the queue.
+	outboundBuffer = 256
+	slowHighWater  = outboundBuffer - 4
+	// maxBatch bounds how many queued requests share one SQLite commit (group commit).
+	maxBatch = 256
+	// presenceDelay coalesces joins and leaves: 1000 phones joining at once cause a few dozen
+	// presence broadcasts instead of a million frames.
+	presenceDelay = 50 * time.Millisecond
+)
+
+// client is one WebSocket connection.
+type client struct {
+	s        *melody.Session
+	role     game.Role
+	memberID string // players only
+	pending  atomic.Int32
+	slow     atomic.Bool
+	closing  atomic.Bool
+}
+
+// send queues a frame without ever blocking the room. A client whose queue is nearly full is
+// closed with CloseSlowConsumer: it reconnects and gets a fresh full state, which is honest,
+// instead of silently missing deltas.
+func (c *client) send(b []byte) {
+	if c.slow.Load() || c.closing.Load() {
+		return
+	}
+	if c.pending.Add(1) > slowHighWater {
+		c.pending.Add(-1)
+		if c.slow.CompareAndSwap(false, true) {
+			_ = c.s.CloseWithMsg(melody.FormatCloseMessage(CloseSlowConsumer, "too slow: reconnect"))
+		}
+		return
+	}
+	if err := c.s.Write(b); err != nil {
+		c.pending.Add(-1)
+	}
+}
+
+func (c *client) close(code int, reason string) {
+	if c.closing.CompareAndSwap(false, true) {
+		_ = c.s.CloseWithMsg(melody.FormatCloseMessage(code, reason))
+	}
+}
+
+// request is one unit of work for a room: a client command, a connect, an HTTP call.
+type request struct {
+	fn   func(b *batch) error
+	from *client // gets the error, if any
+	ref  string
+	done chan error // nil: nobody waits
+}
+
+// Room serialises everything that happens to one campaign. Its goroutine owns the state; work
+// arrives on the inbox and is applied in batches that share one SQLite transaction, so a burst
+// of DM actions costs one fsync, and nothing is broadcast before its commit is durable.
+type Room struct {
+	hub   *Hub
+	id    string
+	inbox chan *request
+	quit  chan struct{}
+	done  chan struct{}
+	log   *slog.Logger
+
+	// Owned by run.
+	st        *roomState
+	clients   map[*client]struct{}
+	announced map[string]bool     // member id → online as last announced
+	dirty     map[string]struct{} // members whose presence may have changed
+	presenceC <-chan time.Time
+}
+
+func newRoom(h *Hub, st *roomState) *Room {
+	r := &Room{
+		hub: h, id: st.campaign.ID, inbox: make(chan *request, 1024),
+		quit: make(chan struct{}), done: make(chan struct{}),
+		log: h.log.With("campaign", st.campaign.ID), st: st,
+		clients: map[*client]struct{}{}, announced: map[string]bool{}, dirty: map[string]struct{}{},
+	}
+	go r.run()
+	return r
+}
+
+var errRoomClosed = game.Errorf(game.ENotFound, "the campaign is closed")
+
+// do runs fn in the room and waits for its commit.
+func (r *Room) do(ctx context.Context, fn func(b *batch) error) error {
+	req := &request{fn: fn, done: make(chan error, 1)}
+	select {
+	case r.inbox <- req:
+	case <-r.done:
+		return errRoomClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-req.done:
+		return err
+	case <-r.done:
+		return errRoomClosed
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+}
+
+// submit queues work without waiting (socket reads: order is kept, errors go to the client).
+func (r *Room) submit(req *request) {
+	select {
+	case r.inbox <- req:
+	case <-r.done:
+	}
+}
+
+func (r *Room) stop() {
+	select {
+	case <-r.quit:
+	default:
+		close(r.quit)
+	}
+	<-r.done
+}
+
+func (r *Room) run() {
+	defer close(r.done)
+	reqs := make([]*request, 0, maxBatch)
+	for {
+		select {
+		case <-r.quit:
+			r.failPending()
+			return
+		case <-r.presenceC:
+			r.presenceC = nil
+			r.flushPresence()
+		case req := <-r.inbox:
+			reqs = append(reqs[:0], req)
+		drain:
+			for len(reqs) < maxBatch {
+				select {
+				case more := <-r.inbox:
+					reqs = append(reqs, more)
+				default:
+					break drain
+				}
+			}
+			r.process(reqs)
+		}
+	}
+}
+
+func (r *Room) failPending() {
+	for {
+		select {
+		case req := <-r.inbox:
+			if req.done != nil {
+				req.done <- errRoomClosed
+			}
+		default:
+			return
+		}
+	}
+}
+
+// outbound is a frame for some clients, sent only after the batch commits.
+type outbound struct {
+	to   []*client
+	data []byte
+}
+
+// batch is the context of one group commit.
+type batch struct {
+	ctx    context.Context
+	r      *Room
+	tx     *storage.Tx
+	sp     bool  // the current request holds a savepoint
+	reqSeq int64 // newest event seq written by the current request
+	out    []outbound
+	after  []func()
+}
+
+// write returns the batch's transaction, starting it (and the current request's savepoint)
+// on first use.
+func (b *batch) write() (*storage.Tx, error) {
+	if b.tx == nil {
+		tx, err := b.r.hub.store.Begin(b.ctx)
+		if err != nil {
+			return nil, err
+		}
+		b.tx = tx
+	}
+	if !b.sp {
+		if err := b.tx.Savepoint(b.ctx); err != nil {
+			return nil, err
+		}
+		b.sp = true
+	}
+	return b.tx, nil
+}
+
+// event appends to the log in the batch's transaction and returns the new seq.
+func (b *batch) event(typ game.EventType, actor string, payload any) (int64, error) {
+	tx, err := b.write()
+	if err != nil {
+		return 0, err
+	}
+	sessionID := ""
+	if s := b.r.st.session; s != nil && s.Status != game.Ended {
+		sessionID = s.ID
+	}
+	seq, err := tx.AppendEvent(b.ctx, b.r.id, sessionID, typ, actor, payload)
+	if err != nil {
+		return 0, err
+	}
+	b.reqSeq = seq
+	return seq, nil
+}
+
+func (b *batch) send(data []byte, to ...*client) {
+	if len(to) > 0 {
+		b.out = append(b.out, outbound{to: to, data: data})
+	}
+}
+
+func (b *batch) toDMs(data []byte) {
+	var dms []*client
+	for c := range b.r.clients {
+		if c.role == game.RoleDM {
+			dms = append(dms, c)
+		}
+	}
+	b.send(data, dms...)
+}
+
+func (b *batch) toPlayers(data []byte) {
+	var ps []*client
+	for c := range b.r.clients {
+		if c.role == game.RolePlayer {
+			ps = append(ps, c)
+		}
+	}
+	b.send(data, ps...)
+}
+
+func (b *batch) toAll(data []byte) {
+	all := make([]*client, 0, len(b.r.clients))
+	for c := range b.r.clients {
+		all = append(all, c)
+	}
+	b.send(data, all...)
+}
+
+func (r *Room) process(reqs []*request) {
+	ctx := context.Background()
+	b := &batch{ctx: ctx, r: r}
+	results := make([]error, len(reqs))
+	for i, req := range reqs {
+		mark, markAfter := len(b.out), len(b.after)
+		b.sp, b.reqSeq = false, 0
+		err := req.fn(b)
+		if err == nil && b.sp {
+			err = b.tx.Release(ctx)
+		}
+		if err != nil {
+			b.out, b.after = b.out[:mark], b.after[:markAfter]
+			if b.sp {
+				if rbErr := b.tx.RollbackTo(ctx); rbErr != nil {
+					r.abort(b, reqs, rbErr)
+					return
+				}
+			}
+			if game.CodeOf(err) == game.EInternal {
+				// The request may have changed memory before failing: rebuild it from what the
+				// transaction holds now (earlier requests of this batch, without this one).
+				r.log.Error("request failed", "err", err)
+				if rlErr := r.reload(ctx, b.tx); rlErr != nil {
+					r.abort(b, reqs, rlErr)
+					return
+				}
+				r.resyncAll(b)
+			}
+			if req.from != nil {
+				b.send(mustJSON(errorMsg{Type: msgError, Code: game.CodeOf(err), Message: game.MessageOf(err), Ref: req.ref}), req.from)
+			}
+			results[i] = err
+			continue
+		}
+		if b.reqSeq > 0 {
+			r.st.seq = b.reqSeq
+		}
+	}
+	if b.tx != nil {
+		if err := b.tx.Commit(); err != nil {
+			r.abort(b, reqs, err)
+			return
+		}
+	}
+	for _, o := range b.out {
+		for _, c := range o.to {
+			c.send(o.data)
+		}
+	}
+	for _, fn := range b.after {
+		fn()
+	}
+	for i, req := range reqs {
+		if req.done != nil {
+			req.done <- results[i]
+		}
+	}
+	if len(r.dirty) > 0 && r.presenceC == nil {
+		r.presenceC = time.After(presenceDelay)
+	}
+}
+
+// abort handles a batch whose transaction could not be kept: nothing of it was durable, so
+// nothing of it is sent; memory is rebuilt from the database and every client resyncs.
+func (r *Room) abort(b *batch, reqs []*request, cause error) {
+	r.log.Error("batch failed; rolling back and resyncing", "err", cause, "requests", len(reqs))
+	if b.tx != nil {
+		_ = b.tx.Rollback()
+	}
+	fail := game.Errorf(game.EInternal, "internal error")
+	resync := &batch{ctx: b.ctx, r: r}
+	if err := r.reload(b.ctx, nil); err != nil {
+		r.log.Error("reload after failed batch", "err", err)
+	} else {
+		r.resyncAll(resync)
+	}
+	for _, req := range reqs {
+		if req.from != nil {
+			resync.send(mustJSON(errorMsg{Type: msgError, Code: game.EInternal, Message: "internal error", Ref: req.ref}), req.from)
+		}
+	}
+	for _, o := range resync.out {
+		for _, c := range o.to {
+			c.send(o.data)
+		}
+	}
+	for _, req := range reqs {
+		if req.done != nil {
+			req.done <- errors.Join(fail, cause)
+		}
+	}
+}
+
+// reload rebuilds the room's state from storage (through tx when given, to see its writes),
+// keeping the connected clients attached to their members.
+func (r *Room) reload(ctx context.Context, tx *storage.Tx) error {
+	q := r.hub.store.Queries
+	if tx != nil {
+		q = tx.Queries
+	}
+	st, err := loadRoomState(ctx, q, r.id)
+	if err != nil {
+		return err
+	}
+	for c := range r.clients {
+		if c.role != game.RolePlayer {
+			continue
+		}
+		if m := st.members[c.memberID]; m != nil {
+			m.clients[c] = struct{}{}
+		}
+	}
+	r.st = st
+	return nil
+}
+
+// resyncAll sends every client its full state again (after a map switch, a resize or a
+// failure): deltas cannot describe those.
+func (r *Room) resyncAll(b *batch) {
+	changed := mustJSON(struct {
+		Type string `json:"type"`
+		Seq  int64  `json:"seq"`
+	}{msgMapChanged, r.st.seq})
+	for c := range r.clients {
+		if c.role == game.RolePlayer {
+			if _, ok := r.st.members[c.memberID]; !ok {
+				b.after = append(b.after, func() { c.close(CloseRevoked, "removed by the DM") })
+				continue
+			}
+			b.send(changed, c)
+			b.send(r.st.playerState(c.memberID), c)
+		} else {
+			b.send(changed, c)
+			b.send(r.st.dmState(), c)
+		}
+	}
+}
+
+// connect adds a socket to the room and sends it the full state for its role.
+func (r *Room) connect(c *client) *request {
+	return &request{from: c, fn: func(b *batch) error {
+		if c.role == game.RolePlayer {
+			m := r.st.members[c.memberID]
+			if m == nil {
+				b.after = append(b.after, func() { c.close(CloseRevoked, "removed by the DM") })
+				return nil
+			}
+			m.clients[c] = struct{}{}
+			r.dirty[c.memberID] = struct{}{}
+		}
+		r.clients[c] = struct{}{}
+		if c.role == game.RoleDM {
+			b.send(r.st.dmState(), c)
+		} else {
+			b.send(r.st.playerState(c.memberID), c)
+		}
+		return nil
+	}}
+}
+
+func (r *Room) disconnect(c *client) *request {
+	return &request{fn: func(b *batch) error {
+		delete(r.clients, c)
+		if m := r.st.members[c.memberID]; c.role == game.RolePlayer && m != nil {
+			delete(m.clients, c)
+			r.dirty[c.memberID] = struct{}{}
+		}
+		return nil
+	}}
+}
+
+// flushPresence announces, to everyone, who came online and who left since the last flush.
+func (r *Room) flushPresence() {
+	var joined []memberRef
+	var left []string
+	for id := range r.dirty {
+		m := r.st.members[id]
+		online := m != nil && m.online()
+		if online == r.announced[id] {
+			continue
+		}
+		if online {
+			joined = append(joined, memberRef{ID: id, Name: m.Name})
+			r.announced[id] = true
+		} else {
+			left = append(left, id)
+			delete(r.announced, id)
+		}
+	}
+	clear(r.dirty)
+	b := &batch{r: r}
+	if len(joined) > 0 {
+		b.toAll(mustJSON(struct {
+			Type    string      `json:"type"`
+			Players []memberRef `json:"players"`
+		}{msgPlayerJoined, joined}))
+	}
+	if len(left) > 0 {
+		b.toAll(mustJSON(struct {
+			Type      string   `json:"type"`
+			PlayerIDs []string `json:"playerIds"`
+		}{msgPlayerLeft, left}))
+	}
+	for _, o := range b.out {
+		for _, c := range o.to {
+			c.send(o.data)
+		}
+	}
+}
+
+// closeAll closes every socket of the room with code (hub shutdown, campaign deleted).
+func (r *Room) closeAll(code int, reason string) error {
+	return r.do(context.Background(), func(b *batch) error {
+		for c := range r.clients {
+			b.after = append(b.after, func() { c.close(code, reason) })
+		}
+		return nil
+	})
+}

@@ -1,0 +1,198 @@
+package hub
+
+import (
+	"crypto/sha256"
+	"errors"
+	"net/http"
+	"net/url"
+	"strings"
+
+	"github.com/google/uuid"
+	"github.com/gorilla/websocket"
+	"github.com/hexcrawl/hexcrawl/game"
+	"github.com/olahol/melody"
+)
+
+const (
+	subprotocol      = "hexcrawl.v1"
+	dmTokenProtocol  = "hexcrawl.dm."
+	playerCookieName = "hexcrawl_player"
+)
+
+// verdict is the outcome of checking an upgrade request, carried into the connect handler so
+// the socket is upgraded first and then closed with a code the browser can read.
+type verdict struct {
+	code     int
+	reason   string
+	role     game.Role
+	memberID string
+	room     *Room
+}
+
+func (h *Hub) handleWS(w http.ResponseWriter, r *http.Request) {
+	v := h.checkUpgrade(r)
+	if err := h.m.HandleRequestWithKeys(w, r, map[string]any{"verdict": v}); err != nil && !errors.Is(err, melody.ErrClosed) {
+		h.log.Debug("websocket upgrade failed", "err", err, "remote", r.RemoteAddr)
+	}
+}
+
+// checkUpgrade applies the seeds' order: Origin, then credentials, then the campaign, then
+// membership.
+func (h *Hub) checkUpgrade(r *http.Request) verdict {
+	if origin := r.Header.Get("Origin"); origin != "" && !h.originAllowed(origin, r.Host) {
+		return verdict{code: CloseForbidden, reason: "forbidden origin"}
+	}
+	role, memberID, memberCampaign, ok := h.credentials(r)
+	if !ok {
+		return verdict{code: CloseUnauthorized, reason: "unauthorized"}
+	}
+	campaignID := r.URL.Query().Get("campaignId")
+	if campaignID == "" {
+		return verdict{code: CloseMissingCampaign, reason: "missing campaignId"}
+	}
+	if _, err := uuid.Parse(campaignID); err != nil {
+		return verdict{code: CloseMissingCampaign, reason: "unknown campaign"}
+	}
+	if role == game.RolePlayer && memberCampaign != campaignID {
+		// Say "unknown" rather than "not a member" when the campaign does not exist at all.
+		if _, err := h.store.GetCampaign(r.Context(), campaignID); err != nil {
+			return verdict{code: CloseMissingCampaign, reason: "unknown campaign"}
+		}
+		return verdict{code: CloseForbidden, reason: "not a member"}
+	}
+	room, err := h.room(r.Context(), campaignID)
+	if err != nil {
+		if game.CodeOf(err) == game.ENotFound {
+			return verdict{code: CloseMissingCampaign, reason: "unknown campaign"}
+		}
+		h.log.Error("load campaign", "campaign", campaignID, "err", err)
+		return verdict{code: websocket.CloseInternalServerErr, reason: "internal error"}
+	}
+	return verdict{role: role, memberID: memberID, room: room}
+}
+
+// credentials finds who is asking: the DM (token as subprotocol or bearer) or a player
+// (cookie). A wrong DM token fails even if a player cookie is present.
+func (h *Hub) credentials(r *http.Request) (role game.Role, memberID, campaignID string, ok bool) {
+	if token, present := dmTokenFrom(r); present {
+		return game.RoleDM, "", "", h.isDMToken(token)
+	}
+	m, err := h.playerFromCookie(r)
+	if err != nil {
+		return "", "", "", false
+	}
+	return game.RolePlayer, m.ID, m.CampaignID, true
+}
+
+func dmTokenFrom(r *http.Request) (string, bool) {
+	for _, p := range websocket.Subprotocols(r) {
+		if token, ok := strings.CutPrefix(p, dmTokenProtocol); ok {
+			return token, true
+		}
+	}
+	if auth := r.Header.Get("Authorization"); auth != "" {
+		token, ok := strings.CutPrefix(auth, "Bearer ")
+		return token, ok
+	}
+	return "", false
+}
+
+func (h *Hub) playerFromCookie(r *http.Request) (memberRecord, error) {
+	ck, err := r.Cookie(playerCookieName)
+	if err != nil || ck.Value == "" || len(ck.Value) > 128 {
+		return memberRecord{}, game.Errorf(game.EUnauth, "not joined")
+	}
+	sum := sha256.Sum256([]byte(ck.Value))
+	m, err := h.store.MemberBySecret(r.Context(), sum[:])
+	if err != nil {
+		return memberRecord{}, err
+	}
+	return memberRecord{ID: m.ID, CampaignID: m.CampaignID, Name: m.Name}, nil
+}
+
+type memberRecord struct{ ID, CampaignID, Name string }
+
+// originAllowed: the hub's own origin under whatever name or address it was reached by, the
+// desktop window, and configured extras. Same-origin is judged against Host, which a browser
+// always sets to what the page itself used.
+func (h *Hub) originAllowed(origin, host string) bool {
+	for _, o := range DesktopOrigins {
+		if strings.EqualFold(origin, o) {
+			return true
+		}
+	}
+	for _, o := range h.cfg.AllowedOrigins {
+		if strings.EqualFold(origin, strings.TrimRight(o, "/")) {
+			return true
+		}
+	}
+	u, err := url.Parse(origin)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") {
+		return false
+	}
+	return strings.EqualFold(u.Host, host)
+}
+
+func (h *Hub) onConnect(s *melody.Session) {
+	v := s.MustGet("verdict").(verdict)
+	if v.code != 0 {
+		_ = s.CloseWithMsg(melody.FormatCloseMessage(v.code, v.reason))
+		return
+	}
+	c := &client{s: s, role: v.role, memberID: v.memberID}
+	s.Set("client", c)
+	s.Set("room", v.room)
+	v.room.submit(v.room.connect(c))
+}
+
+func sessionClient(s *melody.Session) (*client, *Room) {
+	c, ok := s.Get("client")
+	if !ok {
+		return nil, nil
+	}
+	r, _ := s.Get("room")
+	return c.(*client), r.(*Room)
+}
+
+func (h *Hub) onDisconnect(s *melody.Session) {
+	if c, r := sessionClient(s); c != nil {
+		r.submit(r.disconnect(c))
+	}
+}
+
+func (h *Hub) onSent(s *melody.Session, _ []byte) {
+	if c, _ := sessionClient(s); c != nil {
+		c.pending.Add(-1)
+	}
+}
+
+func (h *Hub) onError(s *melody.Session, err error) {
+	if errors.Is(err, melody.ErrMessageBufferFull) {
+		h.log.Warn("socket buffer full", "remote", s.Request.RemoteAddr)
+		return
+	}
+	h.log.Debug("socket error", "err", err, "remote", s.Request.RemoteAddr)
+}
+
+func (h *Hub) onBinary(s *melody.Session, _ []byte) {
+	if c, _ := sessionClient(s); c != nil {
+		c.send(mustJSON(errorMsg{Type: msgError, Code: game.EMalformed, Message: "messages are JSON text frames"}))
+	}
+}
+
+func (h *Hub) onMessage(s *melody.Session, raw []byte) {
+	c, r := sessionClient(s)
+	if c == nil {
+		return // rejected at connect; its close frame is on the way
+	}
+	cmd, err := decodeCommand(raw)
+	if err != nil {
+		c.send(mustJSON(errorMsg{Type: msgError, Code: game.CodeOf(err), Message: game.MessageOf(err), Ref: cmd.Ref}))
+		return
+	}
+	if knownCommands[cmd.Type].dmOnly && c.role != game.RoleDM {
+		c.send(mustJSON(errorMsg{Type: msgError, Code: game.EForbidden, Message: cmd.Type + " is for the DM only", Ref: cmd.Ref}))
+		return
+	}
+	r.submit(&request{from: c, ref: cmd.Ref, fn: func(b *batch) error { return r.command(b, cmd) }})
+}

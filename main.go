@@ -1,0 +1,430 @@
+// Command hexcrawl runs a hex-crawl table: with no arguments the DM's desktop window (which
+// hosts the hub), `serve` the hub alone without a window, `discover` lists hubs on the LAN.
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/base64"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"log/slog"
+	"net"
+	"net/http"
+	"os"
+	"os/signal"
+	"strconv"
+	"strings"
+	"sync"
+	"syscall"
+	"time"
+
+	"github.com/adrg/xdg"
+	"github.com/hexcrawl/hexcrawl/frontend"
+	"github.com/hexcrawl/hexcrawl/hub"
+	"github.com/hexcrawl/hexcrawl/hub/discovery"
+	"github.com/hexcrawl/hexcrawl/storage"
+	"github.com/mdp/qrterminal/v3"
+)
+
+// version is set at build time with -ldflags "-X main.version=…".
+var version = "dev"
+
+const usage = `Hexcrawl: run a hex-crawl table from one laptop.
+
+Usage:
+  hexcrawl [flags]            open the DM's desktop window and host the table
+                              (without a display, or in a build without the window: serve)
+  hexcrawl serve [flags]      host the table without a window (players and the DM use a browser)
+  hexcrawl discover [flags]   list Hexcrawl hubs on the local network
+  hexcrawl help               show this help
+
+Run "hexcrawl serve --help" or "hexcrawl discover --help" for their flags.
+`
+
+func main() {
+	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
+}
+
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(ctx, os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	cmd := ""
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		cmd, args = args[0], args[1:]
+	}
+	switch cmd {
+	case "":
+		return runDefault(ctx, args, stdout, stderr)
+	case "serve":
+		return runServe(ctx, "serve", args, stdout, stderr)
+	case "discover":
+		return runDiscover(ctx, args, stdout, stderr)
+	case "help":
+		fmt.Fprint(stdout, usage)
+		return 0
+	default:
+		fmt.Fprintf(stderr, "hexcrawl: unknown command %q\n\n%s", cmd, usage)
+		return 2
+	}
+}
+
+// serveConfig is what serve and the desktop window share.
+type serveConfig struct {
+	addr         string
+	dataPath     string
+	dmToken      string
+	allowOrigins []string
+	mdnsIfaces   []string
+	noMDNS       bool
+	noQR         bool
+	verbose      bool
+}
+
+func defaultDataPath() string {
+	p, err := xdg.DataFile("hexcrawl/hexcrawl.db")
+	if err != nil {
+		return "hexcrawl.db"
+	}
+	return p
+}
+
+func parseServeFlags(name string, args []string, stderr io.Writer) (serveConfig, error) {
+	var cfg serveConfig
+	fs := flag.NewFlagSet(name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&cfg.addr, "addr", ":7777", "address to listen on (host:port; \":7777\" = every interface)")
+	fs.StringVar(&cfg.dataPath, "data", defaultDataPath(), "the SQLite file holding every campaign")
+	fs.StringVar(&cfg.dmToken, "dm-token", "", "the DM's secret token (default: $HEXCRAWL_DM_TOKEN, else one generated once and stored)")
+	var origins, ifaces string
+	fs.StringVar(&origins, "allow-origin", "", "extra browser origins allowed to connect, comma-separated (e.g. http://localhost:5173)")
+	fs.StringVar(&ifaces, "mdns-iface", "", "network interfaces to advertise on over mDNS, comma-separated (default: chosen automatically)")
+	fs.BoolVar(&cfg.noMDNS, "no-mdns", false, "do not advertise the hub over mDNS")
+	fs.BoolVar(&cfg.noQR, "no-qr", false, "do not print the join QR code in the terminal")
+	fs.BoolVar(&cfg.verbose, "verbose", false, "log debug details")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: hexcrawl %s [flags]\n\n", name)
+		if name == "serve" {
+			fmt.Fprint(stderr, "Hosts the table without a window: players open the printed URL, the DM opens the DM console link.\n\n")
+		} else {
+			fmt.Fprint(stderr, "Opens the DM's window and hosts the table (falls back to serve without a display).\n\n")
+		}
+		fs.PrintDefaults()
+	}
+	if err := fs.Parse(args); err != nil {
+		return cfg, err
+	}
+	if fs.NArg() > 0 {
+		return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
+	}
+	if cfg.dmToken == "" {
+		cfg.dmToken = os.Getenv("HEXCRAWL_DM_TOKEN")
+	}
+	cfg.allowOrigins = splitList(origins)
+	cfg.mdnsIfaces = splitList(ifaces)
+	return cfg, nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, v := range strings.Split(s, ",") {
+		if v = strings.TrimSpace(v); v != "" {
+			out = append(out, v)
+		}
+	}
+	return out
+}
+
+func newLogger(w io.Writer, verbose bool) *slog.Logger {
+	level := slog.LevelInfo
+	if verbose {
+		level = slog.LevelDebug
+	}
+	return slog.New(slog.NewTextHandler(w, &slog.HandlerOptions{Level: level}))
+}
+
+// runningHub is a started hub: what serve prints and what the desktop window drives.
+type runningHub struct {
+	APIHandler http.Handler // the hub's whole HTTP handler (/api, /ws, UI)
+	BaseURL    string       // loopback URL of the hub, e.g. "http://127.0.0.1:7777"
+	DMToken    string
+	DataPath   string
+	Port       int
+	// Shutdown closes sockets with 1001 "going away", stops HTTP and mDNS, closes the database.
+	Shutdown func(ctx context.Context) error
+
+	store *storage.Store
+	log   *slog.Logger
+	ad    *discovery.Advertisement
+}
+
+// startHub opens the data file, prepares the DM token and the demo campaign, and starts
+// serving HTTP and mDNS. The returned hub runs until Shutdown.
+func startHub(ctx context.Context, cfg serveConfig, log *slog.Logger) (*runningHub, error) {
+	store, err := storage.Open(ctx, cfg.dataPath)
+	if err != nil {
+		return nil, err
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			_ = store.Close()
+		}
+	}()
+	if n, err := store.PauseInterruptedSessions(ctx); err != nil {
+		return nil, err
+	} else if n > 0 {
+		log.Warn("sessions left running by an unclean stop are paused; resume them from the DM console", "count", n)
+	}
+	token, err := dmToken(ctx, store, cfg.dmToken)
+	if err != nil {
+		return nil, err
+	}
+	if err := ensureDemoCampaign(ctx, store); err != nil {
+		return nil, err
+	}
+	h, err := hub.New(hub.Config{
+		Store: store, DMToken: token, AllowedOrigins: cfg.allowOrigins,
+		UI: frontend.Dist(), Logger: log, Version: version,
+	})
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelDebug)}
+	go func() {
+		if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
+			log.Error("http server stopped", "err", err)
+		}
+	}()
+	rh := &runningHub{
+		APIHandler: h, BaseURL: "http://" + loopbackHost(cfg.addr) + ":" + strconv.Itoa(port),
+		DMToken: token, DataPath: cfg.dataPath, Port: port, store: store, log: log,
+	}
+	if !cfg.noMDNS && !isLoopbackAddr(cfg.addr) {
+		name := "Hexcrawl"
+		if cs, err := store.ListCampaigns(ctx); err == nil && len(cs) == 1 {
+			name = cs[0].Name
+		}
+		ad, err := discovery.Advertise(ctx, discovery.AdvertiseOptions{
+			Instance: name, Port: port, Path: "/", Campaign: name,
+			ProtocolVersion: hub.ProtocolVersion, Interfaces: cfg.mdnsIfaces, Logger: log,
+		})
+		if err != nil {
+			log.Warn("not advertising over mDNS; players can still use the IP address", "err", err)
+		} else {
+			rh.ad = ad
+		}
+	}
+	var once sync.Once
+	var shutdownErr error
+	rh.Shutdown = func(ctx context.Context) error {
+		once.Do(func() {
+			if rh.ad != nil {
+				rh.ad.Shutdown()
+			}
+			herr := h.Shutdown(ctx)
+			serr := srv.Shutdown(ctx)
+			cerr := store.Close()
+			shutdownErr = errors.Join(herr, serr, cerr)
+		})
+		return shutdownErr
+	}
+	ok = true
+	return rh, nil
+}
+
+// loopbackHost is how this machine reaches the hub itself.
+func loopbackHost(addr string) string {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil || host == "" || host == "0.0.0.0" || host == "::" {
+		return "127.0.0.1"
+	}
+	if strings.Contains(host, ":") {
+		return "[" + host + "]"
+	}
+	return host
+}
+
+func isLoopbackAddr(addr string) bool {
+	host, _, err := net.SplitHostPort(addr)
+	if err != nil {
+		return false
+	}
+	if host == "localhost" {
+		return true
+	}
+	ip := net.ParseIP(host)
+	return ip != nil && ip.IsLoopback()
+}
+
+// dmToken picks the DM token: the flag or environment, else the one stored in the database,
+// else a new one generated and stored, so it survives restarts.
+func dmToken(ctx context.Context, store *storage.Store, given string) (string, error) {
+	if given != "" {
+		if len(given) < 16 {
+			return "", errors.New("the DM token must be at least 16 characters")
+		}
+		return given, nil
+	}
+	if t, ok, err := store.GetSetting(ctx, "dm_token"); err != nil {
+		return "", err
+	} else if ok {
+		return t, nil
+	}
+	buf := make([]byte, 24)
+	if _, err := rand.Read(buf); err != nil {
+		return "", fmt.Errorf("generate DM token: %w", err)
+	}
+	t := base64.RawURLEncoding.EncodeToString(buf)
+	if err := store.SetSetting(ctx, "dm_token", t); err != nil {
+		return "", err
+	}
+	return t, nil
+}
+
+// runServe is `hexcrawl serve`: the hub without a window, until Ctrl+C or SIGTERM.
+func runServe(ctx context.Context, name string, args []string, stdout, stderr io.Writer) int {
+	cfg, err := parseServeFlags(name, args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "hexcrawl %s: %v\n", name, err)
+		return 2
+	}
+	log := newLogger(stderr, cfg.verbose)
+	rh, err := startHub(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "hexcrawl: %v\n", err)
+		return 1
+	}
+	printWelcome(ctx, stdout, rh, cfg)
+	<-ctx.Done()
+	log.Info("shutting down")
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if err := rh.Shutdown(sctx); err != nil {
+		log.Error("shutdown", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// runDefault opens the desktop window; without one (no display, or a build without the
+// window) it says why and keeps serving, so the command never exits 0 having done nothing.
+func runDefault(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	cfg, err := parseServeFlags("hexcrawl", args, stderr)
+	if errors.Is(err, flag.ErrHelp) {
+		return 0
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "hexcrawl: %v\n", err)
+		return 2
+	}
+	log := newLogger(stderr, cfg.verbose)
+	rh, err := startHub(ctx, cfg, log)
+	if err != nil {
+		fmt.Fprintf(stderr, "hexcrawl: %v\n", err)
+		return 1
+	}
+	printWelcome(ctx, stdout, rh, cfg)
+	err = runDesktop(ctx, rh)
+	if errors.Is(err, errNoDesktop) || errors.Is(err, errNoDisplay) {
+		fmt.Fprintf(stderr, "hexcrawl: %v\nRunning the hub without a window, as `hexcrawl serve` would; Ctrl+C stops it.\n", err)
+		<-ctx.Done()
+		err = nil
+	}
+	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
+	defer cancel()
+	if serr := rh.Shutdown(sctx); serr != nil {
+		log.Error("shutdown", "err", serr)
+	}
+	if err != nil {
+		log.Error("desktop window", "err", err)
+		return 1
+	}
+	return 0
+}
+
+// printWelcome tells the DM how players join and how to open the DM console.
+func printWelcome(ctx context.Context, w io.Writer, rh *runningHub, cfg serveConfig) {
+	urls := playerURLs(rh, cfg)
+	fmt.Fprintf(w, "Hexcrawl %s is running. Data: %s\n\n", version, rh.DataPath)
+	fmt.Fprintf(w, "Players open:   %s\n", urls[0])
+	for _, u := range urls[1:] {
+		fmt.Fprintf(w, "            or: %s\n", u)
+	}
+	campaigns, _ := rh.store.ListCampaigns(ctx)
+	var firstJoin string
+	for _, c := range campaigns {
+		code, err := currentInvite(ctx, rh.store, c.ID)
+		if err != nil {
+			continue
+		}
+		join := urls[0] + "/join/" + code
+		if firstJoin == "" {
+			firstJoin = join
+		}
+		fmt.Fprintf(w, "Join code for %q: %s  (%s)\n", c.Name, formatCode(code), join)
+	}
+	fmt.Fprintf(w, "\nDM console:     %s/dm#token=%s\n", rh.BaseURL, rh.DMToken)
+	fmt.Fprintf(w, "DM token (API): Authorization: Bearer %s\n", rh.DMToken)
+	if firstJoin != "" && !cfg.noQR {
+		fmt.Fprintf(w, "\nScan to join:\n")
+		qrterminal.GenerateWithConfig(firstJoin, qrterminal.Config{
+			Level: qrterminal.L, Writer: w, HalfBlocks: true, QuietZone: 1,
+			BlackChar: qrterminal.BLACK_BLACK, WhiteChar: qrterminal.WHITE_WHITE,
+			BlackWhiteChar: qrterminal.BLACK_WHITE, WhiteBlackChar: qrterminal.WHITE_BLACK,
+		})
+	}
+	fmt.Fprintln(w)
+}
+
+// playerURLs lists the addresses players can use, the short .local name first.
+func playerURLs(rh *runningHub, cfg serveConfig) []string {
+	var urls []string
+	if rh.ad != nil {
+		for _, u := range rh.ad.URLs() {
+			urls = append(urls, strings.TrimRight(u, "/"))
+		}
+	}
+	if len(urls) == 0 {
+		urls = append(urls, rh.BaseURL)
+	}
+	return urls
+}
+
+// currentInvite returns the campaign's newest unexpired join code, making one if none is left.
+func currentInvite(ctx context.Context, store *storage.Store, campaignID string) (string, error) {
+	invs, err := store.ListInvites(ctx, campaignID)
+	if err != nil {
+		return "", err
+	}
+	for _, inv := range invs {
+		if time.Until(inv.ExpiresAt) > time.Hour {
+			return inv.Code, nil
+		}
+	}
+	code, err := hub.NewInviteCode()
+	if err != nil {
+		return "", err
+	}
+	if _, err := store.CreateInvite(ctx, campaignID, code, time.Now().Add(7*24*time.Hour)); err != nil {
+		return "", err
+	}
+	return code, nil
+}
+
+func formatCode(code string) string {
+	if len(code) == 10 {
+		return code[:5] + "-" + code[5:]
+	}
+	return code
+}
