@@ -72,3 +72,9 @@ describe('malformed server frames are reported, not thrown', () => {
     if (!r.ok) expect(r.code).toBe(code);
   });
 });
+
+describe('length limits count characters like the hub', () => {
+  const change = (label: string) => JSON.stringify({ type: 'hex:update', changes: [{ key: '0,0', label }] });
+  it('accepts 80 emoji (160 UTF-16 units)', () => expect(parseClientMessage(change('🐉'.repeat(80))).ok).toBe(true));
+  it('rejects 81 characters', () => expect(parseClientMessage(change('x'.repeat(81))).ok).toBe(false));
+});

@@ -59,12 +59,17 @@ export const hexViewSchema = z.object({
 });
 export type HexView = z.infer<typeof hexViewSchema>;
 
+// The hub counts characters (Unicode code points), not UTF-16 units as String.length does.
+function maxRunes(n: number) {
+  return z.string().refine((s) => s.length <= n || [...s].length <= n, { message: `at most ${n} characters` });
+}
+
 export const hexChangeSchema = z
   .object({
     key: hexKeySchema,
     terrain: terrainSchema.optional(),
-    label: z.string().max(MAX_LABEL).optional(),
-    notes: z.string().max(MAX_NOTES).optional(),
+    label: maxRunes(MAX_LABEL).optional(),
+    notes: maxRunes(MAX_NOTES).optional(),
   })
   .strict()
   .refine((c) => c.terrain !== undefined || c.label !== undefined || c.notes !== undefined, {
