@@ -7,6 +7,7 @@ import (
 	"log/slog"
 	"net/netip"
 	"slices"
+	"strconv"
 	"strings"
 	"sync"
 	"time"
@@ -33,7 +34,7 @@ type AdvertiseOptions struct {
 	// changes (default 15 s).
 	PollInterval time.Duration
 	// ProbeTimeout is how long to browse for other hubs before choosing a
-	// name (default 1.5 s).
+	// name (default 1.5 s; negative: do not look, rely on conflict detection).
 	ProbeTimeout time.Duration
 }
 
@@ -46,11 +47,12 @@ type Advertisement struct {
 	mu       sync.Mutex
 	host     string // label, e.g. "hexcrawl-2"
 	instance string // raw instance label
+	named    bool   // host and instance were checked against other hubs
 	ifaces   []InterfaceInfo
 	server   *zeroconf.Server
 	resp     *responder
 
-	conflicts chan netip.Addr
+	conflicts chan conflict
 	cancel    context.CancelFunc
 	done      chan struct{}
 	stopOnce  sync.Once
@@ -74,7 +76,7 @@ func Advertise(ctx context.Context, opts AdvertiseOptions) (*Advertisement, erro
 	if opts.PollInterval <= 0 {
 		opts.PollInterval = 15 * time.Second
 	}
-	if opts.ProbeTimeout <= 0 {
+	if opts.ProbeTimeout == 0 {
 		opts.ProbeTimeout = 1500 * time.Millisecond
 	}
 	log := opts.Logger.With("component", "mdns")
@@ -84,45 +86,63 @@ func Advertise(ctx context.Context, opts AdvertiseOptions) (*Advertisement, erro
 		return nil, fmt.Errorf("advertise: %w", err)
 	}
 	logSkipped(log, skipped)
-	if len(chosen) == 0 {
-		return nil, fmt.Errorf("advertise: %w (%s)", ErrNoInterface, describeSkipped(skipped))
-	}
-
-	baseHost := hostLabel(opts.HostName)
-	baseInstance := instanceLabel(opts.Instance)
-	takenHosts, takenInstances, err := probeNames(ctx, chosen, baseHost, opts.ProbeTimeout)
-	if err != nil {
-		// Not fatal: without the probe a name clash is still caught by the
-		// responder's conflict check.
-		log.Warn("mDNS: could not look for other hubs before choosing a name", "err", err)
-	}
-	host, instance := chooseNames(baseHost, baseInstance, takenHosts, takenInstances)
-	if host != baseHost {
-		log.Info("mDNS: another device already uses the host name; taking the next one",
-			"wanted", baseHost+".local", "host", host+".local")
-	}
 
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	a := &Advertisement{
 		opts:      opts,
 		log:       log,
-		host:      host,
-		instance:  instance,
-		conflicts: make(chan netip.Addr, 1),
+		host:      hostLabel(opts.HostName),
+		instance:  instanceLabel(opts.Instance),
+		conflicts: make(chan conflict, 1),
 		cancel:    cancel,
 		done:      make(chan struct{}),
 	}
-	a.mu.Lock()
-	err = a.registerLocked(wctx, chosen)
-	a.mu.Unlock()
-	if err != nil {
+	if len(chosen) == 0 {
+		// Not an error: the laptop may join the Wi-Fi after the hub starts.
+		log.Warn("mDNS: no LAN interface yet; will advertise as soon as one is up",
+			"skipped", describeSkipped(skipped))
+	} else if err := a.start(wctx, chosen, "mDNS: advertising"); err != nil {
 		cancel()
 		return nil, fmt.Errorf("advertise: %w", err)
 	}
-	log.Info("mDNS: advertising", "host", host+".local", "instance", instance,
-		"service", ServiceType, "port", opts.Port, "interfaces", describeChosen(chosen))
 	go a.watch(ctx, wctx)
 	return a, nil
+}
+
+// start chooses the names (the first time: browsing briefly for hubs that
+// already use them) and registers on chosen. Only the watch goroutine and
+// Advertise call it, so a.host and a.instance change only here and in
+// resolveConflict.
+func (a *Advertisement) start(ctx context.Context, chosen []InterfaceInfo, msg string) error {
+	if !a.named {
+		baseHost, baseInstance := a.host, a.instance
+		var takenHosts, takenInstances map[string]bool
+		if a.opts.ProbeTimeout > 0 {
+			var err error
+			takenHosts, takenInstances, err = probeNames(ctx, chosen, baseHost, a.opts.ProbeTimeout)
+			if err != nil {
+				// Not fatal: a name clash is still caught by the responder's
+				// conflict check.
+				a.log.Warn("mDNS: could not look for other hubs before choosing a name", "err", err)
+			}
+		}
+		host, instance := chooseNames(baseHost, baseInstance, takenHosts, takenInstances)
+		if host != baseHost {
+			a.log.Info("mDNS: another device already uses the host name; taking the next one",
+				"wanted", baseHost+".local", "host", host+".local")
+		}
+		a.mu.Lock()
+		a.host, a.instance, a.named = host, instance, true
+		a.mu.Unlock()
+	}
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	if err := a.registerLocked(ctx, chosen); err != nil {
+		return err
+	}
+	a.log.Info(msg, "host", a.host+".local", "instance", a.instance,
+		"service", ServiceType, "port", a.opts.Port, "interfaces", describeChosen(chosen))
+	return nil
 }
 
 // HostName is the advertised host name, e.g. "hexcrawl.local".
@@ -141,9 +161,13 @@ func (a *Advertisement) Instance() string {
 
 // URLs are the addresses players can type: the .local URL first, then one
 // per advertised IP address (IPv4 first; IPv6 in brackets; never loopback).
+// Empty while advertising is paused because no LAN interface is up.
 func (a *Advertisement) URLs() []string {
 	a.mu.Lock()
 	defer a.mu.Unlock()
+	if a.server == nil {
+		return nil
+	}
 	urls := []string{hubURL(a.host+".local", a.opts.Port, a.opts.Path)}
 	for _, ip := range sortedAddrs(a.ifaces) {
 		urls = append(urls, hubURL(ip.String(), a.opts.Port, a.opts.Path))
@@ -182,7 +206,7 @@ func (a *Advertisement) registerLocked(ctx context.Context, ifaces []InterfaceIn
 	if err != nil {
 		return fmt.Errorf("register %s service: %w", ServiceType, err)
 	}
-	resp, err := startResponder(ctx, a.host+".local.", ifaces, a.conflicts, a.log)
+	resp, err := startResponder(ctx, a.host+".local.", instanceName(a.instance), ifaces, a.conflicts, a.log)
 	if err != nil {
 		srv.Shutdown()
 		return err
@@ -218,8 +242,8 @@ func (a *Advertisement) watch(ctx, wctx context.Context) {
 			return
 		case <-t.C:
 			a.refresh(wctx)
-		case other := <-a.conflicts:
-			a.resolveConflict(wctx, other)
+		case c := <-a.conflicts:
+			a.resolveConflict(wctx, c)
 		}
 	}
 }
@@ -233,9 +257,9 @@ func (a *Advertisement) refresh(ctx context.Context) {
 		return
 	}
 	a.mu.Lock()
-	defer a.mu.Unlock()
 	changes := diffInterfaces(a.ifaces, chosen)
 	if len(changes) == 0 && (a.server != nil || len(chosen) == 0) {
+		a.mu.Unlock()
 		return
 	}
 	for _, c := range changes {
@@ -243,45 +267,62 @@ func (a *Advertisement) refresh(ctx context.Context) {
 	}
 	a.unregisterLocked()
 	a.ifaces = nil
+	a.mu.Unlock()
 	if len(chosen) == 0 {
 		a.log.Warn("mDNS: no LAN interface left; advertising paused until one comes back",
 			"skipped", describeSkipped(skipped))
 		return
 	}
-	if err := a.registerLocked(ctx, chosen); err != nil {
-		a.log.Warn("mDNS: re-registering failed; retrying at the next check", "err", err)
-		return
+	if err := a.start(ctx, chosen, "mDNS: re-advertised"); err != nil {
+		a.log.Warn("mDNS: registering failed; retrying at the next check", "err", err)
 	}
-	a.log.Info("mDNS: re-advertised", "host", a.host+".local", "interfaces", describeChosen(chosen))
 }
 
 // resolveConflict runs when another device answers for our host name with
-// addresses that are not ours. Like RFC 6762 §8.2's tie-break, only one side
-// moves: the one whose lowest address sorts higher takes the next name.
-func (a *Advertisement) resolveConflict(ctx context.Context, other netip.Addr) {
+// addresses that are not ours (two hubs started at the same moment, so the
+// probe saw neither). Like RFC 6762 §8.2's tie-break, only one side moves:
+// the one whose lowest address sorts higher takes the next name, and the
+// next instance name too if the other also uses ours.
+func (a *Advertisement) resolveConflict(ctx context.Context, c conflict) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
 	ours := sortedAddrs(a.ifaces)
-	if len(ours) == 0 || slices.Contains(ours, other) {
+	if len(ours) == 0 || slices.Contains(ours, c.addr) {
 		return
 	}
 	lowest := slices.MinFunc(ours, func(x, y netip.Addr) int { return x.Compare(y) })
-	if lowest.Compare(other) < 0 {
+	if lowest.Compare(c.addr) < 0 {
 		a.log.Info("mDNS: another device claims our host name; keeping it (we win the tie-break)",
-			"host", a.host+".local", "other", other)
+			"host", a.host+".local", "other", c.addr)
 		return
 	}
-	old := a.host
-	base, n := splitNumbered(old)
+	oldHost, oldInstance := a.host, a.instance
+	base, n := splitNumbered(oldHost)
 	a.host = fmt.Sprintf("%s-%d", base, n+1)
+	if c.instance {
+		a.instance = nextInstance(oldInstance)
+	}
 	a.log.Warn("mDNS: host name taken by another device; renaming",
-		"old", old+".local", "new", a.host+".local", "other", other)
+		"old", oldHost+".local", "new", a.host+".local", "instance", a.instance, "other", c.addr)
 	ifaces := a.ifaces
 	a.unregisterLocked()
 	if err := a.registerLocked(ctx, ifaces); err != nil {
 		a.log.Warn("mDNS: re-registering after rename failed; retrying at the next check", "err", err)
 		a.ifaces = nil
 	}
+}
+
+// nextInstance turns "Fenlands" into "Fenlands (2)" and "Fenlands (2)" into
+// "Fenlands (3)".
+func nextInstance(inst string) string {
+	base, n := inst, 1
+	if i := strings.LastIndex(inst, " ("); i > 0 && strings.HasSuffix(inst, ")") {
+		if k, err := strconv.Atoi(inst[i+2 : len(inst)-1]); err == nil && k >= 2 {
+			base, n = inst[:i], k
+		}
+	}
+	suffix := fmt.Sprintf(" (%d)", n+1)
+	return truncateUTF8(base, maxLabel-len(suffix)) + suffix
 }
 
 // splitNumbered splits "hexcrawl-3" into ("hexcrawl", 3); an unnumbered

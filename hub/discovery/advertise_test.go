@@ -119,6 +119,43 @@ func TestSecondHubTakesNumberedName(t *testing.T) {
 	first.Stop()
 }
 
+// TestSimultaneousStartConflict: two hubs that skip the probe (as if both
+// started at the same moment) both take hexcrawl.local and the same
+// instance; the tie-break moves the one with the higher address.
+func TestSimultaneousStartConflict(t *testing.T) {
+	l := netnstest.NewLAN(t)
+	a := start(t, l.A, "advertise", "HX_INSTANCE=Fenlands", "HX_PROBE_MS=-1")
+	b := start(t, l.B, "advertise", "HX_INSTANCE=Fenlands", "HX_PROBE_MS=-1", "HX_PORT=8888")
+	var ra, rb ready
+	a.Expect("READY", &ra)
+	b.Expect("READY", &rb)
+	if ra.Host != "hexcrawl.local" || rb.Host != "hexcrawl.local" {
+		t.Fatalf("without a probe both should start as hexcrawl.local; got %q, %q", ra.Host, rb.Host)
+	}
+	b.WaitStderr("renaming")
+	b.Send("urls")
+	var urls []string
+	b.Expect("URLS", &urls)
+	if urls[0] != "http://hexcrawl-2.local:8888/" {
+		t.Errorf("after the conflict b's URLs = %q; want hexcrawl-2.local first", urls)
+	}
+	hubs := browseIn(t, l.A)
+	var got []string
+	for _, h := range hubs {
+		got = append(got, h.Instance+"@"+h.HostName+"="+h.URL())
+	}
+	slices.Sort(got)
+	want := []string{"Fenlands (2)@hexcrawl-2.local=http://10.77.0.2:8888/", "Fenlands@hexcrawl.local=http://10.77.0.1:7777/"}
+	if !slices.Equal(got, want) {
+		t.Fatalf("browse = %q; want %q", got, want)
+	}
+	if strings.Contains(a.Stderr(), "renaming") {
+		t.Errorf("both hubs renamed:\n%s", a.Stderr())
+	}
+	a.Stop()
+	b.Stop()
+}
+
 // TestInterfaceChanges: an address that appears is advertised, an interface
 // that disappears is dropped and said plainly in the log, and the hub keeps
 // running and withdraws cleanly.
@@ -162,16 +199,30 @@ func TestInterfaceChanges(t *testing.T) {
 	ad.Stop()
 }
 
-// TestAdvertiseWithoutLAN: with only loopback there is nothing to advertise
-// on, and the error says why.
-func TestAdvertiseWithoutLAN(t *testing.T) {
-	ns := netnstest.New(t, "lo")
-	p := start(t, ns, "advertise")
-	if err := p.Exit(); err == nil {
-		t.Fatal("advertise with only loopback exited 0")
+// TestAdvertiseBeforeLANIsUp: started with only loopback, the hub says so,
+// keeps running, and advertises as soon as a LAN interface comes up.
+func TestAdvertiseBeforeLANIsUp(t *testing.T) {
+	a, b := netnstest.New(t, "a"), netnstest.New(t, "b")
+	ad := start(t, a, "advertise", "HX_INSTANCE=Fenlands", "HX_POLL_MS=200")
+	var r ready
+	ad.Expect("READY", &r)
+	if r.Host != "hexcrawl.local" || len(r.URLs) != 0 {
+		t.Fatalf("with no LAN: %+v; want host hexcrawl.local and no URLs yet", r)
 	}
-	out := strings.Join(p.Lines(), "\n")
-	if !strings.HasPrefix(out, "ERROR") || !strings.Contains(out, "no LAN interface") || !strings.Contains(out, "lo: loopback") {
-		t.Fatalf("got %q; want an error naming the skipped loopback", out)
+	if !strings.Contains(ad.Stderr(), "no LAN interface yet") || !strings.Contains(ad.Stderr(), "lo: loopback") {
+		t.Errorf("log does not say why nothing is advertised:\n%s", ad.Stderr())
 	}
+	netnstest.Link(t, a, b, "lan0", "10.77.0.1/24", "10.77.0.2/24", "", "")
+	ad.WaitStderr("mDNS: re-advertised")
+	hubs := browseIn(t, b)
+	if len(hubs) != 1 || hubs[0].URL() != "http://10.77.0.1:7777/" || hubs[0].HostName != "hexcrawl.local" {
+		t.Fatalf("browse after the LAN came up = %+v", hubs)
+	}
+	ad.Send("urls")
+	var urls []string
+	ad.Expect("URLS", &urls)
+	if !slices.Equal(urls, []string{"http://hexcrawl.local:7777/", "http://10.77.0.1:7777/"}) {
+		t.Errorf("URLs = %q", urls)
+	}
+	ad.Stop()
 }

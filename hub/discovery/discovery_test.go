@@ -202,6 +202,16 @@ func TestNames(t *testing.T) {
 			}
 		}
 	})
+	t.Run("nextInstance", func(t *testing.T) {
+		for in, want := range map[string]string{
+			"Fenlands": "Fenlands (2)", "Fenlands (2)": "Fenlands (3)", "Fenlands (9)": "Fenlands (10)",
+			"Act (1)": "Act (1) (2)", "(2)": "(2) (2)", strings.Repeat("x", 63): strings.Repeat("x", 59) + " (2)",
+		} {
+			if got := nextInstance(in); got != want {
+				t.Errorf("nextInstance(%q) = %q; want %q", in, got, want)
+			}
+		}
+	})
 	t.Run("splitNumbered", func(t *testing.T) {
 		for in, want := range map[string]struct {
 			base string

@@ -74,6 +74,7 @@ func runRole(role string) int {
 			Interfaces:      envList("HX_IFACES"),
 			Logger:          log,
 			PollInterval:    time.Duration(envInt("HX_POLL_MS", 0)) * time.Millisecond,
+			ProbeTimeout:    time.Duration(envInt("HX_PROBE_MS", 0)) * time.Millisecond,
 		})
 		if err != nil {
 			fmt.Println("ERROR", err)

@@ -25,13 +25,20 @@ type responder struct {
 	byIf      map[int][]netip.Addr
 	all       []netip.Addr
 	conn      *mconn
-	conflicts chan<- netip.Addr
+	instance  string // our instance fqdn, for spotting a twin service
+	conflicts chan<- conflict
 	log       *slog.Logger
 	cancel    context.CancelFunc
 	done      chan struct{}
 }
 
-func startResponder(ctx context.Context, fqdn string, ifaces []InterfaceInfo, conflicts chan<- netip.Addr, log *slog.Logger) (*responder, error) {
+// conflict is another device answering for our host name.
+type conflict struct {
+	addr     netip.Addr // one of its addresses, for the tie-break
+	instance bool       // it also uses our instance name
+}
+
+func startResponder(ctx context.Context, fqdn, instance string, ifaces []InterfaceInfo, conflicts chan<- conflict, log *slog.Logger) (*responder, error) {
 	conn, err := openMconn(netInterfaces(ifaces))
 	if err != nil {
 		return nil, err
@@ -39,6 +46,7 @@ func startResponder(ctx context.Context, fqdn string, ifaces []InterfaceInfo, co
 	rctx, cancel := context.WithCancel(ctx)
 	r := &responder{
 		fqdn:      fqdn,
+		instance:  instance,
 		byIf:      make(map[int][]netip.Addr, len(ifaces)),
 		all:       sortedAddrs(ifaces),
 		conn:      conn,
@@ -179,26 +187,27 @@ func sameRData(a, b dns.RR) bool {
 // checkConflict reports another device answering for our host name with an
 // address that is not ours.
 func (r *responder) checkConflict(m *dns.Msg) {
-	for _, rr := range slices.Concat(m.Answer, m.Extra) {
+	rrs := slices.Concat(m.Answer, m.Extra)
+	var c conflict
+	for _, rr := range rrs {
 		if rr.Header().Ttl == 0 || !strings.EqualFold(rr.Header().Name, r.fqdn) {
 			continue
 		}
-		var ip netip.Addr
-		switch x := rr.(type) {
-		case *dns.A:
-			ip, _ = addrFromIP(x.A)
-		case *dns.AAAA:
-			ip, _ = addrFromIP(x.AAAA)
-		default:
-			continue
+		if ip, ok := rrAddr(rr); ok && !slices.Contains(r.all, ip) {
+			c.addr = ip
+			break
 		}
-		if !ip.IsValid() || slices.Contains(r.all, ip) {
-			continue
-		}
-		select {
-		case r.conflicts <- ip:
-		default: // one pending conflict is enough
-		}
+	}
+	if !c.addr.IsValid() {
 		return
+	}
+	for _, rr := range rrs {
+		if srv, ok := rr.(*dns.SRV); ok && srv.Hdr.Ttl > 0 && strings.EqualFold(srv.Hdr.Name, r.instance) {
+			c.instance = true
+		}
+	}
+	select {
+	case r.conflicts <- c:
+	default: // one pending conflict is enough
 	}
 }

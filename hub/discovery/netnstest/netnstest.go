@@ -72,6 +72,26 @@ func Link(t testing.TB, a, b, ifname, v4a, v4b, v6a, v6b string) {
 		}
 		Run(t, "ip", "-n", x.ns, "link", "set", ifname, "multicast", "on", "up")
 	}
+	WaitUp(t, a, ifname)
+	WaitUp(t, b, ifname)
+}
+
+// WaitUp waits until ifname in ns is operationally up. The kernel reports
+// the carrier of a new link with a delay of up to a second (linkwatch);
+// until then the interface is up but not RUNNING, and hubs rightly skip it.
+func WaitUp(t testing.TB, ns, ifname string) {
+	t.Helper()
+	deadline := time.Now().Add(HangGuard)
+	for {
+		out, err := exec.Command("ip", "-n", ns, "-o", "link", "show", "dev", ifname).CombinedOutput()
+		if err == nil && strings.Contains(string(out), " state UP ") {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("%s in %s not up within %s: %s %v", ifname, ns, HangGuard, out, err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // LAN is two namespaces joined by lan0: 10.77.0.1/24 + fd77::1/64 in A,
