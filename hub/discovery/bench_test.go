@@ -30,6 +30,25 @@ func BenchmarkBrowseFindsHub(b *testing.B) {
 	ad.Stop()
 }
 
+// BenchmarkLookupHost measures resolving hexcrawl.local over mDNS from the
+// other namespace (socket setup included, process start-up not).
+func BenchmarkLookupHost(b *testing.B) {
+	l := netnstest.NewLAN(b)
+	ad := netnstest.StartSelf(b, l.A, roleEnv+"=advertise", "HX_INSTANCE=Bench")
+	ad.Expect("READY", nil)
+	var total time.Duration
+	b.ResetTimer()
+	for b.Loop() {
+		p := netnstest.StartSelf(b, l.B, roleEnv+"=lookupTimed", "HX_HOST=hexcrawl.local")
+		line := p.Line("TOOK", func(s string) bool { return strings.HasPrefix(s, "TOOK ") })
+		p.Wait()
+		us, _ := strconv.Atoi(strings.TrimPrefix(line, "TOOK "))
+		total += time.Duration(us) * time.Microsecond
+	}
+	b.ReportMetric(float64(total.Microseconds())/float64(b.N)/1000, "ms/lookup")
+	ad.Stop()
+}
+
 // BenchmarkAdvertiseReady measures how long Advertise takes to return (the
 // name probe dominates: it browses for ProbeTimeout, 1.5 s by default).
 func BenchmarkAdvertiseReady(b *testing.B) {

@@ -144,6 +144,14 @@ func runRole(role string) int {
 		}
 		fmt.Printf("FIRST %d\n", took.Microseconds())
 		return 0
+	case "lookupTimed":
+		began := time.Now()
+		if _, err := LookupHost(ctx, os.Getenv("HX_HOST"), BrowseOptions{Timeout: 5 * time.Second}); err != nil {
+			fmt.Println("ERROR", err)
+			return 3
+		}
+		fmt.Printf("TOOK %d\n", time.Since(began).Microseconds())
+		return 0
 	case "lookup":
 		addrs, err := LookupHost(ctx, os.Getenv("HX_HOST"), BrowseOptions{Timeout: 5 * time.Second})
 		if err != nil {
