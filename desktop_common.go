@@ -1,9 +1,28 @@
 package main
 
-import "errors"
+import (
+	"errors"
+	"fmt"
+	"runtime"
+)
 
-// errNoDesktop: this binary was built without the window (plain `go build`).
-var errNoDesktop = errors.New("this binary was built without the desktop window (build it with `wails build`)")
+// errNoDesktop: this binary has no window (built without the desktop tags); main serves
+// headless instead.
+var errNoDesktop = errors.New("this binary was built without the desktop window (build with `wails build`)")
 
-// errNoDisplay: there is no display to open a window on.
-var errNoDisplay = errors.New("no display to open the desktop window on (neither DISPLAY nor WAYLAND_DISPLAY is set)")
+// errNoDisplay: there is no display to put the window on (an SSH session, a server, a broken
+// DISPLAY); main serves headless instead.
+var errNoDisplay = errors.New("no display for the window")
+
+// checkDisplay fails on X11/Wayland systems with neither display variable set: GTK would
+// otherwise fail later with a less helpful message. macOS and Windows always have a display.
+func checkDisplay(getenv func(string) string) error {
+	switch runtime.GOOS {
+	case "darwin", "windows":
+		return nil
+	}
+	if getenv("DISPLAY") == "" && getenv("WAYLAND_DISPLAY") == "" {
+		return fmt.Errorf("%w: neither DISPLAY nor WAYLAND_DISPLAY is set", errNoDisplay)
+	}
+	return nil
+}

@@ -4,5 +4,8 @@ package main
 
 import "context"
 
-// runDesktop in the headless build: there is no window to open.
-func runDesktop(context.Context, *runningHub) error { return errNoDesktop }
+// runDesktop in a build without the desktop tags: plain `go build` makes the headless server
+// (no GTK or WebKit needed to build or run it), so there is no window to open.
+func runDesktop(_ context.Context, _ *runningHub) error {
+	return errNoDesktop
+}

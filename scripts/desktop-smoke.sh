@@ -23,7 +23,7 @@ cd "$ROOT" || exit 1
 OUT=${SMOKE_OUT:-$(mktemp -d /tmp/hexcrawl-smoke.XXXXXX)}
 mkdir -p "$OUT"
 BIN=$ROOT/build/bin/hexcrawl
-TOKEN=smoke-$RANDOM$RANDOM
+TOKEN=smoke-test-dm-token-$RANDOM$RANDOM
 TITLE=Hexcrawl
 
 passed=0
