@@ -1,0 +1,126 @@
+// The DM's HTTP calls (docs/protocol.md, "HTTP API"), all with the Bearer token, all checked
+// with zod. Errors are ApiError carrying the hub's own message, which the UI shows as is.
+import { z } from 'zod';
+import { api, ApiError } from '../net/http';
+import { mapInfoSchema, orientationSchema, broadcastModeSchema, type Orientation } from '../protocol/schema';
+
+export { ApiError };
+
+export const campaignSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  activeMapId: z.string().optional().default(''),
+  broadcastMode: broadcastModeSchema.optional(),
+});
+export type Campaign = z.infer<typeof campaignSchema>;
+
+export const mapRowSchema = mapInfoSchema.extend({ campaignId: z.string().optional() });
+export type MapRow = z.infer<typeof mapRowSchema>;
+
+export const inviteSchema = z.object({ code: z.string(), expiresAt: z.string(), joinUrl: z.string() });
+export type Invite = z.infer<typeof inviteSchema>;
+
+export const memberRowSchema = z.object({ id: z.string(), name: z.string(), online: z.boolean(), joinedAt: z.string().optional() });
+export type MemberRow = z.infer<typeof memberRowSchema>;
+
+export const hubSchema = z.object({
+  name: z.string(),
+  version: z.string(),
+  protocol: z.number(),
+  campaigns: z.number(),
+  // Not in protocol v1 yet (requested): the addresses players can open.
+  urls: z.array(z.string()).optional(),
+});
+export type Hub = z.infer<typeof hubSchema>;
+
+export class DmApi {
+  constructor(private readonly token: string) {}
+
+  private call<T>(method: string, path: string, schema: z.ZodType<T> | null, body?: unknown): Promise<T> {
+    return api(method, path, schema, body, { token: this.token });
+  }
+
+  hub() {
+    return this.call('GET', '/api/hub', hubSchema);
+  }
+  campaigns() {
+    return this.call('GET', '/api/campaigns', z.array(campaignSchema));
+  }
+  createCampaign(name: string) {
+    return this.call('POST', '/api/campaigns', campaignSchema, { name });
+  }
+  renameCampaign(id: string, name: string) {
+    return this.call('PATCH', `/api/campaigns/${id}`, campaignSchema, { name });
+  }
+  deleteCampaign(id: string) {
+    return this.call('DELETE', `/api/campaigns/${id}`, null);
+  }
+  maps(campaignId: string) {
+    return this.call('GET', `/api/campaigns/${campaignId}/maps`, z.array(mapRowSchema));
+  }
+  createMap(campaignId: string, m: { name: string; width: number; height: number; orientation: Orientation }) {
+    orientationSchema.parse(m.orientation);
+    return this.call('POST', `/api/campaigns/${campaignId}/maps`, mapRowSchema, m);
+  }
+  patchMap(mapId: string, p: { name?: string; width?: number; height?: number }) {
+    return this.call('PATCH', `/api/maps/${mapId}`, mapRowSchema, p);
+  }
+  setActiveMap(campaignId: string, mapId: string) {
+    return this.call('PUT', `/api/campaigns/${campaignId}/active-map`, null, { mapId });
+  }
+  createInvite(campaignId: string) {
+    return this.call('POST', `/api/campaigns/${campaignId}/invites`, inviteSchema, {});
+  }
+  invites(campaignId: string) {
+    return this.call('GET', `/api/campaigns/${campaignId}/invites`, z.array(inviteSchema));
+  }
+  deleteInvite(code: string) {
+    return this.call('DELETE', `/api/invites/${encodeURIComponent(code)}`, null);
+  }
+  members(campaignId: string) {
+    return this.call('GET', `/api/campaigns/${campaignId}/members`, z.array(memberRowSchema).nullable()).then((m) => m ?? []);
+  }
+  revokeMember(campaignId: string, memberId: string) {
+    return this.call('DELETE', `/api/campaigns/${campaignId}/members/${memberId}`, null);
+  }
+  /** The campaign file as text (kept verbatim: it is the backup). */
+  async exportCampaign(campaignId: string): Promise<string> {
+    const res = await fetch(`/api/campaigns/${campaignId}/export`, { headers: { Authorization: `Bearer ${this.token}` } });
+    const text = await res.text();
+    if (!res.ok) throw errorFrom(res, text);
+    return text;
+  }
+  /** Imports a campaign file (text); the hub checks it and imports all or nothing. */
+  async importCampaign(text: string): Promise<Campaign> {
+    const res = await fetch('/api/import', {
+      method: 'POST',
+      headers: { Authorization: `Bearer ${this.token}`, 'Content-Type': 'application/json' },
+      body: text,
+    });
+    const body = await res.text();
+    if (!res.ok) throw errorFrom(res, body);
+    return campaignSchema.parse(JSON.parse(body));
+  }
+}
+
+const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+function errorFrom(res: Response, text: string): ApiError {
+  try {
+    const e = errorBody.safeParse(JSON.parse(text));
+    if (e.success) return new ApiError(res.status, e.data.error.code, e.data.error.message);
+  } catch {
+    /* not JSON */
+  }
+  return new ApiError(res.status, 'http', `${res.status} ${res.statusText}`);
+}
+
+/** Text for any failure of an API call: the hub's message when it sent one. */
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) {
+    if (e.status === 401) return 'The hub did not accept the DM token.';
+    return e.message.charAt(0).toUpperCase() + e.message.slice(1);
+  }
+  if (e instanceof TypeError) return 'Cannot reach the hub.';
+  return e instanceof Error ? e.message : String(e);
+}

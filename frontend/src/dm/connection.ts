@@ -1,0 +1,68 @@
+// One campaign's live connection for the DM: socket (with the DM subprotocol), store and the
+// edit controller, wired so every server message reaches the store first, then the editor.
+import { createSessionStore, type SessionStore } from '../store/session';
+import { HexcrawlSocket, type ConnectionStatus, type WebSocketLike } from '../net/socket';
+import type { ClientMessage, ServerMessage } from '../protocol/schema';
+import { EditorController, hexFillSchema, type HexFillMessage } from './editor';
+import type { DmCredentials } from './creds';
+
+export class DmConnection {
+  readonly store: SessionStore;
+  readonly socket: HexcrawlSocket;
+  readonly editor: EditorController;
+  private raw: WebSocketLike | null = null;
+  private expiry: ReturnType<typeof setInterval> | null = null;
+  private readonly messageListeners = new Set<(m: ServerMessage) => void>();
+
+  constructor(campaignId: string, creds: DmCredentials, onStatus?: (s: ConnectionStatus) => void) {
+    this.store = createSessionStore();
+    this.socket = new HexcrawlSocket({
+      campaignId,
+      baseUrl: creds.wsUrl,
+      protocols: ['hexcrawl.v1', `hexcrawl.dm.${creds.token}`],
+      onMessage: (m) => {
+        this.store.getState().apply(m);
+        this.editor.onServerMessage(m);
+        for (const fn of this.messageListeners) fn(m);
+      },
+      onStatus: (s) => {
+        this.store.getState().setConnection(s);
+        onStatus?.(s);
+      },
+      // Keep the socket the client opens, to send hex:fill (see editor.ts) until the shared
+      // client schemas know it.
+      createSocket: (url, protocols) => {
+        const ws = new WebSocket(url, protocols) as unknown as WebSocketLike;
+        this.raw = ws;
+        return ws;
+      },
+    });
+    this.editor = new EditorController(this.store, {
+      send: (msg: ClientMessage) => this.socket.send(msg),
+      sendFill: (msg: HexFillMessage) => {
+        const checked = hexFillSchema.parse(msg);
+        if (!this.raw || this.raw.readyState !== 1) return false;
+        this.raw.send(JSON.stringify(checked));
+        return true;
+      },
+    });
+  }
+
+  onMessage(fn: (m: ServerMessage) => void): () => void {
+    this.messageListeners.add(fn);
+    return () => this.messageListeners.delete(fn);
+  }
+
+  start(): void {
+    this.socket.start();
+    this.expiry = setInterval(() => this.editor.expire(), 1000);
+  }
+
+  stop(): void {
+    if (this.expiry) clearInterval(this.expiry);
+    this.expiry = null;
+    this.editor.dispose();
+    this.socket.stop();
+    this.messageListeners.clear();
+  }
+}
