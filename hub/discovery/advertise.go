@@ -168,9 +168,25 @@ func (a *Advertisement) URLs() []string {
 	if a.server == nil {
 		return nil
 	}
-	urls := []string{hubURL(a.host+".local", a.opts.Port, a.opts.Path)}
-	for _, ip := range sortedAddrs(a.ifaces) {
-		urls = append(urls, hubURL(ip.String(), a.opts.Port, a.opts.Path))
+	return append([]string{hubURL(a.host+".local", a.opts.Port, a.opts.Path)},
+		ipURLs(a.ifaces, a.opts.Port, a.opts.Path)...)
+}
+
+// LANURLs lists one URL per LAN address of this machine, chosen as
+// Advertise would choose (include = --mdns-iface), IPv4 first. It is what to
+// show players when mDNS is off (--no-mdns) or paused: never loopback.
+func LANURLs(port int, path string, include []string) ([]string, error) {
+	chosen, _, err := chosenInterfaces(include)
+	if err != nil {
+		return nil, err
+	}
+	return ipURLs(chosen, port, path), nil
+}
+
+func ipURLs(ifaces []InterfaceInfo, port int, path string) []string {
+	var urls []string
+	for _, ip := range sortedAddrs(ifaces) {
+		urls = append(urls, hubURL(ip.String(), port, path))
 	}
 	return urls
 }

@@ -167,11 +167,12 @@ type entry struct {
 type collector struct {
 	entries     map[string]*entry                  // by lower-cased instance fqdn
 	addrs       map[string]map[netip.Addr]struct{} // by lower-cased host fqdn
+	sources     map[netip.Addr]bool                // addresses answers came from
 	found, lost func(Hub)
 }
 
 func newCollector(found, lost func(Hub)) *collector {
-	return &collector{entries: map[string]*entry{}, addrs: map[string]map[netip.Addr]struct{}{}, found: found, lost: lost}
+	return &collector{entries: map[string]*entry{}, addrs: map[string]map[netip.Addr]struct{}{}, sources: map[netip.Addr]bool{}, found: found, lost: lost}
 }
 
 // collect queries for hubs (and for extra questions) on ifaces for d and
@@ -210,14 +211,22 @@ func collect(ctx context.Context, ifaces []InterfaceInfo, d time.Duration, extra
 				return col, nil
 			}
 			if p.msg.Response {
-				col.add(p.msg)
+				var src netip.Addr
+				if p.from != nil {
+					src, _ = addrFromIP(p.from.IP)
+				}
+				col.add(p.msg, src)
 			}
 		}
 	}
 }
 
-// add records what one response says; TTL 0 (goodbye) removes.
-func (c *collector) add(m *dns.Msg) {
+// add records what one response, sent from src, says; TTL 0 (goodbye)
+// removes.
+func (c *collector) add(m *dns.Msg, src netip.Addr) {
+	if src.IsValid() {
+		c.sources[src] = true
+	}
 	rrs := slices.Concat(m.Answer, m.Ns, m.Extra)
 	for _, rr := range rrs {
 		h := rr.Header()
@@ -320,10 +329,18 @@ func (c *collector) hub(e *entry) Hub {
 	for ip := range c.addrs[strings.ToLower(e.host)] {
 		h.Addrs = append(h.Addrs, ip)
 	}
-	// IPv4 first, then by value, so output is stable.
+	// IPv4 first; then the addresses the hub's answers came from (a hub
+	// on two networks lists both, but only the one it answered from is
+	// surely reachable from here); then by value, so output is stable.
 	slices.SortFunc(h.Addrs, func(a, b netip.Addr) int {
 		if a.Is4() != b.Is4() {
 			if a.Is4() {
+				return -1
+			}
+			return 1
+		}
+		if c.sources[a] != c.sources[b] {
+			if c.sources[a] {
 				return -1
 			}
 			return 1

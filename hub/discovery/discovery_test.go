@@ -255,7 +255,7 @@ func TestWireRoundTrip(t *testing.T) {
 			t.Errorf("%q: unpacked instance name %q != registered %q", label, got, name)
 		}
 		c := newCollector(nil, nil)
-		c.add(&in)
+		c.add(&in, netip.Addr{})
 		hubs := c.hubs()
 		if len(hubs) != 1 {
 			t.Fatalf("%q: %d hubs", label, len(hubs))
@@ -293,28 +293,58 @@ func TestCollectorGoodbyeAndLateAddresses(t *testing.T) {
 		return &dns.A{Hdr: dns.RR_Header{Name: "HEXCRAWL.local.", Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: ttl}, A: net.ParseIP(ip)}
 	}
 
-	c.add(resp(ptr(4500), srv))
+	c.add(resp(ptr(4500), srv), netip.Addr{})
 	if len(found) != 0 {
 		t.Fatalf("found %v before any address", found)
 	}
 	if q := c.missing(); len(q) != 2 || q[0].Name != "hexcrawl.local." || q[0].Qtype != dns.TypeA {
 		t.Fatalf("missing() = %v; want A/AAAA for hexcrawl.local.", q)
 	}
-	c.add(resp(a("10.0.0.1", 120), a("10.0.0.2", 120)))
+	c.add(resp(a("10.0.0.1", 120), a("10.0.0.2", 120)), netip.Addr{})
 	if !slices.Equal(found, []string{"Fenlands"}) {
 		t.Fatalf("found = %v", found)
 	}
-	c.add(resp(a("10.0.0.2", 0)))
+	c.add(resp(a("10.0.0.2", 0)), netip.Addr{})
 	if h := c.hubs(); len(h) != 1 || !slices.Equal(h[0].Addrs, addrs("10.0.0.1")) {
 		t.Fatalf("after address goodbye: %+v", h)
 	}
-	c.add(resp(ptr(0)))
+	c.add(resp(ptr(0)), netip.Addr{})
 	if len(c.hubs()) != 0 || !slices.Equal(lost, []string{"Fenlands"}) {
 		t.Fatalf("after goodbye: hubs %+v, lost %v", c.hubs(), lost)
 	}
 	hosts, _ := c.takenNames()
 	if !hosts["hexcrawl"] {
 		t.Errorf("takenNames lost the host that still answers: %v", hosts)
+	}
+}
+
+// TestCollectorPrefersAnsweringAddress: a hub on two networks lists both
+// addresses; the one its answer came from is the one this side can reach.
+func TestCollectorPrefersAnsweringAddress(t *testing.T) {
+	name := instanceName("Fenlands")
+	msg := &dns.Msg{MsgHdr: dns.MsgHdr{Response: true}, Answer: []dns.RR{
+		&dns.SRV{Hdr: dns.RR_Header{Name: name, Rrtype: dns.TypeSRV, Class: dns.ClassINET, Ttl: 120}, Port: 7777, Target: "hexcrawl.local."},
+		&dns.A{Hdr: dns.RR_Header{Name: "hexcrawl.local.", Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: 120}, A: net.ParseIP("10.0.0.5")},
+		&dns.A{Hdr: dns.RR_Header{Name: "hexcrawl.local.", Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: 120}, A: net.ParseIP("192.168.1.20")},
+		&dns.AAAA{Hdr: dns.RR_Header{Name: "hexcrawl.local.", Rrtype: dns.TypeAAAA, Class: dns.ClassINET, Ttl: 120}, AAAA: net.ParseIP("fd00::1")},
+	}}
+	for _, tt := range []struct {
+		src  string
+		want string
+	}{
+		{"", "http://10.0.0.5:7777/"},
+		{"192.168.1.20", "http://192.168.1.20:7777/"},
+		{"fe80::1", "http://10.0.0.5:7777/"},
+	} {
+		c := newCollector(nil, nil)
+		var src netip.Addr
+		if tt.src != "" {
+			src = netip.MustParseAddr(tt.src)
+		}
+		c.add(msg, src)
+		if h := c.hubs(); len(h) != 1 || h[0].URL() != tt.want || len(h[0].Addrs) != 3 {
+			t.Errorf("answer from %q: %+v; want URL %s", tt.src, h, tt.want)
+		}
 	}
 }
 
@@ -335,6 +365,20 @@ func TestHubURLs(t *testing.T) {
 	h.Port, h.Path = 80, "play"
 	if got := h.URL(); got != "http://hexcrawl-2.local/play" {
 		t.Errorf("no-address URL() = %q", got)
+	}
+}
+
+func TestIPURLs(t *testing.T) {
+	ifaces := []InterfaceInfo{
+		{Name: "eth0", Addrs: addrs("2001:db8::20", "192.168.1.20")},
+		{Name: "wlan0", Addrs: addrs("10.0.0.5", "192.168.1.20")},
+	}
+	want := []string{"http://192.168.1.20:7777/", "http://10.0.0.5:7777/", "http://[2001:db8::20]:7777/"}
+	if got := ipURLs(ifaces, 7777, "/"); !slices.Equal(got, want) {
+		t.Errorf("ipURLs = %q; want %q", got, want)
+	}
+	if got := ipURLs(nil, 7777, "/"); got != nil {
+		t.Errorf("no interfaces: %q", got)
 	}
 }
 
