@@ -156,6 +156,27 @@ func TestSimultaneousStartConflict(t *testing.T) {
 	b.Stop()
 }
 
+// TestIPv6OnlyLAN: on a link without IPv4 the hub is advertised and found
+// over IPv6 alone, and its URLs bracket the address.
+func TestIPv6OnlyLAN(t *testing.T) {
+	a, b := netnstest.New(t, "a"), netnstest.New(t, "b")
+	netnstest.Link(t, a, b, "lan0", "", "", "fd77::1/64", "fd77::2/64")
+	ad := start(t, a, "advertise", "HX_INSTANCE=Fenlands")
+	var r ready
+	ad.Expect("READY", &r)
+	if want := []string{"http://hexcrawl.local:7777/", "http://[fd77::1]:7777/"}; !slices.Equal(r.URLs, want) {
+		t.Fatalf("URLs = %q; want %q", r.URLs, want)
+	}
+	hubs := browseIn(t, b)
+	if len(hubs) != 1 || hubs[0].URL() != "http://[fd77::1]:7777/" || !slices.Equal(hubs[0].Addrs, addrs("fd77::1")) {
+		t.Fatalf("browse = %+v", hubs)
+	}
+	if got := lookupIn(t, b, "lookup", "hexcrawl.local"); !slices.Equal(got, addrs("fd77::1")) {
+		t.Errorf("hexcrawl.local = %v; want [fd77::1]", got)
+	}
+	ad.Stop()
+}
+
 // TestInterfaceChanges: an address that appears is advertised, an interface
 // that disappears is dropped and said plainly in the log, and the hub keeps
 // running and withdraws cleanly.

@@ -60,13 +60,14 @@ func New(t testing.TB, suffix string) string {
 }
 
 // Link joins namespaces a and b with a veth pair named ifname on both sides,
-// with the given addresses (CIDR; the IPv6 ones may be empty), multicast on
-// and up.
+// with the given addresses (CIDR; any may be empty), multicast on and up.
 func Link(t testing.TB, a, b, ifname, v4a, v4b, v6a, v6b string) {
 	t.Helper()
 	Run(t, "ip", "-n", a, "link", "add", ifname, "type", "veth", "peer", "name", ifname, "netns", b)
 	for _, x := range []struct{ ns, v4, v6 string }{{a, v4a, v6a}, {b, v4b, v6b}} {
-		Run(t, "ip", "-n", x.ns, "addr", "add", x.v4, "dev", ifname)
+		if x.v4 != "" {
+			Run(t, "ip", "-n", x.ns, "addr", "add", x.v4, "dev", ifname)
+		}
 		if x.v6 != "" {
 			Run(t, "ip", "-n", x.ns, "addr", "add", x.v6, "dev", ifname, "nodad")
 		}
