@@ -156,14 +156,27 @@ launch() { # launch NAME ARGS...: starts a copy in its own process group, sets $
 	groups+=("$launched")
 }
 
-# wait_window PID: sets $WIN to the app's visible window named $TITLE (GTK also creates an
-# invisible leader window with the program's name). Fails when the app exits or after 60 s.
+# wait_window GROUP: sets $WIN to the visible window of that copy whose title is exactly $TITLE.
+# GTK also creates a leader window named after the program ("hexcrawl"), and xdotool's name
+# search ignores case, so compare the titles here. Fails when the app exits or after 60 s;
+# $SEEN then lists the titles of the app's visible windows.
 wait_window() {
 	WIN=
+	SEEN=
+	local pid w name
 	for _ in $(seq 1 600); do
-		WIN=$(xdotool search --onlyvisible --name "^$TITLE\$" 2>/dev/null | head -1)
-		[ -n "$WIN" ] && return 0
 		kill -0 "$1" 2>/dev/null || return 1
+		pid=$(app_pid "$1")
+		if [ -n "$pid" ]; then
+			for w in $(xdotool search --onlyvisible --pid "$pid" 2>/dev/null); do
+				name=$(xdotool getwindowname "$w" 2>/dev/null)
+				[[ " $SEEN " == *" \"$name\" "* ]] || SEEN="$SEEN \"$name\""
+				if [ "$name" = "$TITLE" ]; then
+					WIN=$w
+					return 0
+				fi
+			done
+		fi
 		sleep 0.1
 	done
 	return 1
@@ -187,17 +200,15 @@ APP=$launched
 note "started pid $APP (process group $(ps -o pgid= -p "$APP" | tr -d ' ')), hub on $ADDR, data $DB"
 use_display app
 if wait_window "$APP"; then
-	ok "window appeared ($(since "$start") s after launch)"
+	ok "window titled \"$TITLE\" appeared ($(since "$start") s after launch)"
 else
-	fail "no visible window named $TITLE within 60 s; app log:"
+	fail "no visible window titled \"$TITLE\" within 60 s (visible windows of the app:${SEEN:- none}); app log:"
 	tail -30 "$OUT/app.log"
 	finish
 fi
 
-name=$(xdotool getwindowname "$WIN")
-if [ "$name" = "$TITLE" ]; then ok "window title is \"$name\""; else fail "window title is \"$name\", want \"$TITLE\""; fi
 geom=$(xdotool getwindowgeometry "$WIN" | awk '/Geometry/ { print $2 }')
-note "window geometry $geom"
+if [ "$geom" = "1280x800" ]; then ok "window is 1280x800"; else fail "window is $geom, want 1280x800 (app/run.go)"; fi
 
 hub=$(curl -fsS -m 5 "http://$ADDR/api/hub" 2>&1)
 if [[ "$hub" == *'"protocol":1'* ]]; then ok "hub answers on $ADDR: $hub"; else fail "hub on $ADDR: $hub"; fi
