@@ -1,8 +1,182 @@
-// Placeholder: the DM console (owned by the DM-UI helper) replaces this file.
+// The DM console's entry: credentials (window binding, #token=…, or pasted), the campaign list,
+// and one Console per chosen campaign. Works the same in a browser and in the desktop window.
+import { useCallback, useEffect, useState, type FormEvent } from 'react';
+import { Brand, Screen } from '../player/ui';
+import { DmApi, errorText, ApiError, type Campaign } from './api';
+import { forgetToken, loadCredentials, saveToken, type DmCredentials } from './creds';
+import { Console } from './Console';
+import { DialogHost, promptDialog } from './dialogs';
+import './dm.css';
+
+const CAMPAIGN_KEY = 'hexcrawl.dmCampaign';
+
+function rememberCampaign(id: string) {
+  try {
+    localStorage.setItem(CAMPAIGN_KEY, id);
+  } catch {
+    /* ignore */
+  }
+}
+function lastCampaign(): string | null {
+  try {
+    return localStorage.getItem(CAMPAIGN_KEY);
+  } catch {
+    return null;
+  }
+}
+
+type Phase =
+  | { kind: 'loading' }
+  | { kind: 'token'; error: string }
+  | { kind: 'unreachable'; error: string }
+  | { kind: 'ready' };
+
 export default function DmApp() {
+  const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
+  const [creds, setCreds] = useState<DmCredentials | null>(null);
+  const [campaigns, setCampaigns] = useState<Campaign[]>([]);
+  const [campaignId, setCampaignId] = useState<string>('');
+  const [gen, setGen] = useState(0); // remounts the console (e.g. after a closed socket)
+  const api = creds ? new DmApi(creds.token) : null;
+
+  const choose = useCallback((id: string) => {
+    setCampaignId(id);
+    if (id) rememberCampaign(id);
+  }, []);
+
+  const start = useCallback(async (c: DmCredentials | null) => {
+    if (!c) {
+      setPhase({ kind: 'token', error: '' });
+      return;
+    }
+    try {
+      const list = await new DmApi(c.token).campaigns();
+      setCreds(c);
+      setCampaigns(list);
+      const last = lastCampaign();
+      choose(list.find((x) => x.id === last)?.id ?? list[0]?.id ?? '');
+      setPhase({ kind: 'ready' });
+    } catch (e) {
+      if (e instanceof ApiError && e.status === 401) {
+        if (!c.desktop) forgetToken();
+        setPhase({ kind: 'token', error: 'The hub did not accept that DM token.' });
+      } else setPhase({ kind: 'unreachable', error: errorText(e) });
+    }
+  }, [choose]);
+
+  useEffect(() => {
+    loadCredentials().then(start, (e: unknown) => setPhase({ kind: 'unreachable', error: errorText(e) }));
+  }, [start]);
+
+  const refresh = useCallback(
+    async (select?: string) => {
+      if (!creds) return;
+      const list = await new DmApi(creds.token).campaigns();
+      setCampaigns(list);
+      if (select !== undefined) {
+        choose(list.find((x) => x.id === select)?.id ?? list[0]?.id ?? '');
+        setGen((g) => g + 1);
+      }
+    },
+    [creds, choose],
+  );
+
+  const createFirst = async () => {
+    if (!api) return;
+    const name = await promptDialog({ title: 'New campaign', label: 'Name', confirm: 'Create' });
+    if (!name) return;
+    try {
+      const c = await api.createCampaign(name);
+      await refresh(c.id);
+    } catch (e) {
+      alert(errorText(e));
+    }
+  };
+
+  let body;
+  switch (phase.kind) {
+    case 'loading':
+      body = <Screen busy>Opening the DM console…</Screen>;
+      break;
+    case 'unreachable':
+      body = (
+        <Screen title="Cannot reach the hub" tone="danger" action={{ label: 'Try again', onClick: () => void loadCredentials().then(start) }}>
+          {phase.error}
+        </Screen>
+      );
+      break;
+    case 'token':
+      body = <TokenScreen error={phase.error} onToken={(t) => (saveToken(t), void start({ token: t, desktop: false }))} />;
+      break;
+    case 'ready':
+      body =
+        creds && api && campaignId ? (
+          <Console
+            key={`${campaignId}:${gen}`}
+            api={api}
+            creds={creds}
+            campaignId={campaignId}
+            campaigns={campaigns}
+            onSwitch={(id) => {
+              choose(id);
+              setGen((g) => g + 1);
+            }}
+            onCampaignsChanged={refresh}
+            onClosed={(s) => {
+              if (s.code === 4001) {
+                if (!creds.desktop) forgetToken();
+                setPhase({ kind: 'token', error: 'The hub no longer accepts this DM token.' });
+              } else if (s.code === 4002) void refresh('');
+            }}
+          />
+        ) : (
+          <main className="screen">
+            <div className="card">
+              <Brand />
+              <h1>Welcome, DM</h1>
+              <p className="muted">There is no campaign on this hub yet. Create one to start building your map.</p>
+              <button className="btn btn-primary" onClick={() => void createFirst()} data-testid="create-first">
+                Create a campaign
+              </button>
+            </div>
+          </main>
+        );
+      break;
+  }
   return (
-    <div className="boot">
-      <p>DM console coming soon.</p>
-    </div>
+    <>
+      {body}
+      <DialogHost />
+    </>
+  );
+}
+
+function TokenScreen({ error, onToken }: { error: string; onToken: (t: string) => void }) {
+  const [v, setV] = useState('');
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const t = v.trim().replace(/^.*#token=/, '');
+    if (t) onToken(t);
+  };
+  return (
+    <main className="screen">
+      <div className="card">
+        <Brand />
+        <h1>DM console</h1>
+        <p className="muted">
+          Open the <b>DM console</b> link that <code>hexcrawl</code> printed when it started (it ends in <code>#token=…</code>), or paste the token here.
+        </p>
+        {error && <p className="error" data-testid="token-error">{error}</p>}
+        <form onSubmit={submit}>
+          <label>
+            <span>DM token</span>
+            <input type="password" autoFocus value={v} onChange={(e) => setV(e.target.value)} autoComplete="off" data-testid="token-input" />
+          </label>
+          <button className="btn btn-primary" type="submit" disabled={!v.trim()}>
+            Open the console
+          </button>
+        </form>
+      </div>
+    </main>
   );
 }

@@ -61,8 +61,7 @@ export class DmConnection {
   stop(): void {
     if (this.expiry) clearInterval(this.expiry);
     this.expiry = null;
-    this.editor.dispose();
+    this.editor.flush();
     this.socket.stop();
-    this.messageListeners.clear();
   }
 }

@@ -320,6 +320,5 @@ export class EditorController {
   dispose(): void {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
-    this.listeners.clear();
   }
 }

@@ -1,0 +1,106 @@
+// Invite players: a fresh join code, its join URL(s) and a QR code drawn locally (npm qrcode).
+import { useEffect, useState } from 'react';
+import QRCode from 'qrcode';
+import { DialogFrame } from './dialogs';
+import { errorText, type DmApi, type Invite } from './api';
+import { Icon } from './icons';
+
+/** "CNV74429YX" → "CNV74-429YX": easier to read aloud; the hub ignores dashes. */
+export function formatCode(code: string): string {
+  return code.length > 6 ? code.replace(/(.{5})(?=.)/g, '$1-') : code;
+}
+
+/** Join URLs players can open: one per hub address when the hub lists them, else the invite's. */
+export function joinUrls(invite: Invite, hubUrls: readonly string[] | undefined): string[] {
+  if (hubUrls && hubUrls.length > 0) return hubUrls.map((u) => `${u.replace(/\/+$/, '')}/join/${invite.code}`);
+  return [invite.joinUrl];
+}
+
+/** True for URLs only this computer can open (players need a LAN address). */
+export function isLocalOnly(url: string): boolean {
+  try {
+    const h = new URL(url).hostname;
+    return h === 'localhost' || h === 'wails' || h.startsWith('127.') || h === '[::1]' || h.endsWith('.localhost');
+  } catch {
+    return true;
+  }
+}
+
+export function InviteDialog({ api, campaignId, done }: { api: DmApi; campaignId: string; done: () => void }) {
+  const [invite, setInvite] = useState<Invite | null>(null);
+  const [urls, setUrls] = useState<string[]>([]);
+  const [svg, setSvg] = useState('');
+  const [error, setError] = useState('');
+  const [copied, setCopied] = useState('');
+
+  useEffect(() => {
+    let cancelled = false;
+    void (async () => {
+      try {
+        const [inv, hub] = await Promise.all([api.createInvite(campaignId), api.hub().catch(() => null)]);
+        if (cancelled) return;
+        const list = joinUrls(inv, hub?.urls);
+        setInvite(inv);
+        setUrls(list);
+        setSvg(await QRCode.toString(list[0]!, { type: 'svg', margin: 1, errorCorrectionLevel: 'M', color: { dark: '#111418', light: '#ffffff' } }));
+      } catch (e) {
+        if (!cancelled) setError(errorText(e));
+      }
+    })();
+    return () => {
+      cancelled = true;
+    };
+  }, [api, campaignId]);
+
+  const copy = (text: string) => {
+    void navigator.clipboard?.writeText(text).then(
+      () => {
+        setCopied(text);
+        setTimeout(() => setCopied(''), 1500);
+      },
+      () => setCopied(''),
+    );
+  };
+  const local = urls.length > 0 && urls.every(isLocalOnly);
+  return (
+    <DialogFrame title="Invite players" onCancel={done} testId="invite-dialog" wide>
+      {error && <p className="error">{error}</p>}
+      {!invite && !error && <p className="muted">Creating an invite…</p>}
+      {invite && (
+        <div className="invite">
+          <div className="qr" data-testid="invite-qr" aria-label={`QR code for ${urls[0]}`} dangerouslySetInnerHTML={{ __html: svg }} />
+          <div className="invite-text">
+            <div className="field-label">Join code</div>
+            <div className="code" data-testid="invite-code" data-code={invite.code}>
+              {formatCode(invite.code)}
+            </div>
+            <p className="muted small">
+              Players scan the code, or open the hub’s address and type the join code. Valid until {new Date(invite.expiresAt).toLocaleDateString()}.
+            </p>
+            <div className="field-label">Join link{urls.length > 1 ? 's' : ''}</div>
+            <ul className="urls">
+              {urls.map((u) => (
+                <li key={u}>
+                  <code data-testid="invite-url">{u}</code>
+                  <button className="icon-btn" title="Copy" onClick={() => copy(u)}>
+                    {copied === u ? '✓' : <Icon.copy />}
+                  </button>
+                </li>
+              ))}
+            </ul>
+            {local && (
+              <p className="notice small" data-testid="invite-local">
+                This address only works on this computer. Players on the network need the hub’s LAN address — the one <code>hexcrawl</code> prints as “Players open”.
+              </p>
+            )}
+          </div>
+        </div>
+      )}
+      <div className="dlg-actions">
+        <button className="dbtn dbtn-primary" onClick={done} data-testid="invite-close">
+          Done
+        </button>
+      </div>
+    </DialogFrame>
+  );
+}

@@ -1,0 +1,238 @@
+// The DM's map: the working view (published + staged preview + edits in flight) or, with
+// "view as", exactly one player's view; pointer input turned into tool actions.
+import { useEffect, useMemo, useRef, useSyncExternalStore, type Ref } from 'react';
+import { useStore } from 'zustand';
+import { HexMapView, type HexMapHandle, type HexPointerEvent } from '../render/HexMapView';
+import type { RenderScene } from '../render/renderer';
+import { parseHexKey, hexKey } from '../hex/coords';
+import type { DmConnection } from './connection';
+import type { UiStore } from './ui';
+import { brushFootprint, hexLine } from './brush';
+import { composeDisplay, projectFor, stagedOverlay, visibility } from './preview';
+
+export const COLORS = {
+  selected: '#ffffff',
+  brush: '#fff4c2',
+  sweepReveal: '#5fe3d0',
+  sweepHide: '#ff8a65',
+  stagedUpdate: '#f2c14e',
+  stagedReveal: '#4fd1c5',
+  stagedHide: '#e46a52',
+  private: '#b48cff',
+};
+
+// Keep a fitted map clear of the palette (left) and the tool options bar (top).
+const FIT_INSETS = { top: 52, right: 8, bottom: 8, left: 168 };
+
+export interface MapActions {
+  /** reveal or hide a set of hexes with the current targets (asks for big areas) */
+  sweep(kind: 'reveal' | 'hide', keys: ReadonlySet<string>): void;
+  moveToken(key: string | null): void;
+}
+
+export function MapPane(props: { conn: DmConnection; ui: UiStore; actions: MapActions; handle: Ref<HexMapHandle> }) {
+  const { conn, ui, actions } = props;
+  const data = useStore(conn.store, (s) => s.data);
+  const version = useSyncExternalStore(conn.editor.subscribe, conn.editor.getVersion);
+  const tool = useStore(ui, (s) => s.tool);
+  const brush = useStore(ui, (s) => s.brush);
+  const hover = useStore(ui, (s) => s.hover);
+  const selected = useStore(ui, (s) => s.selected);
+  const viewAs = useStore(ui, (s) => s.viewAs);
+  const sweepKeys = useStore(ui, (s) => s.sweep);
+
+  const map = data?.map ?? null;
+  const staged = useMemo(
+    () => (data?.map && data.staged.length > 0 ? stagedOverlay(data.staged, data.map.width, data.map.height) : null),
+    [data?.staged, data?.map],
+  );
+  const vis = useMemo(() => (data ? visibility(data) : null), [data?.revealedAll, data?.revealedTo, data?.players, data?.cells.length]); // eslint-disable-line react-hooks/exhaustive-deps
+  const display = useMemo(() => {
+    if (!data) return null;
+    if (viewAs) return projectFor(data, viewAs);
+    return composeDisplay(data, staged, conn.editor.pending);
+  }, [data, staged, version, viewAs]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  // Footprint under the pointer for the area tools.
+  const footprint = useMemo(() => {
+    if (!map || !hover || viewAs) return null;
+    if (tool !== 'brush' && tool !== 'reveal' && tool !== 'hide') return null;
+    const o = parseHexKey(hover);
+    if (!o) return null;
+    return brushFootprint(o, brush, map.orientation, map.width, map.height).map((x) => hexKey(x.col, x.row));
+  }, [map, hover, tool, brush, viewAs]);
+
+  const highlights = useMemo(() => {
+    const hl = new Map<string, string>();
+    if (!viewAs) {
+      if (vis) for (const k of vis.privateKeys) hl.set(k, COLORS.private);
+      if (staged) {
+        for (const k of staged.updated) hl.set(k, COLORS.stagedUpdate);
+        for (const k of staged.reveal.keys()) hl.set(k, COLORS.stagedReveal);
+        for (const k of staged.hide) hl.set(k, COLORS.stagedHide);
+        if (staged.token) hl.set(staged.token, COLORS.stagedUpdate);
+      }
+      const sweepColour = tool === 'hide' ? COLORS.sweepHide : COLORS.sweepReveal;
+      for (const k of sweepKeys) hl.set(k, sweepColour);
+      if (footprint && footprint.length > 1) for (const k of footprint) hl.set(k, tool === 'brush' ? COLORS.brush : sweepColour);
+    }
+    if (selected) hl.set(selected, COLORS.selected);
+    return hl;
+  }, [vis, staged, sweepKeys, footprint, selected, tool, viewAs]);
+
+  const scene: RenderScene = useMemo(
+    () => ({
+      map,
+      cells: display?.cells ?? new Uint8Array(0),
+      labels: display?.labels ?? new Map(),
+      token: display?.token ?? null,
+      veil: viewAs ? null : (vis?.veil ?? null),
+      highlights,
+      hover: footprint && footprint.length > 1 ? null : hover,
+    }),
+    [map, display, vis, highlights, hover, footprint, viewAs],
+  );
+
+  // ------------------------------------------------------------ input
+  const last = useRef<string | null>(null);
+  // Taps do not carry modifiers; Alt+click (pick a terrain) needs to know Alt is down.
+  const altHeld = useRef(false);
+  useEffect(() => {
+    const on = (e: KeyboardEvent) => {
+      altHeld.current = e.altKey;
+    };
+    const off = () => {
+      altHeld.current = false;
+    };
+    window.addEventListener('keydown', on);
+    window.addEventListener('keyup', on);
+    window.addEventListener('blur', off);
+    return () => {
+      window.removeEventListener('keydown', on);
+      window.removeEventListener('keyup', on);
+      window.removeEventListener('blur', off);
+    };
+  }, []);
+
+  const footprintOf = (key: string): string[] => {
+    const m = conn.store.getState().data?.map;
+    const o = parseHexKey(key);
+    if (!m || !o) return [];
+    return brushFootprint(o, ui.getState().brush, m.orientation, m.width, m.height).map((x) => hexKey(x.col, x.row));
+  };
+
+  /** Keys along the pointer's path since the last event, each widened by the brush. */
+  const pathKeys = (from: string | null, to: string): string[] => {
+    const m = conn.store.getState().data?.map;
+    const a = from ? parseHexKey(from) : null;
+    const b = parseHexKey(to);
+    if (!m || !b) return [];
+    const line = a ? hexLine(a, b, m.orientation) : [b];
+    const out = new Set<string>();
+    for (const o of line) for (const k of footprintOf(hexKey(o.col, o.row))) out.add(k);
+    return [...out];
+  };
+
+  const readOnly = () => ui.getState().viewAs !== null;
+
+  const pickTerrain = (key: string) => {
+    const t = conn.editor.current(key).terrain;
+    if (t) ui.setState({ terrain: t });
+  };
+
+  const onTap = (key: string | null, alt = false) => {
+    const s = ui.getState();
+    if (!key) {
+      if (s.tool === 'select') ui.setState({ selected: null });
+      return;
+    }
+    if (readOnly() || s.tool === 'select') {
+      ui.setState({ selected: key });
+      return;
+    }
+    switch (s.tool) {
+      case 'brush':
+        if (alt) pickTerrain(key);
+        else conn.editor.edit(`Paint ${terrainName(s.terrain)}`, footprintOf(key), { terrain: s.terrain });
+        break;
+      case 'fill':
+        if (alt) pickTerrain(key);
+        else conn.editor.fill(key, s.terrain);
+        break;
+      case 'reveal':
+      case 'hide':
+        actions.sweep(s.tool, new Set(footprintOf(key)));
+        break;
+      case 'token':
+        actions.moveToken(key);
+        break;
+    }
+  };
+
+  const onPointer = (e: HexPointerEvent) => {
+    const s = ui.getState();
+    if (readOnly() || s.tool === 'select' || s.tool === 'fill' || s.tool === 'token') {
+      if (e.phase === 'down') onTap(e.key, e.altKey);
+      return;
+    }
+    if (s.tool === 'brush') {
+      if (e.phase === 'down') {
+        if (e.altKey) {
+          if (e.key) pickTerrain(e.key);
+          last.current = null;
+          return;
+        }
+        conn.editor.beginStroke(`Paint ${terrainName(s.terrain)}`);
+        last.current = null;
+      }
+      if (e.key && (e.phase !== 'down' || !e.altKey)) {
+        conn.editor.paint(pathKeys(last.current, e.key), { terrain: ui.getState().terrain });
+        last.current = e.key;
+      }
+      if (e.phase === 'up') {
+        conn.editor.endStroke();
+        last.current = null;
+      }
+      return;
+    }
+    // reveal / hide: collect, act on release
+    if (e.phase === 'down') {
+      last.current = null;
+      ui.setState({ sweep: new Set() });
+    }
+    if (e.key) {
+      const next = new Set(ui.getState().sweep);
+      for (const k of pathKeys(last.current, e.key)) next.add(k);
+      last.current = e.key;
+      ui.setState({ sweep: next });
+    }
+    if (e.phase === 'up') {
+      const keys = ui.getState().sweep;
+      last.current = null;
+      ui.setState({ sweep: new Set() });
+      if (keys.size > 0 && (s.tool === 'reveal' || s.tool === 'hide')) actions.sweep(s.tool, keys);
+    }
+  };
+
+  return (
+    <HexMapView
+      handle={props.handle}
+      className={`dm-map tool-${tool}${viewAs ? ' viewing-as' : ''}`}
+      style={{ position: 'absolute', inset: 0 }}
+      scene={scene}
+      dragPans={false}
+      initialFit="map"
+      fitInsets={FIT_INSETS}
+      onHexTap={(key) => onTap(key, altHeld.current)}
+      onHexPointer={onPointer}
+      onHexHover={(key) => {
+        if (ui.getState().hover !== key) ui.setState({ hover: key });
+      }}
+      ariaLabel={map ? `Map ${map.name}, ${map.width} by ${map.height}` : 'No map'}
+    />
+  );
+}
+
+function terrainName(t: string): string {
+  return t ? t : 'unpainted';
+}

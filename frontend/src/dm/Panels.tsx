@@ -1,0 +1,356 @@
+// The console's side panels: session controls and the staged list, players, the selected hex.
+import { useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useStore } from 'zustand';
+import { ALL_TERRAINS, TERRAIN_COLORS, TERRAIN_NAMES } from '../hex/terrain';
+import { MAX_LABEL, MAX_NOTES, type StagedChange, type Targets } from '../protocol/schema';
+import type { SessionData } from '../store/session';
+import type { DmConnection } from './connection';
+import { togglePicked, type UiStore } from './ui';
+import { confirmDialog } from './dialogs';
+import { seenBy } from './preview';
+import { isStagedLive } from './editor';
+import { Icon } from './icons';
+import { COLORS } from './MapPane';
+
+export function Section(props: { title: string; extra?: ReactNode; children: ReactNode; testId?: string }) {
+  return (
+    <section className="panel" data-testid={props.testId}>
+      <header className="panel-head">
+        <h3>{props.title}</h3>
+        {props.extra}
+      </header>
+      {props.children}
+    </section>
+  );
+}
+
+const STATUS_TEXT = { waiting: 'Not started', active: 'Live', paused: 'Paused', ended: 'Ended' } as const;
+
+// ------------------------------------------------------------------ session
+
+export function SessionPanel({ conn }: { conn: DmConnection }) {
+  const data = useStore(conn.store, (s) => s.data);
+  const online = useStore(conn.store, (s) => s.connection.kind === 'open');
+  if (!data) return null;
+  const status = data.session?.status ?? 'waiting';
+  const live = status === 'active' || status === 'paused';
+  const cmd = conn.editor.command.bind(conn.editor);
+  const end = async () => {
+    const staged = data.staged.length;
+    const ok = await confirmDialog({
+      title: 'End the session?',
+      message: (
+        <>
+          <p>Players see “Session ended”. The map, reveals and notes are kept; a new session can start any time.</p>
+          {staged > 0 && <p className="warn-text">The {staged} staged change{staged === 1 ? '' : 's'} not yet published will be discarded.</p>}
+        </>
+      ),
+      confirm: 'End session',
+      danger: true,
+      testId: 'confirm-end',
+    });
+    if (ok) cmd({ type: 'session:end' });
+  };
+  const stagedMode = data.broadcastMode === 'staged';
+  return (
+    <Section
+      title="Session"
+      testId="session-panel"
+      extra={
+        <span className={`chip chip-${status}`} data-testid="session-status" data-status={status}>
+          <span className="dot" /> {STATUS_TEXT[status]}
+        </span>
+      }
+    >
+      <div className="row gap">
+        {(status === 'waiting' || status === 'ended') && (
+          <button className="dbtn dbtn-primary grow" disabled={!online} onClick={() => cmd({ type: 'session:start' })} data-testid="session-start">
+            <Icon.play /> {status === 'ended' ? 'Start a new session' : 'Start session'}
+          </button>
+        )}
+        {status === 'active' && (
+          <button className="dbtn grow" disabled={!online} onClick={() => cmd({ type: 'session:pause' })} data-testid="session-pause">
+            <Icon.pause /> Pause
+          </button>
+        )}
+        {status === 'paused' && (
+          <button className="dbtn dbtn-primary grow" disabled={!online} onClick={() => cmd({ type: 'session:resume' })} data-testid="session-resume">
+            <Icon.play /> Resume
+          </button>
+        )}
+        {live && (
+          <button className="dbtn dbtn-danger-ghost" disabled={!online} onClick={() => void end()} data-testid="session-end">
+            <Icon.stop /> End
+          </button>
+        )}
+      </div>
+      <div className="field-label">Changes reach players</div>
+      <div className="seg" role="radiogroup" aria-label="Broadcast mode">
+        <button
+          role="radio"
+          aria-checked={!stagedMode}
+          className={!stagedMode ? 'on' : ''}
+          disabled={!online || (stagedMode && data.staged.length > 0)}
+          title={stagedMode && data.staged.length > 0 ? 'Publish or undo the staged changes first' : 'Every change reaches players at once'}
+          onClick={() => cmd({ type: 'broadcast:mode', mode: 'immediate' })}
+          data-testid="mode-immediate"
+        >
+          Immediately
+        </button>
+        <button
+          role="radio"
+          aria-checked={stagedMode}
+          className={stagedMode ? 'on' : ''}
+          disabled={!online}
+          title="Changes wait in a list until you publish them"
+          onClick={() => cmd({ type: 'broadcast:mode', mode: 'staged' })}
+          data-testid="mode-staged"
+        >
+          When I publish
+        </button>
+      </div>
+      {(stagedMode || data.staged.length > 0) && <StagedList conn={conn} data={data} live={live} />}
+    </Section>
+  );
+}
+
+function targetText(t: Targets, data: SessionData): string {
+  if (t === 'all') return 'everyone';
+  const names = t.playerIds.map((id) => data.players.get(id)?.name ?? 'a removed player');
+  return names.length <= 2 ? names.join(' and ') : `${names.slice(0, 2).join(', ')} +${names.length - 2}`;
+}
+
+const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
+
+export function describeStaged(sc: StagedChange, data: SessionData): { title: string; detail: string; colour: string } {
+  switch (sc.kind) {
+    case 'reveal':
+      return { title: `Reveal ${plural(sc.hexKeys.length, 'hex')}`.replace('hexs', 'hexes'), detail: `to ${targetText(sc.targets, data)}`, colour: COLORS.stagedReveal };
+    case 'hide':
+      return { title: `Hide ${plural(sc.hexKeys.length, 'hex')}`.replace('hexs', 'hexes'), detail: `from ${targetText(sc.targets, data)}`, colour: COLORS.stagedHide };
+    case 'token':
+      return { title: sc.key ? 'Move the party' : 'Remove the party token', detail: sc.key ? `to ${sc.key}` : '', colour: COLORS.stagedUpdate };
+    case 'update': {
+      const terrains = new Set(sc.changes.flatMap((c) => (c.terrain !== undefined ? [c.terrain] : [])));
+      const labels = sc.changes.filter((c) => c.label !== undefined);
+      if (labels.length === 1 && terrains.size === 0) {
+        const l = labels[0]!;
+        return { title: l.label ? `Label “${l.label}”` : 'Remove a label', detail: `at ${l.key}`, colour: COLORS.stagedUpdate };
+      }
+      const what = terrains.size === 1 ? TERRAIN_NAMES[[...terrains][0]!] : terrains.size > 1 ? 'mixed terrain' : 'labels';
+      return { title: `Paint ${plural(sc.changes.length, 'hex')}`.replace('hexs', 'hexes'), detail: what.toLowerCase(), colour: COLORS.stagedUpdate };
+    }
+  }
+}
+
+function StagedList({ conn, data, live }: { conn: DmConnection; data: SessionData; live: boolean }) {
+  const staged = data.staged;
+  return (
+    <div className="staged" data-testid="staged-list">
+      <div className="staged-head">
+        <span>
+          Staged <b data-testid="staged-count">{staged.length}</b>
+        </span>
+        <button
+          className="dbtn dbtn-primary dbtn-sm"
+          disabled={staged.length === 0 || !live}
+          title={live ? 'Send every staged change to the players now' : 'Start the session to publish'}
+          onClick={() => conn.editor.command({ type: 'broadcast:publish' })}
+          data-testid="publish"
+        >
+          Publish{staged.length > 0 ? ` ${staged.length}` : ''}
+        </button>
+      </div>
+      {staged.length === 0 ? (
+        <p className="hint">{live ? 'Reveals, hides, party moves and map edits wait here until you publish them.' : 'Staging applies during a live session; outside one, edits save at once.'}</p>
+      ) : (
+        <ol className="staged-items">
+          {staged.map((sc, i) => {
+            const d = describeStaged(sc, data);
+            return (
+              <li key={sc.id} data-testid="staged-item" data-kind={sc.kind}>
+                <span className="staged-dot" style={{ background: d.colour }} />
+                <span className="staged-text">
+                  <b>{d.title}</b> <span className="muted">{d.detail}</span>
+                </span>
+                <button
+                  className="icon-btn"
+                  title="Undo this staged change"
+                  aria-label={`Undo ${d.title}`}
+                  onClick={() => conn.editor.command({ type: 'staged:undo', index: i })}
+                  data-testid="staged-undo"
+                >
+                  <Icon.x />
+                </button>
+              </li>
+            );
+          })}
+        </ol>
+      )}
+    </div>
+  );
+}
+
+// ------------------------------------------------------------------ players
+
+export function PlayersPanel(props: { conn: DmConnection; ui: UiStore; removed: ReadonlySet<string>; onInvite: () => void; onRevoke: (id: string, name: string) => void }) {
+  const { conn, ui } = props;
+  const players = useStore(conn.store, (s) => s.data?.players);
+  const picked = useStore(ui, (s) => s.picked);
+  const viewAs = useStore(ui, (s) => s.viewAs);
+  const list = [...(players?.values() ?? [])].filter((p) => !props.removed.has(p.id));
+  list.sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name));
+  const onlineCount = list.filter((p) => p.online).length;
+  return (
+    <Section
+      title="Players"
+      testId="players-panel"
+      extra={
+        <span className="muted small" data-testid="online-count">
+          {onlineCount}/{list.length} online
+        </span>
+      }
+    >
+      {list.length === 0 ? (
+        <p className="hint">No one has joined yet. Invite your players: they scan a QR code or type a short code.</p>
+      ) : (
+        <ul className="players-list">
+          {list.map((p) => (
+            <li key={p.id} data-testid="player-row" data-player={p.name} data-online={p.online}>
+              <label className="pick" title="Select for reveal and hide">
+                <input type="checkbox" checked={picked.has(p.id)} onChange={() => togglePicked(ui, p.id)} data-testid="player-pick" />
+                <span className={p.online ? 'odot on' : 'odot'} />
+                <span className="pname">{p.name}</span>
+              </label>
+              <button
+                className={viewAs === p.id ? 'icon-btn on' : 'icon-btn'}
+                title={viewAs === p.id ? 'Back to the DM view' : `See exactly what ${p.name} sees`}
+                aria-pressed={viewAs === p.id}
+                onClick={() => ui.setState({ viewAs: viewAs === p.id ? null : p.id })}
+                data-testid="player-viewas"
+              >
+                <Icon.eye />
+              </button>
+              <button className="icon-btn danger" title={`Remove ${p.name} from the campaign`} onClick={() => props.onRevoke(p.id, p.name)} data-testid="player-revoke">
+                <Icon.x />
+              </button>
+            </li>
+          ))}
+        </ul>
+      )}
+      <button className="dbtn grow" onClick={props.onInvite} data-testid="invite-open">
+        <Icon.plus /> Invite players
+      </button>
+    </Section>
+  );
+}
+
+// ------------------------------------------------------------------ selected hex
+
+export function HexPanel(props: { conn: DmConnection; ui: UiStore; onReveal: (kind: 'reveal' | 'hide', keys: Set<string>) => void }) {
+  const { conn, ui } = props;
+  const key = useStore(ui, (s) => s.selected);
+  const data = useStore(conn.store, (s) => s.data);
+  useSyncExternalStore(conn.editor.subscribe, conn.editor.getVersion);
+  const cur = key ? conn.editor.current(key) : null;
+  const [label, setLabel] = useState('');
+  const [notes, setNotes] = useState('');
+  // A different hex, or the hub changed this one: show its values.
+  useEffect(() => setLabel(cur?.label ?? ''), [key, cur?.label]);
+  useEffect(() => setNotes(cur?.notes ?? ''), [key, cur?.notes]);
+  if (!key || !cur || !data?.map) {
+    return (
+      <Section title="Hex" testId="hex-panel">
+        <p className="hint">Select a hex (S, then click) to name it and keep notes.</p>
+      </Section>
+    );
+  }
+  const saveLabel = () => {
+    if (label !== cur.label) conn.editor.edit(label ? `Label ${key}` : `Remove label ${key}`, [key], { label });
+  };
+  const saveNotes = () => {
+    if (notes !== cur.notes) conn.editor.edit(`Notes ${key}`, [key], { notes });
+  };
+  const who = seenBy(data, key);
+  const live = data.session?.status === 'active' || data.session?.status === 'paused';
+  const staged = isStagedLive(data);
+  return (
+    <Section title={`Hex ${key}`} testId="hex-panel" extra={<span className="muted small">{cur.terrain ? TERRAIN_NAMES[cur.terrain] : 'Unpainted'}</span>}>
+      <div className="terrain-mini" role="radiogroup" aria-label="Terrain of this hex">
+        {ALL_TERRAINS.map((t) => (
+          <button
+            key={t || 'none'}
+            role="radio"
+            aria-checked={cur.terrain === t}
+            className={cur.terrain === t ? 'on' : ''}
+            style={{ background: TERRAIN_COLORS[t] }}
+            title={TERRAIN_NAMES[t]}
+            onClick={() => conn.editor.edit(`Paint ${key}`, [key], { terrain: t })}
+          />
+        ))}
+      </div>
+      <label className="field">
+        <span>Label {staged && <em className="muted">(staged)</em>}</span>
+        <input
+          value={label}
+          maxLength={MAX_LABEL}
+          placeholder="e.g. Old Mill"
+          onChange={(e) => setLabel(e.target.value)}
+          onBlur={saveLabel}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter') {
+              e.preventDefault();
+              saveLabel();
+            } else if (e.key === 'Escape') setLabel(cur.label);
+          }}
+          data-testid="hex-label"
+        />
+      </label>
+      <label className="field">
+        <span>
+          DM notes <em className="muted">only you see these</em>
+        </span>
+        <textarea
+          value={notes}
+          maxLength={MAX_NOTES}
+          rows={5}
+          placeholder="Encounters, secrets, treasure…"
+          onChange={(e) => setNotes(e.target.value)}
+          onBlur={saveNotes}
+          onKeyDown={(e) => {
+            if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
+              e.preventDefault();
+              saveNotes();
+            }
+          }}
+          data-testid="hex-notes"
+        />
+      </label>
+      <div className="seen" data-testid="hex-seen">
+        {who === 'all' ? (
+          <>Visible to <b>everyone</b></>
+        ) : who.length > 0 ? (
+          <>
+            Visible to <b>{who.map((id) => data.players.get(id)?.name ?? '?').join(', ')}</b> only
+          </>
+        ) : (
+          <>Hidden from all players</>
+        )}
+      </div>
+      {live && (
+        <div className="row gap wrap">
+          <button className="dbtn dbtn-sm" onClick={() => props.onReveal('reveal', new Set([key]))}>
+            Reveal
+          </button>
+          <button className="dbtn dbtn-sm" onClick={() => props.onReveal('hide', new Set([key]))}>
+            Hide
+          </button>
+          <button className="dbtn dbtn-sm" onClick={() => conn.editor.command({ type: 'token:move', key })}>
+            Party here
+          </button>
+        </div>
+      )}
+      <p className="hint small">{ui.getState().revealTo === 'selected' ? 'Reveal and hide apply to the selected players.' : ''}</p>
+    </Section>
+  );
+}
