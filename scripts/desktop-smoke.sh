@@ -60,7 +60,7 @@ echo "# desktop smoke test in $ROOT"
 WAILS=$(command -v wails || true)
 [ -z "$WAILS" ] && [ -x "$(go env GOPATH 2>/dev/null)/bin/wails" ] && WAILS=$(go env GOPATH)/bin/wails
 missing=()
-for t in xvfb-run xdotool import convert curl cc; do
+for t in xvfb-run xdotool xprop import convert curl cc; do
 	command -v "$t" >/dev/null || missing+=("$t")
 done
 [ -z "$WAILS" ] && [ -z "${SMOKE_SKIP_BUILD:-}" ] && missing+=(wails)
@@ -209,6 +209,12 @@ fi
 
 geom=$(xdotool getwindowgeometry "$WIN" | awk '/Geometry/ { print $2 }')
 if [ "$geom" = "1280x800" ]; then ok "window is 1280x800"; else fail "window is $geom, want 1280x800 (app/run.go)"; fi
+# Without a window manager GTK sets the icon as WM_HINTS' icon pixmap (_NET_WM_ICON needs a WM).
+if xprop -id "$WIN" WM_HINTS 2>/dev/null | grep -q "bitmap id # to use for icon"; then
+	ok "window has an icon (WM_HINTS icon pixmap)"
+else
+	fail "window has no icon in WM_HINTS (build/appicon.png not passed to Wails?)"
+fi
 
 hub=$(curl -fsS -m 5 "http://$ADDR/api/hub" 2>&1)
 if [[ "$hub" == *'"protocol":1'* ]]; then ok "hub answers on $ADDR: $hub"; else fail "hub on $ADDR: $hub"; fi
@@ -331,5 +337,52 @@ else
 	fail "no window when starting again on the same data file; log:"
 	tail -20 "$OUT/again.log"
 fi
+
+# --- no usable display: the windowed build says so and serves ------------------------------------
+# (a) no DISPLAY at all (an SSH session); (b) a DISPLAY nothing answers on (GTK cannot open it).
+headless() { # headless NAME DISPLAY-VALUE
+	local name=$1 disp=$2 port
+	port=$(free_port)
+	if [ -z "$disp" ]; then
+		setsid env -u DISPLAY -u WAYLAND_DISPLAY "$BIN" --addr "127.0.0.1:$port" --data "$OUT/$name.db" \
+			--dm-token "$TOKEN" >"$OUT/$name.log" 2>&1 &
+	else
+		setsid env -u WAYLAND_DISPLAY DISPLAY="$disp" "$BIN" --addr "127.0.0.1:$port" --data "$OUT/$name.db" \
+			--dm-token "$TOKEN" >"$OUT/$name.log" 2>&1 &
+	fi
+	local p=$!
+	groups+=("$p")
+	for _ in $(seq 1 200); do
+		curl -fsS -m 1 "http://127.0.0.1:$port/api/hub" >/dev/null 2>&1 && break
+		kill -0 "$p" 2>/dev/null || break
+		sleep 0.1
+	done
+	local what="DISPLAY=${disp:-<unset>}"
+	if ! curl -fsS -m 2 "http://127.0.0.1:$port/api/hub" >/dev/null 2>&1; then
+		fail "$what: the hub does not answer (want: serving without a window); log:"
+		tail -5 "$OUT/$name.log"
+	elif ! grep -qi "no display" "$OUT/$name.log"; then
+		fail "$what: serving, but the log does not say there is no display; log:"
+		tail -5 "$OUT/$name.log"
+	else
+		kill -TERM "$p"
+		for _ in $(seq 1 100); do kill -0 "$p" 2>/dev/null || break; sleep 0.1; done
+		if kill -0 "$p" 2>/dev/null; then
+			fail "$what: still running 10 s after SIGTERM"
+		else
+			wait "$p"
+			local rc=$?
+			if [ "$rc" -eq 0 ]; then
+				ok "$what: says \"$(grep -i -m1 "no display" "$OUT/$name.log" | cut -c1-90)…\", serves, exits 0 on SIGTERM"
+			else
+				fail "$what: exit $rc after SIGTERM; log:"
+				tail -5 "$OUT/$name.log"
+			fi
+		fi
+	fi
+}
+headless nodisplay ""
+# Display numbers above 1000 are never used by xvfb-run -a.
+headless baddisplay ":1999"
 
 finish
