@@ -55,6 +55,9 @@ async function newPlayerContext(opts = {}) {
 
 test('a hub with no campaign says so', async () => {
   await hub.start();
+  // A fresh data file gets a demo campaign; deleting it leaves the hub without any.
+  for (const c of await hub.api('GET', '/api/campaigns')) await hub.api('DELETE', `/api/campaigns/${c.id}`);
+  eq((await hub.api('GET', '/api/hub', undefined, { auth: false })).campaigns, 0, 'campaigns after deleting the demo');
   const { c, page } = await newPlayerContext();
   ctx.closers = [() => c.close()];
   await page.goto(hub.url + '/');
@@ -121,8 +124,10 @@ test('two players join through a join link and wait for the DM', async () => {
   ctx.boId = (await summary(ctx.bo.page)).you.id;
   eq(a.visible, [], 'nothing visible before any reveal');
   await ctx.ana.page.click('[data-testid=players-button]');
-  const names = await ctx.ana.page.$$eval('[data-testid=player]', (els) => els.map((e) => `${e.textContent}|${e.dataset.online}`));
-  assert(names.some((n) => n.startsWith('Ana') && n.endsWith('|true')) && names.some((n) => n.startsWith('Bo') && n.endsWith('|true')), `players list: ${names}`);
+  const names = await ctx.ana.page.$$eval('[data-testid=player]', (els) =>
+    els.map((e) => `${e.querySelector('.pname')?.textContent}|${e.dataset.online}`),
+  );
+  eq(names.sort(), ['Ana (you)|true', 'Bo|true'], 'players list');
   await shot(ctx.ana.page, 'waiting-for-dm');
   await ctx.ana.page.click('[data-testid=players-button]');
 });
@@ -234,6 +239,13 @@ test('the banner shows while the hub is down and goes away when it is back', asy
   eq(after.token, before.token, 'same token after restart');
   await shot(ctx.ana.page, 'reconnected');
   ctx.dm = await hub.dm(ctx.camp.id);
+  // The hub pauses sessions that were live when it stopped (main.go: PauseInterruptedSessions);
+  // players see that, and the DM resumes.
+  if (after.status === 'paused') {
+    await ctx.ana.page.waitForSelector('[data-overlay=paused]');
+    await ctx.dm.send({ type: 'session:resume' }, 'session:statusChanged');
+    for (const p of [ctx.ana.page, ctx.bo.page]) await p.waitForSelector('[data-testid=overlay]', { state: 'detached' });
+  } else eq(after.status, 'active', 'status after restart');
 });
 
 test('a phone in portrait: join, map, tap a hex', async () => {

@@ -30,7 +30,8 @@ export class Hub {
   }
 
   async start() {
-    const args = ['serve', '--addr', `127.0.0.1:${this.port}`, '--data', this.db, '--dm-token', this.token];
+    // --no-mdns: tests stay on loopback and must not advertise on the LAN.
+    const args = ['serve', '--addr', `127.0.0.1:${this.port}`, '--data', this.db, '--dm-token', this.token, '--no-mdns', '--no-qr'];
     const proc = spawn(this.bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HEXCRAWL_DM_TOKEN: '' } });
     this.proc = proc;
     this.exited = new Promise((r) => proc.once('exit', (code, sig) => r({ code, sig })));

@@ -46,9 +46,10 @@ export function PlayerApp() {
   };
 
   const onEnd = (why: SessionEnd) => {
+    // Removed: keep the memory of the seat, so a reload explains why the join screen is back.
+    if (why.kind === 'removed') return setPhase({ kind: 'removed' });
     forgetSeat();
-    if (why.kind === 'removed') setPhase({ kind: 'removed' });
-    else void load(why.kind === 'closed' ? null : why.kind);
+    void load(why.kind === 'closed' ? null : why.kind);
   };
 
   switch (phase.kind) {

@@ -1,0 +1,464 @@
+// DM console end-to-end tests: the real `hexcrawl serve` (HEXCRAWL_BIN, default ../hexcrawl),
+// Debian's Chromium via playwright-core; the DM drives the console page like a person would
+// (clicks, drags, keys) and players watch in their own browser contexts.
+//   issue 4: start, staged mode, reveal to ONE selected player, undo one staged item, publish →
+//            that player shows exactly the published hexes, the other player nothing.
+//   issue 5: paint by dragging, flood fill, label, undo and redo, reload → the map as left.
+// Usage: npm run e2e:dm (build first: npm run build && cd .. && go build -o hexcrawl .)
+import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { launch } from './lib/browser.mjs';
+import { Hub, freePort, randomToken } from './lib/hub.mjs';
+import { hexColour, hexRgb, joinViaLink, near, shot, summary, waitUntil, ARTIFACTS } from './lib/player.mjs';
+import { blend, clickHex, dmHexColour, dmSummary, dmWaitUntil, dragHexes, hexPoint, openConsole, waitForDm } from './dm-lib.mjs';
+
+const here = fileURLToPath(new URL('.', import.meta.url));
+const bin = resolve(process.env.HEXCRAWL_BIN ?? join(here, '../../hexcrawl'));
+if (!existsSync(bin)) {
+  console.error(`no hub binary at ${bin}: build it (npm run build && cd .. && go build -o hexcrawl .) or set HEXCRAWL_BIN`);
+  console.log('0 passed, 1 failed');
+  process.exit(1);
+}
+
+const terrainSrc = readFileSync(join(here, '../src/hex/terrain.ts'), 'utf8');
+const colour = (name) => hexRgb(new RegExp(`\\b${name}: '(#[0-9a-f]{6})'`).exec(terrainSrc)[1]);
+const FOG_RGB = hexRgb(/FOG_COLOR = '(#[0-9a-f]{6})'/.exec(terrainSrc)[1]);
+const VEIL = 0.55; // DEFAULT_RENDER_OPTIONS.veilAlpha: the DM sees fog at this opacity over hidden hexes
+
+const only = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY) : null;
+const tests = [];
+const test = (name, fn) => tests.push({ name, fn });
+const assert = (cond, msg) => {
+  if (!cond) throw new Error(msg);
+};
+const eq = (a, b, msg) => assert(JSON.stringify(a) === JSON.stringify(b), `${msg}: got ${JSON.stringify(a)}, want ${JSON.stringify(b)}`);
+const sorted = (a) => [...a].sort();
+
+const dir = mkdtempSync(join(tmpdir(), 'hexcrawl-e2e-dm-'));
+const port = await freePort();
+const hub = new Hub({ bin, port, db: join(dir, 'h.db'), token: randomToken(), log: !!process.env.E2E_HUB_LOG });
+const browser = await launch();
+const ctx = {};
+
+async function newContext(viewport = { width: 1440, height: 900 }) {
+  const c = await browser.newContext({ viewport });
+  const page = await c.newPage();
+  page.on('pageerror', (e) => console.log(`  [page error] ${e.message}`));
+  page.on('console', (m) => {
+    if (m.type() === 'error' || m.type() === 'warning') console.log(`  [console ${m.type()}] ${m.text()}`);
+  });
+  return { c, page };
+}
+
+const dmShot = (name) => shot(ctx.dm.page, `dm-${name}`);
+
+// ------------------------------------------------------------------ setup
+
+test('set up: a campaign with a painted map, an invite, two players', async () => {
+  await hub.start();
+  const camp = await hub.api('POST', '/api/campaigns', { name: 'Issue Four' });
+  const map = await hub.api('POST', `/api/campaigns/${camp.id}/maps`, { name: 'Marches', width: 14, height: 10, orientation: 'flat' });
+  const terrains = ['plains', 'forest', 'hills', 'plains', 'swamp', 'plains', 'coast'];
+  const changes = [];
+  for (let r = 0; r < 10; r++) for (let q = 0; q < 14; q++) changes.push({ key: `${q},${r}`, terrain: terrains[(q * 3 + r * 5) % terrains.length] });
+  changes.push({ key: '5,4', terrain: 'settlement', label: 'Millbrook', notes: 'the miller is a werewolf' });
+  await hub.api('PATCH', `/api/maps/${map.id}/hexes`, { changes });
+  const inv = await hub.api('POST', `/api/campaigns/${camp.id}/invites`, {});
+  Object.assign(ctx, { camp, map, code: inv.code });
+  ctx.ana = await newContext({ width: 1100, height: 760 });
+  ctx.bo = await newContext({ width: 1100, height: 760 });
+  await joinViaLink(ctx.ana.page, hub.url, inv.code, 'Ana');
+  await joinViaLink(ctx.bo.page, hub.url, inv.code, 'Bo');
+  ctx.anaId = (await summary(ctx.ana.page)).you.id;
+  ctx.boId = (await summary(ctx.bo.page)).you.id;
+});
+
+test('the DM console opens from the #token link, keeps the token and strips it from the URL', async () => {
+  ctx.dm = await newContext();
+  await openConsole(ctx.dm.page, hub.url, hub.token);
+  const page = ctx.dm.page;
+  eq(new URL(page.url()).hash, '', 'token removed from the address bar');
+  eq(await page.evaluate(() => localStorage.getItem('hexcrawl.dmToken')), hub.token, 'token kept in localStorage');
+  // The hub made a demo campaign on first start; switch to ours from the campaign menu.
+  await page.click('[data-testid=campaign-menu]');
+  await page.click('[data-testid=campaign-item]:has-text("Issue Four")');
+  const s = await dmWaitUntil(page, (s) => s.players.filter((p) => p.online).length === 2, 'both players online');
+  eq(s.campaign.name, 'Issue Four', 'campaign');
+  eq(await page.textContent('[data-testid=campaign-name]'), 'Issue Four', 'campaign name shown');
+  const rows = await page.$$eval('[data-testid=player-row]', (els) => els.map((e) => `${e.dataset.player}|${e.dataset.online}`));
+  eq(sorted(rows), ['Ana|true', 'Bo|true'], 'players panel');
+  await dmShot('opened');
+  // A reload finds the token in localStorage (no fragment any more).
+  await page.reload();
+  await waitForDm(page);
+  eq(new URL(page.url()).pathname, '/dm', 'still /dm');
+  eq((await dmSummary(page)).campaign.name, 'Issue Four', 'the chosen campaign is remembered');
+});
+
+// ------------------------------------------------------------------ issue 4
+
+test('issue 4: start, staged mode, reveal to one selected player, undo one item, publish', async () => {
+  const page = ctx.dm.page;
+  await page.click('[data-testid=session-start]');
+  await dmWaitUntil(page, (s) => s.status === 'active', 'session active');
+  await waitUntil(ctx.ana.page, (s) => s.status === 'active', 'Ana sees active');
+  await page.click('[data-testid=mode-staged]');
+  await dmWaitUntil(page, (s) => s.mode === 'staged', 'staged mode');
+
+  // Tick Ana in the players panel; the reveal tool then targets the selected players.
+  await page.click('[data-testid=player-row][data-player=Ana] [data-testid=player-pick]');
+  await page.keyboard.press('r');
+  await page.waitForSelector('[data-testid=tool-options]');
+  assert((await page.getAttribute('[data-testid=target-selected]', 'class'))?.includes('on'), 'target: selected players');
+  eq((await page.textContent('[data-testid=target-selected]')).trim(), 'Ana', 'target names Ana');
+
+  // Item 1: drag across a row of hexes. Item 2: a click on another hex (to be undone).
+  await dragHexes(page, '2,2', '6,2');
+  let s = await dmWaitUntil(page, (s) => s.staged.length === 1, 'one staged reveal');
+  const first = s.staged[0];
+  eq(first.kind, 'reveal', 'staged kind');
+  eq(first.targets, { playerIds: [ctx.anaId] }, 'staged targets: Ana only');
+  assert(first.hexKeys.length >= 5 && first.hexKeys.includes('2,2') && first.hexKeys.includes('6,2'), `drag covered 2,2..6,2: ${first.hexKeys}`);
+  await clickHex(page, '10,7');
+  s = await dmWaitUntil(page, (s) => s.staged.length === 2, 'two staged reveals');
+  eq(s.staged[1].hexKeys, ['10,7'], 'second item is the clicked hex');
+  eq(await page.$$eval('[data-testid=staged-item]', (els) => els.length), 2, 'two rows in the staged list');
+  await dmShot('staged-two');
+
+  // Nothing reached the players yet; they are told the DM is preparing.
+  await ctx.ana.page.waitForSelector('[data-testid=preparing]');
+  eq((await summary(ctx.ana.page)).visible, [], 'Ana sees nothing before publish');
+
+  // Undo the second staged item.
+  await page.click('[data-testid=staged-item]:nth-child(2) [data-testid=staged-undo]');
+  s = await dmWaitUntil(page, (s) => s.staged.length === 1, 'one staged item left');
+  eq(s.staged[0].id, first.id, 'the first item stays');
+
+  // Publish.
+  await page.click('[data-testid=publish]');
+  s = await dmWaitUntil(page, (s) => s.staged.length === 0 && (s.revealedTo[ctx.anaId] ?? []).length > 0, 'published');
+  eq(s.revealedTo[ctx.anaId], sorted(first.hexKeys), "DM's state: revealed to Ana exactly the first item's hexes");
+  eq(s.revealedAll, [], 'nothing revealed to all');
+  ctx.published = sorted(first.hexKeys);
+});
+
+test('issue 4: Ana sees exactly the published hexes; Bo sees none of them', async () => {
+  const a = await waitUntil(ctx.ana.page, (s) => s.visible.length === ctx.published.length && !s.preparing, 'Ana sees the published hexes');
+  eq(sorted(a.visible), ctx.published, 'Ana: exactly the published hexes');
+  assert(!a.visible.includes('10,7'), 'the undone hex is not visible');
+  await ctx.ana.page.waitForTimeout(800); // reveal fade
+  const shown = await hexColour(ctx.ana.page, '4,2');
+  assert(!near(shown, FOG_RGB), `Ana's 4,2 should be drawn as terrain, got ${shown}`);
+  const undone = await hexColour(ctx.ana.page, '10,7');
+  assert(undone === null || near(undone, FOG_RGB), `Ana's 10,7 should be fog, got ${undone}`);
+  await shot(ctx.ana.page, 'dm-issue4-ana');
+
+  await ctx.bo.page.waitForTimeout(400);
+  const b = await summary(ctx.bo.page);
+  eq(b.visible, [], 'Bo sees nothing');
+  assert(!b.preparing, 'Bo no longer sees "preparing"');
+  const boPixel = await hexColour(ctx.bo.page, '4,2');
+  assert(boPixel === null || near(boPixel, FOG_RGB), `Bo's 4,2 should be fog, got ${boPixel}`);
+  await shot(ctx.bo.page, 'dm-issue4-bo');
+});
+
+test('issue 4: the DM map marks private reveals; "view as" shows each player exactly', async () => {
+  const page = ctx.dm.page;
+  await page.keyboard.press('Escape');
+  await page.mouse.move(5, 300);
+  await page.waitForTimeout(200);
+  // DM view: the published hex is not veiled (Ana sees it), a hidden one is.
+  const hidden = await dmHexColour(page, '10,7');
+  const hiddenTerrain = colour((await dmSummary(page)).cells[7 * 14 + 10] === 7 ? 'water' : 'plains');
+  void hiddenTerrain;
+  await dmShot('issue4-published');
+  await page.selectOption('[data-testid=viewas-select]', { label: 'View as Ana' });
+  await page.waitForSelector('[data-testid=viewas-banner]');
+  await page.waitForTimeout(200);
+  const anaView = await dmHexColour(page, '4,2');
+  assert(!near(anaView, FOG_RGB, 6), `view as Ana: 4,2 drawn, got ${anaView}`);
+  const anaFog = await dmHexColour(page, '10,7');
+  assert(near(anaFog, FOG_RGB, 6), `view as Ana: 10,7 is opaque fog, got ${anaFog}`);
+  assert(!near(hidden, FOG_RGB, 6), `DM view: 10,7 is veiled, not opaque fog (${hidden})`);
+  await dmShot('viewas-ana');
+  await page.selectOption('[data-testid=viewas-select]', { label: 'View as Bo' });
+  await page.waitForTimeout(200);
+  const boView = await dmHexColour(page, '4,2');
+  assert(near(boView, FOG_RGB, 6), `view as Bo: 4,2 is fog, got ${boView}`);
+  await dmShot('viewas-bo');
+  await page.selectOption('[data-testid=viewas-select]', { label: 'DM view' });
+  assert((await page.$('[data-testid=viewas-banner]')) === null, 'banner gone');
+});
+
+test('issue 4: a large reveal asks first; cancelling sends nothing', async () => {
+  const page = ctx.dm.page;
+  await page.click('[data-testid=target-all]');
+  for (let i = 0; i < 4; i++) await page.keyboard.press(']'); // brush 5 = 61 hexes
+  eq(await page.textContent('[data-testid=brush-size]'), '5', 'brush size');
+  await clickHex(page, '7,5');
+  await page.waitForSelector('[data-testid=confirm-large]');
+  const text = await page.textContent('[data-testid=confirm-large]');
+  assert(/Reveal \d+ hexes\?/.test(text) && /everyone/.test(text), `confirmation text: ${text}`);
+  await dmShot('confirm-large');
+  await page.keyboard.press('Escape');
+  await page.waitForTimeout(300);
+  eq((await dmSummary(page)).staged.length, 0, 'nothing staged after cancel');
+  // Confirming stages it; undo it from the staged list again.
+  await clickHex(page, '7,5');
+  await page.click('[data-testid=confirm-large] [data-testid=confirm-ok]');
+  const s = await dmWaitUntil(page, (s) => s.staged.length === 1, 'large reveal staged');
+  assert(s.staged[0].hexKeys.length > 50 && s.staged[0].targets === 'all', 'large reveal to all');
+  await dmShot('staged-large');
+  await page.click('[data-testid=staged-undo]');
+  await dmWaitUntil(page, (s) => s.staged.length === 0, 'undone');
+  for (let i = 0; i < 4; i++) await page.keyboard.press('[');
+});
+
+test('issue 4: move the party, publish, hide; ending asks for confirmation', async () => {
+  const page = ctx.dm.page;
+  await page.keyboard.press('t');
+  await clickHex(page, '4,2');
+  await dmWaitUntil(page, (s) => s.staged.some((x) => x.kind === 'token' && x.key === '4,2'), 'token move staged');
+  await page.click('[data-testid=publish]');
+  await waitUntil(ctx.ana.page, (s) => s.token === '4,2', 'Ana sees the party');
+  eq((await summary(ctx.bo.page)).token, null, 'Bo cannot see where the party is');
+  // Immediate mode: hide 2,2 from Ana at once.
+  await page.click('[data-testid=mode-immediate]');
+  await dmWaitUntil(page, (s) => s.mode === 'immediate', 'immediate');
+  await page.keyboard.press('h');
+  await clickHex(page, '2,2');
+  await waitUntil(ctx.ana.page, (s) => !s.visible.includes('2,2'), 'Ana lost 2,2');
+  await page.click('[data-testid=session-end]');
+  await page.waitForSelector('[data-testid=confirm-end]');
+  await page.keyboard.press('Escape');
+  eq((await dmSummary(page)).status, 'active', 'cancel keeps it active');
+  await page.click('[data-testid=session-end]');
+  await page.click('[data-testid=confirm-end] [data-testid=confirm-ok]');
+  await dmWaitUntil(page, (s) => s.status === 'ended', 'ended');
+  await waitUntil(ctx.ana.page, (s) => s.status === 'ended', 'Ana sees ended');
+});
+
+test('players panel: invite shows a code, a join URL and a QR code; revoke asks first', async () => {
+  const page = ctx.dm.page;
+  await page.click('[data-testid=invite-open]');
+  await page.waitForSelector('[data-testid=invite-qr] svg');
+  const code = await page.getAttribute('[data-testid=invite-code]', 'data-code');
+  const urls = await page.$$eval('[data-testid=invite-url]', (els) => els.map((e) => e.textContent));
+  assert(/^[A-Z0-9]{6,}$/.test(code), `invite code ${code}`);
+  assert(urls.length >= 1 && urls.every((u) => u.endsWith(`/join/${code}`)), `join urls ${urls}`);
+  await dmShot('invite');
+  // The code really works: a third player joins with it and appears in the panel.
+  const cy = await newContext({ width: 900, height: 700 });
+  await joinViaLink(cy.page, hub.url, code, 'Cy');
+  await page.click('[data-testid=invite-close]');
+  await page.waitForSelector('[data-testid=player-row][data-player=Cy][data-online=true]');
+  // Revoke Cy: confirmation, then the hub closes Cy's socket with 4004.
+  await page.click('[data-testid=player-row][data-player=Cy] [data-testid=player-revoke]');
+  await page.waitForSelector('[data-testid=confirm-revoke]');
+  await dmShot('confirm-revoke');
+  await page.click('[data-testid=confirm-revoke] [data-testid=confirm-ok]');
+  await cy.page.waitForSelector('[data-testid=removed]');
+  await page.waitForSelector('[data-testid=player-row][data-player=Cy]', { state: 'detached' });
+  const members = await hub.api('GET', `/api/campaigns/${ctx.camp.id}/members`);
+  eq(sorted(members.map((m) => m.name)), ['Ana', 'Bo'], 'members after revoke');
+  await cy.c.close();
+});
+
+// ------------------------------------------------------------------ issue 5
+
+test('issue 5: create a campaign and a pointy map from the menus', async () => {
+  const page = ctx.dm.page;
+  await page.click('[data-testid=campaign-menu]');
+  await page.click('[data-testid=campaign-new]');
+  await page.fill('[data-testid=prompt-input]', 'Issue Five');
+  await page.click('[data-testid=prompt-ok]');
+  await page.waitForFunction(() => document.querySelector('[data-testid=campaign-name]')?.textContent === 'Issue Five');
+  await waitForDm(page);
+  await page.waitForSelector('text=No map yet');
+  await page.click('[data-testid=map-menu]');
+  await page.click('[data-testid=map-new]');
+  await page.fill('[data-testid=map-name-input]', 'Wilds');
+  await page.fill('[data-testid=map-width]', '12');
+  await page.fill('[data-testid=map-height]', '9');
+  await page.click('[data-testid=map-pointy]');
+  await dmShot('new-map');
+  await page.click('[data-testid=map-create]');
+  const s = await dmWaitUntil(page, (s) => s.map?.name === 'Wilds', 'map created and active');
+  eq([s.map.width, s.map.height, s.map.orientation], [12, 9, 'pointy'], 'map size');
+  ctx.camp5 = s.campaign;
+  ctx.map5 = s.map;
+});
+
+const apiMap = () => hub.api('GET', `/api/maps/${ctx.map5.id}`);
+const at = (grid, key) => {
+  const [c, r] = key.split(',').map(Number);
+  return grid[r * 12 + c];
+};
+
+test('issue 5: paint by dragging, flood fill, label and notes', async () => {
+  const page = ctx.dm.page;
+  await page.keyboard.press('b');
+  await page.click('[data-testid=terrain-forest]');
+  await dragHexes(page, '1,4', '9,4', 16);
+  let s = await dmWaitUntil(page, (s) => s.pending === 0 && s.history.undo === 1, 'stroke saved');
+  const stroke = await page.evaluate(() => window.__hexcrawlDm.conn.editor.history.peekUndo().edits.map((e) => e.key));
+  assert(stroke.length >= 9 && stroke.includes('1,4') && stroke.includes('9,4'), `stroke keys ${stroke}`);
+  let m = await apiMap();
+  for (const k of stroke) eq(at(m.grid, k), 'f', `hub has forest at ${k}`);
+  eq(m.grid.split('').filter((c) => c === 'f').length, stroke.length, 'only the stroke is forest');
+  ctx.stroke = sorted(stroke);
+
+  // Fill the unpainted area above the stroke with water (the stroke splits the map in two).
+  await page.keyboard.press('7'); // water
+  await page.keyboard.press('f');
+  await clickHex(page, '5,1');
+  s = await dmWaitUntil(page, (s) => s.pending === 0 && s.history.undo === 2, 'fill saved');
+  m = await apiMap();
+  eq(at(m.grid, '5,1'), 'w', 'filled hex');
+  eq(at(m.grid, '0,0'), 'w', 'fill reached the corner');
+  const water = m.grid.split('').filter((c) => c === 'w').length;
+  assert(water > 10 && water < 12 * 9 - stroke.length, `fill stayed in its region: ${water} water hexes`);
+  ctx.water = water;
+  ctx.gridAfterFill = m.grid;
+
+  // Select a hex, label it and write notes.
+  await page.keyboard.press('s');
+  await clickHex(page, '5,6');
+  await page.fill('[data-testid=hex-label]', 'Old Mill');
+  await page.press('[data-testid=hex-label]', 'Enter');
+  await page.fill('[data-testid=hex-notes]', 'bandits in the loft');
+  await page.click('[data-testid=hex-panel] h3'); // blur saves the notes
+  s = await dmWaitUntil(page, (s) => s.labels['5,6'] === 'Old Mill' && s.notes['5,6'] === 'bandits in the loft' && s.pending === 0, 'label and notes saved');
+  m = await apiMap();
+  eq(m.labels['5,6'], 'Old Mill', 'hub label');
+  eq(m.notes['5,6'], 'bandits in the loft', 'hub notes');
+  eq(s.history.undo, 4, 'four gestures in the history');
+  await page.mouse.move(5, 300);
+  await dmShot('issue5-painted');
+});
+
+test('issue 5: undo and redo (keys and buttons) reach the hub', async () => {
+  const page = ctx.dm.page;
+  await page.click('[data-testid=dm-console] .dm-stage', { position: { x: 400, y: 5 } }).catch(() => {});
+  await page.locator('[data-testid=hexmap]').focus();
+  await page.keyboard.press('Control+z'); // notes
+  await page.keyboard.press('Control+z'); // label
+  await page.click('[data-testid=undo]'); // fill
+  let s = await dmWaitUntil(page, (s) => s.pending === 0 && s.history.undo === 1 && s.history.redo === 3, 'three undone');
+  let m = await apiMap();
+  eq(m.labels['5,6'], undefined, 'label undone');
+  eq(m.notes['5,6'], undefined, 'notes undone');
+  eq(m.grid.split('').filter((c) => c === 'w').length, 0, 'fill undone');
+  eq(m.grid.split('').filter((c) => c === 'f').length, ctx.stroke.length, 'stroke still there');
+  await dmShot('issue5-undone');
+  await page.keyboard.press('Control+Shift+z'); // fill
+  await page.click('[data-testid=redo]'); // label
+  s = await dmWaitUntil(page, (s) => s.pending === 0 && s.history.undo === 3 && s.history.redo === 1, 'two redone');
+  m = await apiMap();
+  eq(m.grid, ctx.gridAfterFill, 'fill redone: the grid as after the fill');
+  eq(m.labels['5,6'], 'Old Mill', 'label redone');
+  eq(m.notes['5,6'], undefined, 'notes still undone');
+  ctx.finalGrid = m.grid;
+});
+
+test('issue 5: reload finds the map as it was left', async () => {
+  const page = ctx.dm.page;
+  await page.reload();
+  await waitForDm(page);
+  const s = await dmWaitUntil(page, (s) => s.map?.id === ctx.map5.id, 'same campaign and map after reload');
+  eq(s.campaign.name, 'Issue Five', 'campaign remembered');
+  const codes = '.pfhmsdwctjvr';
+  eq(s.cells.map((c) => codes[c]).join(''), ctx.finalGrid, 'grid');
+  eq(s.labels, { '5,6': 'Old Mill' }, 'labels');
+  eq(s.notes, {}, 'notes');
+  await page.mouse.move(5, 300);
+  await page.waitForTimeout(200);
+  // Drawn: nobody sees this map, so every hex is under the DM's veil.
+  const f = await dmHexColour(page, ctx.stroke[3]);
+  assert(near(f, blend(FOG_RGB, colour('forest'), VEIL), 10), `forest hex drawn veiled: ${f}`);
+  const w = await dmHexColour(page, '0,0');
+  assert(near(w, blend(FOG_RGB, colour('water'), VEIL), 10), `water hex drawn veiled: ${w}`);
+  await dmShot('issue5-reloaded');
+});
+
+test('maps: rename and resize keep the painted hexes', async () => {
+  const page = ctx.dm.page;
+  await page.click('[data-testid=map-menu]');
+  await page.click('[data-testid=map-resize]');
+  await page.fill('[data-testid=resize-width]', '15');
+  await page.fill('[data-testid=resize-height]', '10');
+  await page.click('[data-testid=resize-ok]');
+  const s = await dmWaitUntil(page, (s) => s.map?.width === 15 && s.map?.height === 10, 'resized');
+  const codes = '.pfhmsdwctjvr';
+  for (const k of ctx.stroke) {
+    const [c, r] = k.split(',').map(Number);
+    eq(codes[s.cells[r * 15 + c]], 'f', `forest kept at ${k}`);
+  }
+  eq(s.labels['5,6'], 'Old Mill', 'label kept');
+  await page.click('[data-testid=map-menu]');
+  await page.click('[data-testid=map-rename]');
+  await page.fill('[data-testid=prompt-input]', 'Wilds (big)');
+  await page.click('[data-testid=prompt-ok]');
+  await dmWaitUntil(page, (s) => s.map?.name === 'Wilds (big)', 'renamed');
+  await dmShot('resized');
+});
+
+test('campaigns: switch back, rename, delete with confirmation', async () => {
+  const page = ctx.dm.page;
+  await page.click('[data-testid=campaign-menu]');
+  await page.click('[data-testid=campaign-item]:has-text("Issue Four")');
+  await dmWaitUntil(page, (s) => s.campaign.name === 'Issue Four', 'switched back');
+  await page.click('[data-testid=campaign-menu]');
+  await page.click('[data-testid=campaign-item]:has-text("Issue Five")');
+  await dmWaitUntil(page, (s) => s.campaign.name === 'Issue Five', 'switched again');
+  await page.click('[data-testid=campaign-menu]');
+  await page.click('[data-testid=campaign-rename]');
+  await page.fill('[data-testid=prompt-input]', 'Issue Five (old)');
+  await page.click('[data-testid=prompt-ok]');
+  await dmWaitUntil(page, (s) => s.campaign.name === 'Issue Five (old)', 'renamed');
+  await page.click('[data-testid=campaign-menu]');
+  await page.click('[data-testid=campaign-delete]');
+  await page.waitForSelector('[data-testid=confirm-delete-campaign]');
+  await dmShot('confirm-delete');
+  await page.click('[data-testid=confirm-delete-campaign] [data-testid=confirm-ok]');
+  await dmWaitUntil(page, (s) => s.campaign.name !== 'Issue Five (old)', 'on a remaining campaign');
+  const list = await hub.api('GET', '/api/campaigns');
+  eq(sorted(list.map((c) => c.name)), ['Issue Four', 'The Fenlands (demo)'], 'campaigns after delete');
+});
+
+// ------------------------------------------------------------------ runner
+
+let passed = 0;
+let failed = 0;
+let skipping = false;
+for (const t of tests) {
+  if (only && !only.test(t.name) && !/^set up|console opens/.test(t.name)) continue;
+  if (skipping) {
+    console.log(`SKIP ${t.name} (an earlier step failed)`);
+    failed++;
+    continue;
+  }
+  const start = Date.now();
+  try {
+    await t.fn();
+    passed++;
+    console.log(`ok   ${t.name} (${Date.now() - start} ms)`);
+  } catch (e) {
+    failed++;
+    console.log(`FAIL ${t.name}\n     ${String(e?.stack ?? e).split('\n').slice(0, 4).join('\n     ')}`);
+    for (const [n, p] of [['dm', ctx.dm?.page], ['ana', ctx.ana?.page], ['bo', ctx.bo?.page]]) {
+      if (p && !p.isClosed()) await shot(p, `FAILED-dm-${t.name.replace(/\W+/g, '-').slice(0, 60)}-${n}`).catch(() => {});
+    }
+    if (/^set up|console opens|issue 5: create/.test(t.name)) skipping = true;
+  }
+}
+
+await browser.close();
+await hub.stop();
+if (failed) console.log(`hub output:\n${hub.output.split('\n').slice(-30).join('\n')}`);
+rmSync(dir, { recursive: true, force: true });
+console.log(`screenshots: ${ARTIFACTS}`);
+console.log(`${passed} passed, ${failed} failed`);
+process.exit(failed ? 1 : 0);
