@@ -35,6 +35,9 @@ type Config struct {
 	PongWait   time.Duration
 	// WriteWait bounds one frame's write to a socket (default 10 s).
 	WriteWait time.Duration
+	// SendQueue is how many frames may wait for one socket before it counts as too slow and is
+	// closed with 4008 (default 1024).
+	SendQueue int
 }
 
 // Hub serves the campaigns of one Store.
@@ -74,12 +77,15 @@ func New(cfg Config) (*Hub, error) {
 	if cfg.WriteWait <= 0 {
 		cfg.WriteWait = 10 * time.Second
 	}
+	if cfg.SendQueue < 16 {
+		cfg.SendQueue = defaultSendQueue
+	}
 	h := &Hub{cfg: cfg, store: cfg.Store, log: cfg.Logger, rooms: map[string]*Room{}}
 	h.m = melody.New()
 	// melody's defaults (512-byte frames, every Origin accepted) are not ours. Origin is checked
 	// by us after the upgrade, so the client can read the close code instead of a bare 403.
 	h.m.Config.MaxMessageSize = maxFrameBytes
-	h.m.Config.MessageBufferSize = outboundBuffer
+	h.m.Config.MessageBufferSize = cfg.SendQueue
 	h.m.Config.PingPeriod = cfg.PingPeriod
 	h.m.Config.PongWait = cfg.PongWait
 	h.m.Config.WriteWait = cfg.WriteWait

@@ -140,36 +140,40 @@ func decodeCommand(raw []byte) (command, error) {
 	if err := json.Unmarshal(raw, &fields); err != nil || fields == nil {
 		return command{}, game.Errorf(game.EMalformed, "a message must be a JSON object with a string \"type\"")
 	}
+	// Read ref first, so that even a rejected message's error can be matched to it.
+	var ref string
+	if r, ok := fields["ref"]; ok {
+		if json.Unmarshal(r, &ref) != nil || len(ref) > maxRefLen {
+			return command{}, game.Errorf(game.EInvalid, "ref must be a string of at most %d characters", maxRefLen)
+		}
+	}
+	fail := func(err error) (command, error) { return command{Ref: ref}, err }
 	var typ string
 	if rawType, ok := fields["type"]; !ok || json.Unmarshal(rawType, &typ) != nil {
-		return command{}, game.Errorf(game.EMalformed, "a message must be a JSON object with a string \"type\"")
+		return fail(game.Errorf(game.EMalformed, "a message must be a JSON object with a string \"type\""))
 	}
 	spec, ok := knownCommands[typ]
 	if !ok {
-		return command{}, game.Errorf(game.EUnknownType, "unknown message type %q", truncate(typ, 40))
+		return fail(game.Errorf(game.EUnknownType, "unknown message type %q", truncate(typ, 40)))
 	}
 	for name := range fields {
 		if name == "type" || name == "ref" || contains(spec.fields, name) {
 			continue
 		}
-		return command{}, game.Errorf(game.EInvalid, "%s: unexpected field %q", typ, truncate(name, 40))
+		return fail(game.Errorf(game.EInvalid, "%s: unexpected field %q", typ, truncate(name, 40)))
 	}
 	for _, name := range spec.fields {
 		if _, ok := fields[name]; !ok {
-			return command{}, game.Errorf(game.EInvalid, "%s: missing field %q", typ, name)
+			return fail(game.Errorf(game.EInvalid, "%s: missing field %q", typ, name))
 		}
 	}
 	var c command
 	if err := json.Unmarshal(raw, &c); err != nil {
-		return command{}, game.Errorf(game.EInvalid, "%s: %s", typ, jsonProblem(err))
+		return fail(game.Errorf(game.EInvalid, "%s: %s", typ, jsonProblem(err)))
 	}
-	if r, ok := fields["ref"]; ok {
-		if json.Unmarshal(r, &c.Ref) != nil || len(c.Ref) > maxRefLen {
-			return command{}, game.Errorf(game.EInvalid, "ref must be a string of at most %d characters", maxRefLen)
-		}
-	}
+	c.Ref = ref
 	if err := c.validate(); err != nil {
-		return command{}, err
+		return fail(err)
 	}
 	return c, nil
 }

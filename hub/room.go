@@ -22,13 +22,15 @@ const (
 )
 
 const (
-	// outboundBuffer is each socket's queue of frames waiting to be written (melody's
-	// MessageBufferSize). slowHighWater leaves room in it for the close frame we send a client
-	// that stopped reading, so that frame never competes with the data that filled the queue.
-	outboundBuffer = 256
-	slowHighWater  = outboundBuffer - 4
+	// defaultSendQueue is each socket's queue of frames waiting to be written (melody's
+	// MessageBufferSize). A client's high-water mark leaves room in it for the close frame we
+	// send a client that stopped reading, so that frame never competes with the data that
+	// filled the queue.
+	// A batch of maxBatch requests yields at most a few frames per request for one client, so
+	// a healthy client never comes near the high-water mark from one burst.
+	defaultSendQueue = 1024
 	// maxBatch bounds how many queued requests share one SQLite commit (group commit).
-	maxBatch = 256
+	maxBatch = 64
 	// presenceDelay coalesces joins and leaves: 1000 phones joining at once cause a few dozen
 	// presence broadcasts instead of a million frames.
 	presenceDelay = 50 * time.Millisecond
@@ -36,12 +38,13 @@ const (
 
 // client is one WebSocket connection.
 type client struct {
-	s        *melody.Session
-	role     game.Role
-	memberID string // players only
-	pending  atomic.Int32
-	slow     atomic.Bool
-	closing  atomic.Bool
+	s         *melody.Session
+	role      game.Role
+	memberID  string // players only
+	highWater int32  // frames allowed in flight before the client counts as slow
+	pending   atomic.Int32
+	slow      atomic.Bool
+	closing   atomic.Bool
 }
 
 // send queues a frame without ever blocking the room. A client whose queue is nearly full is
@@ -51,7 +54,7 @@ func (c *client) send(b []byte) {
 	if c.slow.Load() || c.closing.Load() {
 		return
 	}
-	if c.pending.Add(1) > slowHighWater {
+	if c.pending.Add(1) > c.highWater {
 		c.pending.Add(-1)
 		if c.slow.CompareAndSwap(false, true) {
 			_ = c.s.CloseWithMsg(melody.FormatCloseMessage(CloseSlowConsumer, "too slow: reconnect"))
@@ -87,6 +90,8 @@ type Room struct {
 	quit  chan struct{}
 	done  chan struct{}
 	log   *slog.Logger
+	// maxBatch keeps one batch's frames for a client well under its send queue.
+	maxBatch int
 
 	// Owned by run.
 	st        *roomState
@@ -101,7 +106,8 @@ func newRoom(h *Hub, st *roomState) *Room {
 		hub: h, id: st.campaign.ID, inbox: make(chan *request, 1024),
 		quit: make(chan struct{}), done: make(chan struct{}),
 		log: h.log.With("campaign", st.campaign.ID), st: st,
-		clients: map[*client]struct{}{}, announced: map[string]bool{}, dirty: map[string]struct{}{},
+		maxBatch: max(1, min(maxBatch, h.cfg.SendQueue/8)),
+		clients:  map[*client]struct{}{}, announced: map[string]bool{}, dirty: map[string]struct{}{},
 	}
 	go r.run()
 	return r
@@ -160,7 +166,7 @@ func (r *Room) run() {
 		case req := <-r.inbox:
 			reqs = append(reqs[:0], req)
 		drain:
-			for len(reqs) < maxBatch {
+			for len(reqs) < r.maxBatch {
 				select {
 				case more := <-r.inbox:
 					reqs = append(reqs, more)

@@ -139,7 +139,7 @@ func (h *Hub) onConnect(s *melody.Session) {
 		_ = s.CloseWithMsg(melody.FormatCloseMessage(v.code, v.reason))
 		return
 	}
-	c := &client{s: s, role: v.role, memberID: v.memberID}
+	c := &client{s: s, role: v.role, memberID: v.memberID, highWater: int32(h.cfg.SendQueue - 8)}
 	s.Set("client", c)
 	s.Set("room", v.room)
 	v.room.submit(v.room.connect(c))

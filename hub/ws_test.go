@@ -1,0 +1,286 @@
+package hub
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/gorilla/websocket"
+)
+
+func TestUpgradeCloseCodes(t *testing.T) {
+	th := newTestHub(t)
+	cookie, playerID := th.join("Ana")
+	revokedCookie, revokedID := th.join("Rex")
+	th.api("DELETE", "/api/campaigns/"+th.campaignID+"/members/"+revokedID, "", 204, nil)
+	var other struct{ ID string }
+	th.api("POST", "/api/campaigns", `{"name":"Other"}`, 201, &other)
+	dmProto := []string{subprotocol, dmTokenProtocol + testToken}
+	host := strings.TrimPrefix(th.srv.URL, "http://")
+
+	tests := []struct {
+		name     string
+		campaign string
+		header   http.Header
+		protos   []string
+		want     int // 0: accepted
+	}{
+		{name: "DM OK", campaign: th.campaignID, protos: dmProto},
+		{name: "player OK", campaign: th.campaignID, header: http.Header{"Cookie": {cookie}}},
+		{name: "same origin OK", campaign: th.campaignID, protos: dmProto, header: http.Header{"Origin": {"http://" + host}}},
+		{name: "desktop origin OK", campaign: th.campaignID, protos: dmProto, header: http.Header{"Origin": {"wails://wails"}}},
+		{name: "foreign origin 4003", campaign: th.campaignID, protos: dmProto, header: http.Header{"Origin": {"http://evil.example"}}, want: 4003},
+		{name: "origin checked before credentials", campaign: "", header: http.Header{"Origin": {"http://evil.example"}}, want: 4003},
+		{name: "no credentials 4001", campaign: th.campaignID, want: 4001},
+		{name: "credentials checked before campaign", campaign: "", want: 4001},
+		{name: "wrong DM token 4001", campaign: th.campaignID, protos: []string{subprotocol, dmTokenProtocol + "nope-nope-nope-nope"}, want: 4001},
+		{name: "wrong DM token beats a valid cookie", campaign: th.campaignID, protos: []string{dmTokenProtocol + "bad"}, header: http.Header{"Cookie": {cookie}}, want: 4001},
+		{name: "bad cookie 4001", campaign: th.campaignID, header: http.Header{"Cookie": {playerCookieName + "=forged"}}, want: 4001},
+		{name: "revoked player 4001", campaign: th.campaignID, header: http.Header{"Cookie": {revokedCookie}}, want: 4001},
+		{name: "missing campaignId 4002", campaign: "", protos: dmProto, want: 4002},
+		{name: "malformed campaignId 4002", campaign: "abc", protos: dmProto, want: 4002},
+		{name: "unknown campaign 4002", campaign: "00000000-0000-4000-8000-000000000000", protos: dmProto, want: 4002},
+		{name: "player unknown campaign 4002", campaign: "00000000-0000-4000-8000-000000000000", header: http.Header{"Cookie": {cookie}}, want: 4002},
+		{name: "not a member 4003", campaign: other.ID, header: http.Header{"Cookie": {cookie}}, want: 4003},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, resp, err := th.dial(tt.name, tt.campaign, dialOpts{header: tt.header, subprotocols: tt.protos})
+			if err != nil {
+				t.Fatalf("the upgrade itself must succeed (status %v): %v", resp, err)
+			}
+			if tt.want == 0 {
+				f := c.expect("session:state")
+				if len(tt.protos) > 0 && c.conn.Subprotocol() != subprotocol {
+					t.Fatalf("subprotocol %q", c.conn.Subprotocol())
+				}
+				_ = f
+				return
+			}
+			if got := c.waitClosed(); got != tt.want {
+				t.Fatalf("close code %d, want %d", got, tt.want)
+			}
+			if n := len(c.received()); n != 0 {
+				t.Fatalf("a rejected socket received %d frames", n)
+			}
+		})
+	}
+	_ = playerID
+}
+
+// invalidCase is an entry of testdata/protocol/invalid/cases.json.
+type invalidCase struct {
+	Name string `json:"name"`
+	Raw  string `json:"raw"`
+	Code string `json:"code"`
+}
+
+func TestBadInputKeepsConnectionAndChangesNothing(t *testing.T) {
+	th := newTestHub(t)
+	ctx := context.Background()
+	_, anaID := th.join("Ana")
+	cookie, _ := th.join("Bo")
+	dm := th.dm("dm")
+	player := th.player("Bo", cookie)
+
+	raw, err := os.ReadFile(filepath.Join("..", "testdata", "protocol", "invalid", "cases.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var cases []invalidCase
+	if err := json.Unmarshal(raw, &cases); err != nil {
+		t.Fatal(err)
+	}
+	// Errors that depend on the room's state: a waiting session, an 8×6 map, no staged list.
+	cases = append(cases,
+		invalidCase{"key off the map", `{"type":"hex:update","changes":[{"key":"8,0","terrain":"forest"}]}`, "invalid"},
+		invalidCase{"reveal before session", `{"type":"hex:reveal","hexKeys":["0,0"],"targets":"all"}`, "conflict"},
+		invalidCase{"pause while waiting", `{"type":"session:pause"}`, "conflict"},
+		invalidCase{"resume while waiting", `{"type":"session:resume"}`, "conflict"},
+		invalidCase{"end while waiting", `{"type":"session:end"}`, "conflict"},
+		invalidCase{"publish nothing", `{"type":"broadcast:publish"}`, "conflict"},
+		invalidCase{"undo nothing", `{"type":"staged:undo","index":0}`, "not_found"},
+		invalidCase{"token before session", `{"type":"token:move","key":"0,0"}`, "conflict"},
+		invalidCase{"oversized label", `{"type":"hex:update","changes":[{"key":"0,0","label":"` + strings.Repeat("x", 81) + `"}]}`, "invalid"},
+	)
+	before, _ := th.store.LastSeq(ctx, th.campaignID)
+	for i, tc := range cases {
+		t.Run(tc.Name, func(t *testing.T) {
+			ref := fmt.Sprintf("case-%d", i)
+			msg := tc.Raw
+			// Put a ref on object messages so the error can be matched to its cause.
+			if strings.HasPrefix(msg, `{"type"`) && !strings.Contains(msg, `"ref"`) {
+				msg = `{"ref":"` + ref + `",` + msg[1:]
+			} else {
+				ref = ""
+			}
+			dm.send(msg)
+			got := decode[errorMsg](t, dm.expectNonPresence("error"))
+			if string(got.Code) != tc.Code {
+				t.Fatalf("%s: code %q (%s), want %q", tc.Raw, got.Code, got.Message, tc.Code)
+			}
+			if got.Message == "" || got.Ref != ref {
+				t.Fatalf("error message %q ref %q, want ref %q", got.Message, got.Ref, ref)
+			}
+		})
+	}
+	// A player sending a DM action is refused.
+	player.send(`{"type":"session:start","ref":"p1"}`)
+	if got := decode[errorMsg](t, player.expectNonPresence("error")); got.Code != "forbidden" || got.Ref != "p1" {
+		t.Fatalf("player DM action: %+v", got)
+	}
+	// Revealing to an unknown player is refused, in a live session.
+	dm.send(`{"type":"session:start"}`)
+	dm.expectNonPresence("session:statusChanged")
+	player.expectNonPresence("session:statusChanged")
+	after, _ := th.store.LastSeq(ctx, th.campaignID)
+	if after != before+1 {
+		t.Fatalf("bad input was logged: seq %d -> %d (want only the session start)", before, after)
+	}
+	dm.send(`{"type":"hex:reveal","hexKeys":["0,0"],"targets":{"playerIds":["nobody"]}}`)
+	if got := decode[errorMsg](t, dm.expectNonPresence("error")); got.Code != "not_found" {
+		t.Fatalf("unknown player: %+v", got)
+	}
+	// The connections are still open and work.
+	dm.send(map[string]any{"type": "hex:reveal", "hexKeys": []string{"0,0"}, "targets": map[string]any{"playerIds": []string{anaID}}})
+	dm.expectNonPresence("hex:revealed")
+	dm.send(`{"type":"hex:reveal","hexKeys":["1,1"],"targets":"all"}`)
+	dm.expectNonPresence("hex:revealed")
+	if got := decode[hexesMsg](t, player.expectNonPresence("hex:revealed")); got.Hexes[0].Key != "1,1" {
+		t.Fatalf("player after errors: %+v", got)
+	}
+	// Binary frames are refused with an error too.
+	if err := dm.conn.WriteMessage(websocket.BinaryMessage, []byte{1, 2, 3}); err != nil {
+		t.Fatal(err)
+	}
+	if got := decode[errorMsg](t, dm.expectNonPresence("error")); got.Code != "malformed" {
+		t.Fatalf("binary: %+v", got)
+	}
+}
+
+func TestOversizedFrameCloses1009(t *testing.T) {
+	th := newTestHub(t)
+	dm := th.dm("dm")
+	big := `{"type":"hex:update","changes":[{"key":"0,0","label":"` + strings.Repeat("x", maxFrameBytes) + `"}]}`
+	_ = dm.conn.WriteMessage(websocket.TextMessage, []byte(big))
+	if got := dm.waitClosed(); got != websocket.CloseMessageTooBig {
+		t.Fatalf("close code %d, want 1009", got)
+	}
+	// The hub is fine: a new connection works.
+	th.dm("dm2")
+}
+
+// A socket that stops answering pings is dropped, and the room says the player left.
+func TestDeadSocketIsDropped(t *testing.T) {
+	th := newTestHub(t, withConfig(func(c *Config) { c.PingPeriod = 50 * time.Millisecond; c.PongWait = 200 * time.Millisecond }))
+	cookie, id := th.join("Ana")
+	dm := th.dm("dm")
+	// noRead: gorilla answers pings only while reading, so this client goes silent.
+	silent, _, err := th.dial("silent", th.campaignID, dialOpts{header: http.Header{"Cookie": {cookie}}, noRead: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = silent
+	joined := decode[struct{ Players []memberRef }](t, dm.skipUntil("player:joined"))
+	if joined.Players[0].ID != id {
+		t.Fatalf("joined %+v", joined)
+	}
+	left := decode[struct{ PlayerIDs []string }](t, dm.skipUntil("player:left"))
+	if len(left.PlayerIDs) != 1 || left.PlayerIDs[0] != id {
+		t.Fatalf("left %+v", left)
+	}
+}
+
+// A player that stops reading never stalls the room: others keep getting every delta, and the
+// slow one is closed with 4008 (reconnect and resync) once its queue fills.
+func TestSlowConsumerClosedWithReconnectCode(t *testing.T) {
+	th := newTestHub(t, smallSendBuffers, withConfig(func(c *Config) { c.WriteWait = 30 * time.Second; c.SendQueue = 32 }))
+	th.api("POST", "/api/campaigns/"+th.campaignID+"/maps", `{"name":"Big","width":100,"height":100,"orientation":"flat"}`, 201, nil)
+	var maps []struct{ ID, Name string }
+	th.api("GET", "/api/campaigns/"+th.campaignID+"/maps", "", 200, &maps)
+	th.api("PUT", "/api/campaigns/"+th.campaignID+"/active-map", `{"mapId":"`+maps[1].ID+`"}`, 204, nil)
+	fastCookie, _ := th.join("Fast")
+	slowCookie, _ := th.join("Slow")
+	dm := th.dm("dm")
+	fast := th.player("Fast", fastCookie)
+	slow, _, err := th.dial("slow", th.campaignID, dialOpts{header: http.Header{"Cookie": {slowCookie}}, noRead: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	dm.send(`{"type":"session:start"}`)
+	keys := make([]string, 0, 100)
+	for i := 0; i < 100; i++ {
+		keys = append(keys, mapKey(i%100, i/100))
+	}
+	reveal, _ := json.Marshal(map[string]any{"type": "hex:reveal", "hexKeys": keys, "targets": "all"})
+	hide, _ := json.Marshal(map[string]any{"type": "hex:hide", "hexKeys": keys, "targets": "all"})
+	// 600 frames of ~4 KB for every player: past the slow socket's queue of 32 frames and past
+	// what the kernel will hold for a socket nobody reads.
+	const rounds = 300
+	go func() {
+		for i := 0; i < rounds; i++ {
+			if dm.conn.WriteMessage(websocket.TextMessage, reveal) != nil || dm.conn.WriteMessage(websocket.TextMessage, hide) != nil {
+				return
+			}
+		}
+	}()
+	for i := 0; i < rounds; i++ {
+		fast.skipUntil("hex:revealed")
+		fast.skipUntil("hex:hidden")
+	}
+	// Now read what the slow client was sent: its queue overflowed, so it ends with 4008.
+	go slow.readLoop()
+	if got := slow.waitClosed(); got != CloseSlowConsumer {
+		t.Fatalf("slow client close code %d after %d frames, want %d", got, len(slow.received()), CloseSlowConsumer)
+	}
+	t.Logf("the slow client read %d frames before its 4008", len(slow.received()))
+}
+
+// Every example in testdata/protocol is something the hub accepts (client) or produces the
+// shape of (server): the Go half of the wire contract; Vitest checks the same files.
+func TestProtocolExamples(t *testing.T) {
+	dir := filepath.Join("..", "testdata", "protocol")
+	clientFiles, _ := filepath.Glob(filepath.Join(dir, "client", "*.json"))
+	if len(clientFiles) < 10 {
+		t.Fatalf("only %d client examples", len(clientFiles))
+	}
+	for _, f := range clientFiles {
+		raw, _ := os.ReadFile(f)
+		if _, err := decodeCommand(raw); err != nil {
+			t.Errorf("%s: %v", filepath.Base(f), err)
+		}
+	}
+	serverFiles, _ := filepath.Glob(filepath.Join(dir, "server", "*.json"))
+	known := map[string]bool{msgSessionState: true, msgStatusChanged: true, msgModeChanged: true, msgHexRevealed: true,
+		msgHexHidden: true, msgHexUpdated: true, msgTokenMoved: true, msgMapChanged: true, msgStagedChanged: true,
+		msgPlayerJoined: true, msgPlayerLeft: true, msgMemberAdded: true, msgDMPreparing: true, msgError: true}
+	seen := map[string]bool{}
+	for _, f := range serverFiles {
+		raw, _ := os.ReadFile(f)
+		var m struct{ Type string }
+		if err := json.Unmarshal(raw, &m); err != nil || !known[m.Type] {
+			t.Errorf("%s: type %q unknown (%v)", filepath.Base(f), m.Type, err)
+		}
+		seen[m.Type] = true
+		if m.Type == msgSessionState {
+			// Round-trip through the hub's own struct: unknown fields mean the doc and Go drifted.
+			var st dmState
+			dec := json.NewDecoder(strings.NewReader(string(raw)))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&st); err != nil {
+				t.Errorf("%s: %v", filepath.Base(f), err)
+			}
+		}
+	}
+	for typ := range known {
+		if !seen[typ] {
+			t.Errorf("no example of server message %s in testdata/protocol/server", typ)
+		}
+	}
+}
