@@ -157,7 +157,7 @@ type runningHub struct {
 
 	store *storage.Store
 	log   *slog.Logger
-	ad    *discovery.Advertisement
+	ad    *discovery.Advertisement // nil without mDNS
 }
 
 // startHub opens the data file, prepares the DM token and the demo campaign, and starts
@@ -185,9 +185,11 @@ func startHub(ctx context.Context, cfg serveConfig, log *slog.Logger) (*runningH
 	if err := ensureDemoCampaign(ctx, store); err != nil {
 		return nil, err
 	}
+	rh := &runningHub{DMToken: token, DataPath: cfg.dataPath, store: store, log: log}
 	h, err := hub.New(hub.Config{
 		Store: store, DMToken: token, AllowedOrigins: cfg.allowOrigins,
 		UI: frontend.Dist(), Logger: log, Version: version,
+		PlayerURLs: func() []string { return rh.playerURLs(cfg) },
 	})
 	if err != nil {
 		return nil, err
@@ -203,11 +205,11 @@ func startHub(ctx context.Context, cfg serveConfig, log *slog.Logger) (*runningH
 			log.Error("http server stopped", "err", err)
 		}
 	}()
-	rh := &runningHub{
-		APIHandler: h, BaseURL: "http://" + loopbackHost(cfg.addr) + ":" + strconv.Itoa(port),
-		DMToken: token, DataPath: cfg.dataPath, Port: port, store: store, log: log,
-	}
-	if !cfg.noMDNS && !isLoopbackAddr(cfg.addr) {
+	rh.APIHandler, rh.Port = h, port
+	rh.BaseURL = "http://" + loopbackHost(cfg.addr) + ":" + strconv.Itoa(port)
+	if host, _, _ := net.SplitHostPort(cfg.addr); !cfg.noMDNS && (host == "" || host == "0.0.0.0" || host == "::") {
+		// Advertise only a hub that listens on every interface: one bound to a single address
+		// would be advertised on addresses it does not answer on.
 		name := "Hexcrawl"
 		if cs, err := store.ListCampaigns(ctx); err == nil && len(cs) == 1 {
 			name = cs[0].Name
@@ -355,20 +357,29 @@ func runDefault(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 // printWelcome tells the DM how players join and how to open the DM console.
 func printWelcome(ctx context.Context, w io.Writer, rh *runningHub, cfg serveConfig) {
-	urls := playerURLs(rh, cfg)
+	urls := rh.playerURLs(cfg)
 	fmt.Fprintf(w, "Hexcrawl %s is running. Data: %s\n\n", version, rh.DataPath)
 	fmt.Fprintf(w, "Players open:   %s\n", urls[0])
 	for _, u := range urls[1:] {
 		fmt.Fprintf(w, "            or: %s\n", u)
 	}
 	campaigns, _ := rh.store.ListCampaigns(ctx)
+	// The QR code and the join links use an IP address: many Android phones cannot resolve
+	// .local names, and they are the ones that scan.
+	joinBase := urls[0]
+	for _, u := range urls {
+		if !strings.Contains(u, ".local") {
+			joinBase = u
+			break
+		}
+	}
 	var firstJoin string
 	for _, c := range campaigns {
 		code, err := currentInvite(ctx, rh.store, c.ID)
 		if err != nil {
 			continue
 		}
-		join := urls[0] + "/join/" + code
+		join := joinBase + "/join/" + code
 		if firstJoin == "" {
 			firstJoin = join
 		}
@@ -387,13 +398,25 @@ func printWelcome(ctx context.Context, w io.Writer, rh *runningHub, cfg serveCon
 	fmt.Fprintln(w)
 }
 
-// playerURLs lists the addresses players can use, the short .local name first.
-func playerURLs(rh *runningHub, cfg serveConfig) []string {
+// playerURLs lists the addresses players can use, the short .local name first, then the LAN
+// addresses; a hub bound to one address offers just that one.
+func (rh *runningHub) playerURLs(cfg serveConfig) []string {
 	var urls []string
-	if rh.ad != nil {
-		for _, u := range rh.ad.URLs() {
-			urls = append(urls, strings.TrimRight(u, "/"))
+	host, _, _ := net.SplitHostPort(cfg.addr)
+	switch {
+	case isLoopbackAddr(cfg.addr):
+	case host != "" && host != "0.0.0.0" && host != "::":
+		urls = append(urls, "http://"+net.JoinHostPort(host, strconv.Itoa(rh.Port)))
+	default:
+		if rh.ad != nil {
+			urls = append(urls, rh.ad.URLs()...)
 		}
+		if len(urls) == 0 {
+			urls, _ = discovery.LANURLs(rh.Port, "/", cfg.mdnsIfaces)
+		}
+	}
+	for i := range urls {
+		urls[i] = strings.TrimRight(urls[i], "/")
 	}
 	if len(urls) == 0 {
 		urls = append(urls, rh.BaseURL)

@@ -150,7 +150,8 @@ func (h *Hub) getHub(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusOK, map[string]any{"name": "Hexcrawl", "version": h.cfg.Version, "protocol": ProtocolVersion, "campaigns": len(cs)}, nil
+	return http.StatusOK, map[string]any{"name": "Hexcrawl", "version": h.cfg.Version, "protocol": ProtocolVersion,
+		"campaigns": len(cs), "urls": h.playerURLs(r)}, nil
 }
 
 // Campaigns.
@@ -488,8 +489,30 @@ type inviteView struct {
 	JoinURL string `json:"joinUrl"`
 }
 
-func joinURL(r *http.Request, code string) string {
-	return "http://" + r.Host + "/join/" + code
+// playerURLs are the hub's addresses for players, .local first; without a configured list,
+// the address this request reached the hub by.
+func (h *Hub) playerURLs(r *http.Request) []string {
+	var urls []string
+	if h.cfg.PlayerURLs != nil {
+		for _, u := range h.cfg.PlayerURLs() {
+			urls = append(urls, strings.TrimRight(u, "/"))
+		}
+	}
+	if len(urls) == 0 {
+		urls = []string{"http://" + r.Host}
+	}
+	return urls
+}
+
+// joinURL prefers an IP address: phones scanning the QR code do not all resolve .local names.
+func (h *Hub) joinURL(r *http.Request, code string) string {
+	urls := h.playerURLs(r)
+	for _, u := range urls {
+		if !strings.Contains(u, ".local") {
+			return u + "/join/" + code
+		}
+	}
+	return urls[0] + "/join/" + code
 }
 
 // NewInviteCode makes an unguessable join code.
@@ -544,7 +567,7 @@ func (h *Hub) createInvite(w http.ResponseWriter, r *http.Request) (int, any, er
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusCreated, inviteView{Invite: inv, JoinURL: joinURL(r, code)}, nil
+	return http.StatusCreated, inviteView{Invite: inv, JoinURL: h.joinURL(r, code)}, nil
 }
 
 func (h *Hub) listInvites(w http.ResponseWriter, r *http.Request) (int, any, error) {
@@ -554,7 +577,7 @@ func (h *Hub) listInvites(w http.ResponseWriter, r *http.Request) (int, any, err
 	}
 	out := make([]inviteView, len(invs))
 	for i, inv := range invs {
-		out[i] = inviteView{Invite: inv, JoinURL: joinURL(r, inv.Code)}
+		out[i] = inviteView{Invite: inv, JoinURL: h.joinURL(r, inv.Code)}
 	}
 	return http.StatusOK, out, nil
 }

@@ -35,6 +35,9 @@ type Config struct {
 	PongWait   time.Duration
 	// WriteWait bounds one frame's write to a socket (default 10 s).
 	WriteWait time.Duration
+	// PlayerURLs lists the addresses players can reach the hub at, the short .local name first
+	// (from mDNS, or the LAN addresses); nil means "whatever Host the request used".
+	PlayerURLs func() []string
 	// SendQueue is how many frames may wait for one socket before it counts as too slow and is
 	// closed with 4008 (default 1024).
 	SendQueue int

@@ -135,10 +135,13 @@ func (h *Hub) originAllowed(origin, host string) bool {
 
 func (h *Hub) onConnect(s *melody.Session) {
 	v := s.MustGet("verdict").(verdict)
+	origin := s.Request.Header.Get("Origin")
 	if v.code != 0 {
+		h.log.Info("socket refused", "code", v.code, "reason", v.reason, "origin", origin, "remote", s.Request.RemoteAddr)
 		_ = s.CloseWithMsg(melody.FormatCloseMessage(v.code, v.reason))
 		return
 	}
+	h.log.Info("socket connected", "role", v.role, "campaign", v.room.id, "player", v.memberID, "origin", origin, "remote", s.Request.RemoteAddr)
 	c := &client{s: s, role: v.role, memberID: v.memberID, highWater: int32(h.cfg.SendQueue - 8)}
 	s.Set("client", c)
 	s.Set("room", v.room)
