@@ -751,9 +751,42 @@ func (h *Hub) listEvents(w http.ResponseWriter, r *http.Request) (int, any, erro
 }
 
 func (h *Hub) exportCampaign(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	return 0, nil, game.Errorf(game.EConflict, "export is not available yet")
+	id := r.PathValue("id")
+	var f *storage.CampaignFile
+	// A write transaction gives a consistent snapshot even while a session is live.
+	err := h.store.Update(r.Context(), func(tx *storage.Tx) error {
+		var err error
+		f, err = tx.ExportCampaign(r.Context(), id)
+		return err
+	})
+	if err != nil {
+		return 0, nil, err
+	}
+	name := strings.Map(func(r rune) rune {
+		if r < 128 && (r == '-' || r == '_' || r >= '0' && r <= '9' || r >= 'a' && r <= 'z' || r >= 'A' && r <= 'Z') {
+			return r
+		}
+		return '-'
+	}, f.Campaign.Name)
+	w.Header().Set("Content-Disposition", fmt.Sprintf(`attachment; filename="%s.hexcrawl.json"`, name))
+	return http.StatusOK, f, nil
 }
 
 func (h *Hub) importCampaign(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	return 0, nil, game.Errorf(game.EConflict, "import is not available yet")
+	var f storage.CampaignFile
+	dec := json.NewDecoder(http.MaxBytesReader(w, r.Body, maxImportBytes))
+	if err := dec.Decode(&f); err != nil {
+		var mbe *http.MaxBytesError
+		if errors.As(err, &mbe) {
+			return 0, nil, err
+		}
+		return 0, nil, game.Errorf(game.EInvalid, "not a readable campaign file: %s", jsonProblem(err))
+	}
+	var c storage.Campaign
+	err := h.store.Update(r.Context(), func(tx *storage.Tx) error {
+		var err error
+		c, err = tx.ImportCampaign(r.Context(), &f)
+		return err
+	})
+	return http.StatusCreated, c, err
 }

@@ -1,0 +1,344 @@
+package storage
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"time"
+
+	"github.com/hexcrawl/hexcrawl/game"
+)
+
+// Campaign files: one JSON document holding everything of one campaign, for backups and for
+// moving a campaign to another laptop.
+const (
+	CampaignFileFormat  = "hexcrawl-campaign"
+	CampaignFileVersion = 1
+)
+
+// CampaignFile is the exported form of a campaign.
+type CampaignFile struct {
+	Format     string        `json:"format"`
+	Version    int           `json:"version"`
+	ExportedAt time.Time     `json:"exportedAt"`
+	Campaign   Campaign      `json:"campaign"`
+	Maps       []FileMap     `json:"maps"`
+	Members    []FileMember  `json:"members"`
+	Invites    []Invite      `json:"invites"`
+	Sessions   []GameSession `json:"sessions"`
+	Staged     []FileStaged  `json:"staged"`
+	Events     []Event       `json:"events"`
+}
+
+// FileMap is a map with its hexes and reveal state.
+type FileMap struct {
+	ID          string              `json:"id"`
+	Name        string              `json:"name"`
+	Width       int                 `json:"width"`
+	Height      int                 `json:"height"`
+	Orientation game.Orientation    `json:"orientation"`
+	Token       *string             `json:"token"`
+	Hexes       []FileHex           `json:"hexes"`
+	RevealedAll []string            `json:"revealedAll"`
+	RevealedTo  map[string][]string `json:"revealedTo"`
+}
+
+// FileHex is one stored hex.
+type FileHex struct {
+	Key     string       `json:"key"`
+	Terrain game.Terrain `json:"terrain,omitempty"`
+	Label   string       `json:"label,omitempty"`
+	Notes   string       `json:"notes,omitempty"`
+}
+
+// FileMember is a player, with the hash of their cookie secret so that, on the same hub,
+// their browser keeps working after a restore.
+type FileMember struct {
+	Member
+	SecretHash []byte `json:"secretHash"`
+}
+
+// FileStaged is one entry of the DM's staged list.
+type FileStaged struct {
+	ID      string          `json:"id"`
+	Payload json.RawMessage `json:"payload"`
+}
+
+func keyStrings(keys []game.Key) []string {
+	out := make([]string, len(keys))
+	for i, k := range keys {
+		out[i] = k.String()
+	}
+	return out
+}
+
+// ExportCampaign reads a whole campaign. Run it in a Tx for a consistent snapshot.
+func (q Queries) ExportCampaign(ctx context.Context, id string) (*CampaignFile, error) {
+	c, err := q.GetCampaign(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	f := &CampaignFile{Format: CampaignFileFormat, Version: CampaignFileVersion, ExportedAt: time.Now().UTC(), Campaign: c,
+		Maps: []FileMap{}, Members: []FileMember{}, Sessions: []GameSession{}, Staged: []FileStaged{}}
+	maps, err := q.ListMaps(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range maps {
+		fm := FileMap{ID: m.ID, Name: m.Name, Width: m.Width, Height: m.Height, Orientation: m.Orientation,
+			Hexes: []FileHex{}, RevealedAll: []string{}, RevealedTo: map[string][]string{}}
+		if m.Token != nil {
+			k := m.Token.String()
+			fm.Token = &k
+		}
+		hexes, err := q.LoadHexes(ctx, m.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, h := range hexes {
+			fm.Hexes = append(fm.Hexes, FileHex{Key: h.Key.String(), Terrain: h.Terrain, Label: h.Label, Notes: h.Notes})
+		}
+		rev, err := q.LoadReveals(ctx, m.ID)
+		if err != nil {
+			return nil, err
+		}
+		fm.RevealedAll = append(fm.RevealedAll, keyStrings(rev.All)...)
+		for member, keys := range rev.ByMember {
+			fm.RevealedTo[member] = keyStrings(keys)
+		}
+		f.Maps = append(f.Maps, fm)
+	}
+	rows, err := q.q.QueryContext(ctx, `SELECT id, secret_hash FROM member WHERE campaign_id = ?`, id)
+	if err != nil {
+		return nil, fmt.Errorf("export members: %w", err)
+	}
+	hashes := map[string][]byte{}
+	for rows.Next() {
+		var mid string
+		var h []byte
+		if err := rows.Scan(&mid, &h); err != nil {
+			rows.Close()
+			return nil, fmt.Errorf("export members: %w", err)
+		}
+		hashes[mid] = h
+	}
+	rows.Close()
+	members, err := q.ListMembers(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, m := range members {
+		f.Members = append(f.Members, FileMember{Member: m, SecretHash: hashes[m.ID]})
+	}
+	if f.Invites, err = q.ListInvites(ctx, id); err != nil {
+		return nil, err
+	}
+	srows, err := q.q.QueryContext(ctx, `SELECT id FROM game_session WHERE campaign_id = ? ORDER BY started_at, rowid`, id)
+	if err != nil {
+		return nil, fmt.Errorf("export sessions: %w", err)
+	}
+	var sessionIDs []string
+	for srows.Next() {
+		var sid string
+		if err := srows.Scan(&sid); err != nil {
+			srows.Close()
+			return nil, fmt.Errorf("export sessions: %w", err)
+		}
+		sessionIDs = append(sessionIDs, sid)
+	}
+	srows.Close()
+	for _, sid := range sessionIDs {
+		s, err := q.getSession(ctx, sid)
+		if err != nil {
+			return nil, err
+		}
+		f.Sessions = append(f.Sessions, s)
+	}
+	staged, err := q.LoadStaged(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, s := range staged {
+		f.Staged = append(f.Staged, FileStaged{ID: s.ID, Payload: s.Payload})
+	}
+	if f.Events, err = q.ListEvents(ctx, id, 0, 1<<62); err != nil {
+		return nil, err
+	}
+	return f, nil
+}
+
+func (q Queries) getSession(ctx context.Context, id string) (GameSession, error) {
+	var s GameSession
+	var started string
+	var ended *string
+	err := q.q.QueryRowContext(ctx, `SELECT id, campaign_id, status, started_at, ended_at FROM game_session WHERE id = ?`, id).
+		Scan(&s.ID, &s.CampaignID, &s.Status, &started, &ended)
+	if err != nil {
+		return s, fmt.Errorf("get session: %w", err)
+	}
+	s.StartedAt = parseTime(started)
+	if ended != nil {
+		t := parseTime(*ended)
+		s.EndedAt = &t
+	}
+	return s, nil
+}
+
+func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
+
+// ImportCampaign writes a campaign file into the database. Call it in a Tx: any error leaves
+// nothing behind. The file is checked as it goes; a campaign already on this hub is a conflict.
+func (q Queries) ImportCampaign(ctx context.Context, f *CampaignFile) (Campaign, error) {
+	bad := func(format string, args ...any) (Campaign, error) {
+		return Campaign{}, game.Errorf(game.EInvalid, "damaged campaign file: "+format, args...)
+	}
+	if f.Format != CampaignFileFormat {
+		return Campaign{}, game.Errorf(game.EInvalid, "not a Hexcrawl campaign file")
+	}
+	if f.Version > CampaignFileVersion {
+		return Campaign{}, game.Errorf(game.EInvalid, "this campaign file is from a newer Hexcrawl (file version %d, this one reads up to %d): update Hexcrawl", f.Version, CampaignFileVersion)
+	}
+	if f.Version < 1 {
+		return bad("unknown version %d", f.Version)
+	}
+	c := f.Campaign
+	if c.ID == "" || ValidName(c.Name, 120) != nil || !c.BroadcastMode.Valid() {
+		return bad("the campaign needs an id, a name of 1 to 120 characters and a broadcast mode")
+	}
+	if _, err := q.GetCampaign(ctx, c.ID); err == nil {
+		return Campaign{}, game.Errorf(game.EConflict, "campaign %q is already on this hub: delete it first to restore this file", c.Name)
+	}
+	exec := func(what, query string, args ...any) error {
+		if _, err := q.q.ExecContext(ctx, query, args...); err != nil {
+			return game.Errorf(game.EInvalid, "damaged campaign file: %s: %v", what, err)
+		}
+		return nil
+	}
+	if err := exec("campaign", `INSERT INTO campaign (id, name, broadcast_mode, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
+		c.ID, c.Name, c.BroadcastMode, ts(c.CreatedAt), ts(time.Now())); err != nil {
+		return Campaign{}, err
+	}
+	for _, m := range f.Members {
+		if ValidPlayerName(m.Name) != nil || len(m.SecretHash) == 0 {
+			return bad("member %q", m.ID)
+		}
+		var revoked any
+		if m.RevokedAt != nil {
+			revoked = ts(*m.RevokedAt)
+		}
+		if err := exec("member "+m.ID, `INSERT INTO member (id, campaign_id, name, secret_hash, joined_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)`,
+			m.ID, c.ID, m.Name, m.SecretHash, ts(m.JoinedAt), revoked); err != nil {
+			return Campaign{}, err
+		}
+	}
+	for _, m := range f.Maps {
+		size := game.Size{Width: m.Width, Height: m.Height}
+		if !size.Valid() || !m.Orientation.Valid() || ValidName(m.Name, 120) != nil {
+			return bad("map %q has a bad size, orientation or name", m.ID)
+		}
+		var tc, tr any
+		if m.Token != nil {
+			k, err := size.ParseKeyOn(*m.Token)
+			if err != nil {
+				return bad("map %q token: %v", m.Name, err)
+			}
+			tc, tr = k.Col, k.Row
+		}
+		if err := exec("map "+m.ID, `INSERT INTO map (id, campaign_id, name, width, height, orientation, token_col, token_row, created_at, updated_at)
+			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, c.ID, m.Name, m.Width, m.Height, m.Orientation, tc, tr, ts(time.Now()), ts(time.Now())); err != nil {
+			return Campaign{}, err
+		}
+		hexes := make([]Hex, 0, len(m.Hexes))
+		for _, h := range m.Hexes {
+			k, err := size.ParseKeyOn(h.Key)
+			if err != nil {
+				return bad("map %q: %v", m.Name, err)
+			}
+			if !h.Terrain.Valid() {
+				return bad("map %q: unknown terrain %q", m.Name, h.Terrain)
+			}
+			hexes = append(hexes, Hex{Key: k, Terrain: h.Terrain, Label: h.Label, Notes: h.Notes})
+		}
+		if err := q.PutHexes(ctx, m.ID, hexes); err != nil {
+			return Campaign{}, err
+		}
+		parse := func(list []string) ([]game.Key, error) {
+			out := make([]game.Key, len(list))
+			for i, s := range list {
+				k, err := size.ParseKeyOn(s)
+				if err != nil {
+					return nil, err
+				}
+				out[i] = k
+			}
+			return out, nil
+		}
+		all, err := parse(m.RevealedAll)
+		if err != nil {
+			return bad("map %q reveals: %v", m.Name, err)
+		}
+		if err := q.RevealToAll(ctx, m.ID, all); err != nil {
+			return Campaign{}, err
+		}
+		for member, list := range m.RevealedTo {
+			keys, err := parse(list)
+			if err != nil {
+				return bad("map %q reveals: %v", m.Name, err)
+			}
+			if err := q.RevealToMember(ctx, m.ID, member, keys); err != nil {
+				return bad("map %q reveals to %q: %v", m.Name, member, err)
+			}
+		}
+	}
+	if c.ActiveMapID != "" {
+		if err := exec("active map", `UPDATE campaign SET active_map_id = ? WHERE id = ?`, c.ActiveMapID, c.ID); err != nil {
+			return Campaign{}, err
+		}
+	}
+	for _, inv := range f.Invites {
+		if err := exec("invite", `INSERT INTO invite (code, campaign_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
+			inv.Code, c.ID, ts(inv.CreatedAt), ts(inv.ExpiresAt)); err != nil {
+			return Campaign{}, err
+		}
+	}
+	for _, s := range f.Sessions {
+		if s.Status != game.Active && s.Status != game.Paused && s.Status != game.Ended {
+			return bad("session %q has status %q", s.ID, s.Status)
+		}
+		status := s.Status
+		if status == game.Active {
+			status = game.Paused // like a restart: the DM resumes deliberately
+		}
+		var ended any
+		if s.EndedAt != nil {
+			ended = ts(*s.EndedAt)
+		}
+		if err := exec("session", `INSERT INTO game_session (id, campaign_id, status, started_at, ended_at) VALUES (?, ?, ?, ?, ?)`,
+			s.ID, c.ID, status, ts(s.StartedAt), ended); err != nil {
+			return Campaign{}, err
+		}
+	}
+	for i, s := range f.Staged {
+		if !json.Valid(s.Payload) {
+			return bad("staged change %q", s.ID)
+		}
+		if err := exec("staged change", `INSERT INTO staged_change (campaign_id, position, id, payload) VALUES (?, ?, ?, ?)`,
+			c.ID, i+1, s.ID, string(s.Payload)); err != nil {
+			return Campaign{}, err
+		}
+	}
+	for i, e := range f.Events {
+		if e.Seq != int64(i+1) || !json.Valid(e.Payload) {
+			return bad("the event log is not a gap-free sequence at entry %d", i)
+		}
+		var sess any
+		if e.SessionID != "" {
+			sess = e.SessionID
+		}
+		if err := exec("event", `INSERT INTO session_event (campaign_id, seq, session_id, type, actor, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			c.ID, e.Seq, sess, e.Type, e.Actor, string(e.Payload), ts(e.At)); err != nil {
+			return Campaign{}, err
+		}
+	}
+	return q.GetCampaign(ctx, c.ID)
+}
