@@ -105,11 +105,10 @@ func parseServeFlags(name string, args []string, stderr io.Writer) (serveConfig,
 	fs.BoolVar(&cfg.noQR, "no-qr", false, "do not print the join QR code in the terminal")
 	fs.BoolVar(&cfg.verbose, "verbose", false, "log debug details")
 	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: hexcrawl %s [flags]\n\n", name)
 		if name == "serve" {
-			fmt.Fprint(stderr, "Hosts the table without a window: players open the printed URL, the DM opens the DM console link.\n\n")
+			fmt.Fprint(stderr, "Usage: hexcrawl serve [flags]\n\nHosts the table without a window: players open the printed URL, the DM opens the DM console link.\n\n")
 		} else {
-			fmt.Fprint(stderr, "Opens the DM's window and hosts the table (falls back to serve without a display).\n\n")
+			fmt.Fprint(stderr, usage+"\nFlags (for the window and for serve):\n")
 		}
 		fs.PrintDefaults()
 	}

@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# Installs what building and testing Hexcrawl needs beyond Go and Node: Debian packages for the
+# desktop window (GTK, WebKit), the browser tests (Chromium), the desktop smoke test (Xvfb,
+# xdotool, ImageMagick) and the mDNS tests (iproute2), plus the Wails CLI. Safe to re-run: it
+# installs only what is missing. Needs root for apt-get.
+set -euo pipefail
+
+WAILS_VERSION=v2.16.0
+packages=(
+	build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.0-dev libx11-dev
+	chromium xvfb xauth xdotool imagemagick iproute2 curl ca-certificates
+)
+
+missing=()
+for p in "${packages[@]}"; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if [ ${#missing[@]} -gt 0 ]; then
+	if [ "$(id -u)" -ne 0 ]; then
+		echo "install-deps: missing Debian packages: ${missing[*]}" >&2
+		echo "install-deps: run this script as root, or: sudo apt-get install -y ${missing[*]}" >&2
+		exit 1
+	fi
+	echo "install-deps: apt-get install ${missing[*]}"
+	apt-get update -qq
+	DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
+
+GOBIN=$(go env GOPATH)/bin
+if ! "$GOBIN/wails" version 2>/dev/null | grep -q "${WAILS_VERSION}"; then
+	echo "install-deps: go install wails@${WAILS_VERSION}"
+	go install "github.com/wailsapp/wails/v2/cmd/wails@${WAILS_VERSION}"
+fi
+echo "install-deps: ok"
