@@ -15,6 +15,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync"
@@ -45,6 +46,11 @@ Run "hexcrawl serve --help" or "hexcrawl discover --help" for their flags.
 `
 
 func main() {
+	// A soft memory limit makes the runtime collect and hand memory back to the OS before the
+	// heap doubles: a DM's laptop runs other things. GOMEMLIMIT, when set, wins.
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(48 << 20)
+	}
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 }
 

@@ -246,6 +246,7 @@ func (h *Hub) deleteCampaign(w http.ResponseWriter, r *http.Request) (int, any, 
 	if err != nil {
 		return 0, nil, err
 	}
+	h.forgetPlayers()
 	h.dropRoom(id)
 	return http.StatusNoContent, nil, nil
 }
@@ -633,7 +634,7 @@ func (h *Hub) join(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		if _, err := b.event(game.EventMemberJoin, m.ID, map[string]string{"name": name}); err != nil {
 			return err
 		}
-		room.st.members[m.ID] = &member{Member: m, clients: map[*client]struct{}{}}
+		room.st.members[m.ID] = newMember(m)
 		room.st.order = append(room.st.order, m.ID)
 		campaignName = room.st.campaign.Name
 		b.toDMs(mustJSON(struct {
@@ -704,6 +705,10 @@ func (h *Hub) revokeMember(w http.ResponseWriter, r *http.Request) (int, any, er
 		if _, err := b.event(game.EventMemberRevoke, actorDM, map[string]string{"memberId": memberID}); err != nil {
 			return err
 		}
+		// Forget the cached cookie now and again after the commit: a connect racing with this
+		// request may have cached it from the not yet committed database.
+		h.forgetPlayers(memberID)
+		b.after = append(b.after, func() { h.forgetPlayers(memberID) })
 		delete(room.st.members, memberID)
 		room.st.order = deleteString(room.st.order, memberID)
 		for c := range m.clients {

@@ -343,7 +343,9 @@ type stateCommon struct {
 	Grid          string             `json:"grid"`
 	Labels        map[string]string  `json:"labels"`
 	Token         *string            `json:"token"`
-	Players       []playerView       `json:"players"`
+	// Players ([]playerView) is spliced in by marshalState from cached fragments: as a
+	// json.RawMessage, encoding/json would re-scan ~70 KB per connect with 1000 players.
+	players []byte
 }
 
 type dmState struct {
@@ -369,6 +371,16 @@ type errorMsg struct {
 	Code    game.ErrorCode `json:"code"`
 	Message string         `json:"message"`
 	Ref     string         `json:"ref,omitempty"`
+}
+
+// marshalState encodes a session:state and appends its players list.
+func marshalState(v any, players []byte) []byte {
+	b := mustJSON(v)
+	out := make([]byte, 0, len(b)+len(players)+12)
+	out = append(out, b[:len(b)-1]...)
+	out = append(out, `,"players":`...)
+	out = append(out, players...)
+	return append(out, '}')
 }
 
 func mustJSON(v any) []byte {

@@ -28,7 +28,7 @@ const (
 	// filled the queue.
 	// A batch of maxBatch requests yields at most a few frames per request for one client, so
 	// a healthy client never comes near the high-water mark from one burst.
-	defaultSendQueue = 1024
+	defaultSendQueue = 256
 	// maxBatch bounds how many queued requests share one SQLite commit (group commit).
 	maxBatch = 64
 	// presenceDelay coalesces joins and leaves: 1000 phones joining at once cause a few dozen

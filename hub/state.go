@@ -67,6 +67,18 @@ func (m *mapState) view() *mapView {
 type member struct {
 	storage.Member
 	clients map[*client]struct{}
+	// jsonPrefix is `{"id":…,"name":…,"online":` marshalled once: every connect sends the whole
+	// player list, so 1000 players joining would otherwise re-encode a million entries.
+	jsonPrefix []byte
+}
+
+func newMember(m storage.Member) *member {
+	prefix, _ := json.Marshal(struct {
+		ID   string `json:"id"`
+		Name string `json:"name"`
+	}{m.ID, m.Name})
+	prefix = append(prefix[:len(prefix)-1], `,"online":`...)
+	return &member{Member: m, clients: map[*client]struct{}{}, jsonPrefix: prefix}
 }
 
 func (m *member) online() bool { return len(m.clients) > 0 }
@@ -107,7 +119,7 @@ func loadRoomState(ctx context.Context, q storage.Queries, campaignID string) (*
 	}
 	for _, m := range members {
 		if m.RevokedAt == nil {
-			s.members[m.ID] = &member{Member: m, clients: map[*client]struct{}{}}
+			s.members[m.ID] = newMember(m)
 			s.order = append(s.order, m.ID)
 		}
 	}
@@ -186,13 +198,27 @@ func loadMapState(ctx context.Context, q storage.Queries, mapID string) (*mapSta
 	return m, nil
 }
 
-func (s *roomState) playersView() []playerView {
-	out := make([]playerView, 0, len(s.order))
+// playersJSON is the player list with presence, as JSON ([]playerView).
+func (s *roomState) playersJSON() []byte {
+	n := 2
 	for _, id := range s.order {
-		m := s.members[id]
-		out = append(out, playerView{ID: id, Name: m.Name, Online: m.online()})
+		n += len(s.members[id].jsonPrefix) + 7
 	}
-	return out
+	out := make([]byte, 0, n)
+	out = append(out, '[')
+	for i, id := range s.order {
+		m := s.members[id]
+		if i > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, m.jsonPrefix...)
+		if m.online() {
+			out = append(out, "true}"...)
+		} else {
+			out = append(out, "false}"...)
+		}
+	}
+	return append(out, ']')
 }
 
 func (s *roomState) common(role game.Role) stateCommon {
@@ -200,7 +226,7 @@ func (s *roomState) common(role game.Role) stateCommon {
 		Type: msgSessionState, Seq: s.seq, Role: role,
 		Campaign:      campaignView{ID: s.campaign.ID, Name: s.campaign.Name},
 		BroadcastMode: s.campaign.BroadcastMode, Preparing: s.preparing(),
-		Labels: map[string]string{}, Players: s.playersView(),
+		Labels: map[string]string{}, players: s.playersJSON(),
 	}
 	if s.session != nil {
 		st.Session = &sessionView{ID: s.session.ID, Status: s.session.Status}
@@ -239,7 +265,7 @@ func (s *roomState) playerState(memberID string) []byte {
 			st.Token = &k
 		}
 	}
-	return mustJSON(st)
+	return marshalState(st, st.players)
 }
 
 // dmState is the DM's projection: everything.
@@ -284,5 +310,5 @@ func (s *roomState) dmState() []byte {
 			st.Token = &k
 		}
 	}
-	return mustJSON(st)
+	return marshalState(st, st.players)
 }

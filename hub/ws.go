@@ -103,11 +103,21 @@ func (h *Hub) playerFromCookie(r *http.Request) (memberRecord, error) {
 		return memberRecord{}, game.Errorf(game.EUnauth, "not joined")
 	}
 	sum := sha256.Sum256([]byte(ck.Value))
+	h.authMu.RLock()
+	rec, ok := h.playerIDs[sum]
+	h.authMu.RUnlock()
+	if ok {
+		return rec, nil
+	}
 	m, err := h.store.MemberBySecret(r.Context(), sum[:])
 	if err != nil {
 		return memberRecord{}, err
 	}
-	return memberRecord{ID: m.ID, CampaignID: m.CampaignID, Name: m.Name}, nil
+	rec = memberRecord{ID: m.ID, CampaignID: m.CampaignID, Name: m.Name}
+	h.authMu.Lock()
+	h.playerIDs[sum] = rec
+	h.authMu.Unlock()
+	return rec, nil
 }
 
 type memberRecord struct{ ID, CampaignID, Name string }

@@ -270,7 +270,10 @@ func TestProtocolExamples(t *testing.T) {
 		seen[m.Type] = true
 		if m.Type == msgSessionState {
 			// Round-trip through the hub's own struct: unknown fields mean the doc and Go drifted.
-			var st dmState
+			var st struct {
+				dmState
+				Players []playerView `json:"players"`
+			}
 			dec := json.NewDecoder(strings.NewReader(string(raw)))
 			dec.DisallowUnknownFields()
 			if err := dec.Decode(&st); err != nil {
