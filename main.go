@@ -49,7 +49,7 @@ func main() {
 	// A soft memory limit makes the runtime collect and hand memory back to the OS before the
 	// heap doubles: a DM's laptop runs other things. GOMEMLIMIT, when set, wins.
 	if os.Getenv("GOMEMLIMIT") == "" {
-		debug.SetMemoryLimit(48 << 20)
+		debug.SetMemoryLimit(64 << 20)
 	}
 	os.Exit(run(context.Background(), os.Args[1:], os.Stdout, os.Stderr))
 }
