@@ -185,7 +185,7 @@ export function Console(props: {
     const onKey = (e: KeyboardEvent) => {
       if (dialogOpen() || e.defaultPrevented) return;
       const t = e.target as HTMLElement | null;
-      if (t && (t.tagName === 'INPUT' || t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable)) return;
+      if (typesText(t)) return;
       const mod = e.ctrlKey || e.metaKey;
       const k = e.key.toLowerCase();
       if (mod && k === 'z') {
@@ -269,6 +269,15 @@ export function Console(props: {
       </div>
     </div>
   );
+}
+
+/** Keys typed into a text field are text, not shortcuts (a focused checkbox or button is fine). */
+function typesText(t: HTMLElement | null): boolean {
+  if (!t) return false;
+  if (t.tagName === 'TEXTAREA' || t.tagName === 'SELECT' || t.isContentEditable) return true;
+  if (t.tagName !== 'INPUT') return false;
+  const type = (t as HTMLInputElement).type;
+  return !['checkbox', 'radio', 'button', 'submit', 'range', 'color', 'file'].includes(type);
 }
 
 function capital(s: string): string {

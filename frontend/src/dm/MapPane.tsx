@@ -1,6 +1,6 @@
 // The DM's map: the working view (published + staged preview + edits in flight) or, with
 // "view as", exactly one player's view; pointer input turned into tool actions.
-import { useEffect, useMemo, useRef, useSyncExternalStore, type Ref } from 'react';
+import { useEffect, useMemo, useRef, useSyncExternalStore, type RefObject } from 'react';
 import { useStore } from 'zustand';
 import { HexMapView, type HexMapHandle, type HexPointerEvent } from '../render/HexMapView';
 import type { RenderScene } from '../render/renderer';
@@ -30,7 +30,7 @@ export interface MapActions {
   moveToken(key: string | null): void;
 }
 
-export function MapPane(props: { conn: DmConnection; ui: UiStore; actions: MapActions; handle: Ref<HexMapHandle> }) {
+export function MapPane(props: { conn: DmConnection; ui: UiStore; actions: MapActions; handle: RefObject<HexMapHandle | null> }) {
   const { conn, ui, actions } = props;
   const data = useStore(conn.store, (s) => s.data);
   const version = useSyncExternalStore(conn.editor.subscribe, conn.editor.getVersion);
@@ -95,6 +95,15 @@ export function MapPane(props: { conn: DmConnection; ui: UiStore; actions: MapAc
 
   // ------------------------------------------------------------ input
   const last = useRef<string | null>(null);
+  // The gesture library reports a drag only after a few pixels of movement; remember the hex the
+  // button went down on so a fast stroke still starts there.
+  const downKey = useRef<string | null>(null);
+  const onPointerDownCapture = (e: React.PointerEvent<HTMLDivElement>) => {
+    const r = props.handle.current?.renderer();
+    if (!r || e.button !== 0) return;
+    const rect = r.canvas.getBoundingClientRect();
+    downKey.current = r.hexAt(e.clientX - rect.left, e.clientY - rect.top);
+  };
   // Taps do not carry modifiers; Alt+click (pick a terrain) needs to know Alt is down.
   const altHeld = useRef(false);
   useEffect(() => {
@@ -183,7 +192,7 @@ export function MapPane(props: { conn: DmConnection; ui: UiStore; actions: MapAc
           return;
         }
         conn.editor.beginStroke(`Paint ${terrainName(s.terrain)}`);
-        last.current = null;
+        last.current = downKey.current;
       }
       if (e.key && (e.phase !== 'down' || !e.altKey)) {
         conn.editor.paint(pathKeys(last.current, e.key), { terrain: ui.getState().terrain });
@@ -197,7 +206,7 @@ export function MapPane(props: { conn: DmConnection; ui: UiStore; actions: MapAc
     }
     // reveal / hide: collect, act on release
     if (e.phase === 'down') {
-      last.current = null;
+      last.current = downKey.current;
       ui.setState({ sweep: new Set() });
     }
     if (e.key) {
@@ -215,6 +224,7 @@ export function MapPane(props: { conn: DmConnection; ui: UiStore; actions: MapAc
   };
 
   return (
+    <div className="dm-map-wrap" onPointerDownCapture={onPointerDownCapture}>
     <HexMapView
       handle={props.handle}
       className={`dm-map tool-${tool}${viewAs ? ' viewing-as' : ''}`}
@@ -230,6 +240,7 @@ export function MapPane(props: { conn: DmConnection; ui: UiStore; actions: MapAc
       }}
       ariaLabel={map ? `Map ${map.name}, ${map.width} by ${map.height}` : 'No map'}
     />
+    </div>
   );
 }
 

@@ -179,7 +179,7 @@ export function TopBar(p: TopBarProps) {
     const m = await openDialog<NewMap | null>((done) => <MapDialog done={done} first={maps.length === 0} />, null);
     if (!m) return;
     await run(async () => {
-      const created = await p.api.createMap(p.campaignId, m);
+      const created = await p.api.createMap(p.campaignId, { name: m.name, width: m.width, height: m.height, orientation: m.orientation });
       if (m.activate && maps.length > 0) await p.api.setActiveMap(p.campaignId, created.id);
       await loadMaps();
     }, `Created map “${m.name}”`);

@@ -20,7 +20,8 @@ export type MapRow = z.infer<typeof mapRowSchema>;
 export const inviteSchema = z.object({ code: z.string(), expiresAt: z.string(), joinUrl: z.string() });
 export type Invite = z.infer<typeof inviteSchema>;
 
-export const memberRowSchema = z.object({ id: z.string(), name: z.string(), online: z.boolean(), joinedAt: z.string().optional() });
+// The hub also lists revoked members, with revokedAt (not in docs/protocol.md; reported).
+export const memberRowSchema = z.object({ id: z.string(), name: z.string(), online: z.boolean(), joinedAt: z.string().optional(), revokedAt: z.string().optional() });
 export type MemberRow = z.infer<typeof memberRowSchema>;
 
 export const hubSchema = z.object({
@@ -78,7 +79,7 @@ export class DmApi {
     return this.call('DELETE', `/api/invites/${encodeURIComponent(code)}`, null);
   }
   members(campaignId: string) {
-    return this.call('GET', `/api/campaigns/${campaignId}/members`, z.array(memberRowSchema).nullable()).then((m) => m ?? []);
+    return this.call('GET', `/api/campaigns/${campaignId}/members`, z.array(memberRowSchema).nullable()).then((m) => (m ?? []).filter((x) => !x.revokedAt));
   }
   revokeMember(campaignId: string, memberId: string) {
     return this.call('DELETE', `/api/campaigns/${campaignId}/members/${memberId}`, null);
