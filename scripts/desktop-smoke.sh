@@ -248,6 +248,22 @@ else
 	fail "window looks blank ($colours colours); screenshot: $SHOT"
 fi
 
+# End to end: the DM UI in the window got its credentials from the binding and its WebSocket
+# reached the hub with the window's Origin (the hub logs every accepted and refused socket).
+dmsock=
+for _ in $(seq 1 200); do
+	dmsock=$(grep -m1 'msg="socket connected" role=dm' "$OUT/app.log")
+	[ -n "$dmsock" ] && break
+	sleep 0.1
+done
+if [[ "$dmsock" == *"origin=wails://wails "* ]]; then
+	ok "the window's DM UI is connected to the hub (Origin wails://wails)"
+elif [ -n "$dmsock" ]; then
+	fail "the DM socket connected with an unexpected Origin: $dmsock"
+else
+	fail "no DM WebSocket from the window within 20 s: $(grep -m1 'socket refused' "$OUT/app.log" || echo 'no socket refused either')"
+fi
+
 # --- a second copy on the same data file ------------------------------------------------------
 PORT2=$(free_port)
 launch second --addr "127.0.0.1:$PORT2" --data "$DB" --dm-token "$TOKEN"
