@@ -715,7 +715,13 @@ func (h *Hub) revokeMember(w http.ResponseWriter, r *http.Request) (int, any, er
 			delete(room.clients, c)
 			b.after = append(b.after, func() { c.close(CloseRevoked, "removed by the DM") })
 		}
-		room.dirty[memberID] = struct{}{}
+		// Say so at once (even if their arrival was never announced): they left the table.
+		delete(room.dirty, memberID)
+		delete(room.announced, memberID)
+		b.toAll(mustJSON(struct {
+			Type      string   `json:"type"`
+			PlayerIDs []string `json:"playerIds"`
+		}{msgPlayerLeft, []string{memberID}}))
 		return nil
 	})
 	return http.StatusNoContent, nil, err
