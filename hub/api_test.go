@@ -50,7 +50,9 @@ func TestAPIErrors(t *testing.T) {
 			if status != tt.wantStatus {
 				t.Fatalf("status %d, want %d: %s", status, tt.wantStatus, raw)
 			}
-			var e struct{ Error struct{ Code, Message string } }
+			var e struct {
+				Error struct{ Code, Message string }
+			}
 			if err := json.Unmarshal(raw, &e); err != nil || e.Error.Code != tt.wantCode || e.Error.Message == "" {
 				t.Fatalf("body %s, want code %q", raw, tt.wantCode)
 			}
