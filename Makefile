@@ -30,8 +30,9 @@ run: build
 	./$(BIN) serve
 
 # The desktop app with its native window (needs the Debian packages from scripts/install-deps.sh).
-desktop: setup
-	$$($(GO) env GOPATH)/bin/wails build -ldflags "$(LDFLAGS)"
+# -s: the frontend is built by the `frontend` target; -m: leave go.mod alone.
+desktop: frontend
+	$$($(GO) env GOPATH)/bin/wails build -s -m -ldflags "$(LDFLAGS)"
 	@echo "built build/bin/$(BIN)"
 
 deps:
