@@ -19,6 +19,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"syscall"
 	"time"
 
@@ -162,7 +163,8 @@ type runningHub struct {
 
 	store *storage.Store
 	log   *slog.Logger
-	ad    *discovery.Advertisement // nil without mDNS
+	ad         atomic.Pointer[discovery.Advertisement] // nil without mDNS
+	advertised chan struct{}                           // closed once mDNS is set up (or given up)
 }
 
 // startHub opens the data file, prepares the DM token and the demo campaign, and starts
@@ -212,29 +214,39 @@ func startHub(ctx context.Context, cfg serveConfig, log *slog.Logger) (*runningH
 	}()
 	rh.APIHandler, rh.Port = h, port
 	rh.BaseURL = "http://" + loopbackHost(cfg.addr) + ":" + strconv.Itoa(port)
+	rh.advertised = make(chan struct{})
+	actx, stopAdvertising := context.WithCancel(context.WithoutCancel(ctx))
 	if host, _, _ := net.SplitHostPort(cfg.addr); !cfg.noMDNS && (host == "" || host == "0.0.0.0" || host == "::") {
 		// Advertise only a hub that listens on every interface: one bound to a single address
-		// would be advertised on addresses it does not answer on.
+		// would be advertised on addresses it does not answer on. Choosing a free name takes a
+		// moment of listening on the LAN, so it runs beside the hub, which already serves.
 		name := "Hexcrawl"
 		if cs, err := store.ListCampaigns(ctx); err == nil && len(cs) == 1 {
 			name = cs[0].Name
 		}
-		ad, err := discovery.Advertise(ctx, discovery.AdvertiseOptions{
-			Instance: name, Port: port, Path: "/", Campaign: name,
-			ProtocolVersion: hub.ProtocolVersion, Interfaces: cfg.mdnsIfaces, Logger: log,
-		})
-		if err != nil {
-			log.Warn("not advertising over mDNS; players can still use the IP address", "err", err)
-		} else {
-			rh.ad = ad
-		}
+		go func() {
+			defer close(rh.advertised)
+			ad, err := discovery.Advertise(actx, discovery.AdvertiseOptions{
+				Instance: name, Port: port, Path: "/", Campaign: name,
+				ProtocolVersion: hub.ProtocolVersion, Interfaces: cfg.mdnsIfaces, Logger: log,
+			})
+			if err != nil {
+				log.Warn("not advertising over mDNS; players can still use the IP address", "err", err)
+				return
+			}
+			rh.ad.Store(ad)
+		}()
+	} else {
+		close(rh.advertised)
 	}
 	var once sync.Once
 	var shutdownErr error
 	rh.Shutdown = func(ctx context.Context) error {
 		once.Do(func() {
-			if rh.ad != nil {
-				rh.ad.Shutdown()
+			stopAdvertising()
+			<-rh.advertised
+			if ad := rh.ad.Load(); ad != nil {
+				ad.Shutdown()
 			}
 			herr := h.Shutdown(ctx)
 			serr := srv.Shutdown(ctx)
@@ -401,6 +413,12 @@ func printWelcome(ctx context.Context, w io.Writer, rh *runningHub, cfg serveCon
 		})
 	}
 	fmt.Fprintln(w)
+	go func() {
+		<-rh.advertised
+		if ad := rh.ad.Load(); ad != nil && len(ad.URLs()) > 0 {
+			fmt.Fprintf(w, "Short address:  %s  (advertised on the LAN over mDNS)\n", strings.TrimRight(ad.URLs()[0], "/"))
+		}
+	}()
 }
 
 // playerURLs lists the addresses players can use, the short .local name first, then the LAN
@@ -413,8 +431,8 @@ func (rh *runningHub) playerURLs(cfg serveConfig) []string {
 	case host != "" && host != "0.0.0.0" && host != "::":
 		urls = append(urls, "http://"+net.JoinHostPort(host, strconv.Itoa(rh.Port)))
 	default:
-		if rh.ad != nil {
-			urls = append(urls, rh.ad.URLs()...)
+		if ad := rh.ad.Load(); ad != nil {
+			urls = append(urls, ad.URLs()...)
 		}
 		if len(urls) == 0 {
 			urls, _ = discovery.LANURLs(rh.Port, "/", cfg.mdnsIfaces)
