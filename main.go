@@ -161,8 +161,8 @@ type runningHub struct {
 	// Shutdown closes sockets with 1001 "going away", stops HTTP and mDNS, closes the database.
 	Shutdown func(ctx context.Context) error
 
-	store *storage.Store
-	log   *slog.Logger
+	store      *storage.Store
+	log        *slog.Logger
 	ad         atomic.Pointer[discovery.Advertisement] // nil without mDNS
 	advertised chan struct{}                           // closed once mDNS is set up (or given up)
 }
