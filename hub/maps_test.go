@@ -1,0 +1,56 @@
+package hub
+
+import (
+	"strings"
+	"testing"
+)
+
+// Switching the active map or resizing it sends everyone map:changed and a fresh state; the
+// fog carries over per map, and resizing keeps what still fits.
+func TestMapSwitchAndResize(t *testing.T) {
+	th := newTestHub(t)
+	cookie, _ := th.join("Ana")
+	dm := th.dm("dm")
+	p := th.player("Ana", cookie)
+	dm.send(`{"type":"hex:update","changes":[{"key":"7,5","terrain":"water","label":"Far Lake"},{"key":"1,1","terrain":"hills"}]}`)
+	dm.expectNonPresence("hex:updated")
+	dm.send(`{"type":"session:start"}`)
+	dm.expectNonPresence("session:statusChanged")
+	p.expectNonPresence("session:statusChanged")
+	dm.send(`{"type":"hex:reveal","hexKeys":["1,1","7,5"],"targets":"all"}`)
+	dm.expectNonPresence("hex:revealed")
+	p.expectNonPresence("hex:revealed")
+
+	var second struct{ ID string }
+	th.api("POST", "/api/campaigns/"+th.campaignID+"/maps", `{"name":"Underdark","width":3,"height":2,"orientation":"pointy"}`, 201, &second)
+	th.api("PUT", "/api/campaigns/"+th.campaignID+"/active-map", `{"mapId":"`+second.ID+`"}`, 204, nil)
+	p.expectNonPresence("map:changed")
+	st := decode[stateMsg](t, p.expectNonPresence("session:state"))
+	if st.Map == nil || st.Map.Name != "Underdark" || st.Grid != "??????" || len(st.Labels) != 0 {
+		t.Fatalf("player state on the new map: %+v", st)
+	}
+	dm.expectNonPresence("map:changed")
+	if dmSt := decode[stateMsg](t, dm.expectNonPresence("session:state")); dmSt.Map.Width != 3 || dmSt.Session.Status != "active" {
+		t.Fatalf("DM state on the new map: %+v", dmSt)
+	}
+
+	// Back to the first map, shrunk to 4×3: 1,1 stays revealed, 7,5 is gone.
+	th.api("PUT", "/api/campaigns/"+th.campaignID+"/active-map", `{"mapId":"`+th.mapID+`"}`, 204, nil)
+	p.expectNonPresence("map:changed")
+	if st := decode[stateMsg](t, p.expectNonPresence("session:state")); !strings.Contains(st.Grid, "h") || st.Labels["7,5"] != "Far Lake" {
+		t.Fatalf("back on the first map: %+v", st)
+	}
+	th.api("PATCH", "/api/maps/"+th.mapID, `{"width":4,"height":3}`, 200, nil)
+	p.expectNonPresence("map:changed")
+	st = decode[stateMsg](t, p.expectNonPresence("session:state"))
+	if st.Map.Width != 4 || len(st.Grid) != 12 || st.Grid[1*4+1] != 'h' || len(st.Labels) != 0 {
+		t.Fatalf("after shrinking: %+v", st)
+	}
+	// Growing back does not resurrect what was cut.
+	th.api("PATCH", "/api/maps/"+th.mapID, `{"width":8,"height":6,"name":"Fen (again)"}`, 200, nil)
+	p.expectNonPresence("map:changed")
+	st = decode[stateMsg](t, p.expectNonPresence("session:state"))
+	if st.Map.Name != "Fen (again)" || strings.Count(st.Grid, "?") != 47 {
+		t.Fatalf("after growing: %+v", st)
+	}
+}
