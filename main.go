@@ -310,12 +310,34 @@ func dmToken(ctx context.Context, store *storage.Store, given string) (string, e
 
 // runServe is `hexcrawl serve`: the hub without a window, until Ctrl+C or SIGTERM.
 func runServe(ctx context.Context, name string, args []string, stdout, stderr io.Writer) int {
+	return runHub(ctx, name, args, stdout, stderr, func(ctx context.Context, _ *runningHub) error {
+		<-ctx.Done()
+		return nil
+	})
+}
+
+// runDefault opens the desktop window; without one (no display, or a build without the
+// window) it says why and keeps serving, so the command never exits 0 having done nothing.
+func runDefault(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	return runHub(ctx, "hexcrawl", args, stdout, stderr, func(ctx context.Context, rh *runningHub) error {
+		err := runDesktop(ctx, rh)
+		if errors.Is(err, errNoDesktop) || errors.Is(err, errNoDisplay) {
+			fmt.Fprintf(stderr, "hexcrawl: %v\nRunning the hub without a window, as `hexcrawl serve` would; Ctrl+C stops it.\n", err)
+			<-ctx.Done()
+			return nil
+		}
+		return err
+	})
+}
+
+// runHub parses the flags, starts the hub, runs until body returns, and shuts down.
+func runHub(ctx context.Context, name string, args []string, stdout, stderr io.Writer, body func(context.Context, *runningHub) error) int {
 	cfg, err := parseServeFlags(name, args, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "hexcrawl %s: %v\n", name, err)
+		fmt.Fprintf(stderr, "%s: %v\n", name, err)
 		return 2
 	}
 	log := newLogger(stderr, cfg.verbose)
@@ -325,7 +347,7 @@ func runServe(ctx context.Context, name string, args []string, stdout, stderr io
 		return 1
 	}
 	printWelcome(ctx, stdout, rh, cfg)
-	<-ctx.Done()
+	runErr := body(ctx, rh)
 	log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -333,40 +355,8 @@ func runServe(ctx context.Context, name string, args []string, stdout, stderr io
 		log.Error("shutdown", "err", err)
 		return 1
 	}
-	return 0
-}
-
-// runDefault opens the desktop window; without one (no display, or a build without the
-// window) it says why and keeps serving, so the command never exits 0 having done nothing.
-func runDefault(ctx context.Context, args []string, stdout, stderr io.Writer) int {
-	cfg, err := parseServeFlags("hexcrawl", args, stderr)
-	if errors.Is(err, flag.ErrHelp) {
-		return 0
-	}
-	if err != nil {
-		fmt.Fprintf(stderr, "hexcrawl: %v\n", err)
-		return 2
-	}
-	log := newLogger(stderr, cfg.verbose)
-	rh, err := startHub(ctx, cfg, log)
-	if err != nil {
-		fmt.Fprintf(stderr, "hexcrawl: %v\n", err)
-		return 1
-	}
-	printWelcome(ctx, stdout, rh, cfg)
-	err = runDesktop(ctx, rh)
-	if errors.Is(err, errNoDesktop) || errors.Is(err, errNoDisplay) {
-		fmt.Fprintf(stderr, "hexcrawl: %v\nRunning the hub without a window, as `hexcrawl serve` would; Ctrl+C stops it.\n", err)
-		<-ctx.Done()
-		err = nil
-	}
-	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-	defer cancel()
-	if serr := rh.Shutdown(sctx); serr != nil {
-		log.Error("shutdown", "err", serr)
-	}
-	if err != nil {
-		log.Error("desktop window", "err", err)
+	if runErr != nil {
+		log.Error("desktop window", "err", runErr)
 		return 1
 	}
 	return 0

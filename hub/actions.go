@@ -52,16 +52,7 @@ func (r *Room) command(b *batch, c command) error {
 		if c.Type == cmdHide {
 			kind = "hide"
 		}
-		sc := stagedChange{Kind: kind, HexKeys: c.HexKeys, Targets: c.Targets}
-		if staging {
-			return r.stage(b, sc)
-		}
-		ch := r.newChange()
-		if err := r.applyStaged(b, ch, sc); err != nil {
-			return err
-		}
-		r.emitPlayerDiffs(b, ch)
-		return nil
+		return r.stageOrApply(b, stagedChange{Kind: kind, HexKeys: c.HexKeys, Targets: c.Targets}, staging)
 	case cmdToken:
 		if !st.status().Live() {
 			return game.Errorf(game.EConflict, "moving the party token needs a live session (the session is %s)", st.status())
@@ -74,16 +65,7 @@ func (r *Room) command(b *batch, c command) error {
 			}
 			key = mustJSON(k.String())
 		}
-		sc := stagedChange{Kind: "token", Key: key}
-		if staging {
-			return r.stage(b, sc)
-		}
-		ch := r.newChange()
-		if err := r.applyStaged(b, ch, sc); err != nil {
-			return err
-		}
-		r.emitPlayerDiffs(b, ch)
-		return nil
+		return r.stageOrApply(b, stagedChange{Kind: "token", Key: key}, staging)
 	case cmdFill:
 		k, _ := c.keyOrNull()
 		if !st.mp.size.Contains(*k) {
@@ -100,6 +82,20 @@ func (r *Room) command(b *batch, c command) error {
 		return r.update(b, c.Changes, staging)
 	}
 	return game.Errorf(game.EUnknownType, "unknown message type %q", c.Type)
+}
+
+// stageOrApply queues a change in staged mode, or applies it and tells each player what they
+// now see.
+func (r *Room) stageOrApply(b *batch, sc stagedChange, staging bool) error {
+	if staging {
+		return r.stage(b, sc)
+	}
+	ch := r.newChange()
+	if err := r.applyStaged(b, ch, sc); err != nil {
+		return err
+	}
+	r.emitPlayerDiffs(b, ch)
+	return nil
 }
 
 // keysOnMap turns wire keys into grid indices, rejecting keys off the active map.
@@ -536,16 +532,7 @@ func (r *Room) applyUpdate(b *batch, ch *change, changes []HexChange) error {
 		if !ok {
 			h = mp.storedHex(i)
 		}
-		if c.Terrain != nil {
-			h.Terrain = *c.Terrain
-		}
-		if c.Label != nil {
-			h.Label = *c.Label
-		}
-		if c.Notes != nil {
-			h.Notes = *c.Notes
-		}
-		next[i] = h
+		next[i] = c.apply(h)
 	}
 	rows := make([]storage.Hex, 0, len(next))
 	for _, i := range idx {

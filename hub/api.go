@@ -460,15 +460,7 @@ func putInactiveHexes(b *batch, tx *storage.Tx, m storage.MapInfo, changes []Hex
 		if !ok {
 			hx = storage.Hex{Key: k}
 		}
-		if c.Terrain != nil {
-			hx.Terrain = *c.Terrain
-		}
-		if c.Label != nil {
-			hx.Label = *c.Label
-		}
-		if c.Notes != nil {
-			hx.Notes = *c.Notes
-		}
+		hx = c.apply(hx)
 		cur[k] = hx
 		rows = append(rows, hx)
 	}

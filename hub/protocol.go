@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/hexcrawl/hexcrawl/game"
+	"github.com/hexcrawl/hexcrawl/storage"
 )
 
 // ProtocolVersion is the wire protocol's version (docs/protocol.md).
@@ -95,6 +96,20 @@ type HexChange struct {
 	Terrain *game.Terrain `json:"terrain,omitempty"`
 	Label   *string       `json:"label,omitempty"`
 	Notes   *string       `json:"notes,omitempty"`
+}
+
+// apply returns h with the change's fields set.
+func (c HexChange) apply(h storage.Hex) storage.Hex {
+	if c.Terrain != nil {
+		h.Terrain = *c.Terrain
+	}
+	if c.Label != nil {
+		h.Label = *c.Label
+	}
+	if c.Notes != nil {
+		h.Notes = *c.Notes
+	}
+	return h
 }
 
 // visible reports whether the change touches what players can see.
