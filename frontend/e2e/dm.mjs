@@ -5,7 +5,7 @@
 //            that player shows exactly the published hexes, the other player nothing.
 //   issue 5: paint by dragging, flood fill, label, undo and redo, reload → the map as left.
 // Usage: npm run e2e:dm (build first: npm run build && cd .. && go build -o hexcrawl .)
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -402,6 +402,47 @@ test('maps: rename and resize keep the painted hexes', async () => {
   await page.click('[data-testid=prompt-ok]');
   await dmWaitUntil(page, (s) => s.map?.name === 'Wilds (big)', 'renamed');
   await dmShot('resized');
+});
+
+test('campaigns: export to a file, refused imports say why, import restores it', async () => {
+  const page = ctx.dm.page;
+  await page.click('[data-testid=campaign-menu]');
+  const [download] = await Promise.all([page.waitForEvent('download'), page.click('[data-testid=campaign-export]')]);
+  const path = join(dir, download.suggestedFilename());
+  await download.saveAs(path);
+  eq(download.suggestedFilename(), 'Issue-Five.hexcrawl.json', 'file name');
+  const file = JSON.parse(readFileSync(path, 'utf8'));
+  eq(file.format, 'hexcrawl-campaign', 'file format');
+  const count = async () => (await hub.api('GET', '/api/campaigns')).length;
+  const before = await count();
+
+  // The campaign is still here: the hub refuses a second copy and the console shows its message.
+  await page.setInputFiles('[data-testid=import-file]', path);
+  let err = await page.waitForSelector('[data-testid=toast][data-tone=error]');
+  const conflict = await err.textContent();
+  assert(conflict.length > 10, `conflict message: ${conflict}`);
+  await dmShot('import-conflict');
+  // A damaged file: refused too, with the hub's reason; nothing half-imported.
+  const bad = join(dir, 'bad.json');
+  writeFileSync(bad, readFileSync(path, 'utf8').slice(0, 200));
+  await page.click('[data-testid=toast]').catch(() => {});
+  await page.waitForSelector('[data-testid=toast][data-tone=error]', { state: 'detached', timeout: 10000 });
+  await page.setInputFiles('[data-testid=import-file]', bad);
+  err = await page.waitForSelector('[data-testid=toast][data-tone=error]');
+  const damaged = await err.textContent();
+  assert(damaged !== conflict && damaged.length > 10, `damaged-file message: ${damaged}`);
+  eq(await count(), before, 'nothing imported');
+
+  // Lost it (deleted): importing the file brings it back as it was.
+  await hub.api('DELETE', `/api/campaigns/${ctx.camp5.id}`);
+  await page.reload();
+  await waitForDm(page);
+  await page.setInputFiles('[data-testid=import-file]', path);
+  await page.waitForSelector('[data-testid=toast][data-tone=ok]:has-text("Imported")');
+  const s = await dmWaitUntil(page, (s) => s.map?.name === 'Wilds (big)', 'restored campaign open');
+  eq(s.campaign.name, 'Issue Five', 'restored campaign');
+  eq(s.labels['5,6'], 'Old Mill', 'restored label');
+  eq(await count(), before, 'the campaign is back');
 });
 
 test('campaigns: switch back, rename, delete with confirmation', async () => {

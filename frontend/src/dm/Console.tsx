@@ -1,6 +1,6 @@
 // The DM console for one campaign: top bar, tool rail and palette, the map, the side panels and
 // a status line. Owns the connection, the UI store and the actions that need a confirmation.
-import { useCallback, useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useStore } from 'zustand';
 import { ALL_TERRAINS, TERRAINS, TERRAIN_COLORS, TERRAIN_NAMES } from '../hex/terrain';
 import type { HexMapHandle } from '../render/HexMapView';
@@ -18,6 +18,7 @@ import { MAX_BRUSH } from './brush';
 import { errorText, type Campaign, type DmApi } from './api';
 import type { DmCredentials } from './creds';
 import { Icon } from './icons';
+import { toast } from './toasts';
 
 /** Reveals or hides of more hexes than this at once ask first. */
 export const LARGE_REVEAL = 50;
@@ -27,12 +28,6 @@ declare global {
     /** Handles for the DM end-to-end tests and the benchmark (the DM's own page). */
     __hexcrawlDm?: { conn: DmConnection; ui: UiStore; map: () => HexMapHandle | null };
   }
-}
-
-interface Toast {
-  id: number;
-  text: string;
-  tone: 'ok' | 'error' | 'info';
 }
 
 export function Console(props: {
@@ -54,14 +49,8 @@ export function Console(props: {
   );
   const [ui] = useState(createUiStore);
   const mapRef = useRef<HexMapHandle>(null);
-  const [toasts, setToasts] = useState<Toast[]>([]);
   const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());
 
-  const toast = useCallback((text: string, tone: Toast['tone'] = 'info') => {
-    const id = Date.now() + Math.random();
-    setToasts((t) => [...t.slice(-3), { id, text, tone }]);
-    setTimeout(() => setToasts((t) => t.filter((x) => x.id !== id)), tone === 'error' ? 7000 : 3500);
-  }, []);
 
   useEffect(() => {
     conn.start();
@@ -96,7 +85,7 @@ export function Console(props: {
       unsub2();
       unsub3();
     };
-  }, [conn, ui, toast]);
+  }, [conn, ui]);
 
   // ---------------------------------------------------------- actions needing checks
   const targets = (): Targets | null => {
@@ -260,13 +249,6 @@ export function Console(props: {
         </aside>
       </div>
       <StatusLine conn={conn} ui={ui} />
-      <div className="toasts" aria-live="polite">
-        {toasts.map((t) => (
-          <div key={t.id} className={`toast toast-${t.tone}`} data-testid="toast" data-tone={t.tone}>
-            {t.text}
-          </div>
-        ))}
-      </div>
     </div>
   );
 }

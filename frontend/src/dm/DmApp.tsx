@@ -6,6 +6,7 @@ import { DmApi, errorText, ApiError, type Campaign } from './api';
 import { forgetToken, loadCredentials, saveToken, type DmCredentials } from './creds';
 import { Console } from './Console';
 import { DialogHost, promptDialog } from './dialogs';
+import { ToastHost, toast } from './toasts';
 import './dm.css';
 
 const CAMPAIGN_KEY = 'hexcrawl.dmCampaign';
@@ -89,7 +90,7 @@ export default function DmApp() {
       const c = await api.createCampaign(name);
       await refresh(c.id);
     } catch (e) {
-      alert(errorText(e));
+      toast(errorText(e), 'error');
     }
   };
 
@@ -147,6 +148,7 @@ export default function DmApp() {
     <>
       {body}
       <DialogHost />
+      <ToastHost />
     </>
   );
 }

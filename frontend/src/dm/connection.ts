@@ -3,6 +3,7 @@
 import { createSessionStore, type SessionStore } from '../store/session';
 import { HexcrawlSocket, type ConnectionStatus, type WebSocketLike } from '../net/socket';
 import type { ClientMessage, ServerMessage } from '../protocol/schema';
+import { isClientMessageType } from '../protocol/parse';
 import { EditorController, hexFillSchema, type HexFillMessage } from './editor';
 import type { DmCredentials } from './creds';
 
@@ -40,6 +41,8 @@ export class DmConnection {
     this.editor = new EditorController(this.store, {
       send: (msg: ClientMessage) => this.socket.send(msg),
       sendFill: (msg: HexFillMessage) => {
+        // Once src/protocol knows hex:fill, send it like every other message.
+        if (isClientMessageType('hex:fill')) return this.socket.send(msg as unknown as ClientMessage);
         const checked = hexFillSchema.parse(msg);
         if (!this.raw || this.raw.readyState !== 1) return false;
         this.raw.send(JSON.stringify(checked));
