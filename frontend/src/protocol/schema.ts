@@ -242,6 +242,7 @@ export const clientMessageSchemas = {
   'hex:hide': z.object({ type: z.literal('hex:hide'), hexKeys, targets: targetsSchema, ref }).strict(),
   'hex:update': z.object({ type: z.literal('hex:update'), changes, ref }).strict(),
   'token:move': z.object({ type: z.literal('token:move'), key: hexKeySchema.nullable(), ref }).strict(),
+  'hex:fill': z.object({ type: z.literal('hex:fill'), key: hexKeySchema, terrain: terrainSchema, ref }).strict(),
 } as const;
 
 export type ClientMessageType = keyof typeof clientMessageSchemas;
