@@ -1,11 +1,15 @@
 // Command hexload puts a table's worth of load (or a convention's) on a running hub over
-// loopback and reports what the issue's targets are stated in: time to connect N players, reveal
-// latency to every player (p50/p99), and the server's CPU time per delivered message, read from
-// /proc for the server's pid. It runs against `hexcrawl serve` or against tools/barehub (bare
-// melody, the floor) with the same client code.
+// loopback and reports what the issue's targets are stated in: the server's RSS right after
+// start, time to connect N players, the server's CPU time per delivered message under a
+// saturating burst of reveals (read from /proc for the server's pid), reveal latency to every
+// player (p50/p99) at a rate that does not saturate the server, and RSS with everyone
+// connected. It runs against `hexcrawl serve` or against tools/barehub (bare melody, the floor)
+// with the same client code. The last line of its output is the same figures as key=value
+// pairs, for scripts (tools/hexload/compare.sh runs both servers several times and prints
+// medians).
 //
 //	hexcrawl serve --addr 127.0.0.1:7801 --data /tmp/load.db --dm-token load-token-0123456789 --no-mdns &
-//	hexload -target hub -url http://127.0.0.1:7801 -token load-token-0123456789 -pid $! -players 1000 -reveals 200
+//	hexload -target hub -url http://127.0.0.1:7801 -token load-token-0123456789 -pid $! -players 1000
 package main
 
 import (
@@ -27,15 +31,17 @@ import (
 )
 
 type options struct {
-	target   string
-	url      string
-	token    string
-	pid      int
-	players  int
-	reveals  int
-	interval time.Duration
-	mapSide  int
-	hold     time.Duration
+	target      string
+	url         string
+	token       string
+	pid         int
+	players     int
+	reveals     int
+	interval    time.Duration
+	latReveals  int
+	latInterval time.Duration
+	mapSide     int
+	hold        time.Duration
 }
 
 func main() {
@@ -43,20 +49,48 @@ func main() {
 	flag.StringVar(&o.target, "target", "hub", `"hub" (hexcrawl serve) or "bare" (tools/barehub)`)
 	flag.StringVar(&o.url, "url", "http://127.0.0.1:7801", "the server's base URL")
 	flag.StringVar(&o.token, "token", "", "the DM token (hub)")
-	flag.IntVar(&o.pid, "pid", 0, "the server's pid, to read its CPU time from /proc")
+	flag.IntVar(&o.pid, "pid", 0, "the server's pid, to read its CPU time and RSS from /proc")
 	flag.IntVar(&o.players, "players", 100, "player connections")
-	flag.IntVar(&o.reveals, "reveals", 200, "reveals (each to every player)")
-	flag.DurationVar(&o.interval, "interval", 2*time.Millisecond, "pause between reveals")
+	flag.IntVar(&o.reveals, "reveals", 200, "throughput phase: reveals (each to every player), for CPU per delivered message")
+	flag.DurationVar(&o.interval, "interval", 2*time.Millisecond, "throughput phase: pause between reveals (small enough to saturate the server)")
+	flag.IntVar(&o.latReveals, "lat-reveals", 50, "latency phase: reveals, for reveal latency at a rate the server keeps up with (0: skip)")
+	flag.DurationVar(&o.latInterval, "lat-interval", 50*time.Millisecond, "latency phase: pause between reveals")
 	flag.IntVar(&o.mapSide, "map", 100, "map width and height (hub)")
 	flag.DurationVar(&o.hold, "hold", 0, "keep the connections open this long after the report (for measuring the server)")
 	flag.Parse()
+	if o.reveals+o.latReveals > o.mapSide*o.mapSide {
+		fmt.Fprintln(os.Stderr, "hexload: more reveals than hexes on the map")
+		os.Exit(2)
+	}
 	if err := run(o); err != nil {
 		fmt.Fprintln(os.Stderr, "hexload:", err)
 		os.Exit(1)
 	}
 }
 
+// result is what one run measured; printed as key=value for compare.sh.
+type result struct {
+	rssStartKB     int
+	connect        time.Duration
+	connectCPU     time.Duration
+	rssConnectedKB int
+	cpuPerMsg      float64 // µs of server CPU per delivered message, throughput phase
+	delivered      int64
+	expected       int64
+	tp50, tp99     time.Duration // throughput phase latency (queueing included)
+	lp50, lp99     time.Duration // latency phase
+	lmax           time.Duration
+	rssAfterKB     int
+	peakKB         int
+	loadCPU        time.Duration // this process's CPU since it started: is the load generator the bottleneck?
+}
+
 func run(o options) error {
+	if err := waitReady(o.url); err != nil {
+		return err
+	}
+	var res result
+	res.rssStartKB = procStatusKB(o.pid, "VmRSS:")
 	wsBase := "ws" + strings.TrimPrefix(o.url, "http") + "/ws"
 	var campaignID string
 	var cookies []string
@@ -96,8 +130,8 @@ func run(o options) error {
 	if err := <-errs; err != nil {
 		return fmt.Errorf("connect: %w", err)
 	}
-	connectTime := time.Since(start)
-	connectCPU := cpuTime(o.pid) - cpu0
+	res.connect = time.Since(start)
+	res.connectCPU = cpuTime(o.pid) - cpu0
 
 	var dm *player
 	var err error
@@ -133,11 +167,11 @@ func run(o options) error {
 	for _, p := range players {
 		p.startCounting()
 	}
+	res.rssConnectedKB = procStatusKB(o.pid, "VmRSS:")
 
-	rss0 := rssKB(o.pid)
-	cpu0 = cpuTime(o.pid)
-	sent := make([]time.Time, o.reveals)
-	for i := 0; i < o.reveals; i++ {
+	total := o.reveals + o.latReveals
+	sent := make([]time.Time, total)
+	reveal := func(i int) {
 		key := fmt.Sprintf("%d,%d", i%o.mapSide, (i/o.mapSide)%o.mapSide)
 		sent[i] = time.Now()
 		if o.target == "hub" {
@@ -145,44 +179,112 @@ func run(o options) error {
 		} else {
 			dm.send(`{"type":"hex:revealed","seq":` + strconv.Itoa(i+1) + `,"hexes":[{"key":"` + key + `","terrain":"forest"}]}`)
 		}
-		time.Sleep(o.interval)
 	}
-	want := int64(o.reveals)
-	deadline := time.Now().Add(60 * time.Second)
-	for _, p := range players {
-		for p.count.Load() < want && time.Now().Before(deadline) {
-			time.Sleep(5 * time.Millisecond)
-		}
-	}
-	cpu := cpuTime(o.pid) - cpu0
-	var lat []time.Duration
-	delivered := int64(0)
-	for _, p := range players {
-		delivered += p.count.Load()
-		p.mu.Lock()
-		for seq, at := range p.got {
-			if seq >= 1 && seq <= o.reveals {
-				lat = append(lat, at.Sub(sent[seq-1]))
+	// waitFor waits until every player has n reveals; false if some never arrive.
+	waitFor := func(n int64) bool {
+		deadline := time.Now().Add(60 * time.Second)
+		for _, p := range players {
+			for p.count.Load() < n {
+				if time.Now().After(deadline) {
+					return false
+				}
+				time.Sleep(2 * time.Millisecond)
 			}
 		}
-		p.mu.Unlock()
+		return true
 	}
-	slices.Sort(lat)
-	pct := func(q float64) time.Duration {
-		if len(lat) == 0 {
-			return 0
+	latencies := func(from, to int) []time.Duration {
+		var lat []time.Duration
+		for _, p := range players {
+			p.mu.Lock()
+			for seq, at := range p.got {
+				if seq >= from+1 && seq <= to {
+					lat = append(lat, at.Sub(sent[seq-1]))
+				}
+			}
+			p.mu.Unlock()
 		}
-		return lat[min(len(lat)-1, int(q*float64(len(lat))))]
+		slices.Sort(lat)
+		return lat
 	}
-	fmt.Printf("target=%s players=%d reveals=%d delivered=%d/%d\n", o.target, o.players, o.reveals, delivered, int64(o.players)*want)
-	fmt.Printf("connect: %d players in %v (server CPU %v)\n", o.players, connectTime.Round(time.Millisecond), connectCPU)
-	fmt.Printf("reveal latency to each player: p50 %v p99 %v max %v\n", pct(0.50), pct(0.99), pct(1))
-	if delivered > 0 && o.pid > 0 {
-		fmt.Printf("server CPU per delivered message: %.2f µs (CPU %v)\n", float64(cpu.Microseconds())/float64(delivered), cpu)
-		fmt.Printf("server RSS with %d connected: %d KB (before reveals %d KB)\n", o.players, rssKB(o.pid), rss0)
+
+	// Throughput: reveals faster than the server can fan them out.
+	cpu0 = cpuTime(o.pid)
+	for i := range o.reveals {
+		reveal(i)
+		time.Sleep(o.interval)
 	}
+	complete := waitFor(int64(o.reveals))
+	cpu := cpuTime(o.pid) - cpu0
+	for _, p := range players {
+		res.delivered += p.count.Load()
+	}
+	res.expected = int64(o.players) * int64(o.reveals)
+	if res.delivered > 0 {
+		res.cpuPerMsg = float64(cpu.Microseconds()) / float64(res.delivered)
+	}
+	lat := latencies(0, o.reveals)
+	res.tp50, res.tp99 = pct(lat, 0.50), pct(lat, 0.99)
+
+	// Latency: reveals spaced so the server is idle between them.
+	if complete && o.latReveals > 0 {
+		time.Sleep(200 * time.Millisecond)
+		for i := o.reveals; i < total; i++ {
+			reveal(i)
+			time.Sleep(o.latInterval)
+		}
+		complete = waitFor(int64(total))
+		lat = latencies(o.reveals, total)
+		res.lp50, res.lp99, res.lmax = pct(lat, 0.50), pct(lat, 0.99), pct(lat, 1)
+	}
+	res.rssAfterKB = procStatusKB(o.pid, "VmRSS:")
+	res.peakKB = procStatusKB(o.pid, "VmHWM:")
+	res.loadCPU = cpuTime(os.Getpid())
+
+	fmt.Printf("target=%s players=%d reveals=%d+%d delivered=%d/%d\n", o.target, o.players, o.reveals, o.latReveals, res.delivered, res.expected)
+	fmt.Printf("server RSS right after start: %d KB\n", res.rssStartKB)
+	fmt.Printf("connect: %d players in %v (server CPU %v)\n", o.players, res.connect.Round(time.Millisecond), res.connectCPU)
+	fmt.Printf("server RSS with %d connected: %d KB (after the reveals %d KB, peak %d KB)\n", o.players, res.rssConnectedKB, res.rssAfterKB, res.peakKB)
+	fmt.Printf("throughput phase (%d reveals, %v apart): server CPU per delivered message %.2f µs (CPU %v); latency p50 %v p99 %v\n",
+		o.reveals, o.interval, res.cpuPerMsg, cpu, res.tp50, res.tp99)
+	if o.latReveals > 0 {
+		fmt.Printf("latency phase (%d reveals, %v apart): reveal latency to each player p50 %v p99 %v max %v\n",
+			o.latReveals, o.latInterval, res.lp50, res.lp99, res.lmax)
+	}
+	fmt.Printf("load generator CPU: %v\n", res.loadCPU)
+	us := func(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e3, 'f', 0, 64) }
+	fmt.Printf("RESULT target=%s players=%d rss_start_kb=%d connect_ms=%.0f connect_cpu_ms=%d rss_connected_kb=%d cpu_per_msg_us=%.2f delivered=%d expected=%d tput_p50_us=%s tput_p99_us=%s lat_p50_us=%s lat_p99_us=%s lat_max_us=%s rss_after_kb=%d rss_peak_kb=%d load_cpu_ms=%d complete=%t\n",
+		o.target, o.players, res.rssStartKB, float64(res.connect)/1e6, res.connectCPU.Milliseconds(), res.rssConnectedKB, res.cpuPerMsg,
+		res.delivered, res.expected, us(res.tp50), us(res.tp99), us(res.lp50), us(res.lp99), us(res.lmax), res.rssAfterKB, res.peakKB, res.loadCPU.Milliseconds(), complete)
 	time.Sleep(o.hold)
+	if !complete {
+		return fmt.Errorf("some reveals never arrived (a client closed as too slow?)")
+	}
 	return nil
+}
+
+func pct(sorted []time.Duration, q float64) time.Duration {
+	if len(sorted) == 0 {
+		return 0
+	}
+	return sorted[min(len(sorted)-1, int(q*float64(len(sorted))))]
+}
+
+// waitReady polls the server until it answers HTTP at all (barehub answers 404), so the RSS
+// "right after start" is read as soon as the server is up.
+func waitReady(url string) error {
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		resp, err := http.Get(url + "/")
+		if err == nil {
+			resp.Body.Close()
+			return nil
+		}
+		if time.Now().After(deadline) {
+			return fmt.Errorf("server not up after 10 s: %w", err)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
 }
 
 // setUpCampaign makes a campaign with a map, an invite and o.players joined players.
@@ -327,7 +429,8 @@ func cpuTime(pid int) time.Duration {
 	return time.Duration(utime+stime) * time.Second / 100 // USER_HZ is 100 on Linux
 }
 
-func rssKB(pid int) int {
+// procStatusKB reads one kB field of /proc/PID/status (VmRSS, VmHWM); 0 without a pid.
+func procStatusKB(pid int, field string) int {
 	if pid <= 0 {
 		return 0
 	}
@@ -336,7 +439,7 @@ func rssKB(pid int) int {
 		return 0
 	}
 	for _, line := range strings.Split(string(raw), "\n") {
-		if v, ok := strings.CutPrefix(line, "VmRSS:"); ok {
+		if v, ok := strings.CutPrefix(line, field); ok {
 			n, _ := strconv.Atoi(strings.TrimSuffix(strings.TrimSpace(v), " kB"))
 			return n
 		}
