@@ -79,6 +79,7 @@ type result struct {
 	expected       int64
 	tp50, tp99     time.Duration // throughput phase latency (queueing included)
 	lp50, lp99     time.Duration // latency phase
+	latCPUPerMsg   float64       // µs of server CPU per delivered message, latency phase (no batching, every write a wake-up)
 	lmax           time.Duration
 	rssAfterKB     int
 	peakKB         int
@@ -229,11 +230,14 @@ func run(o options) error {
 	// Latency: reveals spaced so the server is idle between them.
 	if complete && o.latReveals > 0 {
 		time.Sleep(200 * time.Millisecond)
+		cpu0 = cpuTime(o.pid)
 		for i := o.reveals; i < total; i++ {
 			reveal(i)
 			time.Sleep(o.latInterval)
 		}
 		complete = waitFor(int64(total))
+		latCPU := cpuTime(o.pid) - cpu0
+		res.latCPUPerMsg = float64(latCPU.Microseconds()) / float64(int64(o.players)*int64(o.latReveals))
 		lat = latencies(o.reveals, total)
 		res.lp50, res.lp99, res.lmax = pct(lat, 0.50), pct(lat, 0.99), pct(lat, 1)
 	}
@@ -248,14 +252,14 @@ func run(o options) error {
 	fmt.Printf("throughput phase (%d reveals, %v apart): server CPU per delivered message %.2f µs (CPU %v); latency p50 %v p99 %v\n",
 		o.reveals, o.interval, res.cpuPerMsg, cpu, res.tp50, res.tp99)
 	if o.latReveals > 0 {
-		fmt.Printf("latency phase (%d reveals, %v apart): reveal latency to each player p50 %v p99 %v max %v\n",
-			o.latReveals, o.latInterval, res.lp50, res.lp99, res.lmax)
+		fmt.Printf("latency phase (%d reveals, %v apart): reveal latency to each player p50 %v p99 %v max %v; server CPU per delivered message %.2f µs\n",
+			o.latReveals, o.latInterval, res.lp50, res.lp99, res.lmax, res.latCPUPerMsg)
 	}
 	fmt.Printf("load generator CPU: %v\n", res.loadCPU)
 	us := func(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e3, 'f', 0, 64) }
-	fmt.Printf("RESULT target=%s players=%d rss_start_kb=%d connect_ms=%.0f connect_cpu_ms=%d rss_connected_kb=%d cpu_per_msg_us=%.2f delivered=%d expected=%d tput_p50_us=%s tput_p99_us=%s lat_p50_us=%s lat_p99_us=%s lat_max_us=%s rss_after_kb=%d rss_peak_kb=%d load_cpu_ms=%d complete=%t\n",
+	fmt.Printf("RESULT target=%s players=%d rss_start_kb=%d connect_ms=%.0f connect_cpu_ms=%d rss_connected_kb=%d cpu_per_msg_us=%.2f delivered=%d expected=%d tput_p50_us=%s tput_p99_us=%s lat_p50_us=%s lat_p99_us=%s lat_max_us=%s lat_cpu_per_msg_us=%.2f rss_after_kb=%d rss_peak_kb=%d load_cpu_ms=%d complete=%t\n",
 		o.target, o.players, res.rssStartKB, float64(res.connect)/1e6, res.connectCPU.Milliseconds(), res.rssConnectedKB, res.cpuPerMsg,
-		res.delivered, res.expected, us(res.tp50), us(res.tp99), us(res.lp50), us(res.lp99), us(res.lmax), res.rssAfterKB, res.peakKB, res.loadCPU.Milliseconds(), complete)
+		res.delivered, res.expected, us(res.tp50), us(res.tp99), us(res.lp50), us(res.lp99), us(res.lmax), res.latCPUPerMsg, res.rssAfterKB, res.peakKB, res.loadCPU.Milliseconds(), complete)
 	time.Sleep(o.hold)
 	if !complete {
 		return fmt.Errorf("some reveals never arrived (a client closed as too slow?)")
