@@ -306,6 +306,10 @@ func (a *Advertisement) resolveConflict(ctx context.Context, c conflict) {
 	if len(ours) == 0 || slices.Contains(ours, c.addr) {
 		return
 	}
+	if !strings.EqualFold(c.host, a.host+".local.") {
+		// Queued before we renamed: the other device answered for the name we already gave up.
+		return
+	}
 	lowest := slices.MinFunc(ours, func(x, y netip.Addr) int { return x.Compare(y) })
 	if lowest.Compare(c.addr) < 0 {
 		a.log.Info("mDNS: another device claims our host name; keeping it (we win the tie-break)",

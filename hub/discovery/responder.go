@@ -34,6 +34,7 @@ type responder struct {
 
 // conflict is another device answering for our host name.
 type conflict struct {
+	host     string     // the name it answered for (ours when it was seen)
 	addr     netip.Addr // one of its addresses, for the tie-break
 	instance bool       // it also uses our instance name
 }
@@ -188,7 +189,7 @@ func sameRData(a, b dns.RR) bool {
 // address that is not ours.
 func (r *responder) checkConflict(m *dns.Msg) {
 	rrs := slices.Concat(m.Answer, m.Extra)
-	var c conflict
+	c := conflict{host: r.fqdn}
 	for _, rr := range rrs {
 		if rr.Header().Ttl == 0 || !strings.EqualFold(rr.Header().Name, r.fqdn) {
 			continue
