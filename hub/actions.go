@@ -423,8 +423,19 @@ func (r *Room) applyStaged(b *batch, ch *change, sc stagedChange) error {
 		return game.Errorf(game.EConflict, "staged %s: %v", sc.Kind, game.MessageOf(err))
 	}
 	t := *sc.Targets
-	if err := r.checkPlayers(t); err != nil {
-		return err
+	if !t.All {
+		// A player revoked after the change was staged simply drops out of it; publishing the
+		// rest must not fail on them.
+		var live []string
+		for _, id := range t.PlayerIDs {
+			if _, ok := r.st.members[id]; ok {
+				live = append(live, id)
+			}
+		}
+		if len(live) == 0 {
+			return nil
+		}
+		t.PlayerIDs = live
 	}
 	keys := make([]game.Key, len(idx))
 	for i, x := range idx {

@@ -54,3 +54,31 @@ func TestMapSwitchAndResize(t *testing.T) {
 		t.Fatalf("after growing: %+v", st)
 	}
 }
+
+// A player revoked while a private reveal to them waits in the staged list drops out of it:
+// the rest still publishes.
+func TestPublishAfterTargetRevoked(t *testing.T) {
+	th := newTestHub(t)
+	_, anaID := th.join("Ana")
+	boCookie, _ := th.join("Bo")
+	dm := th.dm("dm")
+	bo := th.player("Bo", boCookie)
+	dm.send(`{"type":"session:start"}`)
+	dm.expectNonPresence("session:statusChanged")
+	dm.send(`{"type":"broadcast:mode","mode":"staged"}`)
+	dm.expectNonPresence("broadcast:modeChanged")
+	dm.send(`{"type":"hex:reveal","hexKeys":["2,2"],"targets":{"playerIds":["` + anaID + `"]}}`)
+	dm.expectNonPresence("staged:changed")
+	dm.send(`{"type":"hex:reveal","hexKeys":["3,3"],"targets":"all"}`)
+	dm.expectNonPresence("staged:changed")
+	th.api("DELETE", "/api/campaigns/"+th.campaignID+"/members/"+anaID, "", 204, nil)
+	dm.send(`{"type":"broadcast:publish"}`)
+	dm.skipUntil("hex:revealed") // 3,3 to all; nothing for the departed Ana
+	if got := decode[struct{ Staged []stagedChange }](t, dm.expectNonPresence("staged:changed")); len(got.Staged) != 0 {
+		t.Fatalf("staged after publish: %+v", got)
+	}
+	got := decode[hexesMsg](t, bo.skipUntil("hex:revealed"))
+	if len(got.Hexes) != 1 || got.Hexes[0].Key != "3,3" {
+		t.Fatalf("Bo got %+v", got)
+	}
+}
