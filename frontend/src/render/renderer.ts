@@ -273,12 +273,14 @@ export class HexRenderer {
         }
         p.moveTo(px + cx[0]!, py + cy[0]!);
         for (let k = 1; k < 6; k++) p.lineTo(px + cx[k]!, py + cy[k]!);
-        p.closePath();
+        // lineTo back, not closePath(): Chromium's Path2D.closePath is quadratic in the number of
+        // subpaths (10,000 hexes: 1.2 s; 40,000: 16 s), lineTo is linear (20 ms for 40,000).
+        p.lineTo(px + cx[0]!, py + cy[0]!);
         if (veil && veil[i] === 1) {
           anyVeil = true;
           veilPath.moveTo(px + cx[0]!, py + cy[0]!);
           for (let k = 1; k < 6; k++) veilPath.lineTo(px + cx[k]!, py + cy[k]!);
-          veilPath.closePath();
+          veilPath.lineTo(px + cx[0]!, py + cy[0]!); // see above: not closePath
         }
         drawn++;
       }
@@ -334,7 +336,7 @@ export class HexRenderer {
           const py = flat ? half * (1 + 2 * row + (col & 1)) : 1 + 1.5 * row;
           grid.moveTo(px + corners[0]!.x, py + corners[0]!.y);
           for (let k = 1; k < 6; k++) grid.lineTo(px + corners[k]!.x, py + corners[k]!.y);
-          grid.closePath();
+          grid.lineTo(px + corners[0]!.x, py + corners[0]!.y); // see above: not closePath
         }
       }
       ctx.lineWidth = 1 / s;
