@@ -24,6 +24,10 @@ export const COLORS = {
 // Keep a fitted map clear of the palette (left) and the tool options bar (top).
 const FIT_INSETS = { top: 52, right: 8, bottom: 8, left: 168 };
 
+/** Maps with more hexes than this open zoomed in to OPEN_SCALE px per hex instead of fitted. */
+export const BIG_MAP = 12_000;
+export const OPEN_SCALE = 12;
+
 export interface MapActions {
   /** reveal or hide a set of hexes with the current targets (asks for big areas) */
   sweep(kind: 'reveal' | 'hide', keys: ReadonlySet<string>): void;
@@ -92,6 +96,19 @@ export function MapPane(props: { conn: DmConnection; ui: UiStore; actions: MapAc
     }),
     [map, display, vis, highlights, hover, footprint, viewAs],
   );
+
+  // A big map opens zoomed in on the party (or the middle) rather than fitted whole: at a few
+  // pixels per hex nothing can be edited, and a frame of 40,000 hexes costs ~150 ms to raster
+  // without a GPU. This effect runs after HexMapView's own fit, before the first frame.
+  useEffect(() => {
+    const r = props.handle.current?.renderer();
+    if (!map || !r || map.width * map.height <= BIG_MAP) return;
+    const v = r.getView();
+    if (v.scale >= OPEN_SCALE) return;
+    r.setView({ ...v, scale: OPEN_SCALE });
+    const d = conn.store.getState().data;
+    props.handle.current?.centerOn(d?.token ?? hexKey(Math.floor(map.width / 2), Math.floor(map.height / 2)));
+  }, [map?.id, map?.width, map?.height]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // ------------------------------------------------------------ input
   const last = useRef<string | null>(null);

@@ -12,6 +12,7 @@ export class DmConnection {
   readonly socket: HexcrawlSocket;
   readonly editor: EditorController;
   private raw: WebSocketLike | null = null;
+  private marked = false;
   private expiry: ReturnType<typeof setInterval> | null = null;
   private readonly messageListeners = new Set<(m: ServerMessage) => void>();
 
@@ -22,11 +23,18 @@ export class DmConnection {
       baseUrl: creds.wsUrl,
       protocols: ['hexcrawl.v1', `hexcrawl.dm.${creds.token}`],
       onMessage: (m) => {
-        this.store.getState().apply(m);
+        if (m.type === 'session:state' && !this.marked) {
+          // For the benchmark: when the first full state arrived and when it was applied.
+          this.marked = true;
+          performance.mark('hexcrawl:dm-state-received');
+          this.store.getState().apply(m);
+          performance.mark('hexcrawl:dm-state-applied');
+        } else this.store.getState().apply(m);
         this.editor.onServerMessage(m);
         for (const fn of this.messageListeners) fn(m);
       },
       onStatus: (s) => {
+        if (s.kind === 'open') performance.mark('hexcrawl:dm-socket-open');
         this.store.getState().setConnection(s);
         onStatus?.(s);
       },
@@ -57,6 +65,7 @@ export class DmConnection {
   }
 
   start(): void {
+    performance.mark('hexcrawl:dm-socket-start');
     this.socket.start();
     this.expiry = setInterval(() => this.editor.expire(), 1000);
   }
