@@ -171,8 +171,6 @@ test('issue 4: the DM map marks private reveals; "view as" shows each player exa
   await page.waitForTimeout(200);
   // DM view: the published hex is not veiled (Ana sees it), a hidden one is.
   const hidden = await dmHexColour(page, '10,7');
-  const hiddenTerrain = colour((await dmSummary(page)).cells[7 * 14 + 10] === 7 ? 'water' : 'plains');
-  void hiddenTerrain;
   await dmShot('issue4-published');
   await page.selectOption('[data-testid=viewas-select]', { label: 'View as Ana' });
   await page.waitForSelector('[data-testid=viewas-banner]');
