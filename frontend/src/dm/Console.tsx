@@ -8,7 +8,7 @@ import type { ConnectionStatus } from '../net/socket';
 import type { Targets } from '../protocol/schema';
 import { DmConnection } from './connection';
 import { createUiStore, setBrush, TOOLS, type Tool, type UiStore } from './ui';
-import { MapPane, type MapActions } from './MapPane';
+import { COLORS, MapPane, type MapActions } from './MapPane';
 import { HexPanel, PlayersPanel, SessionPanel } from './Panels';
 import { TopBar } from './TopBar';
 import { InviteDialog } from './Invite';
@@ -233,6 +233,7 @@ export function Console(props: {
           {data?.map && <Palette ui={ui} />}
           {data?.map && <ToolOptions conn={conn} ui={ui} />}
           {data?.map && <ViewAsBanner conn={conn} ui={ui} />}
+          {data?.map && <Legend ui={ui} staged={data.staged.length > 0} />}
           {data?.map && (
             <div className="map-ctl">
               <button className="ctl-btn" title="Fit the map (Home)" onClick={() => mapRef.current?.fit()} data-testid="fit">
@@ -403,6 +404,34 @@ function ToolOptions({ conn, ui }: { conn: DmConnection; ui: UiStore }) {
         </>
       )}
       {live && mode === 'staged' && <span className="staged-tag">staged</span>}
+    </div>
+  );
+}
+
+function Legend({ ui, staged }: { ui: UiStore; staged: boolean }) {
+  const viewAs = useStore(ui, (s) => s.viewAs);
+  if (viewAs) return null;
+  return (
+    <div className="legend" aria-label="Map legend">
+      <span>
+        <i className="lg-veil" /> hidden from players
+      </span>
+      <span>
+        <i className="lg-dot" style={{ background: COLORS.private }} /> seen by some players
+      </span>
+      {staged && (
+        <>
+          <span>
+            <i className="lg-box" style={{ borderColor: COLORS.stagedReveal }} /> staged reveal
+          </span>
+          <span>
+            <i className="lg-box" style={{ borderColor: COLORS.stagedHide }} /> staged hide
+          </span>
+          <span>
+            <i className="lg-box" style={{ borderColor: COLORS.stagedUpdate }} /> staged edit
+          </span>
+        </>
+      )}
     </div>
   );
 }

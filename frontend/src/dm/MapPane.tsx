@@ -3,7 +3,7 @@
 import { useEffect, useMemo, useRef, useSyncExternalStore, type RefObject } from 'react';
 import { useStore } from 'zustand';
 import { HexMapView, type HexMapHandle, type HexPointerEvent } from '../render/HexMapView';
-import type { RenderScene } from '../render/renderer';
+import type { HexRenderer, RenderScene } from '../render/renderer';
 import { parseHexKey, hexKey } from '../hex/coords';
 import type { DmConnection } from './connection';
 import type { UiStore } from './ui';
@@ -69,7 +69,6 @@ export function MapPane(props: { conn: DmConnection; ui: UiStore; actions: MapAc
   const highlights = useMemo(() => {
     const hl = new Map<string, string>();
     if (!viewAs) {
-      if (vis) for (const k of vis.privateKeys) hl.set(k, COLORS.private);
       if (staged) {
         for (const k of staged.updated) hl.set(k, COLORS.stagedUpdate);
         for (const k of staged.reveal.keys()) hl.set(k, COLORS.stagedReveal);
@@ -96,6 +95,25 @@ export function MapPane(props: { conn: DmConnection; ui: UiStore; actions: MapAc
     }),
     [map, display, vis, highlights, hover, footprint, viewAs],
   );
+
+  // Hexes only some players see get a violet dot, drawn on the renderer's canvas right after each
+  // frame (so it can never lag behind a pan or zoom) instead of a tint that would change the
+  // terrain's colour.
+  const privateRef = useRef<ReadonlySet<string>>(new Set());
+  privateRef.current = viewAs ? new Set() : (vis?.privateKeys ?? new Set());
+  useEffect(() => {
+    const r = props.handle.current?.renderer();
+    if (!r) return;
+    const orig = r.draw;
+    r.draw = function (this: typeof r, now?: number) {
+      orig.call(this, now);
+      drawPrivateMarks(this, privateRef.current);
+    };
+    return () => {
+      r.draw = orig;
+    };
+  }, [map?.id]); // eslint-disable-line react-hooks/exhaustive-deps
+  useEffect(() => props.handle.current?.redraw(), [vis, viewAs]); // eslint-disable-line react-hooks/exhaustive-deps
 
   // A big map opens zoomed in on the party (or the middle) rather than fitted whole: at a few
   // pixels per hex nothing can be edited, and a frame of 40,000 hexes costs ~150 ms to raster
@@ -259,6 +277,32 @@ export function MapPane(props: { conn: DmConnection; ui: UiStore; actions: MapAc
     />
     </div>
   );
+}
+
+function drawPrivateMarks(r: HexRenderer, keys: ReadonlySet<string>): void {
+  if (keys.size === 0) return;
+  const ctx = r.canvas.getContext('2d');
+  if (!ctx) return;
+  const { w, h } = r.size();
+  const dpr = r.canvas.width / w;
+  const s = r.getView().scale;
+  const rad = Math.max(2.5, Math.min(7, s * 0.13));
+  ctx.save();
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+  ctx.beginPath();
+  for (const k of keys) {
+    const c = r.hexCenter(k);
+    if (!c || c.x < -s || c.y < -s || c.x > w + s || c.y > h + s) continue;
+    const y = c.y - s * 0.58;
+    ctx.moveTo(c.x + rad, y);
+    ctx.arc(c.x, y, rad, 0, Math.PI * 2);
+  }
+  ctx.fillStyle = COLORS.private;
+  ctx.lineWidth = 1.5;
+  ctx.strokeStyle = 'rgba(20, 12, 36, 0.9)';
+  ctx.fill();
+  ctx.stroke();
+  ctx.restore();
 }
 
 function terrainName(t: string): string {
