@@ -226,6 +226,7 @@ test('the banner shows while the hub is down and goes away when it is back', asy
   for (const p of [ctx.ana.page, ctx.bo.page]) await p.waitForSelector('[data-testid=connection-banner]', { timeout: 10000 });
   const text = await ctx.ana.page.textContent('[data-testid=connection-banner]');
   assert(text.includes('Connection lost. Reconnecting…'), `banner text: ${text}`);
+  await ctx.ana.page.waitForTimeout(400); // let its slide-in finish for the screenshot
   await shot(ctx.ana.page, 'banner');
   await ctx.ana.page.waitForTimeout(1500); // let a refused attempt or two happen
   await hub.start();
@@ -265,6 +266,7 @@ test('a phone in portrait: join, map, tap a hex', async () => {
   await ph.page.waitForSelector('[data-testid=hex-info]');
   const t = await ph.page.textContent('[data-testid=hex-info]');
   assert(/Millbrook/.test(t), `tap info: ${t}`);
+  await ph.page.waitForTimeout(300);
   await shot(ph.page, 'phone-map');
   const box = await ph.page.$eval('[data-testid=players-button]', (e) => e.getBoundingClientRect().right);
   assert(box <= 390, 'top bar fits the phone');

@@ -68,6 +68,8 @@ export function socketUrl(campaignId: string, baseUrl?: string): string {
 
 export class HexcrawlSocket {
   private ws: WebSocketLike | null = null;
+  /** time the last frame took to validate (for the benchmark) */
+  lastParseMs = 0;
   private attempt = 0;
   private timer: unknown = null;
   private stopped = false;
@@ -171,7 +173,9 @@ export class HexcrawlSocket {
     };
     ws.onmessage = (ev) => {
       if (this.ws !== ws || typeof ev.data !== 'string') return;
+      const t0 = performance.now();
       const r = parseServerMessage(ev.data);
+      this.lastParseMs = performance.now() - t0;
       if (!r.ok) {
         console.warn('hexcrawl: ignoring invalid frame:', r.error);
         this.opts.onInvalid?.(r.error, ev.data);

@@ -60,7 +60,12 @@ export function PlayerSession({ me, onEnd }: { me: Me; onEnd: (why: SessionEnd) 
   useEffect(() => {
     const socket = new HexcrawlSocket({
       campaignId: me.campaignId,
-      onMessage: (m) => store.getState().apply(m),
+      onMessage: (m) => {
+        store.getState().apply(m);
+        if (m.type === 'session:state' && !performance.getEntriesByName('hexcrawl:state').length) {
+          performance.mark('hexcrawl:state'); // benchmark: first full state applied
+        }
+      },
       onStatus: (s) => {
         store.getState().setConnection(s);
         if (s.kind === 'closed' && s.reason !== 'client stopped') onEndRef.current(endFor(s.code));

@@ -429,7 +429,7 @@ export class HexRenderer {
       const c = hexToPixel(o, map.orientation);
       if (c.x < rect.x0 - 2 || c.x > rect.x1 + 2 || c.y < rect.y0 - 2 || c.y > rect.y1 + 2) continue;
       const x = c.x * s + view.x;
-      const y = c.y * s + view.y + s * 0.55;
+      const y = c.y * s + view.y + s * 0.64; // below the token, inside the hex
       const t = fitText(ctx, text, maxW);
       ctx.strokeText(t, x, y);
       ctx.fillText(t, x, y);
