@@ -41,7 +41,7 @@ export function addGlyph(ctx: CanvasRenderingContext2D, t: Terrain, x: number, y
         ctx.moveTo(tx, ty - 0.2);
         ctx.lineTo(tx + 0.14, ty + 0.08);
         ctx.lineTo(tx - 0.14, ty + 0.08);
-        ctx.closePath();
+        ctx.lineTo(tx, ty - 0.2); // not closePath(): quadratic in subpaths in Chromium (see renderer.ts)
         ctx.moveTo(tx, ty + 0.08);
         ctx.lineTo(tx, ty + 0.16);
       }
@@ -116,7 +116,7 @@ export function addGlyph(ctx: CanvasRenderingContext2D, t: Terrain, x: number, y
       ctx.lineTo(x, y - 0.28);
       ctx.lineTo(x + 0.25, y - 0.05);
       ctx.lineTo(x + 0.25, y + 0.22);
-      ctx.closePath();
+      ctx.lineTo(x - 0.25, y + 0.22); // not closePath(), as above
       ctx.moveTo(x - 0.06, y + 0.22);
       ctx.lineTo(x - 0.06, y + 0.06);
       ctx.lineTo(x + 0.06, y + 0.06);
