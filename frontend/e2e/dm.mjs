@@ -377,6 +377,14 @@ test('issue 5: reload finds the map as it was left', async () => {
   assert(near(f, blend(FOG_RGB, colour('forest'), VEIL), 10), `forest hex drawn veiled: ${f}`);
   const w = await dmHexColour(page, '0,0');
   assert(near(w, blend(FOG_RGB, colour('water'), VEIL), 10), `water hex drawn veiled: ${w}`);
+  // V (or the legend) turns the veil off for plain editing, and on again.
+  await page.keyboard.press('v');
+  await page.waitForTimeout(150);
+  const plain = await dmHexColour(page, ctx.stroke[3]);
+  assert(near(plain, colour('forest'), 8), `veil off: forest drawn as is: ${plain}`);
+  await page.click('[data-testid=veil-toggle]');
+  await page.waitForTimeout(150);
+  assert(near(await dmHexColour(page, ctx.stroke[3]), blend(FOG_RGB, colour('forest'), VEIL), 10), 'veil back on');
   await dmShot('issue5-reloaded');
 });
 

@@ -202,6 +202,7 @@ export function Console(props: {
         if (terrain) ui.setState({ terrain, tool: ['brush', 'fill'].includes(ui.getState().tool) ? ui.getState().tool : 'brush' });
       } else if (e.key === 'Escape') ui.setState({ selected: null, sweep: new Set(), viewAs: null });
       else if (e.key === 'Home') mapRef.current?.fit();
+      else if (k === 'v') ui.setState({ veil: !ui.getState().veil });
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -410,12 +411,19 @@ function ToolOptions({ conn, ui }: { conn: DmConnection; ui: UiStore }) {
 
 function Legend({ ui, staged }: { ui: UiStore; staged: boolean }) {
   const viewAs = useStore(ui, (s) => s.viewAs);
+  const veil = useStore(ui, (s) => s.veil);
   if (viewAs) return null;
   return (
     <div className="legend" aria-label="Map legend">
-      <span>
-        <i className="lg-veil" /> hidden from players
-      </span>
+      <button
+        className={veil ? 'lg-toggle' : 'lg-toggle off'}
+        onClick={() => ui.setState({ veil: !veil })}
+        title="Dim the hexes no player can see (V)"
+        aria-pressed={veil}
+        data-testid="veil-toggle"
+      >
+        <i className="lg-veil" /> hidden from players{veil ? '' : ' (not shown)'}
+      </button>
       <span>
         <i className="lg-dot" style={{ background: COLORS.private }} /> seen by some players
       </span>

@@ -44,6 +44,7 @@ export function MapPane(props: { conn: DmConnection; ui: UiStore; actions: MapAc
   const selected = useStore(ui, (s) => s.selected);
   const viewAs = useStore(ui, (s) => s.viewAs);
   const sweepKeys = useStore(ui, (s) => s.sweep);
+  const showVeil = useStore(ui, (s) => s.veil);
 
   const map = data?.map ?? null;
   const staged = useMemo(
@@ -89,11 +90,11 @@ export function MapPane(props: { conn: DmConnection; ui: UiStore; actions: MapAc
       cells: display?.cells ?? new Uint8Array(0),
       labels: display?.labels ?? new Map(),
       token: display?.token ?? null,
-      veil: viewAs ? null : (vis?.veil ?? null),
+      veil: viewAs || !showVeil ? null : (vis?.veil ?? null),
       highlights,
       hover: footprint && footprint.length > 1 ? null : hover,
     }),
-    [map, display, vis, highlights, hover, footprint, viewAs],
+    [map, display, vis, highlights, hover, footprint, viewAs, showVeil],
   );
 
   // Hexes only some players see get a violet dot, drawn on the renderer's canvas right after each

@@ -28,6 +28,8 @@ export interface UiState {
   viewAs: string | null;
   /** hexes collected by a reveal/hide drag in progress */
   sweep: ReadonlySet<string>;
+  /** draw the translucent fog over hexes no player sees (V toggles) */
+  veil: boolean;
 }
 
 export const createUiStore = () =>
@@ -41,6 +43,7 @@ export const createUiStore = () =>
     picked: new Set<string>(),
     viewAs: null,
     sweep: new Set<string>(),
+    veil: true,
   }));
 
 export type UiStore = ReturnType<typeof createUiStore>;
