@@ -1,6 +1,6 @@
 // The DM console for one campaign: top bar, tool rail and palette, the map, the side panels and
 // a status line. Owns the connection, the UI store and the actions that need a confirmation.
-import { useEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useStore } from 'zustand';
 import { ALL_TERRAINS, TERRAINS, TERRAIN_COLORS, TERRAIN_NAMES } from '../hex/terrain';
 import type { HexMapHandle } from '../render/HexMapView';
@@ -52,7 +52,8 @@ export function Console(props: {
   const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());
 
 
-  useEffect(() => {
+  // Layout effect: connect during the commit, not after the first paint (saves a frame or two).
+  useLayoutEffect(() => {
     conn.start();
     window.__hexcrawlDm = { conn, ui, map: () => mapRef.current };
     return () => {
