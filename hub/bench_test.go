@@ -208,7 +208,6 @@ type benchTable struct {
 type benchConn struct {
 	conn *websocket.Conn
 	got  chan time.Time
-	want []byte // `"type":"hex:revealed"` etc.; swapped only while the socket is quiet
 }
 
 func newBenchConn(b *testing.B, c *wsClient) *benchConn {
