@@ -204,7 +204,7 @@ type benchTable struct {
 	players []*benchConn
 }
 
-// benchConn reads a socket and passes on the frames of one type, with their arrival time.
+// benchConn reads a socket and passes on the arrival time of each frame of a benchTypes type.
 type benchConn struct {
 	conn *websocket.Conn
 	got  chan time.Time
