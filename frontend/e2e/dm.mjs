@@ -385,6 +385,15 @@ test('issue 5: reload finds the map as it was left', async () => {
   await page.click('[data-testid=veil-toggle]');
   await page.waitForTimeout(150);
   assert(near(await dmHexColour(page, ctx.stroke[3]), blend(FOG_RGB, colour('forest'), VEIL), 10), 'veil back on');
+  // Notes typed and left without Enter or blur are saved when another hex is picked on the map.
+  await page.keyboard.press('s');
+  await clickHex(page, '2,6');
+  await page.fill('[data-testid=hex-notes]', 'draft kept');
+  await clickHex(page, '3,6');
+  await page.waitForFunction(() => document.querySelector('[data-testid=hex-panel] h3')?.textContent === 'Hex 3,6');
+  await dmWaitUntil(page, (s) => s.notes['2,6'] === 'draft kept' && s.pending === 0, 'draft notes saved for 2,6');
+  eq((await apiMap()).notes['2,6'], 'draft kept', 'hub has the draft notes');
+  eq(await page.inputValue('[data-testid=hex-notes]'), '', 'the new hex shows its own (empty) notes');
   await dmShot('issue5-reloaded');
 });
 

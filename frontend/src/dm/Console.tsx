@@ -64,12 +64,14 @@ export function Console(props: {
 
   // The hub's errors and the editor's notices become toasts.
   useEffect(() => {
-    let seen = conn.store.getState().errors.length;
+    // The store keeps the last 20 errors (new arrays on change): toast the ones after the last seen.
+    let lastSeen = conn.store.getState().errors.at(-1);
     const unsub = conn.store.subscribe((s) => {
-      if (s.errors.length === 0 || s.errors.at(-1) === undefined) return;
-      const fresh = s.errors.length >= 20 ? s.errors.slice(-1) : s.errors.slice(seen);
-      seen = s.errors.length;
-      for (const e of fresh) toast(capital(e.message), 'error');
+      const list = s.errors;
+      if (list.at(-1) === lastSeen) return;
+      const from = lastSeen ? list.lastIndexOf(lastSeen) + 1 : 0;
+      lastSeen = list.at(-1);
+      for (const e of list.slice(from)) toast(capital(e.message), 'error');
     });
     let lastNotice = conn.editor.notice;
     const unsub2 = conn.editor.subscribe(() => {

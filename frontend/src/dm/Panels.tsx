@@ -1,5 +1,5 @@
 // The console's side panels: session controls and the staged list, players, the selected hex.
-import { useEffect, useState, useSyncExternalStore, type ReactNode } from 'react';
+import { useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
 import { useStore } from 'zustand';
 import { ALL_TERRAINS, TERRAIN_COLORS, TERRAIN_NAMES } from '../hex/terrain';
 import { MAX_LABEL, MAX_NOTES, type StagedChange, type Targets } from '../protocol/schema';
@@ -255,9 +255,25 @@ export function HexPanel(props: { conn: DmConnection; ui: UiStore; onReveal: (ki
   const cur = key ? conn.editor.current(key) : null;
   const [label, setLabel] = useState('');
   const [notes, setNotes] = useState('');
+  // Typed but not yet saved (no Enter, no blur) when another hex gets selected: save it for the
+  // hex it was typed on rather than losing it.
+  const draft = useRef<{ key: string; label?: string; notes?: string } | null>(null);
+  useEffect(() => {
+    const d = draft.current;
+    if (!d || d.key === key) return;
+    draft.current = null;
+    const was = conn.editor.current(d.key);
+    if (d.label !== undefined && d.label !== was.label) conn.editor.edit(`Label ${d.key}`, [d.key], { label: d.label });
+    if (d.notes !== undefined && d.notes !== was.notes) conn.editor.edit(`Notes ${d.key}`, [d.key], { notes: d.notes });
+  }, [key, conn]);
   // A different hex, or the hub changed this one: show its values.
   useEffect(() => setLabel(cur?.label ?? ''), [key, cur?.label]);
   useEffect(() => setNotes(cur?.notes ?? ''), [key, cur?.notes]);
+  const typed = (f: 'label' | 'notes', v: string) => {
+    if (!key) return;
+    draft.current = { ...(draft.current?.key === key ? draft.current : { key }), [f]: v };
+    (f === 'label' ? setLabel : setNotes)(v);
+  };
   if (!key || !cur || !data?.map) {
     return (
       <Section title="Hex" testId="hex-panel">
@@ -266,9 +282,11 @@ export function HexPanel(props: { conn: DmConnection; ui: UiStore; onReveal: (ki
     );
   }
   const saveLabel = () => {
+    if (draft.current?.key === key) delete draft.current.label;
     if (label !== cur.label) conn.editor.edit(label ? `Label ${key}` : `Remove label ${key}`, [key], { label });
   };
   const saveNotes = () => {
+    if (draft.current?.key === key) delete draft.current.notes;
     if (notes !== cur.notes) conn.editor.edit(`Notes ${key}`, [key], { notes });
   };
   const who = seenBy(data, key);
@@ -295,13 +313,16 @@ export function HexPanel(props: { conn: DmConnection; ui: UiStore; onReveal: (ki
           value={label}
           maxLength={MAX_LABEL}
           placeholder="e.g. Old Mill"
-          onChange={(e) => setLabel(e.target.value)}
+          onChange={(e) => typed('label', e.target.value)}
           onBlur={saveLabel}
           onKeyDown={(e) => {
             if (e.key === 'Enter') {
               e.preventDefault();
               saveLabel();
-            } else if (e.key === 'Escape') setLabel(cur.label);
+            } else if (e.key === 'Escape') {
+              if (draft.current?.key === key) delete draft.current.label;
+              setLabel(cur.label);
+            }
           }}
           data-testid="hex-label"
         />
@@ -315,7 +336,7 @@ export function HexPanel(props: { conn: DmConnection; ui: UiStore; onReveal: (ki
           maxLength={MAX_NOTES}
           rows={5}
           placeholder="Encounters, secrets, treasure…"
-          onChange={(e) => setNotes(e.target.value)}
+          onChange={(e) => typed('notes', e.target.value)}
           onBlur={saveNotes}
           onKeyDown={(e) => {
             if (e.key === 'Enter' && (e.ctrlKey || e.metaKey)) {
