@@ -90,6 +90,12 @@ test('the DM console opens from the #token link, keeps the token and strips it f
   const rows = await page.$$eval('[data-testid=player-row]', (els) => els.map((e) => `${e.dataset.player}|${e.dataset.online}`));
   eq(sorted(rows), ['Ana|true', 'Bo|true'], 'players panel');
   await dmShot('opened');
+  await page.locator('[data-testid=hexmap]').focus();
+  await page.keyboard.press('?');
+  await page.waitForSelector('[data-testid=shortcuts]');
+  await dmShot('shortcuts');
+  await page.keyboard.press('Escape');
+  await page.waitForSelector('[data-testid=shortcuts]', { state: 'detached' });
   // A reload finds the token in localStorage (no fragment any more).
   await page.reload();
   await waitForDm(page);

@@ -12,7 +12,7 @@ import { COLORS, MapPane, type MapActions } from './MapPane';
 import { HexPanel, PlayersPanel, SessionPanel } from './Panels';
 import { TopBar } from './TopBar';
 import { InviteDialog } from './Invite';
-import { confirmDialog, dialogOpen, openDialog } from './dialogs';
+import { confirmDialog, DialogFrame, dialogOpen, openDialog } from './dialogs';
 import { keysToHide, keysToReveal } from './preview';
 import { MAX_BRUSH } from './brush';
 import { errorText, type Campaign, type DmApi } from './api';
@@ -206,6 +206,7 @@ export function Console(props: {
       } else if (e.key === 'Escape') ui.setState({ selected: null, sweep: new Set(), viewAs: null });
       else if (e.key === 'Home') mapRef.current?.fit();
       else if (k === 'v') ui.setState({ veil: !ui.getState().veil });
+      else if (e.key === '?') showShortcuts();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
@@ -412,6 +413,49 @@ function ToolOptions({ conn, ui }: { conn: DmConnection; ui: UiStore }) {
   );
 }
 
+const SHORTCUTS: [string, string][] = [
+  ['S B F R H T', 'Select, Brush, Fill, Reveal, Hide, Party'],
+  ['1 … 9, 0', 'Plains … Tundra, Jungle (palette)'],
+  ['Alt + click', 'Pick the terrain under the pointer'],
+  ['[  ]', 'Smaller / bigger brush'],
+  ['Ctrl + Z', 'Undo the last map edit'],
+  ['Ctrl + Shift + Z, Ctrl + Y', 'Redo'],
+  ['V', 'Show / hide the fog over hexes no player sees'],
+  ['Right-drag, Space + drag', 'Pan'],
+  ['Wheel, + −', 'Zoom'],
+  ['Home', 'Fit the whole map'],
+  ['Esc', 'Clear the selection, leave “view as”'],
+  ['Enter / Ctrl + Enter', 'Save a label / notes'],
+  ['?', 'This list'],
+];
+
+export function showShortcuts(): void {
+  void openDialog<void>(
+    (done) => (
+      <DialogFrame title="Keyboard shortcuts" onCancel={() => done()} testId="shortcuts" wide>
+        <table className="keys">
+          <tbody>
+            {SHORTCUTS.map(([k, what]) => (
+              <tr key={k}>
+                <td>
+                  <kbd>{k}</kbd>
+                </td>
+                <td>{what}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+        <div className="dlg-actions">
+          <button className="dbtn dbtn-primary" onClick={() => done()}>
+            Close
+          </button>
+        </div>
+      </DialogFrame>
+    ),
+    undefined,
+  );
+}
+
 function Legend({ ui, staged }: { ui: UiStore; staged: boolean }) {
   const viewAs = useStore(ui, (s) => s.viewAs);
   const veil = useStore(ui, (s) => s.veil);
@@ -489,6 +533,9 @@ function StatusLine({ conn, ui }: { conn: DmConnection; ui: UiStore }) {
         )}
       </span>
       <span className="muted st-hint">{hint} · right-drag or Space+drag pans · wheel zooms</span>
+      <button className="st-keys" onClick={showShortcuts} title="Keyboard shortcuts (?)" data-testid="shortcuts-open">
+        ?
+      </button>
       <span className={saving ? 'st-save saving' : 'st-save'} data-testid="save-state" data-saving={saving}>
         {saving ? 'Saving…' : 'All changes saved'}
       </span>
