@@ -1,17 +1,15 @@
 // One campaign's live connection for the DM: socket (with the DM subprotocol), store and the
 // edit controller, wired so every server message reaches the store first, then the editor.
 import { createSessionStore, type SessionStore } from '../store/session';
-import { HexcrawlSocket, type ConnectionStatus, type WebSocketLike } from '../net/socket';
+import { HexcrawlSocket, type ConnectionStatus } from '../net/socket';
 import type { ClientMessage, ServerMessage } from '../protocol/schema';
-import { isClientMessageType } from '../protocol/parse';
-import { EditorController, hexFillSchema, type HexFillMessage } from './editor';
+import { EditorController } from './editor';
 import type { DmCredentials } from './creds';
 
 export class DmConnection {
   readonly store: SessionStore;
   readonly socket: HexcrawlSocket;
   readonly editor: EditorController;
-  private raw: WebSocketLike | null = null;
   private marked = false;
   private expiry: ReturnType<typeof setInterval> | null = null;
   private readonly messageListeners = new Set<(m: ServerMessage) => void>();
@@ -38,24 +36,10 @@ export class DmConnection {
         this.store.getState().setConnection(s);
         onStatus?.(s);
       },
-      // Keep the socket the client opens, to send hex:fill (see editor.ts) until the shared
-      // client schemas know it.
-      createSocket: (url, protocols) => {
-        const ws = new WebSocket(url, protocols) as unknown as WebSocketLike;
-        this.raw = ws;
-        return ws;
-      },
     });
     this.editor = new EditorController(this.store, {
       send: (msg: ClientMessage) => this.socket.send(msg),
-      sendFill: (msg: HexFillMessage) => {
-        // Once src/protocol knows hex:fill, send it like every other message.
-        if (isClientMessageType('hex:fill')) return this.socket.send(msg as unknown as ClientMessage);
-        const checked = hexFillSchema.parse(msg);
-        if (!this.raw || this.raw.readyState !== 1) return false;
-        this.raw.send(JSON.stringify(checked));
-        return true;
-      },
+      sendFill: (msg) => this.socket.send(msg),
     });
   }
 

@@ -1,21 +1,16 @@
 // The DM's edit controller: every change the console makes to the map goes through here, so
 // undo/redo, optimistic drawing and batching behave the same for brush, fill, labels and notes.
 // Framework-free; React subscribes with useSyncExternalStore (subscribe/getVersion).
-import { z } from 'zod';
 import { ALL_TERRAINS, terrainAt } from '../hex/terrain';
 import { indexToKey, keyToIndex } from '../hex/coords';
-import { hexKeySchema, terrainSchema, type ClientMessage, type HexChange, type ServerMessage, type StagedChange, type Terrain } from '../protocol/schema';
+import { type ClientMessage, type HexChange, type ServerMessage, type StagedChange, type Terrain } from '../protocol/schema';
 import type { SessionData, SessionStore } from '../store/session';
 import { EditHistory, redoChanges, undoChanges, type HexEdit, type HexFields, type HistoryEntry } from './history';
 import { PendingEdits } from './pending';
 import { composeDisplay, stagedOverlay } from './preview';
 import { floodRegion } from './brush';
 
-/** hex:fill is accepted by the hub but not (yet) in src/protocol's client schemas. */
-export const hexFillSchema = z
-  .object({ type: z.literal('hex:fill'), key: hexKeySchema, terrain: terrainSchema, ref: z.string().max(64).optional() })
-  .strict();
-export type HexFillMessage = z.infer<typeof hexFillSchema>;
+export type HexFillMessage = Extract<ClientMessage, { type: 'hex:fill' }>;
 
 export interface EditorTransport {
   /** sends a validated message; false when the socket is not open */
