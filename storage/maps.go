@@ -154,13 +154,15 @@ func (q Queries) ResizeMap(ctx context.Context, id string, size game.Size) error
 	return nil
 }
 
+const sqlSetToken = `UPDATE map SET token_col = ?, token_row = ?, updated_at = ? WHERE id = ?`
+
 // SetToken places the party token on a hex, or removes it with nil.
 func (q Queries) SetToken(ctx context.Context, mapID string, k *game.Key) error {
 	var col, row any
 	if k != nil {
 		col, row = k.Col, k.Row
 	}
-	_, err := q.q.ExecContext(ctx, `UPDATE map SET token_col = ?, token_row = ?, updated_at = ? WHERE id = ?`, col, row, now(), mapID)
+	_, err := q.q.ExecContext(ctx, sqlSetToken, col, row, now(), mapID)
 	if err != nil {
 		return fmt.Errorf("set token: %w", err)
 	}
@@ -185,16 +187,20 @@ func (q Queries) LoadHexes(ctx context.Context, mapID string) ([]Hex, error) {
 	return out, rows.Err()
 }
 
+const (
+	sqlPutHex = `INSERT INTO hex (map_id, col, row, terrain, label, notes) VALUES (?, ?, ?, ?, ?, ?)
+		ON CONFLICT (map_id, col, row) DO UPDATE SET terrain = excluded.terrain, label = excluded.label, notes = excluded.notes`
+	sqlDeleteHex = `DELETE FROM hex WHERE map_id = ? AND col = ? AND row = ?`
+)
+
 // PutHexes stores the given hexes' full contents; an empty hex loses its row.
 func (q Queries) PutHexes(ctx context.Context, mapID string, hexes []Hex) error {
 	for _, h := range hexes {
 		var err error
 		if h.Empty() {
-			_, err = q.q.ExecContext(ctx, `DELETE FROM hex WHERE map_id = ? AND col = ? AND row = ?`, mapID, h.Key.Col, h.Key.Row)
+			_, err = q.q.ExecContext(ctx, sqlDeleteHex, mapID, h.Key.Col, h.Key.Row)
 		} else {
-			_, err = q.q.ExecContext(ctx, `INSERT INTO hex (map_id, col, row, terrain, label, notes) VALUES (?, ?, ?, ?, ?, ?)
-				ON CONFLICT (map_id, col, row) DO UPDATE SET terrain = excluded.terrain, label = excluded.label, notes = excluded.notes`,
-				mapID, h.Key.Col, h.Key.Row, h.Terrain, h.Label, h.Notes)
+			_, err = q.q.ExecContext(ctx, sqlPutHex, mapID, h.Key.Col, h.Key.Row, h.Terrain, h.Label, h.Notes)
 		}
 		if err != nil {
 			return fmt.Errorf("put hex %v: %w", h.Key, err)
@@ -262,12 +268,23 @@ func keysJSON(keys []game.Key) string {
 	return string(append(b, ']'))
 }
 
-const keysFrom = ` FROM json_each(?) `
+const (
+	keysFrom       = ` FROM json_each(?) `
+	sqlRevealToAll = `INSERT OR IGNORE INTO reveal_all (map_id, col, row)
+		SELECT ?, value->>0, value->>1` + keysFrom
+	sqlRevealToMember = `INSERT OR IGNORE INTO reveal_player (map_id, member_id, col, row)
+		SELECT ?, ?, value->>0, value->>1` + keysFrom
+	sqlHideAllShared = `DELETE FROM reveal_all WHERE map_id = ? AND (col, row) IN
+		(SELECT value->>0, value->>1` + keysFrom + `)`
+	sqlHideAllPrivate = `DELETE FROM reveal_player WHERE map_id = ? AND (col, row) IN
+		(SELECT value->>0, value->>1` + keysFrom + `)`
+	sqlHideFromMember = `DELETE FROM reveal_player WHERE map_id = ? AND member_id = ? AND (col, row) IN
+		(SELECT value->>0, value->>1` + keysFrom + `)`
+)
 
 // RevealToAll makes hexes visible to every member, present and future.
 func (q Queries) RevealToAll(ctx context.Context, mapID string, keys []game.Key) error {
-	_, err := q.q.ExecContext(ctx, `INSERT OR IGNORE INTO reveal_all (map_id, col, row)
-		SELECT ?, value->>0, value->>1`+keysFrom, mapID, keysJSON(keys))
+	_, err := q.q.ExecContext(ctx, sqlRevealToAll, mapID, keysJSON(keys))
 	if err != nil {
 		return fmt.Errorf("reveal to all: %w", err)
 	}
@@ -276,8 +293,7 @@ func (q Queries) RevealToAll(ctx context.Context, mapID string, keys []game.Key)
 
 // RevealToMember makes hexes visible to one member.
 func (q Queries) RevealToMember(ctx context.Context, mapID, memberID string, keys []game.Key) error {
-	_, err := q.q.ExecContext(ctx, `INSERT OR IGNORE INTO reveal_player (map_id, member_id, col, row)
-		SELECT ?, ?, value->>0, value->>1`+keysFrom, mapID, memberID, keysJSON(keys))
+	_, err := q.q.ExecContext(ctx, sqlRevealToMember, mapID, memberID, keysJSON(keys))
 	if err != nil {
 		return fmt.Errorf("reveal to %s: %w", memberID, err)
 	}
@@ -287,10 +303,8 @@ func (q Queries) RevealToMember(ctx context.Context, mapID, memberID string, key
 // HideFromAll removes hexes from everyone's sight, private reveals included.
 func (q Queries) HideFromAll(ctx context.Context, mapID string, keys []game.Key) error {
 	js := keysJSON(keys)
-	for _, table := range []string{"reveal_all", "reveal_player"} {
-		_, err := q.q.ExecContext(ctx, `DELETE FROM `+table+` WHERE map_id = ? AND (col, row) IN
-			(SELECT value->>0, value->>1`+keysFrom+`)`, mapID, js)
-		if err != nil {
+	for _, query := range []string{sqlHideAllShared, sqlHideAllPrivate} {
+		if _, err := q.q.ExecContext(ctx, query, mapID, js); err != nil {
 			return fmt.Errorf("hide from all: %w", err)
 		}
 	}
@@ -299,8 +313,7 @@ func (q Queries) HideFromAll(ctx context.Context, mapID string, keys []game.Key)
 
 // HideFromMember removes one member's private reveal of hexes.
 func (q Queries) HideFromMember(ctx context.Context, mapID, memberID string, keys []game.Key) error {
-	_, err := q.q.ExecContext(ctx, `DELETE FROM reveal_player WHERE map_id = ? AND member_id = ? AND (col, row) IN
-		(SELECT value->>0, value->>1`+keysFrom+`)`, mapID, memberID, keysJSON(keys))
+	_, err := q.q.ExecContext(ctx, sqlHideFromMember, mapID, memberID, keysJSON(keys))
 	if err != nil {
 		return fmt.Errorf("hide from %s: %w", memberID, err)
 	}

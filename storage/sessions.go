@@ -55,13 +55,15 @@ func (q Queries) StartSession(ctx context.Context, campaignID string) (GameSessi
 	return s, nil
 }
 
+const sqlSetSessionStatus = `UPDATE game_session SET status = ?, ended_at = COALESCE(?, ended_at) WHERE id = ?`
+
 // SetSessionStatus moves a session along its lifecycle; Ended also stamps ended_at.
 func (q Queries) SetSessionStatus(ctx context.Context, id string, status game.SessionStatus) error {
 	var ended any
 	if status == game.Ended {
 		ended = now()
 	}
-	res, err := q.q.ExecContext(ctx, `UPDATE game_session SET status = ?, ended_at = COALESCE(?, ended_at) WHERE id = ?`, status, ended, id)
+	res, err := q.q.ExecContext(ctx, sqlSetSessionStatus, status, ended, id)
 	if err != nil {
 		return fmt.Errorf("set session status: %w", err)
 	}
@@ -130,11 +132,16 @@ func (q Queries) LoadStaged(ctx context.Context, campaignID string) ([]StagedRow
 	return out, rows.Err()
 }
 
+const (
+	sqlAppendStaged = `INSERT INTO staged_change (campaign_id, position, id, payload)
+		VALUES (?, (SELECT COALESCE(MAX(position), 0) + 1 FROM staged_change WHERE campaign_id = ?), ?, ?)`
+	sqlDeleteStaged = `DELETE FROM staged_change WHERE campaign_id = ? AND id = ?`
+	sqlClearStaged  = `DELETE FROM staged_change WHERE campaign_id = ?`
+)
+
 // AppendStaged adds an entry at the end of the staged list.
 func (q Queries) AppendStaged(ctx context.Context, campaignID string, r StagedRow) error {
-	_, err := q.q.ExecContext(ctx, `INSERT INTO staged_change (campaign_id, position, id, payload)
-		VALUES (?, (SELECT COALESCE(MAX(position), 0) + 1 FROM staged_change WHERE campaign_id = ?), ?, ?)`,
-		campaignID, campaignID, r.ID, string(r.Payload))
+	_, err := q.q.ExecContext(ctx, sqlAppendStaged, campaignID, campaignID, r.ID, string(r.Payload))
 	if err != nil {
 		return fmt.Errorf("append staged: %w", err)
 	}
@@ -143,7 +150,7 @@ func (q Queries) AppendStaged(ctx context.Context, campaignID string, r StagedRo
 
 // DeleteStaged removes one entry of the staged list by id.
 func (q Queries) DeleteStaged(ctx context.Context, campaignID, id string) error {
-	if _, err := q.q.ExecContext(ctx, `DELETE FROM staged_change WHERE campaign_id = ? AND id = ?`, campaignID, id); err != nil {
+	if _, err := q.q.ExecContext(ctx, sqlDeleteStaged, campaignID, id); err != nil {
 		return fmt.Errorf("delete staged: %w", err)
 	}
 	return nil
@@ -151,7 +158,7 @@ func (q Queries) DeleteStaged(ctx context.Context, campaignID, id string) error 
 
 // ClearStaged empties the staged list.
 func (q Queries) ClearStaged(ctx context.Context, campaignID string) error {
-	if _, err := q.q.ExecContext(ctx, `DELETE FROM staged_change WHERE campaign_id = ?`, campaignID); err != nil {
+	if _, err := q.q.ExecContext(ctx, sqlClearStaged, campaignID); err != nil {
 		return fmt.Errorf("clear staged: %w", err)
 	}
 	return nil
@@ -167,6 +174,10 @@ type Event struct {
 	At        time.Time       `json:"at"`
 }
 
+const sqlAppendEvent = `INSERT INTO session_event (campaign_id, seq, session_id, type, actor, payload, created_at)
+		VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM session_event WHERE campaign_id = ?), ?, ?, ?, ?, ?)
+		RETURNING seq`
+
 // AppendEvent adds an entry to the campaign's log and returns its sequence number. The number
 // is computed in the same statement, so it is gap-free and ordered by commit.
 func (q Queries) AppendEvent(ctx context.Context, campaignID, sessionID string, typ game.EventType, actor string, payload any) (int64, error) {
@@ -179,9 +190,7 @@ func (q Queries) AppendEvent(ctx context.Context, campaignID, sessionID string, 
 		sess = sessionID
 	}
 	var seq int64
-	err = q.q.QueryRowContext(ctx, `INSERT INTO session_event (campaign_id, seq, session_id, type, actor, payload, created_at)
-		VALUES (?, (SELECT COALESCE(MAX(seq), 0) + 1 FROM session_event WHERE campaign_id = ?), ?, ?, ?, ?, ?)
-		RETURNING seq`, campaignID, campaignID, sess, typ, actor, string(body), now()).Scan(&seq)
+	err = q.q.QueryRowContext(ctx, sqlAppendEvent, campaignID, campaignID, sess, typ, actor, string(body), now()).Scan(&seq)
 	if err != nil {
 		return 0, fmt.Errorf("append %s event: %w", typ, err)
 	}

@@ -38,9 +38,10 @@ var ErrNewerVersion = errors.New("the data file is from a newer version of Hexcr
 // Store is an open Hexcrawl database. All methods are safe for concurrent use.
 type Store struct {
 	Queries
-	db   *sql.DB
-	lock *flock.Flock
-	path string
+	db    *sql.DB
+	stmts stmtCache
+	lock  *flock.Flock
+	path  string
 }
 
 // Open opens (creating if needed) the database at path, takes the single-process lock, checks
@@ -86,6 +87,12 @@ func open(ctx context.Context, path string) (*Store, error) {
 		_ = db.Close()
 		return nil, fmt.Errorf("%s: %w", path, err)
 	}
+	// After migrating: SQLite checks tables and columns when it prepares.
+	if s.stmts, err = prepareHot(ctx, db); err != nil {
+		_ = db.Close()
+		return nil, fmt.Errorf("%s: %w", path, err)
+	}
+	s.Queries = Queries{q: cachedQuerier{querier: db, cache: s.stmts}}
 	return s, nil
 }
 
@@ -152,6 +159,7 @@ func (s *Store) Path() string { return s.path }
 
 // Close closes the database and releases the process lock.
 func (s *Store) Close() error {
+	s.stmts.close()
 	err := s.db.Close()
 	if s.lock != nil {
 		if uerr := s.lock.Unlock(); uerr != nil && err == nil {
@@ -176,7 +184,7 @@ func (s *Store) Begin(ctx context.Context) (*Tx, error) {
 	if err != nil {
 		return nil, fmt.Errorf("begin: %w", err)
 	}
-	return &Tx{Queries: Queries{q: tx}, tx: tx}, nil
+	return &Tx{Queries: Queries{q: cachedQuerier{querier: tx, tx: tx, cache: s.stmts}}, tx: tx}, nil
 }
 
 // Commit makes the transaction durable.
@@ -198,7 +206,7 @@ func (t *Tx) Rollback() error {
 // Savepoint marks a point that RollbackTo can return to, so one request in a group-committed
 // batch can fail without undoing the others.
 func (t *Tx) Savepoint(ctx context.Context) error {
-	_, err := t.tx.ExecContext(ctx, "SAVEPOINT req")
+	_, err := t.q.ExecContext(ctx, sqlSavepoint)
 	if err != nil {
 		return fmt.Errorf("savepoint: %w", err)
 	}
@@ -207,11 +215,16 @@ func (t *Tx) Savepoint(ctx context.Context) error {
 
 // Release keeps everything since the last Savepoint.
 func (t *Tx) Release(ctx context.Context) error {
-	if _, err := t.tx.ExecContext(ctx, "RELEASE req"); err != nil {
+	if _, err := t.q.ExecContext(ctx, sqlRelease); err != nil {
 		return fmt.Errorf("release savepoint: %w", err)
 	}
 	return nil
 }
+
+const (
+	sqlSavepoint = "SAVEPOINT req"
+	sqlRelease   = "RELEASE req"
+)
 
 // RollbackTo undoes everything since the last Savepoint and releases it.
 func (t *Tx) RollbackTo(ctx context.Context) error {
