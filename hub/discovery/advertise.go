@@ -44,15 +44,21 @@ type Advertisement struct {
 	opts AdvertiseOptions
 	log  *slog.Logger
 
-	mu       sync.Mutex
-	host     string // label, e.g. "hexcrawl-2"
-	instance string // raw instance label
-	named    bool   // host and instance were checked against other hubs
-	ifaces   []InterfaceInfo
-	server   *zeroconf.Server
-	resp     *responder
+	// mu guards the fields below it and a.opts.Campaign.
+	mu           sync.Mutex
+	host         string // label, e.g. "hexcrawl-2"
+	instance     string // raw instance label, e.g. "Fenlands (2)"
+	baseInstance string // the label asked for, e.g. "Fenlands"
+	named        bool   // host and instance were checked against other hubs
+	ifaces       []InterfaceInfo
+	server       *zeroconf.Server
+	resp         *responder
+	lastDefend   time.Time
+	// wantInstance and wantCampaign are the latest SetName, applied by watch.
+	wantInstance, wantCampaign string
 
 	conflicts chan conflict
+	renamed   chan struct{} // SetName was called
 	cancel    context.CancelFunc
 	done      chan struct{}
 	stopOnce  sync.Once
@@ -89,13 +95,15 @@ func Advertise(ctx context.Context, opts AdvertiseOptions) (*Advertisement, erro
 
 	wctx, cancel := context.WithCancel(context.WithoutCancel(ctx))
 	a := &Advertisement{
-		opts:      opts,
-		log:       log,
-		host:      hostLabel(opts.HostName),
-		instance:  instanceLabel(opts.Instance),
-		conflicts: make(chan conflict, 1),
-		cancel:    cancel,
-		done:      make(chan struct{}),
+		opts:         opts,
+		log:          log,
+		host:         hostLabel(opts.HostName),
+		instance:     instanceLabel(opts.Instance),
+		baseInstance: instanceLabel(opts.Instance),
+		conflicts:    make(chan conflict, 1),
+		renamed:      make(chan struct{}, 1),
+		cancel:       cancel,
+		done:         make(chan struct{}),
 	}
 	if len(chosen) == 0 {
 		// Not an error: the laptop may join the Wi-Fi after the hub starts.
@@ -111,11 +119,13 @@ func Advertise(ctx context.Context, opts AdvertiseOptions) (*Advertisement, erro
 
 // start chooses the names (the first time: browsing briefly for hubs that
 // already use them) and registers on chosen. Only the watch goroutine and
-// Advertise call it, so a.host and a.instance change only here and in
-// resolveConflict.
+// Advertise call it, so a.host and a.instance change only here, in
+// resolveConflict and in applyName.
 func (a *Advertisement) start(ctx context.Context, chosen []InterfaceInfo, msg string) error {
 	if !a.named {
-		baseHost, baseInstance := a.host, a.instance
+		a.mu.Lock()
+		baseHost, baseInstance := a.host, a.baseInstance
+		a.mu.Unlock()
 		var takenHosts, takenInstances map[string]bool
 		if a.opts.ProbeTimeout > 0 {
 			var err error
@@ -125,6 +135,9 @@ func (a *Advertisement) start(ctx context.Context, chosen []InterfaceInfo, msg s
 				// conflict check.
 				a.log.Warn("mDNS: could not look for other hubs before choosing a name", "err", err)
 			}
+		}
+		if ctx.Err() != nil {
+			return ctx.Err() // shut down while looking: announce nothing
 		}
 		host, instance := chooseNames(baseHost, baseInstance, takenHosts, takenInstances)
 		if host != baseHost {
@@ -222,7 +235,10 @@ func (a *Advertisement) registerLocked(ctx context.Context, ifaces []InterfaceIn
 	if err != nil {
 		return fmt.Errorf("register %s service: %w", ServiceType, err)
 	}
-	resp, err := startResponder(ctx, a.host+".local.", instanceName(a.instance), ifaces, a.conflicts, a.log)
+	resp, err := startResponder(ctx, responderConfig{
+		fqdn: a.host + ".local.", instance: instanceName(a.instance), port: a.opts.Port, txt: txt,
+		ifaces: ifaces, conflicts: a.conflicts, log: a.log,
+	})
 	if err != nil {
 		srv.Shutdown()
 		return err
@@ -260,6 +276,8 @@ func (a *Advertisement) watch(ctx, wctx context.Context) {
 			a.refresh(wctx)
 		case c := <-a.conflicts:
 			a.resolveConflict(wctx, c)
+		case <-a.renamed:
+			a.applyName(wctx)
 		}
 	}
 }
@@ -294,11 +312,11 @@ func (a *Advertisement) refresh(ctx context.Context) {
 	}
 }
 
-// resolveConflict runs when another device answers for our host name with
-// addresses that are not ours (two hubs started at the same moment, so the
-// probe saw neither). Like RFC 6762 §8.2's tie-break, only one side moves:
-// the one whose lowest address sorts higher takes the next name, and the
-// next instance name too if the other also uses ours.
+// resolveConflict runs when another device claims our host name or our
+// instance name (two hubs started at the same moment, so the probe saw
+// neither; or one joined the link later). Like RFC 6762 §8.2's tie-break,
+// only one side moves: the one whose lowest address sorts higher takes the
+// next name(s); the other defends them.
 func (a *Advertisement) resolveConflict(ctx context.Context, c conflict) {
 	a.mu.Lock()
 	defer a.mu.Unlock()
@@ -306,30 +324,112 @@ func (a *Advertisement) resolveConflict(ctx context.Context, c conflict) {
 	if len(ours) == 0 || slices.Contains(ours, c.addr) {
 		return
 	}
-	if !strings.EqualFold(c.host, a.host+".local.") {
-		// Queued before we renamed: the other device answered for the name we already gave up.
+	if !strings.EqualFold(c.host, a.host+".local.") || !strings.EqualFold(c.service, instanceName(a.instance)) {
+		// Queued before we renamed: it claims a name we already gave up.
 		return
+	}
+	what := "host name"
+	switch {
+	case c.hostUsed && c.instance:
+		what = "host name and instance name"
+	case c.instance:
+		what = "instance name"
 	}
 	lowest := slices.MinFunc(ours, func(x, y netip.Addr) int { return x.Compare(y) })
 	if lowest.Compare(c.addr) < 0 {
-		a.log.Info("mDNS: another device claims our host name; keeping it (we win the tie-break)",
-			"host", a.host+".local", "other", c.addr)
+		// Defend (RFC 6762 §9): the other device may have missed our
+		// announcements (it joined later, or skipped its probe) and learns
+		// of us only from this answer. At most once a second, so two
+		// devices that disagree cannot flood the link.
+		if time.Since(a.lastDefend) < time.Second {
+			return
+		}
+		a.lastDefend = time.Now()
+		a.log.Info("mDNS: another device claims our "+what+"; keeping it (we win the tie-break) and answering for it",
+			"host", a.host+".local", "instance", a.instance, "other", c.addr)
+		if a.resp != nil {
+			a.resp.announce()
+		}
 		return
 	}
 	oldHost, oldInstance := a.host, a.instance
-	base, n := splitNumbered(oldHost)
-	a.host = fmt.Sprintf("%s-%d", base, n+1)
+	if c.hostUsed {
+		base, n := splitNumbered(oldHost)
+		a.host = fmt.Sprintf("%s-%d", base, n+1)
+	}
 	if c.instance {
 		a.instance = nextInstance(oldInstance)
 	}
-	a.log.Warn("mDNS: host name taken by another device; renaming",
-		"old", oldHost+".local", "new", a.host+".local", "instance", a.instance, "other", c.addr)
+	a.log.Warn("mDNS: "+what+" taken by another device; renaming",
+		"old", oldHost+".local", "new", a.host+".local", "oldInstance", oldInstance, "instance", a.instance, "other", c.addr)
 	ifaces := a.ifaces
 	a.unregisterLocked()
 	if err := a.registerLocked(ctx, ifaces); err != nil {
 		a.log.Warn("mDNS: re-registering after rename failed; retrying at the next check", "err", err)
 		a.ifaces = nil
 	}
+}
+
+// SetName changes the advertised instance name and the campaign in the TXT
+// record, for when the DM renames the campaign or plays another one. The
+// host name stays, so the .local address players have keeps working. It
+// returns at once; the change is applied in the background (taking
+// "<name> (2)" if another hub already uses the name) and logged.
+func (a *Advertisement) SetName(instance, campaign string) {
+	a.mu.Lock()
+	a.wantInstance, a.wantCampaign = instance, campaign
+	a.mu.Unlock()
+	select {
+	case a.renamed <- struct{}{}:
+	default: // a change is already pending; it reads the latest values
+	}
+}
+
+// applyName applies the latest SetName. Only the watch goroutine calls it.
+func (a *Advertisement) applyName(ctx context.Context) {
+	a.mu.Lock()
+	label, campaign := instanceLabel(a.wantInstance), a.wantCampaign
+	if label == a.baseInstance && campaign == a.opts.Campaign {
+		a.mu.Unlock()
+		return
+	}
+	oldInstance, ifaces, live := a.instance, a.ifaces, a.server != nil
+	a.baseInstance, a.opts.Campaign = label, campaign
+	if !live {
+		// Not advertising (no LAN yet, or paused): the next start uses it.
+		a.instance = label
+		a.mu.Unlock()
+		a.log.Info("mDNS: campaign name changed; will advertise it once a LAN is up", "instance", label, "campaign", campaign)
+		return
+	}
+	a.mu.Unlock()
+
+	var taken map[string]bool
+	if label != oldInstance && a.opts.ProbeTimeout > 0 {
+		col, err := collect(ctx, ifaces, a.opts.ProbeTimeout, nil, nil, nil)
+		if err != nil {
+			a.log.Warn("mDNS: could not look for other hubs before renaming", "err", err)
+		} else {
+			_, taken = col.takenNames()
+			delete(taken, strings.ToLower(oldInstance)) // that one is us
+		}
+	}
+	if ctx.Err() != nil {
+		return
+	}
+	_, instance := chooseNames(a.host, label, nil, taken)
+
+	a.mu.Lock()
+	defer a.mu.Unlock()
+	a.instance = instance
+	a.unregisterLocked() // goodbye for the old name
+	if err := a.registerLocked(ctx, ifaces); err != nil {
+		a.log.Warn("mDNS: re-registering under the new name failed; retrying at the next check", "err", err)
+		a.ifaces = nil
+		return
+	}
+	a.log.Info("mDNS: now advertising as", "instance", instance, "was", oldInstance, "campaign", campaign,
+		"host", a.host+".local")
 }
 
 // nextInstance turns "Fenlands" into "Fenlands (2)" and "Fenlands (2)" into

@@ -107,6 +107,7 @@ func LookupHost(ctx context.Context, host string, opts BrowseOptions) ([]netip.A
 	ctx, cancel := context.WithTimeout(ctx, opts.Timeout)
 	defer cancel()
 	in := conn.receive(ctx)
+	zones := zoneNames(chosen)
 	q := new(dns.Msg)
 	q.Question = []dns.Question{{Name: fqdn, Qtype: dns.TypeA, Qclass: dns.ClassINET}, {Name: fqdn, Qtype: dns.TypeAAAA, Qclass: dns.ClassINET}}
 	if err := conn.multicast(q, 0); err != nil {
@@ -132,8 +133,10 @@ func LookupHost(ctx context.Context, host string, opts BrowseOptions) ([]netip.A
 				if rr.Header().Ttl == 0 || !strings.EqualFold(rr.Header().Name, fqdn) {
 					continue
 				}
-				if ip, ok := rrAddr(rr); ok && !slices.Contains(out, ip) {
-					out = append(out, ip)
+				if ip, ok := rrAddr(rr); ok {
+					if ip = withZone(ip, zones[p.ifIndex]); !slices.Contains(out, ip) {
+						out = append(out, ip)
+					}
 				}
 			}
 			if len(out) > 0 {
@@ -141,6 +144,25 @@ func LookupHost(ctx context.Context, host string, opts BrowseOptions) ([]netip.A
 			}
 		}
 	}
+}
+
+// zoneNames maps interface indexes to names, the zones of link-local
+// addresses heard on them.
+func zoneNames(ifaces []InterfaceInfo) map[int]string {
+	m := make(map[int]string, len(ifaces))
+	for _, i := range ifaces {
+		m[i.Index] = i.Name
+	}
+	return m
+}
+
+// withZone gives an IPv6 link-local address the zone of the interface it
+// was heard on: fe80::1 is only reachable as fe80::1%wlan0.
+func withZone(ip netip.Addr, zone string) netip.Addr {
+	if ip.Is6() && ip.IsLinkLocalUnicast() && zone != "" {
+		return ip.WithZone(zone)
+	}
+	return ip
 }
 
 func rrAddr(rr dns.RR) (netip.Addr, bool) {
@@ -186,6 +208,7 @@ func collect(ctx context.Context, ifaces []InterfaceInfo, d time.Duration, extra
 	ctx, cancel := context.WithTimeout(ctx, d)
 	defer cancel()
 	in := conn.receive(ctx)
+	zones := zoneNames(ifaces)
 	col := newCollector(found, lost)
 
 	// Query at once, after 1 s, then every 2 s: one lost packet on Wi-Fi
@@ -215,17 +238,17 @@ func collect(ctx context.Context, ifaces []InterfaceInfo, d time.Duration, extra
 				if p.from != nil {
 					src, _ = addrFromIP(p.from.IP)
 				}
-				col.add(p.msg, src)
+				col.add(p.msg, src, zones[p.ifIndex])
 			}
 		}
 	}
 }
 
-// add records what one response, sent from src, says; TTL 0 (goodbye)
-// removes.
-func (c *collector) add(m *dns.Msg, src netip.Addr) {
+// add records what one response, sent from src and heard on the interface
+// named zone, says; TTL 0 (goodbye) removes.
+func (c *collector) add(m *dns.Msg, src netip.Addr, zone string) {
 	if src.IsValid() {
-		c.sources[src] = true
+		c.sources[withZone(src, zone)] = true
 	}
 	rrs := slices.Concat(m.Answer, m.Ns, m.Extra)
 	for _, rr := range rrs {
@@ -262,6 +285,7 @@ func (c *collector) add(m *dns.Msg, src netip.Addr) {
 		if !ok {
 			continue
 		}
+		ip = withZone(ip, zone)
 		key := strings.ToLower(rr.Header().Name)
 		if rr.Header().Ttl == 0 {
 			delete(c.addrs[key], ip)

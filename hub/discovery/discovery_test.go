@@ -255,7 +255,7 @@ func TestWireRoundTrip(t *testing.T) {
 			t.Errorf("%q: unpacked instance name %q != registered %q", label, got, name)
 		}
 		c := newCollector(nil, nil)
-		c.add(&in, netip.Addr{})
+		c.add(&in, netip.Addr{}, "")
 		hubs := c.hubs()
 		if len(hubs) != 1 {
 			t.Fatalf("%q: %d hubs", label, len(hubs))
@@ -293,22 +293,22 @@ func TestCollectorGoodbyeAndLateAddresses(t *testing.T) {
 		return &dns.A{Hdr: dns.RR_Header{Name: "HEXCRAWL.local.", Rrtype: dns.TypeA, Class: dns.ClassINET, Ttl: ttl}, A: net.ParseIP(ip)}
 	}
 
-	c.add(resp(ptr(4500), srv), netip.Addr{})
+	c.add(resp(ptr(4500), srv), netip.Addr{}, "")
 	if len(found) != 0 {
 		t.Fatalf("found %v before any address", found)
 	}
 	if q := c.missing(); len(q) != 2 || q[0].Name != "hexcrawl.local." || q[0].Qtype != dns.TypeA {
 		t.Fatalf("missing() = %v; want A/AAAA for hexcrawl.local.", q)
 	}
-	c.add(resp(a("10.0.0.1", 120), a("10.0.0.2", 120)), netip.Addr{})
+	c.add(resp(a("10.0.0.1", 120), a("10.0.0.2", 120)), netip.Addr{}, "")
 	if !slices.Equal(found, []string{"Fenlands"}) {
 		t.Fatalf("found = %v", found)
 	}
-	c.add(resp(a("10.0.0.2", 0)), netip.Addr{})
+	c.add(resp(a("10.0.0.2", 0)), netip.Addr{}, "")
 	if h := c.hubs(); len(h) != 1 || !slices.Equal(h[0].Addrs, addrs("10.0.0.1")) {
 		t.Fatalf("after address goodbye: %+v", h)
 	}
-	c.add(resp(ptr(0)), netip.Addr{})
+	c.add(resp(ptr(0)), netip.Addr{}, "")
 	if len(c.hubs()) != 0 || !slices.Equal(lost, []string{"Fenlands"}) {
 		t.Fatalf("after goodbye: hubs %+v, lost %v", c.hubs(), lost)
 	}
@@ -341,7 +341,7 @@ func TestCollectorPrefersAnsweringAddress(t *testing.T) {
 		if tt.src != "" {
 			src = netip.MustParseAddr(tt.src)
 		}
-		c.add(msg, src)
+		c.add(msg, src, "")
 		if h := c.hubs(); len(h) != 1 || h[0].URL() != tt.want || len(h[0].Addrs) != 3 {
 			t.Errorf("answer from %q: %+v; want URL %s", tt.src, h, tt.want)
 		}

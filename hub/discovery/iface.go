@@ -18,6 +18,11 @@ type InterfaceInfo struct {
 	Index int
 	Flags net.Flags
 	Addrs []netip.Addr
+	// LinkLocal are the IPv6 link-local addresses of a chosen interface
+	// (SelectInterfaces fills it; Addrs then holds the usable ones only).
+	// They are answered for the host name on that interface alone, as RFC
+	// 6762 §6.2 asks, but never put in a URL.
+	LinkLocal []netip.Addr
 }
 
 // Skipped names an interface that will not be used, and says why in words a
@@ -106,6 +111,7 @@ func SelectInterfaces(ifaces []InterfaceInfo, include []string) ([]InterfaceInfo
 		}
 		c := ifc
 		c.Addrs = usableAddrs(ifc.Addrs)
+		c.LinkLocal = linkLocalAddrs(ifc.Addrs)
 		chosen = append(chosen, c)
 	}
 	var missing []string
@@ -150,6 +156,16 @@ func skipReason(ifc InterfaceInfo, forced bool) string {
 		return "no IP address"
 	}
 	return ""
+}
+
+func linkLocalAddrs(addrs []netip.Addr) []netip.Addr {
+	var out []netip.Addr
+	for _, a := range addrs {
+		if a.Is6() && !a.Is4In6() && a.IsLinkLocalUnicast() {
+			out = append(out, a.WithZone(""))
+		}
+	}
+	return out
 }
 
 func usableAddrs(addrs []netip.Addr) []netip.Addr {

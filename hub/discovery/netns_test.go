@@ -84,9 +84,13 @@ func runRole(role string) int {
 		_ = out.Encode(ready{ad.HostName(), ad.Instance(), ad.URLs()})
 		sc := bufio.NewScanner(os.Stdin)
 		for sc.Scan() {
-			if sc.Text() == "urls" {
+			switch cmd, arg, _ := strings.Cut(sc.Text(), " "); cmd {
+			case "urls":
 				fmt.Print("URLS ")
 				_ = out.Encode(ad.URLs())
+			case "name": // name INSTANCE|CAMPAIGN
+				inst, campaign, _ := strings.Cut(arg, "|")
+				ad.SetName(inst, campaign)
 			}
 		}
 		ad.Shutdown()
@@ -161,6 +165,15 @@ func runRole(role string) int {
 		fmt.Print("ADDRS ")
 		_ = out.Encode(addrs)
 		return 0
+	case "negative":
+		types, err := negativeQuery(ctx, os.Getenv("HX_HOST"), uint16(envInt("HX_QTYPE", int(dns.TypeA))))
+		if err != nil {
+			fmt.Println("ERROR", err)
+			return 3
+		}
+		fmt.Print("NSEC ")
+		_ = out.Encode(types)
+		return 0
 	case "legacy":
 		addrs, err := legacyQuery(os.Getenv("HX_HOST"), os.Getenv("HX_IFACE"))
 		if err != nil {
@@ -220,6 +233,43 @@ func legacyQuery(host, iface string) ([]netip.Addr, error) {
 		return out, nil
 	}
 	return nil, fmt.Errorf("no unicast answer for %s", host)
+}
+
+// negativeQuery asks over mDNS for one record type of host and returns the
+// types listed in the NSEC record of the first answer that has one.
+func negativeQuery(ctx context.Context, host string, qtype uint16) ([]string, error) {
+	chosen, _, err := chosenInterfaces(nil)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := openMconn(netInterfaces(chosen))
+	if err != nil {
+		return nil, err
+	}
+	defer conn.close()
+	ctx, cancel := context.WithTimeout(ctx, netnstest.HangGuard)
+	defer cancel()
+	in := conn.receive(ctx)
+	q := new(dns.Msg)
+	q.Question = []dns.Question{{Name: dns.Fqdn(host), Qtype: qtype, Qclass: dns.ClassINET}}
+	if err := conn.multicast(q, 0); err != nil {
+		return nil, err
+	}
+	for p := range in {
+		if !p.msg.Response {
+			continue
+		}
+		for _, rr := range p.msg.Answer {
+			if n, ok := rr.(*dns.NSEC); ok && strings.EqualFold(n.Hdr.Name, dns.Fqdn(host)) {
+				var types []string
+				for _, t := range n.TypeBitMap {
+					types = append(types, dns.TypeToString[t])
+				}
+				return types, nil
+			}
+		}
+	}
+	return nil, fmt.Errorf("no NSEC answer for %s %s", host, dns.TypeToString[qtype])
 }
 
 // --- the parent side ---

@@ -3,6 +3,7 @@ package discovery
 import (
 	"context"
 	"log/slog"
+	"net"
 	"net/netip"
 	"slices"
 	"strings"
@@ -19,45 +20,54 @@ const (
 // responder answers A/AAAA questions for the hub's `<host>.local` name.
 // zeroconf v1.0.0 sends the host's addresses along with its service answers
 // but does not answer when a phone or laptop asks for the host name itself,
-// which is exactly what typing http://hexcrawl.local does.
+// which is exactly what typing http://hexcrawl.local does. It also watches
+// for other devices claiming our host or instance name, and defends them.
 type responder struct {
-	fqdn      string
-	byIf      map[int][]netip.Addr
-	all       []netip.Addr
-	conn      *mconn
+	responderConfig
+	byIf   map[int][]netip.Addr
+	all    []netip.Addr
+	conn   *mconn
+	cancel context.CancelFunc
+	done   chan struct{}
+}
+
+// responderConfig is what the responder answers for.
+type responderConfig struct {
+	fqdn      string // our host name, e.g. "hexcrawl.local."
 	instance  string // our instance fqdn, for spotting a twin service
+	port      int
+	txt       []string
+	ifaces    []InterfaceInfo
 	conflicts chan<- conflict
 	log       *slog.Logger
-	cancel    context.CancelFunc
-	done      chan struct{}
 }
 
-// conflict is another device answering for our host name.
+// conflict is another device claiming our host name or our instance name.
 type conflict struct {
-	host     string     // the name it answered for (ours when it was seen)
-	addr     netip.Addr // one of its addresses, for the tie-break
-	instance bool       // it also uses our instance name
+	host     string     // our host name when it was seen
+	service  string     // our instance fqdn when it was seen
+	hostUsed bool       // it answers for our host name
+	instance bool       // it uses our instance name
+	addr     netip.Addr // its lowest address, for the tie-break
 }
 
-func startResponder(ctx context.Context, fqdn, instance string, ifaces []InterfaceInfo, conflicts chan<- conflict, log *slog.Logger) (*responder, error) {
-	conn, err := openMconn(netInterfaces(ifaces))
+func startResponder(ctx context.Context, cfg responderConfig) (*responder, error) {
+	conn, err := openMconn(netInterfaces(cfg.ifaces))
 	if err != nil {
 		return nil, err
 	}
 	rctx, cancel := context.WithCancel(ctx)
 	r := &responder{
-		fqdn:      fqdn,
-		instance:  instance,
-		byIf:      make(map[int][]netip.Addr, len(ifaces)),
-		all:       sortedAddrs(ifaces),
-		conn:      conn,
-		conflicts: conflicts,
-		log:       log,
-		cancel:    cancel,
-		done:      make(chan struct{}),
+		responderConfig: cfg,
+		byIf:            make(map[int][]netip.Addr, len(cfg.ifaces)),
+		all:             sortedAddrs(cfg.ifaces),
+		conn:            conn,
+		cancel:          cancel,
+		done:            make(chan struct{}),
 	}
-	for _, i := range ifaces {
-		r.byIf[i.Index] = i.Addrs
+	for _, i := range cfg.ifaces {
+		r.byIf[i.Index] = slices.Concat(i.Addrs, i.LinkLocal)
+		r.all = append(r.all, i.LinkLocal...)
 	}
 	go func() {
 		defer close(r.done)
@@ -85,7 +95,7 @@ func (r *responder) addrsFor(ifIndex int) []netip.Addr {
 
 func (r *responder) handle(p packet) {
 	if p.msg.Response {
-		r.checkConflict(p.msg)
+		r.checkConflict(p.msg, p.from)
 		return
 	}
 	if p.msg.Opcode != dns.OpcodeQuery || p.from == nil {
@@ -94,6 +104,7 @@ func (r *responder) handle(p packet) {
 	legacy := p.from.Port != mdnsPort
 	var answers, extra []dns.RR
 	unicast := legacy
+	a4, a6, nsec := r.records(p.ifIndex, legacy)
 	for _, q := range p.msg.Question {
 		if !strings.EqualFold(q.Name, r.fqdn) {
 			continue
@@ -101,12 +112,14 @@ func (r *responder) handle(p packet) {
 		if q.Qclass&classCacheFlsh != 0 {
 			unicast = true // QU: the querier asked for a unicast reply
 		}
-		a4, a6 := r.records(p.ifIndex, legacy)
+		// A type we have no record of gets an NSEC saying so (RFC 6762
+		// §6.1): without it a phone asking for A and AAAA waits for the
+		// missing one to time out before it opens the page.
 		switch q.Qtype {
 		case dns.TypeA:
-			answers, extra = append(answers, a4...), append(extra, a6...)
+			answers, extra = appendOr(answers, a4, nsec), append(extra, a6...)
 		case dns.TypeAAAA:
-			answers, extra = append(answers, a6...), append(extra, a4...)
+			answers, extra = appendOr(answers, a6, nsec), append(extra, a4...)
 		case dns.TypeANY:
 			answers = append(answers, a4...)
 			answers = append(answers, a6...)
@@ -116,6 +129,9 @@ func (r *responder) handle(p packet) {
 	if len(answers) == 0 {
 		return
 	}
+	if !slices.Contains(answers, nsec) {
+		extra = append(extra, nsec)
+	}
 	resp := new(dns.Msg)
 	if legacy {
 		resp.SetReply(p.msg) // same ID and question, as a unicast DNS client expects
@@ -123,8 +139,8 @@ func (r *responder) handle(p packet) {
 		resp.Response = true
 	}
 	resp.Authoritative = true
-	resp.Answer = answers
-	resp.Extra = extra
+	resp.Answer = dedupe(nil, answers)
+	resp.Extra = dedupe(resp.Answer, extra)
 	var err error
 	if unicast {
 		err = r.conn.unicast(resp, p.ifIndex, p.from)
@@ -136,7 +152,49 @@ func (r *responder) handle(p packet) {
 	}
 }
 
-func (r *responder) records(ifIndex int, legacy bool) (a4, a6 []dns.RR) {
+// appendOr appends rrs, or the negative answer if there are none.
+func appendOr(list, rrs []dns.RR, negative dns.RR) []dns.RR {
+	if len(rrs) == 0 {
+		return append(list, negative)
+	}
+	return append(list, rrs...)
+}
+
+// dedupe returns rrs without repeats and without the records already in
+// sent (a query asking for A and AAAA puts each in the other's extras).
+func dedupe(sent, rrs []dns.RR) []dns.RR {
+	var out []dns.RR
+	for _, rr := range rrs {
+		dup := func(o dns.RR) bool { return dns.IsDuplicate(o, rr) }
+		if !slices.ContainsFunc(sent, dup) && !slices.ContainsFunc(out, dup) {
+			out = append(out, rr)
+		}
+	}
+	return out
+}
+
+// announce multicasts the service and host records on every interface,
+// each with its own addresses: how a responder defends its names (RFC 6762
+// §9) against a device that missed zeroconf's announcements.
+func (r *responder) announce() {
+	flush := uint16(dns.ClassINET | classCacheFlsh)
+	srv := &dns.SRV{Hdr: dns.RR_Header{Name: r.instance, Rrtype: dns.TypeSRV, Class: flush, Ttl: hostTTL},
+		Port: uint16(r.port), Target: r.fqdn}
+	txt := &dns.TXT{Hdr: dns.RR_Header{Name: r.instance, Rrtype: dns.TypeTXT, Class: flush, Ttl: 4500}, Txt: r.txt}
+	ptr := &dns.PTR{Hdr: dns.RR_Header{Name: serviceName, Rrtype: dns.TypePTR, Class: dns.ClassINET, Ttl: 4500}, Ptr: r.instance}
+	for idx := range r.byIf {
+		a4, a6, nsec := r.records(idx, false)
+		m := &dns.Msg{MsgHdr: dns.MsgHdr{Response: true, Authoritative: true}}
+		m.Answer = slices.Concat([]dns.RR{ptr, srv, txt}, a4, a6, []dns.RR{nsec})
+		if err := r.conn.multicast(m, idx); err != nil {
+			r.log.Debug("mDNS: announcing our names failed", "err", err)
+		}
+	}
+}
+
+// records are the host's A and AAAA records for one interface, and the
+// NSEC record that says which of the two types exist.
+func (r *responder) records(ifIndex int, legacy bool) (a4, a6 []dns.RR, nsec dns.RR) {
 	ttl, class := uint32(hostTTL), uint16(dns.ClassINET|classCacheFlsh)
 	if legacy {
 		ttl, class = legacyTTL, dns.ClassINET
@@ -151,7 +209,16 @@ func (r *responder) records(ifIndex int, legacy bool) (a4, a6 []dns.RR) {
 			a6 = append(a6, &dns.AAAA{Hdr: hdr, AAAA: ip.AsSlice()})
 		}
 	}
-	return a4, a6
+	var types []uint16
+	if len(a4) > 0 {
+		types = append(types, dns.TypeA)
+	}
+	if len(a6) > 0 {
+		types = append(types, dns.TypeAAAA)
+	}
+	nsec = &dns.NSEC{Hdr: dns.RR_Header{Name: r.fqdn, Rrtype: dns.TypeNSEC, Class: class, Ttl: ttl},
+		NextDomain: r.fqdn, TypeBitMap: types}
+	return a4, a6, nsec
 }
 
 // suppressKnown drops answers the querier listed as already known with at
@@ -186,29 +253,62 @@ func sameRData(a, b dns.RR) bool {
 }
 
 // checkConflict reports another device answering for our host name with an
-// address that is not ours.
-func (r *responder) checkConflict(m *dns.Msg) {
+// address that is not ours, or announcing a service under our instance name
+// that is not ours (another host or port, or from a device that also took
+// our host name). For the tie-break it reports the lowest of that device's
+// usable addresses in the message (else where the message came from), so
+// both sides compare the same kind of value.
+func (r *responder) checkConflict(m *dns.Msg, from *net.UDPAddr) {
 	rrs := slices.Concat(m.Answer, m.Extra)
-	c := conflict{host: r.fqdn}
+	var c conflict
+	var theirs []netip.Addr
 	for _, rr := range rrs {
 		if rr.Header().Ttl == 0 || !strings.EqualFold(rr.Header().Name, r.fqdn) {
 			continue
 		}
 		if ip, ok := rrAddr(rr); ok && !slices.Contains(r.all, ip) {
-			c.addr = ip
-			break
+			theirs = append(theirs, ip)
+			c.hostUsed = true
 		}
-	}
-	if !c.addr.IsValid() {
-		return
 	}
 	for _, rr := range rrs {
-		if srv, ok := rr.(*dns.SRV); ok && srv.Hdr.Ttl > 0 && strings.EqualFold(srv.Hdr.Name, r.instance) {
+		srv, ok := rr.(*dns.SRV)
+		if !ok || srv.Hdr.Ttl == 0 || !strings.EqualFold(srv.Hdr.Name, r.instance) {
+			continue
+		}
+		if c.hostUsed || !strings.EqualFold(srv.Target, r.fqdn) || int(srv.Port) != r.port {
 			c.instance = true
+			for _, rr := range rrs {
+				if ip, ok := rrAddr(rr); ok && rr.Header().Ttl > 0 && strings.EqualFold(rr.Header().Name, srv.Target) && !slices.Contains(theirs, ip) {
+					theirs = append(theirs, ip)
+				}
+			}
 		}
 	}
+	if !c.hostUsed && !c.instance {
+		return
+	}
+	if len(theirs) == 0 && from != nil {
+		if ip, ok := addrFromIP(from.IP); ok {
+			theirs = append(theirs, ip)
+		}
+	}
+	if len(theirs) == 0 {
+		return
+	}
+	c.host, c.service, c.addr = r.fqdn, r.instance, lowestAddr(theirs)
 	select {
 	case r.conflicts <- c:
 	default: // one pending conflict is enough
 	}
+}
+
+// lowestAddr is the lowest usable address, or the lowest address if none is
+// usable (a device with only a link-local IPv6 address).
+func lowestAddr(as []netip.Addr) netip.Addr {
+	usable := slices.DeleteFunc(slices.Clone(as), func(a netip.Addr) bool { return !UsableAddr(a) })
+	if len(usable) > 0 {
+		as = usable
+	}
+	return slices.MinFunc(as, func(x, y netip.Addr) int { return x.Compare(y) })
 }

@@ -9,6 +9,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"net/netip"
 	"os"
 	"os/exec"
 	"strings"
@@ -93,6 +94,26 @@ func WaitUp(t testing.TB, ns, ifname string) {
 		}
 		time.Sleep(20 * time.Millisecond)
 	}
+}
+
+// LinkLocal returns the IPv6 link-local address of ifname in ns (the kernel
+// makes it from the random MAC address of the veth), without a zone.
+func LinkLocal(t testing.TB, ns, ifname string) netip.Addr {
+	t.Helper()
+	out, err := exec.Command("ip", "-n", ns, "-6", "-o", "addr", "show", "dev", ifname, "scope", "link").CombinedOutput()
+	if err != nil {
+		t.Fatalf("ip -n %s addr show dev %s: %v: %s", ns, ifname, err, out)
+	}
+	f := strings.Fields(string(out))
+	for i := 0; i+1 < len(f); i++ {
+		if f[i] == "inet6" {
+			if p, err := netip.ParsePrefix(f[i+1]); err == nil {
+				return p.Addr()
+			}
+		}
+	}
+	t.Fatalf("%s in %s has no link-local address: %s", ifname, ns, out)
+	return netip.Addr{}
 }
 
 // LAN is two namespaces joined by lan0: 10.77.0.1/24 + fd77::1/64 in A,
