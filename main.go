@@ -28,7 +28,6 @@ import (
 	"github.com/hexcrawl/hexcrawl/hub"
 	"github.com/hexcrawl/hexcrawl/hub/discovery"
 	"github.com/hexcrawl/hexcrawl/storage"
-	"github.com/mdp/qrterminal/v3"
 )
 
 // version is set at build time with -ldflags "-X main.version=…".
@@ -165,6 +164,7 @@ type runningHub struct {
 	log        *slog.Logger
 	ad         atomic.Pointer[discovery.Advertisement] // nil without mDNS
 	advertised chan struct{}                           // closed once mDNS is set up (or given up)
+	following  chan struct{}                           // closed when the name follower is done
 }
 
 // startHub opens the data file, prepares the DM token and the demo campaign, and starts
@@ -215,36 +215,44 @@ func startHub(ctx context.Context, cfg serveConfig, log *slog.Logger) (*runningH
 	rh.APIHandler, rh.Port = h, port
 	rh.BaseURL = "http://" + loopbackHost(cfg.addr) + ":" + strconv.Itoa(port)
 	rh.advertised = make(chan struct{})
+	rh.following = make(chan struct{})
 	actx, stopAdvertising := context.WithCancel(context.WithoutCancel(ctx))
 	if host, _, _ := net.SplitHostPort(cfg.addr); !cfg.noMDNS && (host == "" || host == "0.0.0.0" || host == "::") {
 		// Advertise only a hub that listens on every interface: one bound to a single address
 		// would be advertised on addresses it does not answer on. Choosing a free name takes a
 		// moment of listening on the LAN, so it runs beside the hub, which already serves.
-		name := "Hexcrawl"
-		if cs, err := store.ListCampaigns(ctx); err == nil && len(cs) == 1 {
-			name = cs[0].Name
+		instance, campaign, err := hubName(ctx, store)
+		if err != nil {
+			log.Warn("mDNS: cannot read the campaigns; advertising as Hexcrawl", "err", err)
+			instance, campaign = "Hexcrawl", ""
 		}
 		go func() {
-			defer close(rh.advertised)
+			defer close(rh.following)
 			ad, err := discovery.Advertise(actx, discovery.AdvertiseOptions{
-				Instance: name, Port: port, Path: "/", Campaign: name,
+				Instance: instance, Port: port, Path: "/", Campaign: campaign,
 				ProtocolVersion: hub.ProtocolVersion, Interfaces: cfg.mdnsIfaces, Logger: log,
 			})
 			if err != nil {
-				log.Warn("not advertising over mDNS; players can still use the IP address", "err", err)
+				close(rh.advertised)
+				if actx.Err() == nil { // else: stopped before it was up
+					log.Warn("not advertising over mDNS; players can still use the IP address", "err", err)
+				}
 				return
 			}
 			rh.ad.Store(ad)
+			close(rh.advertised)
+			followHubName(actx, store, ad, instance, campaign, log)
 		}()
 	} else {
 		close(rh.advertised)
+		close(rh.following)
 	}
 	var once sync.Once
 	var shutdownErr error
 	rh.Shutdown = func(ctx context.Context) error {
 		once.Do(func() {
 			stopAdvertising()
-			<-rh.advertised
+			<-rh.following // before the store closes: it reads the campaigns
 			if ad := rh.ad.Load(); ad != nil {
 				ad.Shutdown()
 			}
@@ -395,12 +403,8 @@ func printWelcome(ctx context.Context, w io.Writer, rh *runningHub, cfg serveCon
 	fmt.Fprintf(w, "\nDM console:     %s/dm#token=%s\n", rh.BaseURL, rh.DMToken)
 	fmt.Fprintf(w, "DM token (API): Authorization: Bearer %s\n", rh.DMToken)
 	if firstJoin != "" && !cfg.noQR {
-		fmt.Fprintf(w, "\nScan to join:\n")
-		qrterminal.GenerateWithConfig(firstJoin, qrterminal.Config{
-			Level: qrterminal.L, Writer: w, HalfBlocks: true, QuietZone: 1,
-			BlackChar: qrterminal.BLACK_BLACK, WhiteChar: qrterminal.WHITE_WHITE,
-			BlackWhiteChar: qrterminal.BLACK_WHITE, WhiteBlackChar: qrterminal.WHITE_BLACK,
-		})
+		fmt.Fprintf(w, "\nScan to join %s:\n", firstJoin)
+		printQR(w, firstJoin)
 	}
 	fmt.Fprintln(w)
 	go func() {

@@ -109,9 +109,16 @@ func Advertise(ctx context.Context, opts AdvertiseOptions) (*Advertisement, erro
 		// Not an error: the laptop may join the Wi-Fi after the hub starts.
 		log.Warn("mDNS: no LAN interface yet; will advertise as soon as one is up",
 			"skipped", describeSkipped(skipped))
-	} else if err := a.start(wctx, chosen, "mDNS: advertising"); err != nil {
-		cancel()
-		return nil, fmt.Errorf("advertise: %w", err)
+	} else {
+		// The first probe ends early if the caller's context does: a hub
+		// stopped within its first 1.5 s announces nothing.
+		sctx, stop := context.WithCancel(wctx)
+		defer stop()
+		context.AfterFunc(ctx, stop)
+		if err := a.start(wctx, sctx, chosen, "mDNS: advertising"); err != nil {
+			cancel()
+			return nil, fmt.Errorf("advertise: %w", err)
+		}
 	}
 	go a.watch(ctx, wctx)
 	return a, nil
@@ -121,7 +128,9 @@ func Advertise(ctx context.Context, opts AdvertiseOptions) (*Advertisement, erro
 // already use them) and registers on chosen. Only the watch goroutine and
 // Advertise call it, so a.host and a.instance change only here, in
 // resolveConflict and in applyName.
-func (a *Advertisement) start(ctx context.Context, chosen []InterfaceInfo, msg string) error {
+//
+// ctx bounds the registration's lifetime; probe bounds the probe only.
+func (a *Advertisement) start(ctx, probe context.Context, chosen []InterfaceInfo, msg string) error {
 	if !a.named {
 		a.mu.Lock()
 		baseHost, baseInstance := a.host, a.baseInstance
@@ -129,15 +138,15 @@ func (a *Advertisement) start(ctx context.Context, chosen []InterfaceInfo, msg s
 		var takenHosts, takenInstances map[string]bool
 		if a.opts.ProbeTimeout > 0 {
 			var err error
-			takenHosts, takenInstances, err = probeNames(ctx, chosen, baseHost, a.opts.ProbeTimeout)
+			takenHosts, takenInstances, err = probeNames(probe, chosen, baseHost, a.opts.ProbeTimeout)
 			if err != nil {
 				// Not fatal: a name clash is still caught by the responder's
 				// conflict check.
 				a.log.Warn("mDNS: could not look for other hubs before choosing a name", "err", err)
 			}
 		}
-		if ctx.Err() != nil {
-			return ctx.Err() // shut down while looking: announce nothing
+		if err := probe.Err(); err != nil {
+			return err // shut down while looking: announce nothing
 		}
 		host, instance := chooseNames(baseHost, baseInstance, takenHosts, takenInstances)
 		if host != baseHost {
@@ -307,7 +316,7 @@ func (a *Advertisement) refresh(ctx context.Context) {
 			"skipped", describeSkipped(skipped))
 		return
 	}
-	if err := a.start(ctx, chosen, "mDNS: re-advertised"); err != nil {
+	if err := a.start(ctx, ctx, chosen, "mDNS: re-advertised"); err != nil && ctx.Err() == nil {
 		a.log.Warn("mDNS: registering failed; retrying at the next check", "err", err)
 	}
 }

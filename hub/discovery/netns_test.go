@@ -9,6 +9,7 @@ import (
 	"bufio"
 	"context"
 	"encoding/json"
+	"flag"
 	"fmt"
 	"io"
 	"log/slog"
@@ -32,6 +33,16 @@ const roleEnv = "HEXCRAWL_DISCOVERY_ROLE"
 func TestMain(m *testing.M) {
 	if role := os.Getenv(roleEnv); role != "" {
 		os.Exit(runRole(role))
+	}
+	// The namespace tests spend their time waiting on the network (browse
+	// windows, the 1.5 s name probe), not on the CPU, and each has its own
+	// namespaces: run them all at once rather than GOMAXPROCS at a time,
+	// unless -test.parallel says otherwise.
+	flag.Parse()
+	explicit := false
+	flag.Visit(func(f *flag.Flag) { explicit = explicit || f.Name == "test.parallel" })
+	if !explicit {
+		_ = flag.Set("test.parallel", "8")
 	}
 	os.Exit(m.Run())
 }
