@@ -16,6 +16,22 @@ export function joinUrls(invite: Invite, hubUrls: readonly string[] | undefined)
   return [invite.joinUrl];
 }
 
+/**
+ * The join link the QR code carries: one with an IP address when there is one. The hub lists
+ * its .local name first (short to type), but the phones that scan are often Android ones, and
+ * many of those cannot resolve .local names.
+ */
+export function qrTarget(urls: readonly string[]): string {
+  const ip = urls.find((u) => {
+    try {
+      return !new URL(u).hostname.endsWith('.local');
+    } catch {
+      return false;
+    }
+  });
+  return ip ?? urls[0] ?? '';
+}
+
 /** True for URLs only this computer can open (players need a LAN address). */
 export function isLocalOnly(url: string): boolean {
   try {
@@ -42,7 +58,7 @@ export function InviteDialog({ api, campaignId, done }: { api: DmApi; campaignId
         const list = joinUrls(inv, hub?.urls);
         setInvite(inv);
         setUrls(list);
-        setSvg(await QRCode.toString(list[0]!, { type: 'svg', margin: 1, errorCorrectionLevel: 'M', color: { dark: '#111418', light: '#ffffff' } }));
+        setSvg(await QRCode.toString(qrTarget(list), { type: 'svg', margin: 1, errorCorrectionLevel: 'M', color: { dark: '#111418', light: '#ffffff' } }));
       } catch (e) {
         if (!cancelled) setError(errorText(e));
       }
@@ -68,7 +84,7 @@ export function InviteDialog({ api, campaignId, done }: { api: DmApi; campaignId
       {!invite && !error && <p className="muted">Creating an invite…</p>}
       {invite && (
         <div className="invite">
-          <div className="qr" data-testid="invite-qr" aria-label={`QR code for ${urls[0]}`} dangerouslySetInnerHTML={{ __html: svg }} />
+          <div className="qr" data-testid="invite-qr" aria-label={`QR code for ${qrTarget(urls)}`} data-url={qrTarget(urls)} dangerouslySetInnerHTML={{ __html: svg }} />
           <div className="invite-text">
             <div className="field-label">Join code</div>
             <div className="code" data-testid="invite-code" data-code={invite.code}>
