@@ -63,3 +63,29 @@ func BenchmarkAdvertiseReady(b *testing.B) {
 	}
 	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms/ready")
 }
+
+// BenchmarkSetNameSeen measures how long a rename (SetName) takes to reach a
+// browser that is watching: from the call until it reports the new name
+// (the 1.5 s probe for a free instance name dominates).
+func BenchmarkSetNameSeen(b *testing.B) {
+	l := netnstest.NewLAN(b)
+	ad := netnstest.StartSelf(b, l.A, roleEnv+"=advertise", "HX_INSTANCE=Bench")
+	ad.Expect("READY", nil)
+	watch := netnstest.StartSelf(b, l.B, roleEnv+"=watch")
+	watch.Expect("FOUND", nil)
+	var total time.Duration
+	i := 0
+	for b.Loop() {
+		i++
+		name := "Bench " + strconv.Itoa(i)
+		began := time.Now()
+		ad.Send("name " + name + "|" + name)
+		watch.Line("FOUND "+name, func(s string) bool {
+			return strings.HasPrefix(s, "FOUND ") && strings.Contains(s, `"instance":"`+name+`"`)
+		})
+		total += time.Since(began)
+	}
+	b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "ms/rename")
+	watch.Stop()
+	ad.Stop()
+}
