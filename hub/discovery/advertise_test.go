@@ -332,11 +332,24 @@ func TestInterfaceChanges(t *testing.T) {
 		t.Errorf("after adding 10.77.0.11, hexcrawl.local = %v", got)
 	}
 
-	netnstest.Run(t, "ip", "-n", l.A, "link", "del", "lan1")
-	ad.WaitStderr("interface gone or no longer usable")
-	if !strings.Contains(ad.Stderr(), "iface=lan1") {
-		t.Errorf("log does not name lan1:\n%s", ad.Stderr())
+	// Wi-Fi dropping: the link goes down, then comes back.
+	netnstest.Run(t, "ip", "-n", l.A, "link", "set", "lan1", "down")
+	ad.WaitStderr(`msg="mDNS: interface gone or no longer usable" component=mdns iface=lan1`)
+	if got := lookupIn(t, l.B, "lookup", "hexcrawl.local"); slices.Contains(got, netip.MustParseAddr("10.78.0.1")) {
+		t.Errorf("with lan1 down, hexcrawl.local = %v still has 10.78.0.1", got)
 	}
+	netnstest.Run(t, "ip", "-n", l.A, "link", "set", "lan1", "up")
+	ad.WaitStderr(`msg="mDNS: interface added" component=mdns iface=lan1`)
+	ad.Send("urls")
+	var back []string
+	ad.Expect("URLS", &back)
+	if !slices.Contains(back, "http://10.78.0.1:7777/") {
+		t.Errorf("after lan1 came back, URLs = %q", back)
+	}
+
+	// A USB adapter unplugged: the interface goes away.
+	netnstest.Run(t, "ip", "-n", l.A, "link", "del", "lan1")
+	ad.WaitStderrN(`msg="mDNS: interface gone or no longer usable" component=mdns iface=lan1`, 2)
 	ad.Send("urls")
 	var urls []string
 	ad.Expect("URLS", &urls)

@@ -305,10 +305,16 @@ func (p *Proc) Lines() []string {
 // WaitStderr waits until the program has logged something containing s.
 func (p *Proc) WaitStderr(s string) {
 	p.t.Helper()
+	p.WaitStderrN(s, 1)
+}
+
+// WaitStderrN waits until the program has logged s at least n times.
+func (p *Proc) WaitStderrN(s string, n int) {
+	p.t.Helper()
 	deadline := time.Now().Add(HangGuard)
-	for !strings.Contains(p.stderr.String(), s) {
+	for strings.Count(p.stderr.String(), s) < n {
 		if time.Now().After(deadline) {
-			p.t.Fatalf("%s never logged %q; stderr:\n%s", p.name, s, p.stderr.String())
+			p.t.Fatalf("%s logged %q fewer than %d times; stderr:\n%s", p.name, s, n, p.stderr.String())
 		}
 		time.Sleep(50 * time.Millisecond)
 	}
