@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
 # Installs what building and testing Hexcrawl needs beyond Go and Node: Debian packages for the
 # desktop window (GTK, WebKit), the browser tests (Chromium), the desktop smoke test (Xvfb,
-# xdotool, ImageMagick) and the mDNS tests (iproute2), plus the Wails CLI. Safe to re-run: it
-# installs only what is missing. Needs root for apt-get.
+# xdotool, ImageMagick) and the mDNS tests (iproute2; avahi, nss-mdns and D-Bus, which one test
+# runs inside a network namespace as a player's laptop would: it does not start them on the
+# machine), plus the Wails CLI. Safe to re-run: it installs only what is missing. Needs root
+# for apt-get.
 set -euo pipefail
 
 WAILS_VERSION=v2.16.0
 packages=(
 	build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.0-dev libx11-dev
 	chromium xvfb xauth xdotool imagemagick iproute2 curl ca-certificates
+	avahi-daemon avahi-utils libnss-mdns dbus
 )
 
 missing=()
