@@ -394,3 +394,43 @@ func TestAdvertiseBeforeLANIsUp(t *testing.T) {
 	}
 	ad.Stop()
 }
+
+// TestInterfaceFlag: an interface named like a container bridge is skipped
+// by default, with the reason in the log; naming it (--mdns-iface) makes the
+// hub advertise there and only there.
+func TestInterfaceFlag(t *testing.T) {
+	t.Parallel()
+	l := netnstest.NewLAN(t)
+	// One link that A calls br-lan (a bridge's name) and B calls lan1.
+	netnstest.Run(t, "ip", "-n", l.A, "link", "add", "br-lan", "type", "veth", "peer", "name", "lan1", "netns", l.B)
+	netnstest.Run(t, "ip", "-n", l.A, "addr", "add", "10.78.0.1/24", "dev", "br-lan")
+	netnstest.Run(t, "ip", "-n", l.B, "addr", "add", "10.78.0.2/24", "dev", "lan1")
+	netnstest.Run(t, "ip", "-n", l.A, "link", "set", "br-lan", "multicast", "on", "up")
+	netnstest.Run(t, "ip", "-n", l.B, "link", "set", "lan1", "multicast", "on", "up")
+	netnstest.WaitUp(t, l.A, "br-lan")
+	netnstest.WaitUp(t, l.B, "lan1")
+
+	def := start(t, l.A, "advertise", "HX_INSTANCE=Fenlands")
+	var r ready
+	def.Expect("READY", &r)
+	if want := []string{"http://hexcrawl.local:7777/", "http://10.77.0.1:7777/", "http://[fd77::1]:7777/"}; !slices.Equal(r.URLs, want) {
+		t.Errorf("by default URLs = %q; want %q", r.URLs, want)
+	}
+	def.WaitStderr(`msg="mDNS: not using interface" component=mdns iface=br-lan reason="container bridge; name it in --mdns-iface to use it"`)
+	def.Stop()
+
+	forced := start(t, l.A, "advertise", "HX_INSTANCE=Fenlands", "HX_IFACES=br-lan")
+	forced.Expect("READY", &r)
+	if want := []string{"http://hexcrawl.local:7777/", "http://10.78.0.1:7777/"}; !slices.Equal(r.URLs, want) {
+		t.Errorf("with br-lan named, URLs = %q; want %q", r.URLs, want)
+	}
+	hubs := browseIn(t, l.B)
+	if len(hubs) != 1 || !slices.Equal(hubs[0].Addrs, addrs("10.78.0.1")) {
+		t.Errorf("browse = %+v; want the hub at 10.78.0.1 only", hubs)
+	}
+	want := append(addrs("10.78.0.1"), netnstest.LinkLocal(t, l.A, "br-lan").WithZone("lan1"))
+	if got := lookupIn(t, l.B, "lookup", "hexcrawl.local"); !sameAddrs(got, want) {
+		t.Errorf("hexcrawl.local = %v; want %v (answered on that link only)", got, want)
+	}
+	forced.Stop()
+}
