@@ -104,10 +104,14 @@ func (r *responder) handle(p packet) {
 	legacy := p.from.Port != mdnsPort
 	var answers, extra []dns.RR
 	unicast := legacy
-	a4, a6, nsec := r.records(p.ifIndex, legacy)
+	var a4, a6 []dns.RR
+	var nsec dns.RR
 	for _, q := range p.msg.Question {
 		if !strings.EqualFold(q.Name, r.fqdn) {
 			continue
+		}
+		if nsec == nil { // built only for questions about us: most LAN traffic is not
+			a4, a6, nsec = r.records(p.ifIndex, legacy)
 		}
 		if q.Qclass&classCacheFlsh != 0 {
 			unicast = true // QU: the querier asked for a unicast reply
