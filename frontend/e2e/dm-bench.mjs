@@ -4,7 +4,8 @@
 //   2. brush: a 50-hex stroke made with real mouse events; for each pointermove, the time from the
 //      event's timestamp to the end of the next canvas draw (the frame that shows the paint), and
 //      from the stroke's first event to the hub confirming every hex (saved).
-// Usage: npm run bench:dm  (HEXCRAWL_BIN as for e2e; BENCH_RUNS=n, BENCH_SIZE=n)
+// Usage: npm run bench:dm  (HEXCRAWL_BIN as for e2e; BENCH_RUNS=n, BENCH_SIZE=n, BENCH_MARKS=1 prints
+// the boot timeline, BENCH_STROKES=0 skips the strokes)
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -73,9 +74,9 @@ for (let i = 0; i < RUNS + 1; i++) {
   if (i > 0 && process.env.BENCH_MARKS) {
     console.log(await page.evaluate(() => {
       const nav = performance.getEntriesByType('navigation')[0];
-      const m = (n) => performance.getEntriesByName(n)[0]?.startTime.toFixed(0);
       const js = performance.getEntriesByType('resource').filter((r) => /DmApp|api\/|\.css/.test(r.name)).map((r) => r.name.split('/').pop() + '@' + r.startTime.toFixed(0) + '-' + r.responseEnd.toFixed(0));
-      return `dom ${nav.domContentLoadedEventEnd.toFixed(0)} dmjs ${js} socket-start ${m('hexcrawl:dm-socket-start')} open ${m('hexcrawl:dm-socket-open')} state-recv ${m('hexcrawl:dm-state-received')} applied ${m('hexcrawl:dm-state-applied')} first-map ${m('hexcrawl:first-map')}`;
+      const marks = performance.getEntriesByType('mark').filter((x) => x.name.startsWith('hexcrawl:')).map((x) => `${x.name.slice(9)} ${x.startTime.toFixed(0)}`);
+      return `dom ${nav.domContentLoadedEventEnd.toFixed(0)} | ${js.join(' ')} | ${marks.join(' | ')}`;
     }));
   }
   await page.close();
@@ -120,6 +121,25 @@ async function stroke(label, scale, row, terrain) {
     const draws = [];
     const onMove = (e) => events.push(e.timeStamp);
     window.addEventListener('pointermove', onMove, true);
+    // Saved: for each hex, from the pointer event that painted it to the hub's hex:updated echo
+    // for it (the hub has committed it to SQLite by then), measured in the page.
+    let input = 0;
+    const onInput = (e) => (input = e.timeStamp);
+    for (const t of ['pointerdown', 'pointermove', 'pointerup']) window.addEventListener(t, onInput, true);
+    const conn = window.__hexcrawlDm.conn;
+    const painted = new Map();
+    const saved = new Map();
+    const send = conn.socket.send;
+    conn.socket.send = (m) => {
+      const ok = send.call(conn.socket, m);
+      if (ok && m.type === 'hex:update') for (const c of m.changes) if (!painted.has(c.key)) painted.set(c.key, { input, sent: performance.now() });
+      return ok;
+    };
+    const offMsg = conn.onMessage((m) => {
+      if (m.type !== 'hex:updated') return;
+      const t = performance.now();
+      for (const h of m.hexes) if (painted.has(h.key) && !saved.has(h.key)) saved.set(h.key, t);
+    });
     const orig = r.draw.bind(r);
     r.draw = (now) => {
       orig(now);
@@ -129,7 +149,19 @@ async function stroke(label, scale, row, terrain) {
       // the compositor): the honest "drawn" time, not just the end of our canvas calls.
       requestAnimationFrame(() => (d.shown = performance.now()));
     };
-    window.__bench = { events, draws, stop: () => (window.removeEventListener('pointermove', onMove, true), (r.draw = orig)) };
+    window.__bench = {
+      events,
+      draws,
+      painted,
+      saved,
+      stop: () => {
+        window.removeEventListener('pointermove', onMove, true);
+        for (const t of ['pointerdown', 'pointermove', 'pointerup']) window.removeEventListener(t, onInput, true);
+        conn.socket.send = send;
+        offMsg();
+        r.draw = orig;
+      },
+    };
   });
   const cdp = process.env.BENCH_PROFILE ? await context.newCDPSession(page) : null;
   if (cdp) {
@@ -140,7 +172,6 @@ async function stroke(label, scale, row, terrain) {
   await page.mouse.down();
   await page.mouse.move(b.x, b.y, { steps: 60 });
   await page.mouse.up();
-  const upAt = await page.evaluate(() => performance.now());
   if (cdp) {
     const { profile } = await cdp.send('Profiler.stop');
     const byId = new Map(profile.nodes.map((n) => [n.id, n]));
@@ -153,10 +184,21 @@ async function stroke(label, scale, row, terrain) {
     console.log([...self].sort((x, y) => y[1] - x[1]).slice(0, 14).map(([k, t]) => `  ${(t / 1000).toFixed(1)} ms ${k}`).join('\n'));
   }
   await page.waitForFunction(() => window.__hexcrawlDm.conn.editor.pending.size === 0, null, { timeout: 20000 });
-  const savedAt = await page.evaluate(() => performance.now());
   const res = await page.evaluate(() => {
     window.__bench.stop();
-    const { events, draws } = window.__bench;
+    const { events, draws, painted, saved } = window.__bench;
+    const toSave = [];
+    const toSend = [];
+    let lastInput = 0;
+    let lastSaved = 0;
+    for (const [k, p] of painted) {
+      const t = saved.get(k);
+      if (t === undefined) continue;
+      toSave.push(t - p.input);
+      toSend.push(p.sent - p.input);
+      lastInput = Math.max(lastInput, p.input);
+      lastSaved = Math.max(lastSaved, t);
+    }
     const lat = events.flatMap((t) => {
       const d = draws.find((x) => x.end >= t);
       return d ? [d.end - t] : [];
@@ -165,8 +207,8 @@ async function stroke(label, scale, row, terrain) {
       const d = draws.find((x) => x.end >= t && x.shown > 0);
       return d ? [d.shown - t] : [];
     });
-    const painted = window.__hexcrawlDm.conn.editor.history.peekUndo()?.edits.length ?? 0;
-    return { lat, shown, draw: draws.map((d) => d.ms), hexes: draws.at(-1)?.hexes ?? 0, first: events[0], last: events.at(-1), painted };
+    const hexes = window.__hexcrawlDm.conn.editor.history.peekUndo()?.edits.length ?? 0;
+    return { lat, shown, draw: draws.map((d) => d.ms), hexes: draws.at(-1)?.hexes ?? 0, first: events[0], last: events.at(-1), painted: hexes, toSave, toSend, unsaved: painted.size - saved.size, allSaved: lastSaved - lastInput };
   });
   return {
     label,
@@ -175,13 +217,16 @@ async function stroke(label, scale, row, terrain) {
     latency: { p50: pct(res.lat, 50), p95: pct(res.lat, 95), max: Math.max(...res.lat), n: res.lat.length },
     shown: { p50: pct(res.shown, 50), p95: pct(res.shown, 95), max: Math.max(...res.shown) },
     stroke: res.last - res.first,
-    afterUp: savedAt - upAt,
     draw: { p50: pct(res.draw, 50), max: Math.max(...res.draw) },
-    saved: savedAt - res.last,
+    toSend: { p50: pct(res.toSend, 50), max: Math.max(...res.toSend) },
+    toSave: { p50: pct(res.toSave, 50), p95: pct(res.toSave, 95), max: Math.max(...res.toSave), n: res.toSave.length },
+    unsaved: res.unsaved,
+    allSaved: res.allSaved,
   };
 }
 
-const results = [await stroke('zoomed in (scale 12 px)', 12, 100, 'none'), await stroke('whole 200×200 map fitted', 0, 60, 'none')];
+// BENCH_STROKES=0: the open only (interleaved A/B runs of the boot).
+const results = process.env.BENCH_STROKES === '0' ? [] : [await stroke('zoomed in (scale 12 px)', 12, 100, 'none'), await stroke('whole 200×200 map fitted', 0, 60, 'none')];
 const version = browser.version();
 await browser.close();
 await hub.stop();
@@ -194,6 +239,8 @@ for (const r of results) {
     `brush stroke, ${r.label}: ${r.painted} hexes painted in ${fmt(r.stroke)} ms of pointer events, ${r.drawnHexes} hexes per frame\n` +
       `  pointer event → canvas drawn: median ${fmt(r.latency.p50)} ms, p95 ${fmt(r.latency.p95)} ms, max ${fmt(r.latency.max)} ms (${r.latency.n} events; draw() itself ${fmt(r.draw.p50)} ms median)\n` +
       `  pointer event → next frame begins (drawn frame produced): median ${fmt(r.shown.p50)} ms, p95 ${fmt(r.shown.p95)} ms, max ${fmt(r.shown.max)} ms\n` +
-      `  last pointer event → every hex confirmed saved by the hub: ${fmt(r.saved)} ms`,
+      `  pointer event → its hexes sent: median ${fmt(r.toSend.p50)} ms, max ${fmt(r.toSend.max)} ms\n` +
+      `  pointer event → its hexes confirmed saved by the hub (hex:updated): median ${fmt(r.toSave.p50)} ms, p95 ${fmt(r.toSave.p95)} ms, max ${fmt(r.toSave.max)} ms (${r.toSave.n} hexes${r.unsaved ? `, ${r.unsaved} never echoed` : ''})\n` +
+      `  last painting pointer event → every hex saved: ${fmt(r.allSaved)} ms`,
   );
 }

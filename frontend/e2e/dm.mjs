@@ -101,6 +101,13 @@ test('the DM console opens from the #token link, keeps the token and strips it f
   await waitForDm(page);
   eq(new URL(page.url()).pathname, '/dm', 'still /dm');
   eq((await dmSummary(page)).campaign.name, 'Issue Four', 'the chosen campaign is remembered');
+  // The remembered campaign's socket is opened while the campaign list is still on its way,
+  // not after the console has mounted (boot.ts), and the console uses that same socket.
+  const marks = await page.evaluate(() => Object.fromEntries(performance.getEntriesByType('mark').map((m) => [m.name, m.startTime])));
+  const list = await page.evaluate(() => performance.getEntriesByType('resource').find((r) => r.name.endsWith('/api/campaigns'))?.responseEnd ?? null);
+  assert(marks['hexcrawl:dm-socket-start'] !== undefined && list !== null, `boot marks: ${JSON.stringify(marks)}, list ${list}`);
+  assert(marks['hexcrawl:dm-socket-start'] < list, `socket started (${marks['hexcrawl:dm-socket-start']}) before the campaign list arrived (${list})`);
+  eq(await page.evaluate(() => performance.getEntriesByName('hexcrawl:dm-socket-start').length), 1, 'one socket start: the console kept the early socket');
 });
 
 // ------------------------------------------------------------------ issue 4

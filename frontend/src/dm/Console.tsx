@@ -7,6 +7,7 @@ import type { HexMapHandle } from '../render/HexMapView';
 import type { ConnectionStatus } from '../net/socket';
 import type { Targets } from '../protocol/schema';
 import { DmConnection } from './connection';
+import { dropEarly, earlyConnection } from './boot';
 import { createUiStore, setBrush, TOOLS, type Tool, type UiStore } from './ui';
 import { COLORS, MapPane, type MapActions } from './MapPane';
 import { HexPanel, PlayersPanel, SessionPanel } from './Panels';
@@ -41,22 +42,23 @@ export function Console(props: {
 }) {
   const onClosed = useRef(props.onClosed);
   onClosed.current = props.onClosed;
-  const [conn] = useState(
-    () =>
-      new DmConnection(props.campaignId, props.creds, (s) => {
-        if (s.kind === 'closed' && s.reason !== 'client stopped') onClosed.current(s);
-      }),
-  );
+  // The socket boot.ts opened for this campaign is usually connected already.
+  const [conn] = useState(() => earlyConnection(props.campaignId, props.creds) ?? new DmConnection(props.campaignId, props.creds));
   const [ui] = useState(createUiStore);
   const mapRef = useRef<HexMapHandle>(null);
   const [removed, setRemoved] = useState<ReadonlySet<string>>(new Set());
 
-
   // Layout effect: connect during the commit, not after the first paint (saves a frame or two).
   useLayoutEffect(() => {
+    performance.mark('hexcrawl:dm-console-mounted');
+    dropEarly(conn);
+    const off = conn.onStatus((s) => {
+      if (s.kind === 'closed' && s.reason !== 'client stopped') onClosed.current(s);
+    });
     conn.start();
     window.__hexcrawlDm = { conn, ui, map: () => mapRef.current };
     return () => {
+      off();
       conn.stop();
       if (window.__hexcrawlDm?.conn === conn) delete window.__hexcrawlDm;
     };

@@ -4,27 +4,14 @@ import { useCallback, useEffect, useState, type FormEvent } from 'react';
 import { Brand, Screen } from '../player/ui';
 import { DmApi, errorText, ApiError, type Campaign } from './api';
 import { forgetToken, loadCredentials, saveToken, type DmCredentials } from './creds';
+import { boot, dropEarly, lastCampaign, rememberCampaign } from './boot';
 import { Console } from './Console';
 import { DialogHost, promptDialog } from './dialogs';
 import { ToastHost, toast } from './toasts';
 import './dm.css';
 
-const CAMPAIGN_KEY = 'hexcrawl.dmCampaign';
-
-function rememberCampaign(id: string) {
-  try {
-    localStorage.setItem(CAMPAIGN_KEY, id);
-  } catch {
-    /* ignore */
-  }
-}
-function lastCampaign(): string | null {
-  try {
-    return localStorage.getItem(CAMPAIGN_KEY);
-  } catch {
-    return null;
-  }
-}
+// Started as this chunk is evaluated, before React's first render (see boot.ts).
+const booting = boot();
 
 type Phase =
   | { kind: 'loading' }
@@ -45,29 +32,57 @@ export default function DmApp() {
     if (id) rememberCampaign(id);
   }, []);
 
-  const start = useCallback(async (c: DmCredentials | null) => {
-    if (!c) {
-      setPhase({ kind: 'token', error: '' });
-      return;
-    }
-    try {
-      const list = await new DmApi(c.token).campaigns();
+  const ready = useCallback(
+    (c: DmCredentials, list: Campaign[]) => {
       setCreds(c);
       setCampaigns(list);
       const last = lastCampaign();
-      choose(list.find((x) => x.id === last)?.id ?? list[0]?.id ?? '');
+      const id = list.find((x) => x.id === last)?.id ?? list[0]?.id ?? '';
+      // The socket boot.ts opened early is only kept for the campaign chosen here.
+      if (id !== last) dropEarly();
+      choose(id);
       setPhase({ kind: 'ready' });
-    } catch (e) {
-      if (e instanceof ApiError && e.status === 401) {
-        if (!c.desktop) forgetToken();
-        setPhase({ kind: 'token', error: 'The hub did not accept that DM token.' });
-      } else setPhase({ kind: 'unreachable', error: errorText(e) });
-    }
-  }, [choose]);
+    },
+    [choose],
+  );
+
+  const failed = useCallback((c: DmCredentials | null, e: unknown) => {
+    if (e instanceof ApiError && e.status === 401) {
+      if (c && !c.desktop) forgetToken();
+      setPhase({ kind: 'token', error: 'The hub did not accept that DM token.' });
+    } else setPhase({ kind: 'unreachable', error: errorText(e) });
+  }, []);
+
+  const start = useCallback(
+    async (c: DmCredentials | null) => {
+      if (!c) {
+        setPhase({ kind: 'token', error: '' });
+        return;
+      }
+      try {
+        ready(c, await new DmApi(c.token).campaigns());
+      } catch (e) {
+        failed(c, e);
+      }
+    },
+    [ready, failed],
+  );
 
   useEffect(() => {
-    loadCredentials().then(start, (e: unknown) => setPhase({ kind: 'unreachable', error: errorText(e) }));
-  }, [start]);
+    let live = true;
+    booting.then(
+      (b) => {
+        if (!live) return;
+        if (!b.ok) failed(b.creds, b.error);
+        else if (b.creds) ready(b.creds, b.campaigns);
+        else setPhase({ kind: 'token', error: '' });
+      },
+      (e: unknown) => live && failed(null, e),
+    );
+    return () => {
+      live = false;
+    };
+  }, [ready, failed]);
 
   const refresh = useCallback(
     async (select?: string) => {

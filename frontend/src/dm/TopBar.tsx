@@ -79,9 +79,12 @@ export function TopBar(p: TopBarProps) {
   const loadMaps = () =>
     p.api.maps(p.campaignId).then(setMaps, (e: unknown) => p.toast(errorText(e), 'error'));
   // The map list follows the active map and its size (a fresh session:state after every change).
+  // Not before the first state: the menu is closed until then, and the request would only
+  // compete with the ones the map is waiting for.
+  const hasState = data !== null;
   useEffect(() => {
-    void loadMaps();
-  }, [p.campaignId, data?.map?.id, data?.map?.name, data?.map?.width, data?.map?.height]); // eslint-disable-line react-hooks/exhaustive-deps
+    if (hasState) void loadMaps();
+  }, [p.campaignId, hasState, data?.map?.id, data?.map?.name, data?.map?.width, data?.map?.height]); // eslint-disable-line react-hooks/exhaustive-deps
 
   const run = async (what: () => Promise<unknown>, ok?: string) => {
     try {

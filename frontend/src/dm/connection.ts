@@ -10,11 +10,17 @@ export class DmConnection {
   readonly store: SessionStore;
   readonly socket: HexcrawlSocket;
   readonly editor: EditorController;
+  readonly campaignId: string;
+  readonly token: string;
   private marked = false;
+  private started = false;
   private expiry: ReturnType<typeof setInterval> | null = null;
   private readonly messageListeners = new Set<(m: ServerMessage) => void>();
+  private readonly statusListeners = new Set<(s: ConnectionStatus) => void>();
 
-  constructor(campaignId: string, creds: DmCredentials, onStatus?: (s: ConnectionStatus) => void) {
+  constructor(campaignId: string, creds: DmCredentials) {
+    this.campaignId = campaignId;
+    this.token = creds.token;
     this.store = createSessionStore();
     this.socket = new HexcrawlSocket({
       campaignId,
@@ -34,7 +40,7 @@ export class DmConnection {
       onStatus: (s) => {
         if (s.kind === 'open') performance.mark('hexcrawl:dm-socket-open');
         this.store.getState().setConnection(s);
-        onStatus?.(s);
+        for (const fn of this.statusListeners) fn(s);
       },
     });
     this.editor = new EditorController(this.store, {
@@ -48,16 +54,26 @@ export class DmConnection {
     return () => this.messageListeners.delete(fn);
   }
 
+  /** Connection status changes from now on (the current one is socket.getStatus()). */
+  onStatus(fn: (s: ConnectionStatus) => void): () => void {
+    this.statusListeners.add(fn);
+    return () => this.statusListeners.delete(fn);
+  }
+
+  /** Connects; a second call while running does nothing (boot.ts may have started it early). */
   start(): void {
+    if (this.started) return;
+    this.started = true;
     performance.mark('hexcrawl:dm-socket-start');
     this.socket.start();
     this.expiry = setInterval(() => this.editor.expire(), 1000);
   }
 
   stop(): void {
+    this.started = false;
     if (this.expiry) clearInterval(this.expiry);
     this.expiry = null;
-    this.editor.flush();
+    this.editor.endStroke();
     this.socket.stop();
   }
 }

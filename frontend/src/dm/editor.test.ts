@@ -1,11 +1,11 @@
 // EditorController against the real session store, with a transport that records what would go
 // on the wire; the hub's answers are fed back as server messages.
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { createSessionStore } from '../store/session';
 import { keyToIndex } from '../hex/coords';
 import { terrainIndex } from '../hex/terrain';
 import type { ClientMessage, ServerMessage, ServerMessageOf } from '../protocol/schema';
-import { EditorController, STROKE_BATCH, type HexFillMessage } from './editor';
+import { EditorController, type HexFillMessage } from './editor';
 
 function state(over: Partial<ServerMessageOf<'session:state'>> = {}): ServerMessageOf<'session:state'> {
   return {
@@ -48,23 +48,22 @@ function setup(over: Partial<ServerMessageOf<'session:state'>> = {}) {
 
 const cell = (s: ReturnType<typeof setup>, key: string) => s.store.getState().data!.cells[keyToIndex(key, 6, 4)];
 
-afterEach(() => vi.useRealTimers());
-
 describe('EditorController', () => {
-  it('sends a stroke in batches, draws it at once and records one undoable gesture', () => {
-    vi.useFakeTimers();
+  it('sends each step of a stroke at once, draws it before the echo and records one undoable gesture', () => {
     const s = setup();
     s.ed.beginStroke('Paint');
     s.ed.paint(['0,0', '1,0'], { terrain: 'hills' });
-    // drawn before anything is sent
-    expect(s.ed.current('1,0').terrain).toBe('hills');
-    expect(s.sent).toHaveLength(0);
-    vi.advanceTimersByTime(30);
+    // on the wire without waiting for a timer, and drawn before the hub answers
     expect(s.sent).toEqual([{ type: 'hex:update', changes: [{ key: '0,0', terrain: 'hills' }, { key: '1,0', terrain: 'hills' }], ref: 'e1' }]);
+    expect(s.ed.current('1,0').terrain).toBe('hills');
+    expect(cell(s, '1,0')).toBe(terrainIndex('plains'));
     s.ed.paint(['1,0', '2,0'], { terrain: 'hills' }); // 1,0 already hills: not sent again
-    s.ed.endStroke();
     expect(s.sent[1]).toEqual({ type: 'hex:update', changes: [{ key: '2,0', terrain: 'hills' }], ref: 'e2' });
+    expect(s.ed.paint(['2,0'], { terrain: 'hills' })).toBe(0);
+    expect(s.sent).toHaveLength(2);
+    s.ed.endStroke();
     expect(s.ed.history.size()).toEqual({ undo: 1, redo: 0 });
+    expect(s.ed.history.peekUndo()?.edits.map((e) => e.key)).toEqual(['0,0', '1,0', '2,0']);
     expect(s.ed.pending.size).toBe(3);
 
     // The hub echoes; the store now holds the paint and nothing is pending.
@@ -81,14 +80,15 @@ describe('EditorController', () => {
     expect(s.sent.at(-1)).toMatchObject({ changes: [{ key: '0,0', terrain: 'hills' }, { key: '1,0', terrain: 'hills' }, { key: '2,0', terrain: 'hills' }] });
   });
 
-  it('flushes a long stroke every STROKE_BATCH hexes', () => {
+  it('sends one message per pointer step of a long stroke, in order', () => {
     const s = setup({ map: { id: 'm', name: 'M', width: 60, height: 1, orientation: 'flat' }, grid: 'p'.repeat(60), revealedAll: '0'.repeat(60) });
     s.ed.beginStroke('Paint');
     for (let c = 0; c < 60; c++) s.ed.paint([`${c},0`], { terrain: 'water' });
-    expect(s.sent).toHaveLength(1);
-    expect((s.sent[0] as { changes: unknown[] }).changes).toHaveLength(STROKE_BATCH);
+    expect(s.sent).toHaveLength(60);
+    expect(s.sent.map((m) => (m as { changes: { key: string }[] }).changes[0]!.key)).toEqual(Array.from({ length: 60 }, (_, c) => `${c},0`));
     s.ed.endStroke();
-    expect(s.sent).toHaveLength(2);
+    expect(s.sent).toHaveLength(60);
+    expect(s.ed.history.peekUndo()?.edits).toHaveLength(60);
   });
 
   it('drops an edit the hub refused (error with its ref) and shows the hub state again', () => {
@@ -131,8 +131,10 @@ describe('EditorController', () => {
     s.ed.edit('Paint', ['0,0'], { terrain: 'ruins' });
     expect(s.ed.history.canUndo()).toBe(true);
     s.offline();
-    s.ed.edit('Paint', ['1,0'], { terrain: 'ruins' });
+    expect(s.ed.edit('Paint', ['1,0'], { terrain: 'ruins' })).toBe(0);
     expect(s.ed.notice?.text).toMatch(/Not connected/);
+    expect(s.ed.history.size()).toEqual({ undo: 1, redo: 0 });
+    expect(s.ed.current('1,0').terrain).toBe('plains');
     s.deliver(state({ map: { id: 'other', name: 'O', width: 6, height: 4, orientation: 'pointy' } }));
     expect(s.ed.history.canUndo()).toBe(false);
     expect(s.ed.pending.size).toBe(0);

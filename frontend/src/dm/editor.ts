@@ -20,9 +20,6 @@ export interface EditorTransport {
 
 /** Changes per hex:update frame: ~40 bytes each keeps a frame far below the hub's 1 MiB limit. */
 export const CHUNK = 5000;
-/** A stroke is sent in batches of at most this many hexes, or every FLUSH_MS, whichever is first. */
-export const STROKE_BATCH = 48;
-export const FLUSH_MS = 24;
 /** Unconfirmed optimistic edits are dropped after this long (the hub's state shows again). */
 export const PENDING_TIMEOUT_MS = 5000;
 
@@ -47,8 +44,6 @@ export class EditorController {
   private version = 0;
   private refs = 0;
   private stroke: Stroke | null = null;
-  private outbox: HexChange[] = [];
-  private flushTimer: ReturnType<typeof setTimeout> | null = null;
   private mapKey: string | null = null;
   private lastStaged: readonly StagedChange[] = [];
   /** last local problem (not connected, nothing to do …) for the UI to show */
@@ -142,11 +137,16 @@ export class EditorController {
     this.stroke = { label, before: new Map(), after: new Map() };
   }
 
-  /** Applies fields to hexes as part of the current stroke (starting one if needed). */
+  /**
+   * Applies fields to hexes as part of the current stroke (starting one if needed) and sends
+   * them at once: one hex:update per pointer event that reaches a new hex. The hub commits a
+   * message in about a millisecond, so a batching delay here would only postpone "saved".
+   */
   paint(keys: Iterable<string>, fields: HexFields): number {
     if (!this.stroke) this.beginStroke('Paint');
     const s = this.stroke!;
-    let n = 0;
+    const changes: HexChange[] = [];
+    const befores: [string, HexFields][] = [];
     for (const key of keys) {
       const cur = this.current(key);
       const change: HexChange = { key };
@@ -158,45 +158,20 @@ export class EditorController {
         any = true;
       }
       if (!any) continue;
-      if (!s.before.has(key)) s.before.set(key, { ...cur });
+      changes.push(change);
+      befores.push([key, { ...cur }]);
+    }
+    if (changes.length === 0) return 0;
+    // Unsent (offline) changes are not in the history: undoing them would "restore" nothing.
+    if (!this.sendChanges(changes)) return 0;
+    for (const [key, before] of befores) {
+      if (!s.before.has(key)) s.before.set(key, before);
       s.after.set(key, { ...s.after.get(key), ...fields });
-      this.outbox.push(change);
-      n++;
     }
-    if (n === 0) return 0;
-    // Draw at once (the outbox is drawn like pending edits), send shortly in a batch.
-    this.previewOutbox();
-    if (this.outbox.length >= STROKE_BATCH) this.flush();
-    else this.flushTimer ??= setTimeout(() => this.flush(), FLUSH_MS);
-    return n;
-  }
-
-  // Outbox hexes are drawn like pending ones before they are even sent.
-  private outboxRef: string | null = null;
-  private previewOutbox(): void {
-    if (this.outboxRef) this.pending.fail(this.outboxRef);
-    this.outboxRef = `outbox-${this.refs}`;
-    this.pending.add(this.outboxRef, this.outbox, this.now());
-    this.changed();
-  }
-
-  flush(): void {
-    if (this.flushTimer) {
-      clearTimeout(this.flushTimer);
-      this.flushTimer = null;
-    }
-    if (this.outboxRef) {
-      this.pending.fail(this.outboxRef);
-      this.outboxRef = null;
-    }
-    if (this.outbox.length === 0) return;
-    const changes = this.outbox;
-    this.outbox = [];
-    this.sendChanges(changes);
+    return changes.length;
   }
 
   endStroke(): void {
-    this.flush();
     const s = this.stroke;
     this.stroke = null;
     if (!s) return;
@@ -281,7 +256,6 @@ export class EditorController {
         this.pending.setMap(d?.map?.width ?? 0, d?.map?.height ?? 0);
         // A full state is the truth: anything unconfirmed was lost or is in it already.
         this.pending.clear();
-        if (this.outbox.length) this.previewOutbox();
         this.lastStaged = d?.staged ?? [];
         this.changed();
         break;
@@ -310,10 +284,5 @@ export class EditorController {
   /** Drops optimistic edits the hub never confirmed; call now and then. */
   expire(): void {
     if (this.pending.expire(this.now() - PENDING_TIMEOUT_MS)) this.changed();
-  }
-
-  dispose(): void {
-    if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.flushTimer = null;
   }
 }

@@ -8,7 +8,7 @@ import type { ServerMessageOf, StagedChange } from '../protocol/schema';
 import { brushArea, brushFootprint, clampBrush, floodRegion, hexLine } from './brush';
 import { EditHistory, normaliseEdits, redoChanges, undoChanges } from './history';
 import { PendingEdits } from './pending';
-import { composeDisplay, keysToHide, keysToReveal, projectFor, seenBy, stagedOverlay, visibility, visibleTo } from './preview';
+import { composeDisplay, keysToHide, keysToReveal, projectFor, sameDisplay, seenBy, stagedOverlay, visibility, visibleTo } from './preview';
 
 const key = (o: { col: number; row: number }) => hexKey(o.col, o.row);
 
@@ -219,6 +219,31 @@ describe('stagedOverlay and composeDisplay', () => {
     const out = composeDisplay(d, stagedOverlay([], 4, 3), new PendingEdits());
     expect(out.cells).toBe(d.cells);
     expect(out.labels).toBe(d.labels);
+  });
+
+  it('tells a picture that did not change (a confirmed paint) from one that did', () => {
+    const d = dmData({ staged: [] });
+    const pending = new PendingEdits();
+    pending.setMap(4, 3);
+    pending.add('r', [{ key: '3,0', terrain: 'ruins', label: 'Keep' }], 0);
+    const drawn = composeDisplay(d, null, pending);
+    // The hub's echo: the store now holds the edit and nothing is pending.
+    const i = keyToIndex('3,0', 4, 3);
+    const cells = new Uint8Array(d.cells);
+    cells[i] = terrainIndex('ruins');
+    const echoed = { ...d, cells, labels: new Map([...d.labels, ['3,0', 'Keep']]) };
+    pending.ack(['3,0']);
+    const after = composeDisplay(echoed, null, pending);
+    expect(after).not.toBe(drawn);
+    expect(sameDisplay(drawn, after)).toBe(true);
+    // Any difference counts: a cell, a label's text, a label more, the token.
+    const other = new Uint8Array(cells);
+    other[0] = terrainIndex('water');
+    expect(sameDisplay(drawn, { ...after, cells: other })).toBe(false);
+    expect(sameDisplay(drawn, { ...after, labels: new Map([...after.labels, ['3,0', 'Kept']]) })).toBe(false);
+    expect(sameDisplay(drawn, { ...after, labels: new Map([...after.labels, ['1,1', 'New']]) })).toBe(false);
+    expect(sameDisplay(drawn, { ...after, token: null })).toBe(false);
+    expect(sameDisplay(drawn, { ...after, cells: new Uint8Array(6) })).toBe(false);
   });
 });
 

@@ -101,6 +101,23 @@ export function composeDisplay(data: SessionData, staged: StagedOverlay | null, 
   return { cells, labels: labels ?? data.labels, token };
 }
 
+/**
+ * True when two displays draw the same map. The hub's echo of a painted hex changes the store
+ * but not the picture (the pending edit already showed it): keeping the previous display then
+ * spares a full redraw per echo, half the frames of a brush stroke.
+ */
+export function sameDisplay(a: DisplayMap, b: DisplayMap): boolean {
+  if (a === b) return true;
+  if (a.token !== b.token || a.cells.length !== b.cells.length) return false;
+  if (a.cells !== b.cells) {
+    for (let i = 0; i < a.cells.length; i++) if (a.cells[i] !== b.cells[i]) return false;
+  }
+  if (a.labels === b.labels) return true;
+  if (a.labels.size !== b.labels.size) return false;
+  for (const [k, v] of a.labels) if (b.labels.get(k) !== v) return false;
+  return true;
+}
+
 /** Players whose reveals count: current members of the campaign. */
 function memberIds(data: SessionData): string[] {
   return [...data.revealedTo.keys()].filter((id) => data.players.has(id));
