@@ -2,7 +2,7 @@
 # Desktop smoke test (issue 4): build the real Wails binary, start it under Xvfb, and check what a
 # DM would see — a window titled "Hexcrawl" showing the UI, the hub answering on its port, a
 # second copy on the same data file refusing to start, and closing the window stopping the hub
-# cleanly (port closed, exit status 0). Prints a final "N passed, M failed" line and exits
+# cleanly (connected clients closed with 1001, database closed, port closed, exit status 0). Prints a final "N passed, M failed" line and exits
 # non-zero on any failure. The screenshot and logs stay in $OUT (printed) for a human to look at.
 #
 # Needs: Go, the Wails CLI v2.16.0, libgtk-3-dev libwebkit2gtk-4.0-dev, xvfb (xvfb-run), xdotool,
@@ -289,6 +289,27 @@ else
 fi
 
 # --- close the window -------------------------------------------------------------------------
+# A client connected from outside the window (as a player's browser would be) must be told the
+# hub is going away (close code 1001), not see the connection drop. Node and the frontend's ws
+# package are there whenever the frontend was built.
+WATCH=
+if command -v node >/dev/null && [ -d frontend/node_modules/ws ]; then
+	node -e '
+		const WebSocket = require(process.argv[1]);
+		const ws = new WebSocket(process.argv[2], ["hexcrawl.v1", "hexcrawl.dm." + process.argv[3]]);
+		ws.on("message", (d) => { if (String(d).includes("\"session:state\"")) console.log("state"); });
+		ws.on("close", (code, reason) => { console.log("close " + code + " " + reason); process.exit(0); });
+		ws.on("error", (e) => { console.log("error " + e.message); process.exit(1); });
+		setTimeout(() => { console.log("timeout"); process.exit(1); }, 60000);
+	' "$ROOT/frontend/node_modules/ws" "ws://$ADDR/ws?campaignId=$(grep -o '"id":"[^"]*"' <<<"$camps" | head -1 | cut -d'"' -f4)" "$TOKEN" \
+		>"$OUT/watcher.log" 2>&1 &
+	WATCH=$!
+	for _ in $(seq 1 100); do grep -q '^state' "$OUT/watcher.log" 2>/dev/null && break; sleep 0.1; done
+	grep -q '^state' "$OUT/watcher.log" || note "the outside client got no session:state: $(cat "$OUT/watcher.log")"
+else
+	note "no node or frontend/node_modules/ws: the close code is not checked"
+fi
+
 start=$(now)
 "$OUT/wmclose" "$WIN"
 for _ in $(seq 1 200); do kill -0 "$APP" 2>/dev/null || break; sleep 0.1; done
@@ -308,6 +329,21 @@ if curl -fsS -m 2 "http://$ADDR/api/hub" >/dev/null 2>&1; then
 	fail "the hub still answers on $ADDR after the window closed"
 else
 	ok "the hub's port is closed after the window closed"
+fi
+if [ -n "$WATCH" ]; then
+	wait "$WATCH"
+	if grep -q '^close 1001 ' "$OUT/watcher.log"; then
+		ok "a connected client was closed with 1001 going away ($(head -c 80 "$OUT/watcher.log" | tr '\n' ' '))"
+	else
+		fail "a connected client was not closed with 1001: $(tr '\n' ' ' <"$OUT/watcher.log")"
+	fi
+fi
+# SQLite removes the write-ahead log when its last connection closes cleanly; after a crash or a
+# kill it stays behind.
+if [ -e "$DB-wal" ]; then
+	fail "the database was not closed cleanly: $DB-wal is still there"
+else
+	ok "the database was closed cleanly (no $(basename "$DB")-wal left)"
 fi
 if grep -E "panic|fatal error|SIGSEGV" "$OUT/app.log" >/dev/null; then
 	fail "the app's log has a panic or a crash: $OUT/app.log"

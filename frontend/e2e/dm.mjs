@@ -81,7 +81,16 @@ test('the DM console opens from the #token link, keeps the token and strips it f
   const page = ctx.dm.page;
   eq(new URL(page.url()).hash, '', 'token removed from the address bar');
   eq(await page.evaluate(() => localStorage.getItem('hexcrawl.dmToken')), hub.token, 'token kept in localStorage');
-  // The hub made a demo campaign on first start; switch to ours from the campaign menu.
+  // The hub made a demo campaign on first start: a newcomer sees its map and its join code at
+  // once, without creating an invite.
+  const demo = (await hub.api('GET', '/api/campaigns')).find((c) => c.name.includes('demo'));
+  const demoInvites = await hub.api('GET', `/api/campaigns/${demo.id}/invites`);
+  eq((await dmSummary(page)).campaign.id, demo.id, 'the console opens on the demo campaign');
+  await page.waitForSelector('[data-testid=join-code]');
+  eq(await page.getAttribute('[data-testid=join-code]', 'data-code'), demoInvites[0].code, "the demo's join code is shown in the Players panel");
+  assert((await dmSummary(page)).cells.length > 0, 'the demo map is there');
+  await dmShot('demo');
+  // Switch to ours from the campaign menu.
   await page.click('[data-testid=campaign-menu]');
   await page.click('[data-testid=campaign-item]:has-text("Issue Four")');
   const s = await dmWaitUntil(page, (s) => s.players.filter((p) => p.online).length === 2, 'both players online');
@@ -253,9 +262,17 @@ test('issue 4: move the party, publish, hide; ending asks for confirmation', asy
 
 test('players panel: invite shows a code, a join URL and a QR code; revoke asks first', async () => {
   const page = ctx.dm.page;
+  // The panel shows the campaign's current code; the dialog shows the same one, with its QR
+  // code and links, rather than making another.
+  const before = await hub.api('GET', `/api/campaigns/${ctx.camp.id}/invites`);
+  await page.waitForSelector('[data-testid=join-code]');
+  const shown = await page.getAttribute('[data-testid=join-code]', 'data-code');
+  assert(before.some((i) => i.code === shown), `panel code ${shown} is one of ${before.map((i) => i.code)}`);
   await page.click('[data-testid=invite-open]');
   await page.waitForSelector('[data-testid=invite-qr] svg');
   const code = await page.getAttribute('[data-testid=invite-code]', 'data-code');
+  eq(code, shown, 'the dialog shows the code from the panel');
+  eq((await hub.api('GET', `/api/campaigns/${ctx.camp.id}/invites`)).length, before.length, 'no new invite made');
   const urls = await page.$$eval('[data-testid=invite-url]', (els) => els.map((e) => e.textContent));
   assert(/^[A-Z0-9]{6,}$/.test(code), `invite code ${code}`);
   assert(urls.length >= 1 && urls.every((u) => u.endsWith(`/join/${code}`)), `join urls ${urls}`);
@@ -496,11 +513,11 @@ test('campaigns: switch back, rename, delete with confirmation', async () => {
   eq(sorted(list.map((c) => c.name)), ['Issue Four', 'The Fenlands (demo)'], 'campaigns after delete');
 });
 
-test('desktop bindings: credentials, save and open go through window.go.app.App', async () => {
+test('desktop bindings: credentials, save, open and links go through window.go.app.App', async () => {
   // Chromium cannot host the Wails window (scripts/desktop-smoke.sh runs the real one); here the
   // four bindings the window injects are stood in by page functions, to check that the console
   // uses them: no token in the URL or localStorage, the socket dialled at wsUrl, export and import
-  // through the native file dialogs.
+  // through the native file dialogs, join links opened in the system browser.
   const { c, page } = await newContext({ width: 1280, height: 800 });
   const exported = join(dir, 'desktop-export.json');
   await page.exposeFunction('__saveFile', (name, text) => (writeFileSync(exported, text), `/home/dm/${name}`));
@@ -511,7 +528,7 @@ test('desktop bindings: credentials, save and open go through window.go.app.App'
       app: {
         App: {
           DMCredentials: async () => ((window.__credCalls = (window.__credCalls ?? 0) + 1), { hubUrl, wsUrl, token }),
-          OpenURL: async () => {},
+          OpenURL: async (u) => void (window.__opened = [...(window.__opened ?? []), u]),
           SaveCampaignFile: (name, text) => window.__saveFile(name, text),
           OpenCampaignFile: () => window.__openFile(),
         },
@@ -534,6 +551,14 @@ test('desktop bindings: credentials, save and open go through window.go.app.App'
   await page.click('[data-testid=campaign-import]');
   await page.waitForSelector('[data-testid=toast][data-tone=error]'); // the campaign is still here: conflict
   await shot(page, 'dm-desktop-bindings');
+  // A join link opens in the system browser (OpenURL), not in the window.
+  await page.click('[data-testid=invite-open]');
+  await page.waitForSelector('[data-testid=invite-url]');
+  const link = await page.textContent('[data-testid=invite-url]');
+  await page.click('[data-testid=invite-url-open]');
+  await page.waitForFunction(() => (window.__opened ?? []).length > 0);
+  eq(await page.evaluate(() => window.__opened), [link], 'OpenURL got the join link');
+  eq(new URL(page.url()).pathname, '/dm', 'the window still shows the console');
   await c.close();
 });
 

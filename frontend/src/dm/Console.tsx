@@ -12,11 +12,11 @@ import { createUiStore, setBrush, TOOLS, type Tool, type UiStore } from './ui';
 import { COLORS, MapPane, type MapActions } from './MapPane';
 import { HexPanel, PlayersPanel, SessionPanel } from './Panels';
 import { TopBar } from './TopBar';
-import { InviteDialog } from './Invite';
+import { currentInvite, InviteDialog } from './Invite';
 import { confirmDialog, DialogFrame, dialogOpen, openDialog } from './dialogs';
 import { keysToHide, keysToReveal } from './preview';
 import { MAX_BRUSH } from './brush';
-import { errorText, type Campaign, type DmApi } from './api';
+import { errorText, type Campaign, type DmApi, type Invite } from './api';
 import type { DmCredentials } from './creds';
 import { Icon } from './icons';
 import { toast } from './toasts';
@@ -172,7 +172,26 @@ export function Console(props: {
     }
   };
 
-  const invite = () => void openDialog<void>((done) => <InviteDialog api={props.api} campaignId={props.campaignId} done={() => done()} />, undefined);
+  // The campaign's join code, shown in the Players panel from the start (the demo's too).
+  const [joinInvite, setJoinInvite] = useState<Invite | null>(null);
+  const hasState = useStore(conn.store, (s) => s.data !== null);
+  useEffect(() => {
+    if (!hasState) return; // after the first state: not in the way of the map
+    let live = true;
+    props.api.invites(props.campaignId).then(
+      (list) => live && setJoinInvite(currentInvite(list)),
+      () => {}, // the panel then offers "Invite players" only
+    );
+    return () => {
+      live = false;
+    };
+  }, [hasState, props.campaignId]); // eslint-disable-line react-hooks/exhaustive-deps
+
+  const invite = () =>
+    void openDialog<void>(
+      (done) => <InviteDialog api={props.api} campaignId={props.campaignId} invite={joinInvite} onInvite={setJoinInvite} done={() => done()} />,
+      undefined,
+    );
 
   // ---------------------------------------------------------- keyboard
   useEffect(() => {
@@ -252,7 +271,7 @@ export function Console(props: {
         </main>
         <aside className="dm-side">
           <SessionPanel conn={conn} />
-          <PlayersPanel conn={conn} ui={ui} removed={removed} onInvite={invite} onRevoke={(id, name) => void revoke(id, name)} />
+          <PlayersPanel conn={conn} ui={ui} removed={removed} invite={joinInvite} onInvite={invite} onRevoke={(id, name) => void revoke(id, name)} />
           <HexPanel conn={conn} ui={ui} onReveal={actions.sweep} />
         </aside>
       </div>

@@ -1,9 +1,11 @@
-// Invite players: a fresh join code, its join URL(s) and a QR code drawn locally (npm qrcode).
+// Invite players: the campaign's join code (made when there is none left), its join URL(s) and a
+// QR code drawn locally (npm qrcode).
 import { useEffect, useState } from 'react';
 import QRCode from 'qrcode';
 import { DialogFrame } from './dialogs';
 import { errorText, type DmApi, type Invite } from './api';
 import { Icon } from './icons';
+import { wailsApp } from './creds';
 
 /** "CNV74429YX" → "CNV74-429YX": easier to read aloud; the hub ignores dashes. */
 export function formatCode(code: string): string {
@@ -32,6 +34,17 @@ export function qrTarget(urls: readonly string[]): string {
   return ip ?? urls[0] ?? '';
 }
 
+/**
+ * Opens a link outside the console: in the desktop window through the OpenURL binding (the
+ * system browser; following the link would replace the console in the window), in a browser
+ * in a new tab.
+ */
+export async function openExternal(url: string): Promise<void> {
+  const app = wailsApp();
+  if (app?.OpenURL) await app.OpenURL(url);
+  else window.open(url, '_blank', 'noopener');
+}
+
 /** True for URLs only this computer can open (players need a LAN address). */
 export function isLocalOnly(url: string): boolean {
   try {
@@ -42,7 +55,24 @@ export function isLocalOnly(url: string): boolean {
   }
 }
 
-export function InviteDialog({ api, campaignId, done }: { api: DmApi; campaignId: string; done: () => void }) {
+/**
+ * The code to hand out: the newest invite with more than an hour left (as `hexcrawl serve`
+ * prints it), so the demo's code is the one the window shows and codes do not pile up.
+ */
+export function currentInvite(list: readonly Invite[], now: number = Date.now()): Invite | null {
+  let best: Invite | null = null;
+  for (const inv of list) {
+    const until = Date.parse(inv.expiresAt);
+    if (!(until - now > 3_600_000)) continue;
+    if (!best || until > Date.parse(best.expiresAt)) best = inv;
+  }
+  return best;
+}
+
+export function InviteDialog(props: { api: DmApi; campaignId: string; invite: Invite | null; onInvite: (inv: Invite) => void; done: () => void }) {
+  const { api, campaignId, done } = props;
+  const given = useState(props.invite)[0];
+  const onInvite = useState(() => props.onInvite)[0];
   const [invite, setInvite] = useState<Invite | null>(null);
   const [urls, setUrls] = useState<string[]>([]);
   const [svg, setSvg] = useState('');
@@ -53,8 +83,9 @@ export function InviteDialog({ api, campaignId, done }: { api: DmApi; campaignId
     let cancelled = false;
     void (async () => {
       try {
-        const [inv, hub] = await Promise.all([api.createInvite(campaignId), api.hub().catch(() => null)]);
+        const [inv, hub] = await Promise.all([given ?? api.createInvite(campaignId), api.hub().catch(() => null)]);
         if (cancelled) return;
+        if (!given) onInvite(inv);
         const list = joinUrls(inv, hub?.urls);
         setInvite(inv);
         setUrls(list);
@@ -66,7 +97,7 @@ export function InviteDialog({ api, campaignId, done }: { api: DmApi; campaignId
     return () => {
       cancelled = true;
     };
-  }, [api, campaignId]);
+  }, [api, campaignId, given, onInvite]);
 
   const copy = (text: string) => {
     void navigator.clipboard?.writeText(text).then(
@@ -100,6 +131,9 @@ export function InviteDialog({ api, campaignId, done }: { api: DmApi; campaignId
                   <code data-testid="invite-url">{u}</code>
                   <button className="icon-btn" title="Copy" onClick={() => copy(u)}>
                     {copied === u ? '✓' : <Icon.copy />}
+                  </button>
+                  <button className="icon-btn" title="Open in the browser (to try the player's view)" onClick={() => void openExternal(u)} data-testid="invite-url-open">
+                    <Icon.external />
                   </button>
                 </li>
               ))}

@@ -10,6 +10,8 @@ import { confirmDialog } from './dialogs';
 import { seenBy } from './preview';
 import { isStagedLive } from './editor';
 import { Icon } from './icons';
+import { formatCode } from './Invite';
+import type { Invite } from './api';
 import { COLORS } from './MapPane';
 
 export function Section(props: { title: string; extra?: ReactNode; children: ReactNode; testId?: string }) {
@@ -193,7 +195,14 @@ function StagedList({ conn, data, live }: { conn: DmConnection; data: SessionDat
 
 // ------------------------------------------------------------------ players
 
-export function PlayersPanel(props: { conn: DmConnection; ui: UiStore; removed: ReadonlySet<string>; onInvite: () => void; onRevoke: (id: string, name: string) => void }) {
+export function PlayersPanel(props: {
+  conn: DmConnection;
+  ui: UiStore;
+  removed: ReadonlySet<string>;
+  invite: Invite | null;
+  onInvite: () => void;
+  onRevoke: (id: string, name: string) => void;
+}) {
   const { conn, ui } = props;
   const players = useStore(conn.store, (s) => s.data?.players);
   const picked = useStore(ui, (s) => s.picked);
@@ -237,6 +246,12 @@ export function PlayersPanel(props: { conn: DmConnection; ui: UiStore; removed: 
             </li>
           ))}
         </ul>
+      )}
+      {props.invite && (
+        <div className="join-code" data-testid="join-code" data-code={props.invite.code} title="Players type this at the hub's address (Invite players shows the QR code and links)">
+          <span className="muted small">Join code</span>
+          <b>{formatCode(props.invite.code)}</b>
+        </div>
       )}
       <button className="dbtn grow" onClick={props.onInvite} data-testid="invite-open">
         <Icon.plus /> Invite players

@@ -106,4 +106,9 @@ export const Icon = {
       <path d="M16 8V5a1 1 0 00-1-1H5a1 1 0 00-1 1v10a1 1 0 001 1h3" />
     </I>
   ),
+  external: () => (
+    <I size={16}>
+      <path d="M14 4h6v6M20 4l-9 9M18 14v5a1 1 0 01-1 1H5a1 1 0 01-1-1V7a1 1 0 011-1h5" />
+    </I>
+  ),
 };

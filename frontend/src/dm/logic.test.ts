@@ -8,6 +8,7 @@ import type { ServerMessageOf, StagedChange } from '../protocol/schema';
 import { brushArea, brushFootprint, clampBrush, floodRegion, hexLine } from './brush';
 import { EditHistory, normaliseEdits, redoChanges, undoChanges } from './history';
 import { PendingEdits } from './pending';
+import { currentInvite } from './Invite';
 import { composeDisplay, keysToHide, keysToReveal, projectFor, sameDisplay, seenBy, stagedOverlay, visibility, visibleTo } from './preview';
 
 const key = (o: { col: number; row: number }) => hexKey(o.col, o.row);
@@ -289,5 +290,17 @@ describe('visibility and view-as', () => {
     expect(keysToHide(d, ['0,0', '2,0', '1,1'], 'all')).toEqual(['0,0', '2,0']);
     expect(keysToHide(d, ['0,0', '2,0', '1,1'], { playerIds: ['ana'] })).toEqual(['2,0']);
     expect(parseHexKey('2,0')).toEqual({ col: 2, row: 0 });
+  });
+});
+
+describe('currentInvite', () => {
+  const now = Date.parse('2026-06-01T12:00:00Z');
+  const inv = (code: string, expiresAt: string) => ({ code, expiresAt, joinUrl: `http://h/join/${code}` });
+  it('picks the invite that lasts longest, skipping ones with an hour or less left', () => {
+    const list = [inv('OLD', '2026-06-01T12:30:00Z'), inv('WEEK', '2026-06-08T12:00:00Z'), inv('DAY', '2026-06-02T12:00:00Z')];
+    expect(currentInvite(list, now)?.code).toBe('WEEK');
+    expect(currentInvite([inv('OLD', '2026-06-01T12:30:00Z'), inv('GONE', '2026-05-01T00:00:00Z')], now)).toBeNull();
+    expect(currentInvite([inv('BAD', 'not a date')], now)).toBeNull();
+    expect(currentInvite([], now)).toBeNull();
   });
 });
