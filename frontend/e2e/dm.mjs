@@ -3,7 +3,8 @@
 // (clicks, drags, keys) and players watch in their own browser contexts.
 //   issue 4: start, staged mode, reveal to ONE selected player, undo one staged item, publish →
 //            that player shows exactly the published hexes, the other player nothing.
-//   issue 5: paint by dragging, flood fill, label, undo and redo, reload → the map as left.
+//   issue 5: paint by dragging, flood fill, label, undo and redo, reload → the map as left;
+//            painting in a live session follows the broadcast mode and reaches only who sees it.
 // Usage: npm run e2e:dm (build first: npm run build && cd .. && go build -o hexcrawl .)
 import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -210,6 +211,60 @@ test('issue 4: the DM map marks private reveals; "view as" shows each player exa
   await dmShot('viewas-bo');
   await page.selectOption('[data-testid=viewas-select]', { label: 'DM view' });
   assert((await page.$('[data-testid=viewas-banner]')) === null, 'banner gone');
+});
+
+test('issue 5: painting during the session follows the broadcast mode and reaches only players who see the hex', async () => {
+  const page = ctx.dm.page;
+  // Terrain index in a page's store (255 = fog); the player pages and the DM page alike.
+  const cellAt = (p, key, store = '__hexcrawl') =>
+    p.evaluate(([key, store]) => {
+      const d = store === '__hexcrawl' ? window.__hexcrawl.store.getState().data : window.__hexcrawlDm.conn.store.getState().data;
+      const [c, r] = key.split(',').map(Number);
+      return d.cells[r * d.map.width + c];
+    }, [key, store]);
+  const DESERT = 6;
+  const WATER = 7;
+  const [staged, now, hidden] = ['3,2', '5,2', '13,0'];
+  assert(ctx.published.includes(staged) && ctx.published.includes(now), `Ana sees ${staged} and ${now}: ${ctx.published}`);
+  const anaBefore = await cellAt(ctx.ana.page, staged);
+  await page.keyboard.press('Escape');
+  await page.keyboard.press('b');
+  await page.click('[data-testid=terrain-desert]');
+  // Staged mode: the paint waits in the staged list (drawn as a preview for the DM only).
+  await clickHex(page, staged);
+  await clickHex(page, hidden);
+  const s = await dmWaitUntil(page, (s) => s.pending === 0 && s.staged.filter((x) => x.kind === 'update').length === 2, 'both paints staged');
+  const updates = s.staged.filter((x) => x.kind === 'update').flatMap((x) => x.changes.map((c) => `${c.key}:${c.terrain}`));
+  eq(updates, [`${staged}:desert`, `${hidden}:desert`], 'staged updates');
+  eq(await cellAt(page, staged, 'dm'), anaBefore, 'the published map is unchanged until publish');
+  await page.waitForTimeout(300);
+  eq(await cellAt(ctx.ana.page, staged), anaBefore, 'Ana: not before publish');
+  await page.click('[data-testid=publish]');
+  const [hc, hr] = hidden.split(',').map(Number);
+  await dmWaitUntil(page, (s) => s.staged.length === 0 && s.cells[hr * s.map.width + hc] === DESERT, 'published: the hidden hex painted');
+  await ctx.ana.page.waitForFunction((k) => {
+    const d = window.__hexcrawl.store.getState().data;
+    const [c, r] = k.split(',').map(Number);
+    return d.cells[r * d.map.width + c] === 6;
+  }, staged);
+  // Immediate mode: straight to the players who see the hex.
+  await page.click('[data-testid=mode-immediate]');
+  await dmWaitUntil(page, (s) => s.mode === 'immediate', 'immediate');
+  await page.click('[data-testid=terrain-water]');
+  await clickHex(page, now);
+  await ctx.ana.page.waitForFunction((k) => {
+    const d = window.__hexcrawl.store.getState().data;
+    const [c, r] = k.split(',').map(Number);
+    return d.cells[r * d.map.width + c] === 7;
+  }, now);
+  eq(await cellAt(page, now, 'dm'), WATER, 'DM: painted at once');
+  // Nobody but Ana saw any of it: Bo's map is still all fog, and Ana never got the hidden hex.
+  eq((await summary(ctx.bo.page)).visible, [], 'Bo sees nothing');
+  eq(await cellAt(ctx.ana.page, hidden), 255, 'Ana: the hidden hex is still fog');
+  // Back to staged mode and the reveal tool for the next steps.
+  await page.click('[data-testid=mode-staged]');
+  await dmWaitUntil(page, (s) => s.mode === 'staged', 'staged again');
+  await page.keyboard.press('r');
 });
 
 test('issue 4: a large reveal asks first; cancelling sends nothing', async () => {
