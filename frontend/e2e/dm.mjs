@@ -566,6 +566,14 @@ test('campaigns: switch back, rename, delete with confirmation', async () => {
   await dmWaitUntil(page, (s) => s.campaign.name !== 'Issue Five (old)', 'on a remaining campaign');
   const list = await hub.api('GET', '/api/campaigns');
   eq(sorted(list.map((c) => c.name)), ['Issue Four', 'The Fenlands (demo)'], 'campaigns after delete');
+  // A remembered campaign deleted elsewhere (another window, the API): the console opens it on a
+  // guess, learns it is gone, and lands on one that exists, without an error screen.
+  await page.evaluate((id) => localStorage.setItem('hexcrawl.dmCampaign', id), ctx.camp5.id);
+  await page.reload();
+  await waitForDm(page);
+  const s = await dmWaitUntil(page, (s) => list.some((c) => c.id === s.campaign.id) && s.connection === 'open', 'on an existing campaign');
+  assert(s.campaign.id !== ctx.camp5.id, 'not the deleted one');
+  assert((await page.$('[data-testid=dm-console]')) !== null, 'the console is shown');
 });
 
 test('desktop bindings: credentials, save, open and links go through window.go.app.App', async () => {

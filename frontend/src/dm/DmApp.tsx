@@ -73,9 +73,23 @@ export default function DmApp() {
     booting.then(
       (b) => {
         if (!live) return;
-        if (!b.ok) failed(b.creds, b.error);
-        else if (b.creds) ready(b.creds, b.campaigns);
-        else setPhase({ kind: 'token', error: '' });
+        const c = b.creds;
+        if (!c) {
+          setPhase({ kind: 'token', error: '' });
+          return;
+        }
+        // The campaign open last time opens at once, on the socket boot() started; the list
+        // only fills the menus (or, if that campaign is gone, picks another).
+        const last = lastCampaign();
+        if (last) {
+          setCreds(c);
+          choose(last);
+          setPhase({ kind: 'ready' });
+        }
+        b.campaigns.then(
+          (list) => live && ready(c, list),
+          (e: unknown) => live && failed(c, e),
+        );
       },
       (e: unknown) => live && failed(null, e),
     );

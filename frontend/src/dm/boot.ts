@@ -24,34 +24,33 @@ export function lastCampaign(): string | null {
   }
 }
 
-export type Booted =
-  /** creds null: no token yet (the console asks for one) */
-  | { ok: true; creds: DmCredentials | null; campaigns: Campaign[] }
-  /** the campaign list failed (a 401 is a refused token) */
-  | { ok: false; creds: DmCredentials; error: unknown };
+export interface Booted {
+  /** null: no token yet (the console asks for one) */
+  creds: DmCredentials | null;
+  /** the campaign list (rejects with ApiError 401 for a refused token) */
+  campaigns: Promise<Campaign[]>;
+}
 
 /** The connection opened ahead of the console, until a Console takes it or it is dropped. */
 let early: DmConnection | null = null;
 
 /**
- * Credentials (rejects if the window's binding fails), then the campaign list and the remembered campaign's socket in parallel. The
- * socket is a guess: if the list does not hold that campaign, or the token is refused, the
- * caller drops it (dropEarly).
+ * Credentials (rejects if the window's binding fails); then, without waiting for each other,
+ * the campaign list and the remembered campaign's socket. The console for that campaign can
+ * render while both are on their way; if the list turns out not to hold it, or the token is
+ * refused, the socket is dropped (dropEarly) or closes itself (4002, 4001).
  */
 export async function boot(): Promise<Booted> {
   const creds = await loadCredentials();
-  if (!creds) return { ok: true, creds: null, campaigns: [] };
+  if (!creds) return { creds: null, campaigns: Promise.resolve([]) };
   const last = lastCampaign();
   if (last) {
     early = new DmConnection(last, creds);
     early.start();
   }
-  try {
-    return { ok: true, creds, campaigns: await new DmApi(creds.token).campaigns() };
-  } catch (error) {
-    dropEarly();
-    return { ok: false, creds, error };
-  }
+  const campaigns = new DmApi(creds.token).campaigns();
+  campaigns.catch(() => dropEarly());
+  return { creds, campaigns };
 }
 
 /** The early connection if it is for this campaign and token and still usable, else null. */
