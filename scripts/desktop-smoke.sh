@@ -370,6 +370,21 @@ if wait_window "$AGAIN"; then
 	elif [ "$ncamps" -gt 0 ]; then
 		fail "campaigns after the second start: $n2, before: $ncamps"
 	fi
+	# The second start opens the campaign remembered from the first (the console starts its
+	# socket before the campaign list is in): it must connect and draw again.
+	dmsock=
+	for _ in $(seq 1 200); do
+		dmsock=$(grep -m1 'msg="socket connected" role=dm' "$OUT/again.log")
+		[ -n "$dmsock" ] && break
+		sleep 0.1
+	done
+	SHOT2=$OUT/window-again.png
+	sleep 1
+	if [ -n "$dmsock" ] && import -window root "$SHOT2" 2>/dev/null && [ "$(convert "$SHOT2" -format %k info: 2>/dev/null || echo 0)" -gt 64 ]; then
+		ok "the second start's console connected and rendered; screenshot: $SHOT2"
+	else
+		fail "the second start's console: socket ${dmsock:-not connected}; screenshot: $SHOT2"
+	fi
 	pid=$(app_pid "$AGAIN")
 	kill -TERM "$pid"
 	for _ in $(seq 1 200); do kill -0 "$AGAIN" 2>/dev/null || break; sleep 0.1; done
