@@ -2,8 +2,10 @@
 // against the real hub.
 //   1. open: navigation → first frame with hexes drawn (fresh page per run; first run discarded)
 //   2. brush: a 50-hex stroke made with real mouse events; for each pointermove, the time from the
-//      event's timestamp to the end of the next canvas draw (the frame that shows the paint), and
-//      from the stroke's first event to the hub confirming every hex (saved).
+//      event's timestamp to the end of the next canvas draw (the frame that shows the paint); for
+//      each painted hex, from the pointer event that painted it to its hex:update leaving and to
+//      the hub's hex:updated echo (saved: the hub echoes after its durable commit), all measured
+//      in the page, so the test driver's own round trips are not counted.
 // Usage: npm run bench:dm  (HEXCRAWL_BIN as for e2e; BENCH_RUNS=n, BENCH_SIZE=n, BENCH_MARKS=1 prints
 // the boot timeline, BENCH_STROKES=0 skips the strokes)
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
