@@ -9,6 +9,9 @@ import { brushArea, brushFootprint, clampBrush, floodRegion, hexLine } from './b
 import { EditHistory, normaliseEdits, redoChanges, undoChanges } from './history';
 import { PendingEdits } from './pending';
 import { currentInvite } from './Invite';
+import { WARM_STATE } from './boot';
+import { grouped } from './Console';
+import { parseServerMessage } from '../protocol/parse';
 import { composeDisplay, keysToHide, keysToReveal, projectFor, sameDisplay, seenBy, stagedOverlay, visibility, visibleTo } from './preview';
 
 const key = (o: { col: number; row: number }) => hexKey(o.col, o.row);
@@ -302,5 +305,18 @@ describe('currentInvite', () => {
     expect(currentInvite([inv('OLD', '2026-06-01T12:30:00Z'), inv('GONE', '2026-05-01T00:00:00Z')], now)).toBeNull();
     expect(currentInvite([inv('BAD', 'not a date')], now)).toBeNull();
     expect(currentInvite([], now)).toBeNull();
+  });
+});
+
+describe('the validator warm-up', () => {
+  it('is a state the hub could send (so it compiles every part of the schema)', () => {
+    const r = parseServerMessage(JSON.stringify(WARM_STATE));
+    expect(r.ok ? r.message.type : r.error).toBe('session:state');
+  });
+});
+
+describe('grouped', () => {
+  it('groups thousands', () => {
+    expect([0, 7, 999, 1000, 40000, 160000, 1234567].map(grouped)).toEqual(['0', '7', '999', '1,000', '40,000', '160,000', '1,234,567']);
   });
 });
