@@ -482,6 +482,26 @@ test('issue 5: reload finds the map as it was left', async () => {
   await dmShot('issue5-reloaded');
 });
 
+test('issue 5: nothing is lost on a crash: the hub killed right after "All changes saved" has every hex', async () => {
+  const page = ctx.dm.page;
+  await page.keyboard.press('b');
+  await page.click('[data-testid=terrain-tundra]');
+  await dragHexes(page, '1,8', '9,8');
+  await page.waitForSelector('[data-testid=save-state][data-saving=false]');
+  const painted = (await page.evaluate(() => window.__hexcrawlDm.conn.editor.history.peekUndo()?.edits.map((e) => e.key))) ?? [];
+  assert(painted.length >= 8 && painted.every((k) => !ctx.stroke.includes(k) && k !== '5,6'), `stroke on row 8: ${painted}`);
+  // No shutdown, no flush: SIGKILL the moment the console says everything is saved.
+  hub.proc.kill('SIGKILL');
+  await hub.exited;
+  await hub.start();
+  const m = await apiMap();
+  for (const k of painted) eq(at(m.grid, k), 't', `after the crash the hub has tundra at ${k}`);
+  // The console reconnects by itself and shows the same map.
+  const s = await dmWaitUntil(page, (s) => s.connection === 'open' && painted.every((k) => s.cells[Number(k.split(',')[1]) * 12 + Number(k.split(',')[0])] === 9), 'reconnected with the stroke', 15000);
+  eq(s.map.id, ctx.map5.id, 'same map after the restart');
+  ctx.finalGrid = m.grid;
+});
+
 test('maps: rename and resize keep the painted hexes', async () => {
   const page = ctx.dm.page;
   await page.click('[data-testid=map-menu]');
