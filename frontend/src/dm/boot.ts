@@ -5,7 +5,6 @@
 import { DmApi, type Campaign } from './api';
 import { loadCredentials, type DmCredentials } from './creds';
 import { DmConnection } from './connection';
-import { parseServerMessage } from '../protocol/parse';
 
 const CAMPAIGN_KEY = 'hexcrawl.dmCampaign';
 
@@ -51,39 +50,8 @@ export async function boot(): Promise<Booted> {
   }
   const campaigns = new DmApi(creds.token).campaigns();
   campaigns.catch(() => dropEarly());
-  if (last) setTimeout(warmValidator, 0);
   return { creds, campaigns };
 }
-
-/**
- * zod compiles each object schema on its first use (and V8 has yet to optimise the code): the
- * first session:state paid ~15–40 ms for that on the way to the first frame. A tiny state parsed
- * while the socket connects pays it off the critical path.
- */
-function warmValidator(): void {
-  parseServerMessage(JSON.stringify(WARM_STATE));
-}
-
-/** A small but complete DM state: every part of the schema gets compiled (tested: it parses). */
-export const WARM_STATE = {
-  type: 'session:state',
-  seq: 0,
-  role: 'dm',
-  you: null,
-  campaign: { id: 'c', name: 'c' },
-  session: { id: 's', status: 'active' },
-  broadcastMode: 'staged',
-  preparing: false,
-  map: { id: 'm', name: 'm', width: 2, height: 1, orientation: 'flat' },
-  grid: 'p.',
-  labels: { '0,0': 'a' },
-  token: '0,0',
-  players: [{ id: 'p', name: 'p', online: true }],
-  notes: { '1,0': 'n' },
-  revealedAll: '10',
-  revealedTo: { p: ['1,0'] },
-  staged: [{ id: 'x', kind: 'update', changes: [{ key: '1,0', terrain: 'hills', label: 'b' }] }],
-};
 
 /** The early connection if it is for this campaign and token and still usable, else null. */
 export function earlyConnection(campaignId: string, creds: DmCredentials): DmConnection | null {

@@ -9,9 +9,7 @@ import { brushArea, brushFootprint, clampBrush, floodRegion, hexLine } from './b
 import { EditHistory, normaliseEdits, redoChanges, undoChanges } from './history';
 import { PendingEdits } from './pending';
 import { currentInvite } from './Invite';
-import { WARM_STATE } from './boot';
 import { grouped } from './Console';
-import { parseServerMessage } from '../protocol/parse';
 import { composeDisplay, keysToHide, keysToReveal, projectFor, sameDisplay, seenBy, stagedOverlay, visibility, visibleTo } from './preview';
 
 const key = (o: { col: number; row: number }) => hexKey(o.col, o.row);
@@ -305,13 +303,6 @@ describe('currentInvite', () => {
     expect(currentInvite([inv('OLD', '2026-06-01T12:30:00Z'), inv('GONE', '2026-05-01T00:00:00Z')], now)).toBeNull();
     expect(currentInvite([inv('BAD', 'not a date')], now)).toBeNull();
     expect(currentInvite([], now)).toBeNull();
-  });
-});
-
-describe('the validator warm-up', () => {
-  it('is a state the hub could send (so it compiles every part of the schema)', () => {
-    const r = parseServerMessage(JSON.stringify(WARM_STATE));
-    expect(r.ok ? r.message.type : r.error).toBe('session:state');
   });
 });
 
