@@ -542,15 +542,17 @@ function StatusLine({ conn, ui }: { conn: DmConnection; ui: UiStore }) {
   const cur = hover ? conn.editor.current(hover) : null;
   const saving = conn.editor.pending.size > 0;
   const hint = TOOLS.find((t) => t.id === tool)?.hint ?? '';
+  // Only shown while no hex is hovered (not during a stroke, whose every echo is a new grid).
+  const showStats = !hover;
   const stats = useMemo(() => {
-    if (!data?.map) return '';
+    if (!showStats || !data?.map) return '';
     // An indexed loop: for…of over a 40,000-cell Uint8Array costs ~40 ms before V8 optimises it,
     // and this runs while the first map is waiting to be drawn.
     const cells = data.cells;
     let painted = 0;
     for (let i = 0; i < cells.length; i++) if (cells[i] !== 0) painted++;
     return `${grouped(painted)} of ${grouped(data.map.width * data.map.height)} hexes painted`;
-  }, [data?.cells, data?.map]);
+  }, [showStats, data?.cells, data?.map]);
   return (
     <footer className="dm-status">
       <span className="st-hex">
