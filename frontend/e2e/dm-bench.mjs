@@ -14,7 +14,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from './lib/browser.mjs';
 import { Hub, freePort, randomToken } from './lib/hub.mjs';
-import { hexPoint } from './dm-lib.mjs';
+import { benchCampaign, hexPoint } from './dm-lib.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const bin = resolve(process.env.HEXCRAWL_BIN ?? join(here, '../../hexcrawl'));
@@ -26,28 +26,7 @@ const dir = mkdtempSync(join(tmpdir(), 'hexcrawl-dmbench-'));
 const hub = new Hub({ bin, port: await freePort(), db: join(dir, 'h.db'), token: randomToken() });
 await hub.start();
 
-// Every hex painted, a label every 11th hex, a live session with a third revealed to all.
-const camp = await hub.api('POST', '/api/campaigns', { name: 'Bench' });
-const map = await hub.api('POST', `/api/campaigns/${camp.id}/maps`, { name: 'Huge', width: SIZE, height: SIZE, orientation: 'flat' });
-const T = ['plains', 'forest', 'hills', 'mountains', 'swamp', 'desert', 'water', 'coast', 'tundra', 'jungle', 'settlement', 'ruins'];
-const reveal = [];
-for (let r0 = 0; r0 < SIZE; r0 += 50) {
-  const changes = [];
-  for (let r = r0; r < Math.min(SIZE, r0 + 50); r++) {
-    for (let q = 0; q < SIZE; q++) {
-      const i = r * SIZE + q;
-      const c = { key: `${q},${r}`, terrain: T[(q * 7 + r * 3 + ((q * r) % 5)) % T.length] };
-      if (i % 11 === 0) c.label = `Place ${i}`;
-      changes.push(c);
-      if (q < SIZE / 3) reveal.push(c.key);
-    }
-  }
-  await hub.api('PATCH', `/api/maps/${map.id}/hexes`, { changes });
-}
-const dm = await hub.dm(camp.id);
-await dm.send({ type: 'session:start' }, 'session:statusChanged');
-await dm.send({ type: 'hex:reveal', hexKeys: reveal, targets: 'all' }, 'hex:revealed');
-dm.close();
+const camp = await benchCampaign(hub, SIZE);
 
 const browser = await launch();
 const context = await browser.newContext({ viewport: { width: 1440, height: 900 }, deviceScaleFactor: 1 });

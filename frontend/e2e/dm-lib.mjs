@@ -93,3 +93,32 @@ export function dmHexColour(page, key) {
 export function blend(a, b, alpha) {
   return a.map((v, i) => Math.round(v * alpha + b[i] * (1 - alpha)));
 }
+
+/**
+ * The benchmarks' campaign: a size×size flat map with every hex painted, a label every 11th hex,
+ * a live session with the western third revealed to all. Returns the campaign.
+ */
+export async function benchCampaign(hub, size) {
+  const camp = await hub.api('POST', '/api/campaigns', { name: 'Bench' });
+  const map = await hub.api('POST', `/api/campaigns/${camp.id}/maps`, { name: 'Huge', width: size, height: size, orientation: 'flat' });
+  const T = ['plains', 'forest', 'hills', 'mountains', 'swamp', 'desert', 'water', 'coast', 'tundra', 'jungle', 'settlement', 'ruins'];
+  const reveal = [];
+  for (let r0 = 0; r0 < size; r0 += 50) {
+    const changes = [];
+    for (let r = r0; r < Math.min(size, r0 + 50); r++) {
+      for (let q = 0; q < size; q++) {
+        const i = r * size + q;
+        const c = { key: `${q},${r}`, terrain: T[(q * 7 + r * 3 + ((q * r) % 5)) % T.length] };
+        if (i % 11 === 0) c.label = `Place ${i}`;
+        changes.push(c);
+        if (q < size / 3) reveal.push(c.key);
+      }
+    }
+    await hub.api('PATCH', `/api/maps/${map.id}/hexes`, { changes });
+  }
+  const dm = await hub.dm(camp.id);
+  await dm.send({ type: 'session:start' }, 'session:statusChanged');
+  await dm.send({ type: 'hex:reveal', hexKeys: reveal, targets: 'all' }, 'hex:revealed');
+  dm.close();
+  return camp;
+}
