@@ -100,7 +100,9 @@ async function stroke(label, scale, row, terrain) {
     const r = window.__hexcrawlDm.map().renderer();
     const events = [];
     const draws = [];
-    const onMove = (e) => events.push(e.timeStamp);
+    // ts: when the browser got the input (the event's timestamp); at: when the page handled it.
+    // A draw shows the event's paint only if it started after the event was handled.
+    const onMove = (e) => events.push({ ts: e.timeStamp, at: performance.now() });
     window.addEventListener('pointermove', onMove, true);
     // Saved: for each hex, from the pointer event that painted it to the hub's hex:updated echo
     // for it (the hub has committed it to SQLite by then), measured in the page.
@@ -123,8 +125,9 @@ async function stroke(label, scale, row, terrain) {
     });
     const orig = r.draw.bind(r);
     r.draw = (now) => {
+      const start = performance.now();
       orig(now);
-      const d = { end: performance.now(), ms: r.lastDrawMs, hexes: r.drawnHexes, shown: 0 };
+      const d = { start, end: performance.now(), ms: r.lastDrawMs, hexes: r.drawnHexes, shown: 0 };
       draws.push(d);
       // The next animation frame starts once this one was produced (rasterised and handed to
       // the compositor): the honest "drawn" time, not just the end of our canvas calls.
@@ -180,16 +183,16 @@ async function stroke(label, scale, row, terrain) {
       lastInput = Math.max(lastInput, p.input);
       lastSaved = Math.max(lastSaved, t);
     }
-    const lat = events.flatMap((t) => {
-      const d = draws.find((x) => x.end >= t);
-      return d ? [d.end - t] : [];
+    const lat = events.flatMap((e) => {
+      const d = draws.find((x) => x.start >= e.at);
+      return d ? [d.end - e.ts] : [];
     });
-    const shown = events.flatMap((t) => {
-      const d = draws.find((x) => x.end >= t && x.shown > 0);
-      return d ? [d.shown - t] : [];
+    const shown = events.flatMap((e) => {
+      const d = draws.find((x) => x.start >= e.at && x.shown > 0);
+      return d ? [d.shown - e.ts] : [];
     });
     const hexes = window.__hexcrawlDm.conn.editor.history.peekUndo()?.edits.length ?? 0;
-    return { lat, shown, draw: draws.map((d) => d.ms), hexes: draws.at(-1)?.hexes ?? 0, first: events[0], last: events.at(-1), painted: hexes, toSave, toSend, unsaved: painted.size - saved.size, allSaved: lastSaved - lastInput };
+    return { lat, shown, draw: draws.map((d) => d.ms), hexes: draws.at(-1)?.hexes ?? 0, first: events[0]?.ts, last: events.at(-1)?.ts, painted: hexes, toSave, toSend, unsaved: painted.size - saved.size, allSaved: lastSaved - lastInput };
   });
   return {
     label,

@@ -488,6 +488,7 @@ test('issue 5: nothing is lost on a crash: the hub killed right after "All chang
   await page.click('[data-testid=terrain-tundra]');
   await dragHexes(page, '1,8', '9,8');
   await page.waitForSelector('[data-testid=save-state][data-saving=false]');
+  eq(await page.textContent('[data-testid=save-state]'), 'All changes saved', 'status line after the stroke');
   const painted = (await page.evaluate(() => window.__hexcrawlDm.conn.editor.history.peekUndo()?.edits.map((e) => e.key))) ?? [];
   assert(painted.length >= 8 && painted.every((k) => !ctx.stroke.includes(k) && k !== '5,6'), `stroke on row 8: ${painted}`);
   // No shutdown, no flush: SIGKILL the moment the console says everything is saved.

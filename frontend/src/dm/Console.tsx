@@ -233,7 +233,10 @@ export function Console(props: {
     return () => window.removeEventListener('keydown', onKey);
   }, [conn, ui]);
 
-  const data = useStore(conn.store, (s) => s.data);
+  // Narrow selections: the whole console must not re-render on every hub echo during a stroke
+  // (the map, the panels and the status line subscribe to what they show).
+  const hasMap = useStore(conn.store, (s) => s.data?.map != null);
+  const hasStaged = useStore(conn.store, (s) => (s.data?.staged.length ?? 0) > 0);
   const mapChanging = useStore(conn.store, (s) => s.mapChanging);
 
   return (
@@ -251,16 +254,16 @@ export function Console(props: {
       <div className="dm-body">
         <ToolRail conn={conn} ui={ui} />
         <main className="dm-stage">
-          {data?.map ? (
+          {hasMap ? (
             <MapPane conn={conn} ui={ui} actions={actions} handle={mapRef} />
           ) : (
-            <div className="empty-stage">{data ? <NoMap /> : <p className="muted">Connecting to the hub…</p>}</div>
+            <div className="empty-stage">{hasState ? <NoMap /> : <p className="muted">Connecting to the hub…</p>}</div>
           )}
-          {data?.map && <Palette ui={ui} />}
-          {data?.map && <ToolOptions conn={conn} ui={ui} />}
-          {data?.map && <ViewAsBanner conn={conn} ui={ui} />}
-          {data?.map && <Legend ui={ui} staged={data.staged.length > 0} />}
-          {data?.map && (
+          {hasMap && <Palette ui={ui} />}
+          {hasMap && <ToolOptions conn={conn} ui={ui} />}
+          {hasMap && <ViewAsBanner conn={conn} ui={ui} />}
+          {hasMap && <Legend ui={ui} staged={hasStaged} />}
+          {hasMap && (
             <div className="map-ctl">
               <button className="ctl-btn" title="Fit the map (Home)" onClick={() => mapRef.current?.fit()} data-testid="fit">
                 <Icon.fit />
@@ -541,6 +544,11 @@ function StatusLine({ conn, ui }: { conn: DmConnection; ui: UiStore }) {
   useSyncExternalStore(conn.editor.subscribe, conn.editor.getVersion);
   const cur = hover ? conn.editor.current(hover) : null;
   const saving = conn.editor.pending.size > 0;
+  // During a stroke each step is sent and confirmed within a frame or two: "Saving…" would flip
+  // on and off every step (flicker, and a re-layout of the line every frame), so the line says
+  // "Painting…" until the button is released, then "Saving…" until the hub has confirmed it all.
+  const painting = conn.editor.painting;
+  const state = painting ? 'Painting…' : saving ? 'Saving…' : 'All changes saved';
   const hint = TOOLS.find((t) => t.id === tool)?.hint ?? '';
   // Only shown while no hex is hovered (not during a stroke, whose every echo is a new grid).
   const showStats = !hover;
@@ -570,8 +578,8 @@ function StatusLine({ conn, ui }: { conn: DmConnection; ui: UiStore }) {
       <button className="st-keys" onClick={showShortcuts} title="Keyboard shortcuts (?)" data-testid="shortcuts-open">
         ?
       </button>
-      <span className={saving ? 'st-save saving' : 'st-save'} data-testid="save-state" data-saving={saving}>
-        {saving ? 'Saving…' : 'All changes saved'}
+      <span className={painting || saving ? 'st-save saving' : 'st-save'} data-testid="save-state" data-saving={saving}>
+        {state}
       </span>
     </footer>
   );

@@ -51,7 +51,9 @@ const cell = (s: ReturnType<typeof setup>, key: string) => s.store.getState().da
 describe('EditorController', () => {
   it('sends each step of a stroke at once, draws it before the echo and records one undoable gesture', () => {
     const s = setup();
+    expect(s.ed.painting).toBe(false);
     s.ed.beginStroke('Paint');
+    expect(s.ed.painting).toBe(true);
     s.ed.paint(['0,0', '1,0'], { terrain: 'hills' });
     // on the wire without waiting for a timer, and drawn before the hub answers
     expect(s.sent).toEqual([{ type: 'hex:update', changes: [{ key: '0,0', terrain: 'hills' }, { key: '1,0', terrain: 'hills' }], ref: 'e1' }]);
@@ -62,6 +64,7 @@ describe('EditorController', () => {
     expect(s.ed.paint(['2,0'], { terrain: 'hills' })).toBe(0);
     expect(s.sent).toHaveLength(2);
     s.ed.endStroke();
+    expect(s.ed.painting).toBe(false);
     expect(s.ed.history.size()).toEqual({ undo: 1, redo: 0 });
     expect(s.ed.history.peekUndo()?.edits.map((e) => e.key)).toEqual(['0,0', '1,0', '2,0']);
     expect(s.ed.pending.size).toBe(3);

@@ -132,6 +132,11 @@ export class EditorController {
 
   // ------------------------------------------------------------ strokes (brush)
 
+  /** true while a brush stroke is under way (between beginStroke and endStroke) */
+  get painting(): boolean {
+    return this.stroke !== null;
+  }
+
   beginStroke(label: string): void {
     this.endStroke();
     this.stroke = { label, before: new Map(), after: new Map() };
@@ -177,7 +182,8 @@ export class EditorController {
     if (!s) return;
     const edits: HexEdit[] = [];
     for (const [key, before] of s.before) edits.push({ key, before, after: s.after.get(key) ?? {} });
-    if (this.history.push({ label: s.label, edits })) this.changed();
+    this.history.push({ label: s.label, edits });
+    this.changed(); // also when nothing was painted: `painting` is over
   }
 
   // ------------------------------------------------------------ single edits
