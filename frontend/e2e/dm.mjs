@@ -482,6 +482,47 @@ test('issue 5: reload finds the map as it was left', async () => {
   await dmShot('issue5-reloaded');
 });
 
+test('issue 5: zoom and pan (wheel, right-drag, Space+drag, Home) move the view and paint nothing', async () => {
+  const page = ctx.dm.page;
+  await page.keyboard.press('b'); // the brush: a left drag would paint, so panning must not
+  const view = () => page.evaluate(() => window.__hexcrawlDm.map().renderer().getView());
+  const before = await dmSummary(page);
+  const v0 = await view();
+  const p = await hexPoint(page, '6,4');
+  await page.mouse.move(p.x, p.y);
+  await page.mouse.wheel(0, -300);
+  await page.waitForTimeout(200);
+  const v1 = await view();
+  assert(v1.scale > v0.scale * 1.2, `wheel up zooms in: ${v0.scale} → ${v1.scale}`);
+  const q = await hexPoint(page, '6,4');
+  assert(Math.hypot(q.x - p.x, q.y - p.y) < 3, `the hex under the pointer stays put: ${JSON.stringify([p, q])}`);
+  // Right-drag pans.
+  await page.mouse.down({ button: 'right' });
+  await page.mouse.move(p.x - 120, p.y - 40, { steps: 6 });
+  await page.mouse.up({ button: 'right' });
+  const v2 = await view();
+  assert(Math.abs(v2.x - v1.x + 120) < 4 && Math.abs(v2.y - v1.y + 40) < 4, `right-drag pans by the drag: ${JSON.stringify([v1, v2])}`);
+  // Space + left drag pans too.
+  await page.keyboard.down('Space');
+  await page.mouse.move(p.x, p.y);
+  await page.mouse.down();
+  await page.mouse.move(p.x + 60, p.y, { steps: 6 });
+  await page.mouse.up();
+  await page.keyboard.up('Space');
+  const v3 = await view();
+  assert(Math.abs(v3.x - v2.x - 60) < 4, `Space+drag pans: ${v2.x} → ${v3.x}`);
+  await page.waitForTimeout(300);
+  const after = await dmSummary(page);
+  eq(after.cells, before.cells, 'nothing painted by zooming or panning');
+  eq(after.history, before.history, 'nothing in the undo history');
+  // Home fits the whole map again.
+  await page.locator('[data-testid=hexmap]').focus();
+  await page.keyboard.press('Home');
+  await page.waitForTimeout(100);
+  const v4 = await view();
+  assert(Math.abs(v4.scale - v0.scale) < 0.01 * v0.scale, `Home fits again: ${v0.scale} vs ${v4.scale}`);
+});
+
 test('issue 5: nothing is lost on a crash: the hub killed right after "All changes saved" has every hex', async () => {
   const page = ctx.dm.page;
   await page.keyboard.press('b');
