@@ -185,6 +185,28 @@ describe('HexcrawlSocket', () => {
     await until(() => c.s.getStatus().kind === 'open');
   });
 
+  it('opens one socket when several wake-ups arrive together', async () => {
+    const h = await server();
+    cleanup.push(() => h.wss.close());
+    const c = client(h, { runTimers: false });
+    c.s.start();
+    c.s.start(); // already running: no second socket
+    await until(() => h.conns.length > 0);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(h.conns).toHaveLength(1);
+    h.conns[0]!.ws.terminate();
+    await until(() => c.s.getStatus().kind === 'reconnecting');
+    // A phone waking up: visibilitychange and online in the same moment, then "Retry now".
+    c.doc.dispatchEvent(new Event('visibilitychange'));
+    c.win.dispatchEvent(new Event('online'));
+    c.s.wake();
+    await until(() => h.conns.length > 1);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(h.conns).toHaveLength(2);
+    expect(c.s.getStatus().kind).toBe('open');
+    expect(h.wss.clients.size).toBe(1);
+  });
+
   it('ignores visibilitychange while the page is hidden', async () => {
     const h = await server();
     cleanup.push(() => h.wss.close());

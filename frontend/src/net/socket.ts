@@ -72,7 +72,8 @@ export class HexcrawlSocket {
   lastParseMs = 0;
   private attempt = 0;
   private timer: unknown = null;
-  private stopped = false;
+  /** between start() and stop() or a terminal close */
+  private running = false;
   private status: ConnectionStatus = { kind: 'connecting' };
   private readonly opts: SocketOptions;
   private readonly setT: (fn: () => void, ms: number) => unknown;
@@ -90,9 +91,12 @@ export class HexcrawlSocket {
       opts.createSocket ?? ((url, protocols) => new WebSocket(url, protocols) as unknown as WebSocketLike);
   }
 
-  /** Opens the connection and starts listening for wake-ups. */
+  /** Opens the connection and starts listening for wake-ups. A no-op while already running, so
+   * a connection opened early (the player's boot) can be started again by its React owner. */
   start(): void {
-    this.stopped = false;
+    if (this.running) return;
+    this.running = true;
+    this.attempt = 0;
     const doc = this.opts.wakeSources?.document ?? (typeof document !== 'undefined' ? document : undefined);
     const win = this.opts.wakeSources?.window ?? (typeof window !== 'undefined' ? window : undefined);
     if (doc) {
@@ -111,9 +115,9 @@ export class HexcrawlSocket {
     this.connect();
   }
 
-  /** Closes for good (e.g. the page leaves the session). */
+  /** Closes the connection and stops reconnecting (e.g. the page leaves the session). */
   stop(): void {
-    this.stopped = true;
+    this.running = false;
     this.cancelTimer();
     for (const f of this.unlisten.splice(0)) f();
     const ws = this.ws;
@@ -139,7 +143,9 @@ export class HexcrawlSocket {
 
   /** Phone woke up or the network came back: skip the remaining backoff. */
   wake(): void {
-    if (this.stopped || this.status.kind !== 'reconnecting') return;
+    // `this.ws` set: an attempt is already under way (a phone often fires visibilitychange and
+    // online together); a second socket would replace it and leave the first one open.
+    if (!this.running || this.status.kind !== 'reconnecting' || this.ws) return;
     this.cancelTimer();
     this.connect();
   }
@@ -157,7 +163,7 @@ export class HexcrawlSocket {
   }
 
   private connect(): void {
-    if (this.stopped) return;
+    if (!this.running) return;
     let ws: WebSocketLike;
     try {
       ws = this.createSocket(socketUrl(this.opts.campaignId, this.opts.baseUrl), this.opts.protocols);
@@ -191,9 +197,9 @@ export class HexcrawlSocket {
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
-      if (this.stopped) return;
+      if (!this.running) return;
       if (TERMINAL_CLOSE_CODES.has(ev.code)) {
-        this.stopped = true;
+        this.running = false;
         for (const f of this.unlisten.splice(0)) f();
         this.setStatus({ kind: 'closed', code: ev.code, reason: ev.reason });
         return;
