@@ -1,55 +1,92 @@
 // The player's page: find out who we are (cookie), let us join, then show the table.
-import { useCallback, useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { JoinScreen, type JoinNotice } from './JoinScreen';
 import { PlayerSession, type SessionEnd } from './PlayerSession';
-import { codeFromLocation, fetchHub, fetchMe, forgetSeat, hadSeat, rememberSeat, type HubInfo, type Me } from './api';
+import { codeFromLocation, forgetSeat, hadSeat, rememberSeat, type Me } from './api';
+import { askHub, type Arrival, type PlayerBoot } from './boot';
+import { PlayerConnection, sameSeat } from './connection';
 import { Screen } from './ui';
+import type { HubInfo } from './api';
 
 type Phase =
   | { kind: 'loading' }
   | { kind: 'unreachable' }
   | { kind: 'join'; hub: HubInfo | null; notice: JoinNotice | null }
-  | { kind: 'session'; me: Me }
+  | { kind: 'session'; connection: PlayerConnection }
   | { kind: 'removed' };
 
-export function PlayerApp() {
-  const [phase, setPhase] = useState<Phase>({ kind: 'loading' });
+export function PlayerApp({ boot }: { boot: PlayerBoot }) {
+  // A returning player starts at the table (its socket is already connecting); /api/me's answer
+  // arrives a moment later and confirms it.
+  const [phase, setPhase] = useState<Phase>(() =>
+    boot.connection ? { kind: 'session', connection: boot.connection } : { kind: 'loading' },
+  );
   const [code] = useState(() => codeFromLocation(location));
+  // The connection behind phase 'session', and a count of the questions asked to the hub: only
+  // the latest answer counts (the boot's may land after a closed socket has asked again).
+  const connection = useRef<PlayerConnection | null>(boot.connection);
+  const asked = useRef(0);
 
-  const load = useCallback(async (notice: JoinNotice | null = null) => {
-    setPhase({ kind: 'loading' });
-    try {
-      const [me, hub] = await Promise.all([fetchMe(), fetchHub().catch(() => null)]);
-      if (me) {
-        rememberSeat(me);
-        setPhase({ kind: 'session', me });
-        return;
-      }
-      // A cookie that no longer works: the DM removed us, or the hub's data was reset.
-      const n = notice ?? (hadSeat() ? 'seat-lost' : null);
-      forgetSeat();
-      setPhase({ kind: 'join', hub, notice: n });
-    } catch {
-      setPhase({ kind: 'unreachable' });
-    }
+  const open = useCallback((me: Me) => {
+    connection.current?.stop();
+    const c = new PlayerConnection(me);
+    c.start();
+    connection.current = c;
+    setPhase({ kind: 'session', connection: c });
   }, []);
 
+  const settle = useCallback(
+    async (answer: Promise<Arrival>, notice: JoinNotice | null) => {
+      const n = ++asked.current;
+      const a = await answer;
+      if (n !== asked.current) return;
+      const held = connection.current;
+      if (a.reached && a.me) {
+        rememberSeat(a.me);
+        if (!held || !sameSeat(held.me, a.me)) open(a.me);
+        return;
+      }
+      // No answer, but a table already trying to connect: its banner explains, and it carries on
+      // by itself when the hub is back.
+      if (!a.reached && held) return;
+      held?.stop();
+      connection.current = null;
+      if (!a.reached) return setPhase({ kind: 'unreachable' });
+      // A cookie that no longer works: the DM removed us, or the hub's data was reset.
+      const why = notice ?? (hadSeat() ? 'seat-lost' : null);
+      forgetSeat();
+      setPhase({ kind: 'join', hub: a.hub, notice: why });
+    },
+    [open],
+  );
+
+  const load = useCallback(
+    (notice: JoinNotice | null = null) => {
+      setPhase({ kind: 'loading' });
+      void settle(askHub(), notice);
+    },
+    [settle],
+  );
+
   useEffect(() => {
-    void load();
-  }, [load]);
+    void settle(boot.arrival, null);
+  }, [boot, settle]);
 
   const onJoined = (me: Me) => {
+    asked.current++; // a retry still in flight must not replace the seat we just took
     rememberSeat(me);
     // A join link has done its job; a reload should not show the code again.
     if (location.pathname !== '/') history.replaceState(null, '', '/');
-    setPhase({ kind: 'session', me });
+    open(me);
   };
 
   const onEnd = (why: SessionEnd) => {
+    connection.current?.stop();
+    connection.current = null;
     // Removed: keep the memory of the seat, so a reload explains why the join screen is back.
     if (why.kind === 'removed') return setPhase({ kind: 'removed' });
     forgetSeat();
-    void load(why.kind === 'closed' ? null : why.kind);
+    load(why.kind === 'closed' ? null : why.kind);
   };
 
   switch (phase.kind) {
@@ -59,7 +96,8 @@ export function PlayerApp() {
       return (
         <Screen
           title="Cannot reach the hub"
-          action={{ label: 'Try again', onClick: () => void load() }}
+          action={{ label: 'Try again', onClick: () => load() }}
+          testId="unreachable"
         >
           Make sure you are on the same network as the DM&rsquo;s computer, then try again.
         </Screen>
@@ -69,15 +107,15 @@ export function PlayerApp() {
         <Screen
           title="You were removed from the table"
           tone="danger"
-          action={{ label: 'Join again', onClick: () => void load() }}
+          action={{ label: 'Join again', onClick: () => load() }}
           testId="removed"
         >
           The DM removed you from this campaign. Ask them for a new invite code if that was a mistake.
         </Screen>
       );
     case 'join':
-      return <JoinScreen hub={phase.hub} initialCode={code} notice={phase.notice} onJoined={onJoined} onRetryHub={() => void load()} />;
+      return <JoinScreen hub={phase.hub} initialCode={code} notice={phase.notice} onJoined={onJoined} onRetryHub={() => load()} />;
     case 'session':
-      return <PlayerSession key={phase.me.playerId} me={phase.me} onEnd={onEnd} />;
+      return <PlayerSession key={phase.connection.me.playerId} connection={phase.connection} onEnd={onEnd} />;
   }
 }

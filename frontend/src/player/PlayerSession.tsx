@@ -1,13 +1,13 @@
-// The live table: socket + store + map + overlays.
+// The live table for one PlayerConnection: the map, the top bar, the banner and the overlays.
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
-import { createSessionStore, type SessionStore } from '../store/session';
-import { HexcrawlSocket, type ConnectionStatus } from '../net/socket';
+import type { SessionStore } from '../store/session';
+import type { HexcrawlSocket, ConnectionStatus } from '../net/socket';
 import { HexMapView, type HexMapHandle } from '../render/HexMapView';
 import type { RenderScene } from '../render/renderer';
 import { keyToIndex } from '../hex/coords';
 import { FOG, TERRAIN_COLORS, TERRAIN_NAMES, terrainAt } from '../hex/terrain';
-import type { Me } from './api';
+import type { PlayerConnection } from './connection';
 import { Brand } from './ui';
 import { PlayersButton } from './Players';
 
@@ -50,39 +50,28 @@ interface Info {
   pinned: boolean;
 }
 
-export function PlayerSession({ me, onEnd }: { me: Me; onEnd: (why: SessionEnd) => void }) {
-  const [store] = useState(() => createSessionStore());
-  const socketRef = useRef<HexcrawlSocket | null>(null);
+export function PlayerSession({ connection, onEnd }: { connection: PlayerConnection; onEnd: (why: SessionEnd) => void }) {
+  const { store, socket, me } = connection;
   const mapRef = useRef<HexMapHandle>(null);
   const onEndRef = useRef(onEnd);
   onEndRef.current = onEnd;
 
+  // The connection is usually open already (PlayerApp starts it); this component owns its end.
   useEffect(() => {
-    const socket = new HexcrawlSocket({
-      campaignId: me.campaignId,
-      onMessage: (m) => {
-        store.getState().apply(m);
-        if (m.type === 'session:state' && !performance.getEntriesByName('hexcrawl:state').length) {
-          performance.mark('hexcrawl:state'); // benchmark: first full state applied
-        }
-      },
-      onStatus: (s) => {
-        store.getState().setConnection(s);
-        if (s.kind === 'closed' && s.reason !== 'client stopped') onEndRef.current(endFor(s.code));
-      },
-    });
-    socketRef.current = socket;
+    connection.start();
     window.__hexcrawl = { store, socket, map: () => mapRef.current };
-    socket.start();
     return () => {
-      socket.stop();
-      socketRef.current = null;
+      connection.stop();
       if (window.__hexcrawl?.socket === socket) delete window.__hexcrawl;
     };
-  }, [me.campaignId, store]);
+  }, [connection, store, socket]);
+
+  const connectionStatus = useStore(store, (s) => s.connection);
+  useEffect(() => {
+    if (connectionStatus.kind === 'closed') onEndRef.current(endFor(connectionStatus.code));
+  }, [connectionStatus]);
 
   const data = useStore(store, (s) => s.data);
-  const connection = useStore(store, (s) => s.connection);
   const fadeIn = useStore(store, (s) => s.fadeIn);
   const mapChanging = useStore(store, (s) => s.mapChanging);
   const [hover, setHover] = useState<Info | null>(null);
@@ -129,11 +118,11 @@ export function PlayerSession({ me, onEnd }: { me: Me; onEnd: (why: SessionEnd) 
           </div>
           {map && <div className="mapname">{map.name}</div>}
         </div>
-        <StatusChip status={status} connected={connection.kind === 'open'} />
+        <StatusChip status={status} connected={connectionStatus.kind === 'open'} />
         {data && <PlayersButton players={data.players} youId={me.playerId} />}
       </header>
 
-      <ConnectionBanner status={connection} hasData={data !== null} onRetry={() => socketRef.current?.wake()} />
+      <ConnectionBanner status={connectionStatus} hasData={data !== null} onRetry={() => socket.wake()} />
 
       {data?.preparing && status !== 'ended' && (
         <div className="preparing" role="status" data-testid="preparing">
@@ -169,7 +158,7 @@ export function PlayerSession({ me, onEnd }: { me: Me; onEnd: (why: SessionEnd) 
       )}
 
       <Overlay
-        connection={connection}
+        connection={connectionStatus}
         hasData={data !== null}
         status={status}
         hasMap={map !== null}

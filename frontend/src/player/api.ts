@@ -60,6 +60,17 @@ export function forgetSeat(): void {
     /* ignore */
   }
 }
+/** The seat this browser last joined with, if any (checked: localStorage is not ours alone). */
+export function rememberedSeat(): Me | null {
+  try {
+    const raw = localStorage.getItem(SEAT_KEY);
+    if (raw === null) return null;
+    const r = meSchema.safeParse(JSON.parse(raw));
+    return r.success ? r.data : null;
+  } catch {
+    return null;
+  }
+}
 export function hadSeat(): boolean {
   try {
     return localStorage.getItem(SEAT_KEY) !== null;
