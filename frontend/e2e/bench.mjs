@@ -1,6 +1,8 @@
 // Benchmark (not a test): the player view on a 100×100 map, fully revealed, in headless Chromium
 // against the real hub. Measures navigation → first drawn map, and per-frame draw time and
-// frame intervals while panning. Usage: npm run bench  (HEXCRAWL_BIN as for e2e; BENCH_RUNS=n)
+// frame intervals while panning. Usage: npm run bench  (HEXCRAWL_BIN as for e2e; BENCH_RUNS=n;
+// BENCH_MARKS=1 prints the boot timeline; BENCH_RAW=1 the samples; BENCH_PAN=0 and
+// BENCH_COOKIE_ONLY=0 skip those parts, for quick A/B runs)
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -55,20 +57,46 @@ const pct = (xs, p) => {
 const fmt = (x) => x.toFixed(1);
 
 // 1. Navigation → first drawn map (fresh page each run; the first run warms the HTTP cache).
-const firstMap = [];
-for (let i = 0; i < RUNS + 1; i++) {
-  const page = await context.newPage();
-  await page.goto(hub.url + '/');
-  const t = await page.waitForFunction(() => {
-    const m = performance.getEntriesByName('hexcrawl:first-map')[0];
-    return m ? m.startTime : null;
-  }, null, { timeout: 20000 });
-  const ms = await t.jsonValue();
-  if (i > 0) firstMap.push(ms);
-  await page.close();
+// "returning": the page remembers its seat (localStorage, as after any earlier visit) and opens
+// the socket at once; "cookie only": that memory is wiped first, so /api/me must answer before
+// the socket can start (a first visit after joining from another tab, or cleared site data).
+const MARKS = ['hexcrawl:boot', 'hexcrawl:socket-start', 'hexcrawl:socket-open', 'hexcrawl:state-received', 'hexcrawl:state', 'hexcrawl:first-map'];
+async function firstMaps(runs, { forgetSeat }) {
+  const out = [];
+  const timelines = [];
+  for (let i = 0; i < runs + 1; i++) {
+    const page = await context.newPage();
+    if (forgetSeat) await page.addInitScript(() => localStorage.removeItem('hexcrawl.seat'));
+    await page.goto(hub.url + '/');
+    const t = await page.waitForFunction(() => {
+      const m = performance.getEntriesByName('hexcrawl:first-map')[0];
+      return m ? m.startTime : null;
+    }, null, { timeout: 20000 });
+    const ms = await t.jsonValue();
+    if (i > 0) {
+      out.push(ms);
+      timelines.push(
+        await page.evaluate((names) => {
+          const nav = performance.getEntriesByType('navigation')[0];
+          const me = performance.getEntriesByType('resource').find((r) => r.name.endsWith('/api/me'));
+          const at = (n) => performance.getEntriesByName(n, 'mark')[0]?.startTime ?? null;
+          return {
+            'DOMContentLoaded': nav.domContentLoadedEventStart,
+            '/api/me answered': me ? me.responseEnd : null,
+            ...Object.fromEntries(names.map((n) => [n.replace('hexcrawl:', ''), at(n)])),
+          };
+        }, MARKS),
+      );
+    }
+    await page.close();
+  }
+  return { samples: out, timelines };
 }
+const returning = await firstMaps(RUNS, { forgetSeat: false });
+const cookieOnly = process.env.BENCH_COOKIE_ONLY === '0' ? null : await firstMaps(RUNS, { forgetSeat: true });
 
-// 2. Frame times while panning.
+// 2. Frame times while panning (BENCH_PAN=0 skips them).
+const PAN = process.env.BENCH_PAN !== '0';
 const page = await context.newPage();
 await page.goto(hub.url + '/');
 await page.waitForFunction(() => performance.getEntriesByName('hexcrawl:first-map').length > 0);
@@ -124,7 +152,7 @@ async function pan(label, scale) {
   };
 }
 
-const results = [await pan('whole map fitted (all 10,000 hexes on screen)', 0), await pan('zoomed in (glyphs + labels drawn)', 30)];
+const results = PAN ? [await pan('whole map fitted (all 10,000 hexes on screen)', 0), await pan('zoomed in (glyphs + labels drawn)', 30)] : [];
 
 await browser.close();
 dm.close();
@@ -138,7 +166,20 @@ const ua = await (async () => {
   return v;
 })();
 console.log(`Chromium ${ua}, 1280×800 @1x, ${SIZE}×${SIZE} map fully revealed`);
-console.log(`first drawn map after navigation (${RUNS} runs): p50 ${fmt(pct(firstMap, 50))} ms, min ${fmt(Math.min(...firstMap))} ms, max ${fmt(Math.max(...firstMap))} ms`);
+const median = (xs) => {
+  const known = xs.filter((x) => x !== null);
+  return known.length ? fmt(pct(known, 50)) : '–'; // a build without that mark
+};
+for (const [label, r] of [['returning player', returning], ['cookie only', cookieOnly]]) {
+  if (!r) continue;
+  const xs = r.samples;
+  console.log(`first drawn map after navigation, ${label} (${RUNS} runs): p50 ${fmt(pct(xs, 50))} ms, min ${fmt(Math.min(...xs))} ms, max ${fmt(Math.max(...xs))} ms`);
+  if (process.env.BENCH_MARKS) {
+    const steps = Object.keys(r.timelines[0]);
+    console.log('  boot timeline, median ms after navigation: ' + steps.map((k) => `${k} ${median(r.timelines.map((t) => t[k]))}`).join(', '));
+  }
+  if (process.env.BENCH_RAW) console.log(`  samples ${label}: ${JSON.stringify(xs.map((x) => Math.round(x * 10) / 10))}`);
+}
 for (const r of results) {
   console.log(
     `pan, ${r.label}: ${r.frames} frames, ~${r.hexes} hexes/frame; draw p50 ${fmt(r.draw.p50)} ms, p95 ${fmt(r.draw.p95)} ms, max ${fmt(r.draw.max)} ms; frame interval p50 ${fmt(r.interval.p50)} ms, p95 ${fmt(r.interval.p95)} ms, max ${fmt(r.interval.max)} ms`,

@@ -41,9 +41,14 @@ const hub = new Hub({ bin, port, db: join(dir, 'h.db'), token: randomToken(), lo
 const browser = await launch();
 const ctx = {}; // shared across tests, which run in order and build on each other
 
+// Every URL a player's browser asked for (pages, assets, API, sockets): all must be the hub's.
+const requested = [];
+
 async function newPlayerContext(opts = {}) {
   const c = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...opts });
+  c.on('request', (r) => requested.push(r.url()));
   const page = await c.newPage();
+  page.on('websocket', (ws) => requested.push(ws.url()));
   page.on('pageerror', (e) => console.log(`  [page error] ${e.message}`));
   page.on('console', (m) => {
     if (m.type() === 'error' || m.type() === 'warning') console.log(`  [console ${m.type()}] ${m.text()}`);
@@ -194,6 +199,44 @@ test('hover shows a label; terrain changes update in place', async () => {
   assert(near(water, colour('water')), `3,3 should be water now, got ${water}`);
 });
 
+test('pan by drag, zoom by wheel around the pointer, fit again; only what is on screen is drawn', async () => {
+  const p = ctx.ana.page;
+  const view = () => p.evaluate(() => window.__hexcrawl.map().renderer().getView());
+  const v0 = await view();
+  await p.mouse.move(640, 420);
+  await p.mouse.down();
+  await p.mouse.move(700, 460, { steps: 4 });
+  await p.mouse.move(760, 500, { steps: 4 });
+  await p.mouse.up();
+  const v1 = await view();
+  // The first few pixels tell a drag from a tap (use-gesture's threshold), hence the slack.
+  assert(Math.abs(v1.x - v0.x - 120) < 5 && Math.abs(v1.y - v0.y - 80) < 5, `drag by (120, 80) moved the view by (${v1.x - v0.x}, ${v1.y - v0.y})`);
+  eq(v1.scale, v0.scale, 'a drag does not zoom');
+  // Wheel up zooms in, keeping the hex under the pointer where it is.
+  const at = await p.evaluate(() => window.__hexcrawl.map().renderer().hexCenter('4,4'));
+  await p.mouse.move(at.x, at.y);
+  for (let i = 0; i < 4; i++) await p.mouse.wheel(0, -200);
+  await p.waitForFunction((s) => window.__hexcrawl.map().renderer().getView().scale > s * 2, v1.scale);
+  const under = await p.evaluate(({ x, y }) => window.__hexcrawl.map().renderer().hexAt(x, y), at);
+  eq(under, '4,4', 'hex under the pointer after zooming');
+  await p.waitForTimeout(100);
+  const drawn = await p.evaluate(() => window.__hexcrawl.map().renderer().drawnHexes);
+  const total = ctx.map.width * ctx.map.height;
+  assert(drawn > 0 && drawn < total, `zoomed in, the renderer drew ${drawn} of ${total} hexes`);
+  await shot(p, 'zoomed-in');
+  // "Show everything we know": every visible hex back on screen.
+  await p.click('[aria-label="Show everything we know"]');
+  const off = await p.evaluate((keys) => {
+    const r = window.__hexcrawl.map().renderer();
+    const { w, h } = r.size();
+    return keys.filter((k) => {
+      const c = r.hexCenter(k);
+      return !c || c.x < 0 || c.y < 0 || c.x > w || c.y > h;
+    });
+  }, (await summary(p)).visible);
+  eq(off, [], 'visible hexes off screen after fitting');
+});
+
 test('staged changes show "The DM is preparing…" until published', async () => {
   await ctx.dm.send({ type: 'broadcast:mode', mode: 'staged' }, 'broadcast:modeChanged');
   await ctx.dm.send({ type: 'hex:reveal', hexKeys: ['8,2', '8,3'], targets: 'all' }, 'staged:changed');
@@ -219,35 +262,65 @@ test('paused and resumed', async () => {
   for (const p of [ctx.ana.page, ctx.bo.page]) await p.waitForSelector('[data-testid=overlay]', { state: 'detached' });
 });
 
-test('the banner shows while the hub is down and goes away when it is back', async () => {
-  const before = await summary(ctx.ana.page);
+test('the banner shows while the hub is down; when it is back, the full state replaces what players had', async () => {
+  try {
+    await outageAndReturn();
+  } finally {
+    await ctx.ana.c.setOffline(false); // later tests need her online
+  }
+});
+
+async function outageAndReturn() {
+  const { ana, bo } = ctx;
+  const before = await summary(ana.page);
+  const boBefore = await summary(bo.page);
+  // Ana's network drops first (a phone in a tunnel): every reconnect fails until it is back.
+  await ana.c.setOffline(true);
   ctx.dm.close();
   await hub.stop();
-  for (const p of [ctx.ana.page, ctx.bo.page]) await p.waitForSelector('[data-testid=connection-banner]', { timeout: 10000 });
-  const text = await ctx.ana.page.textContent('[data-testid=connection-banner]');
+  for (const p of [ana.page, bo.page]) await p.waitForSelector('[data-testid=connection-banner]', { timeout: 10000 });
+  const text = await ana.page.textContent('[data-testid=connection-banner]');
   assert(text.includes('Connection lost. Reconnecting…'), `banner text: ${text}`);
-  await ctx.ana.page.waitForTimeout(400); // let its slide-in finish for the screenshot
-  await shot(ctx.ana.page, 'banner');
-  await ctx.ana.page.waitForTimeout(1500); // let a refused attempt or two happen
+  await ana.page.waitForTimeout(400); // let its slide-in finish for the screenshot
+  await shot(ana.page, 'banner');
+
   await hub.start();
-  // Ana waits out her backoff; Bo's browser reports the network is back ("online"), which
-  // must skip the backoff.
-  await ctx.bo.page.evaluate(() => window.dispatchEvent(new Event('online')));
-  await ctx.bo.page.waitForSelector('[data-testid=connection-banner]', { state: 'detached', timeout: 3000 });
-  await ctx.ana.page.waitForSelector('[data-testid=connection-banner]', { state: 'detached', timeout: 40000 });
-  const after = await waitUntil(ctx.ana.page, (s) => s.connection === 'open', 'reconnected');
-  eq(after.visible.sort(), before.visible.sort(), 'same visible hexes after restart');
-  eq(after.token, before.token, 'same token after restart');
-  await shot(ctx.ana.page, 'reconnected');
   ctx.dm = await hub.dm(ctx.camp.id);
-  // The hub pauses sessions that were live when it stopped (main.go: PauseInterruptedSessions);
-  // players see that, and the DM resumes.
+  // While Ana is cut off, the DM hides a hex and moves the party: she gets no deltas for these.
+  await ctx.dm.send({ type: 'hex:hide', hexKeys: ['3,3'], targets: 'all' }, 'hex:hidden');
+  await ctx.dm.send({ type: 'token:move', key: '5,4' }, 'token:moved');
+  const hide33 = (s) => s.visible.filter((k) => k !== '3,3').sort();
+
+  // Bo waits out his backoff.
+  await bo.page.waitForSelector('[data-testid=connection-banner]', { state: 'detached', timeout: 40000 });
+  const b = await waitUntil(bo.page, (s) => s.connection === 'open' && s.token === '5,4', 'Bo back');
+  eq(b.you.id, ctx.boId, 'Bo is the same player');
+  eq(b.visible.sort(), hide33(boBefore), "Bo's visible hexes");
+
+  // Ana: wait until her next try is at least 6 s away (attempt 4: 8 s ± 25 %), then bring her
+  // network back. The browser's `online` event must skip that wait.
+  await ana.page.waitForFunction(() => {
+    const c = window.__hexcrawl.store.getState().connection;
+    return c.kind === 'reconnecting' && c.attempt >= 4;
+  }, null, { timeout: 20000, polling: 50 });
+  await ana.c.setOffline(false);
+  await ana.page.waitForSelector('[data-testid=connection-banner]', { state: 'detached', timeout: 3000 });
+  const after = await waitUntil(ana.page, (s) => s.connection === 'open', 'Ana reconnected');
+  eq(after.you.id, ctx.anaId, 'Ana is the same player');
+  eq(after.visible.sort(), hide33(before), "Ana's visible hexes: the hub's, not her stale ones");
+  eq(after.token, '5,4', "Ana's party token");
+  await ana.page.waitForTimeout(300);
+  const hidden = await hexColour(ana.page, '3,3');
+  assert(near(hidden, FOG_RGB), `3,3 should be drawn as fog again, got ${hidden}`);
+  // The hub pauses sessions that were live when it stopped uncleanly (main.go:
+  // PauseInterruptedSessions); players see that, and the DM resumes.
   if (after.status === 'paused') {
-    await ctx.ana.page.waitForSelector('[data-overlay=paused]');
+    await ana.page.waitForSelector('[data-overlay=paused]');
     await ctx.dm.send({ type: 'session:resume' }, 'session:statusChanged');
-    for (const p of [ctx.ana.page, ctx.bo.page]) await p.waitForSelector('[data-testid=overlay]', { state: 'detached' });
+    for (const p of [ana.page, bo.page]) await p.waitForSelector('[data-testid=overlay]', { state: 'detached' });
   } else eq(after.status, 'active', 'status after restart');
-});
+  await shot(ana.page, 'reconnected');
+}
 
 test('a phone in portrait: join, map, tap a hex', async () => {
   const ph = await newPlayerContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
@@ -272,6 +345,30 @@ test('a phone in portrait: join, map, tap a hex', async () => {
   assert(box <= 390, 'top bar fits the phone');
 });
 
+test('a phone: one finger pans, two fingers pinch-zoom', async () => {
+  const p = ctx.phone.page;
+  const cdp = await ctx.phone.c.newCDPSession(p);
+  const touch = (type, points) =>
+    cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points.map(([x, y], id) => ({ x, y, id })) });
+  const view = () => p.evaluate(() => window.__hexcrawl.map().renderer().getView());
+  await p.click('.hexinfo-close');
+  const v0 = await view();
+  await touch('touchStart', [[200, 500]]);
+  for (let k = 1; k <= 8; k++) await touch('touchMove', [[200 - 5 * k, 500 + 5 * k]]);
+  await touch('touchEnd', []);
+  const v1 = await view();
+  assert(Math.abs(v1.x - v0.x + 40) < 5 && Math.abs(v1.y - v0.y - 40) < 5, `one finger by (-40, 40) moved the view by (${v1.x - v0.x}, ${v1.y - v0.y})`);
+  // Fingers 80 px apart spread to 240 px: about 3× closer.
+  await touch('touchStart', [[155, 500], [235, 500]]);
+  for (let k = 1; k <= 10; k++) await touch('touchMove', [[155 - 8 * k, 500], [235 + 8 * k, 500]]);
+  await touch('touchEnd', []);
+  const v2 = await view();
+  const ratio = v2.scale / v1.scale;
+  assert(ratio > 2.5 && ratio < 3.5, `pinch 80 → 240 px zoomed by ${ratio.toFixed(2)}`);
+  await shot(p, 'phone-pinched');
+  await p.click('[aria-label="Show everything we know"]');
+});
+
 test('session ended', async () => {
   await ctx.dm.send({ type: 'session:end' }, 'session:statusChanged');
   for (const p of [ctx.ana.page, ctx.bo.page, ctx.phone.page]) await p.waitForSelector('[data-overlay=ended]');
@@ -292,6 +389,14 @@ test('a revoked player is told so, and a reload asks them to join again', async 
   await ctx.bo.page.reload();
   await ctx.bo.page.waitForSelector('[data-testid=join-notice]');
   await shot(ctx.bo.page, 'revoked-reload');
+});
+
+test('everything a player loaded came from the hub', async () => {
+  const hubHost = new URL(hub.url).host;
+  const pages = requested.filter((u) => u.startsWith('http'));
+  assert(pages.some((u) => u.includes('/assets/')) && requested.some((u) => u.startsWith('ws://')), `too little recorded: ${requested.length} URLs`);
+  const foreign = requested.filter((u) => !/^(data|blob):/.test(u) && new URL(u).host !== hubHost);
+  eq([...new Set(foreign)], [], 'requests to anywhere but the hub');
 });
 
 // ------------------------------------------------------------------ runner
