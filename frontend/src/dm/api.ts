@@ -10,11 +10,11 @@ export const campaignSchema = z.object({
   id: z.string(),
   name: z.string(),
   activeMapId: z.string().optional().default(''),
-  broadcastMode: broadcastModeSchema.optional(),
+  broadcastMode: z.optional(broadcastModeSchema),
 });
 export type Campaign = z.infer<typeof campaignSchema>;
 
-export const mapRowSchema = mapInfoSchema.extend({ campaignId: z.string().optional() });
+export const mapRowSchema = z.object({ ...mapInfoSchema.shape, campaignId: z.string().optional() });
 export type MapRow = z.infer<typeof mapRowSchema>;
 
 export const inviteSchema = z.object({ code: z.string(), expiresAt: z.string(), joinUrl: z.string() });

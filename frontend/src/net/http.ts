@@ -1,5 +1,6 @@
-// Small typed fetch helpers for the HTTP API (docs/protocol.md). Responses are checked with zod.
-import { z } from 'zod';
+// Small typed fetch helpers for the HTTP API (docs/protocol.md). Responses are checked with zod
+// (zod/mini on the player's path; api() accepts any zod schema, the DM's are full zod).
+import { z } from 'zod/mini';
 
 export class ApiError extends Error {
   readonly status: number;
@@ -23,7 +24,7 @@ export interface ApiOptions {
 export async function api<T>(
   method: string,
   path: string,
-  schema: z.ZodType<T> | null,
+  schema: z.core.$ZodType<T> | null,
   body?: unknown,
   opts: ApiOptions = {},
 ): Promise<T> {
@@ -53,7 +54,7 @@ export async function api<T>(
     throw new ApiError(res.status, 'http', `${res.status} ${res.statusText}`);
   }
   if (!schema) return undefined as T;
-  const r = schema.safeParse(json);
+  const r = z.safeParse(schema, json);
   if (!r.success) throw new ApiError(res.status, 'bad_response', `unexpected response from ${path}`);
   return r.data;
 }
@@ -62,7 +63,7 @@ export const hubInfoSchema = z.object({
   name: z.string(),
   version: z.string(),
   protocol: z.number(),
-  campaigns: z.number().int().nonnegative(),
+  campaigns: z.int().check(z.nonnegative()),
 });
 export type HubInfo = z.infer<typeof hubInfoSchema>;
 

@@ -1,5 +1,5 @@
 // The player's HTTP calls: who am I (cookie), join with a code, hub info.
-import { z } from 'zod';
+import { z } from 'zod/mini';
 import { api, ApiError, hubInfoSchema, meSchema, type HubInfo, type Me } from '../net/http';
 
 export type { HubInfo, Me };

@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type { z } from 'zod/mini';
 import {
   clientMessageSchemas,
   serverMessageSchemas,
@@ -16,7 +16,7 @@ function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
 }
 
-function describe(err: z.ZodError): string {
+function describe(err: z.core.$ZodError): string {
   return err.issues
     .slice(0, 3)
     .map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`)
@@ -25,7 +25,7 @@ function describe(err: z.ZodError): string {
 
 function parseWith<T>(
   raw: string,
-  schemas: Record<string, z.ZodType>,
+  schemas: Record<string, z.ZodMiniType>,
 ): ParseResult<T> {
   let value: unknown;
   try {

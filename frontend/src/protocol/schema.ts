@@ -1,7 +1,7 @@
 // Zod schemas for every WebSocket message in docs/protocol.md (v1). The server schemas are
 // lenient about extra fields (a newer hub may add some); the client schemas are strict, like
 // the hub, so a message the DM app builds is checked before it leaves.
-import { z } from 'zod';
+import { z } from 'zod/mini';
 
 export const PROTOCOL_VERSION = 1;
 
@@ -25,7 +25,7 @@ export type Terrain = z.infer<typeof terrainSchema>;
 
 // Canonical "col,row": no leading zeros, no sign, no spaces.
 export const HEX_KEY_RE = /^(0|[1-9][0-9]*),(0|[1-9][0-9]*)$/;
-export const hexKeySchema = z.string().regex(HEX_KEY_RE, 'not a canonical "col,row" key');
+export const hexKeySchema = z.string().check(z.regex(HEX_KEY_RE, 'not a canonical "col,row" key'));
 export type HexKey = string;
 
 export const MAX_HEXES_PER_MESSAGE = 160_000;
@@ -33,8 +33,8 @@ export const MAX_LABEL = 80;
 export const MAX_NOTES = 4000;
 export const MAX_REF = 64;
 
-const seq = z.number().int().nonnegative();
-const id = z.string().min(1);
+const seq = z.int().check(z.nonnegative());
+const id = z.string().check(z.minLength(1));
 
 export const sessionStatusSchema = z.enum(['waiting', 'active', 'paused', 'ended']);
 export type SessionStatus = z.infer<typeof sessionStatusSchema>;
@@ -47,44 +47,45 @@ export type Orientation = z.infer<typeof orientationSchema>;
 
 export const targetsSchema = z.union([
   z.literal('all'),
-  z.object({ playerIds: z.array(id).min(1) }).strict(),
+  z.strictObject({ playerIds: z.array(id).check(z.minLength(1)) }),
 ]);
 export type Targets = z.infer<typeof targetsSchema>;
 
 export const hexViewSchema = z.object({
   key: hexKeySchema,
   terrain: terrainSchema,
-  label: z.string().optional(),
-  notes: z.string().optional(),
+  label: z.optional(z.string()),
+  notes: z.optional(z.string()),
 });
 export type HexView = z.infer<typeof hexViewSchema>;
 
 // The hub counts characters (Unicode code points), not UTF-16 units as String.length does.
 function maxRunes(n: number) {
-  return z.string().refine((s) => s.length <= n || [...s].length <= n, { message: `at most ${n} characters` });
+  return z.string().check(z.refine((s) => s.length <= n || [...s].length <= n, { message: `at most ${n} characters` }));
 }
 
 export const hexChangeSchema = z
-  .object({
+  .strictObject({
     key: hexKeySchema,
-    terrain: terrainSchema.optional(),
-    label: maxRunes(MAX_LABEL).optional(),
-    notes: maxRunes(MAX_NOTES).optional(),
+    terrain: z.optional(terrainSchema),
+    label: z.optional(maxRunes(MAX_LABEL)),
+    notes: z.optional(maxRunes(MAX_NOTES)),
   })
-  .strict()
-  .refine((c) => c.terrain !== undefined || c.label !== undefined || c.notes !== undefined, {
-    message: 'a change needs terrain, label or notes',
-  });
+  .check(
+    z.refine((c) => c.terrain !== undefined || c.label !== undefined || c.notes !== undefined, {
+      message: 'a change needs terrain, label or notes',
+    }),
+  );
 export type HexChange = z.infer<typeof hexChangeSchema>;
 
-const hexKeys = z.array(hexKeySchema).min(1).max(MAX_HEXES_PER_MESSAGE);
-const changes = z.array(hexChangeSchema).min(1).max(MAX_HEXES_PER_MESSAGE);
+const hexKeys = z.array(hexKeySchema).check(z.minLength(1), z.maxLength(MAX_HEXES_PER_MESSAGE));
+const changes = z.array(hexChangeSchema).check(z.minLength(1), z.maxLength(MAX_HEXES_PER_MESSAGE));
 
 export const stagedChangeSchema = z.discriminatedUnion('kind', [
   z.object({ id, kind: z.literal('reveal'), hexKeys: z.array(hexKeySchema), targets: targetsSchema }),
   z.object({ id, kind: z.literal('hide'), hexKeys: z.array(hexKeySchema), targets: targetsSchema }),
   z.object({ id, kind: z.literal('update'), changes: z.array(hexChangeSchema) }),
-  z.object({ id, kind: z.literal('token'), key: hexKeySchema.nullable() }),
+  z.object({ id, kind: z.literal('token'), key: z.nullable(hexKeySchema) }),
 ]);
 export type StagedChange = z.infer<typeof stagedChangeSchema>;
 
@@ -97,8 +98,8 @@ export type PlayerPresence = z.infer<typeof playerPresenceSchema>;
 export const mapInfoSchema = z.object({
   id,
   name: z.string(),
-  width: z.number().int().min(1).max(400),
-  height: z.number().int().min(1).max(400),
+  width: z.int().check(z.minimum(1), z.maximum(400)),
+  height: z.int().check(z.minimum(1), z.maximum(400)),
   orientation: orientationSchema,
 });
 export type MapInfo = z.infer<typeof mapInfoSchema>;
@@ -110,23 +111,23 @@ export const sessionStateSchema = z
     type: z.literal('session:state'),
     seq,
     role: z.enum(['player', 'dm']),
-    you: memberSchema.nullable(),
+    you: z.nullable(memberSchema),
     campaign: z.object({ id, name: z.string() }),
-    session: z.object({ id, status: sessionStatusSchema }).nullable(),
+    session: z.nullable(z.object({ id, status: sessionStatusSchema })),
     broadcastMode: broadcastModeSchema,
     preparing: z.boolean(),
-    map: mapInfoSchema.nullable(),
+    map: z.nullable(mapInfoSchema),
     grid: z.string(),
     labels: z.record(hexKeySchema, z.string()),
-    token: hexKeySchema.nullable(),
+    token: z.nullable(hexKeySchema),
     players: z.array(playerPresenceSchema),
     // DM only
-    notes: z.record(hexKeySchema, z.string()).optional(),
-    revealedAll: z.string().regex(/^[01]*$/).optional(),
-    revealedTo: z.record(id, z.array(hexKeySchema)).optional(),
-    staged: z.array(stagedChangeSchema).optional(),
+    notes: z.optional(z.record(hexKeySchema, z.string())),
+    revealedAll: z.optional(z.string().check(z.regex(/^[01]*$/))),
+    revealedTo: z.optional(z.record(id, z.array(hexKeySchema))),
+    staged: z.optional(z.array(stagedChangeSchema)),
   })
-  .superRefine((s, ctx) => {
+  .check(z.superRefine((s, ctx) => {
     // The grid must match the map, or the store would index past it.
     const expected = s.map ? s.map.width * s.map.height : 0;
     if (s.grid.length !== expected) {
@@ -138,7 +139,7 @@ export const sessionStateSchema = z
     if (s.revealedAll !== undefined && s.revealedAll.length !== expected) {
       ctx.addIssue({ code: 'custom', path: ['revealedAll'], message: 'revealedAll does not match the map' });
     }
-  });
+  }));
 export type SessionState = z.infer<typeof sessionStateSchema>;
 
 export const sessionStatusChangedSchema = z.object({
@@ -156,13 +157,13 @@ export const hexRevealedSchema = z.object({
   type: z.literal('hex:revealed'),
   seq,
   hexes: z.array(hexViewSchema),
-  targets: targetsSchema.optional(),
+  targets: z.optional(targetsSchema),
 });
 export const hexHiddenSchema = z.object({
   type: z.literal('hex:hidden'),
   seq,
   keys: z.array(hexKeySchema),
-  targets: targetsSchema.optional(),
+  targets: z.optional(targetsSchema),
 });
 export const hexUpdatedSchema = z.object({
   type: z.literal('hex:updated'),
@@ -172,7 +173,7 @@ export const hexUpdatedSchema = z.object({
 export const tokenMovedSchema = z.object({
   type: z.literal('token:moved'),
   seq,
-  key: hexKeySchema.nullable(),
+  key: z.nullable(hexKeySchema),
 });
 export const mapChangedSchema = z.object({ type: z.literal('map:changed'), seq });
 export const stagedChangedSchema = z.object({
@@ -200,7 +201,7 @@ export const errorMessageSchema = z.object({
   // A newer hub may add codes; keep the message rather than dropping it.
   code: z.union([errorCodeSchema, z.string()]),
   message: z.string(),
-  ref: z.string().optional(),
+  ref: z.optional(z.string()),
 });
 
 export const serverMessageSchemas = {
@@ -228,21 +229,21 @@ export type ServerMessageOf<K extends ServerMessageType> = Extract<ServerMessage
 
 // ---------------------------------------------------------------- client → server
 
-const ref = z.string().max(MAX_REF).optional();
+const ref = z.optional(z.string().check(z.maxLength(MAX_REF)));
 
 export const clientMessageSchemas = {
-  'session:start': z.object({ type: z.literal('session:start'), ref }).strict(),
-  'session:pause': z.object({ type: z.literal('session:pause'), ref }).strict(),
-  'session:resume': z.object({ type: z.literal('session:resume'), ref }).strict(),
-  'session:end': z.object({ type: z.literal('session:end'), ref }).strict(),
-  'broadcast:mode': z.object({ type: z.literal('broadcast:mode'), mode: broadcastModeSchema, ref }).strict(),
-  'broadcast:publish': z.object({ type: z.literal('broadcast:publish'), ref }).strict(),
-  'staged:undo': z.object({ type: z.literal('staged:undo'), index: z.number().int().nonnegative(), ref }).strict(),
-  'hex:reveal': z.object({ type: z.literal('hex:reveal'), hexKeys, targets: targetsSchema, ref }).strict(),
-  'hex:hide': z.object({ type: z.literal('hex:hide'), hexKeys, targets: targetsSchema, ref }).strict(),
-  'hex:update': z.object({ type: z.literal('hex:update'), changes, ref }).strict(),
-  'token:move': z.object({ type: z.literal('token:move'), key: hexKeySchema.nullable(), ref }).strict(),
-  'hex:fill': z.object({ type: z.literal('hex:fill'), key: hexKeySchema, terrain: terrainSchema, ref }).strict(),
+  'session:start': z.strictObject({ type: z.literal('session:start'), ref }),
+  'session:pause': z.strictObject({ type: z.literal('session:pause'), ref }),
+  'session:resume': z.strictObject({ type: z.literal('session:resume'), ref }),
+  'session:end': z.strictObject({ type: z.literal('session:end'), ref }),
+  'broadcast:mode': z.strictObject({ type: z.literal('broadcast:mode'), mode: broadcastModeSchema, ref }),
+  'broadcast:publish': z.strictObject({ type: z.literal('broadcast:publish'), ref }),
+  'staged:undo': z.strictObject({ type: z.literal('staged:undo'), index: z.int().check(z.nonnegative()), ref }),
+  'hex:reveal': z.strictObject({ type: z.literal('hex:reveal'), hexKeys, targets: targetsSchema, ref }),
+  'hex:hide': z.strictObject({ type: z.literal('hex:hide'), hexKeys, targets: targetsSchema, ref }),
+  'hex:update': z.strictObject({ type: z.literal('hex:update'), changes, ref }),
+  'token:move': z.strictObject({ type: z.literal('token:move'), key: z.nullable(hexKeySchema), ref }),
+  'hex:fill': z.strictObject({ type: z.literal('hex:fill'), key: hexKeySchema, terrain: terrainSchema, ref }),
 } as const;
 
 export type ClientMessageType = keyof typeof clientMessageSchemas;
