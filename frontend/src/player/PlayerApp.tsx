@@ -42,8 +42,8 @@ export function PlayerApp({ boot }: { boot: PlayerBoot }) {
       if (n !== asked.current) return;
       const held = connection.current;
       if (a.reached && a.me) {
-        rememberSeat(a.me);
         if (!held || !sameSeat(held.me, a.me)) open(a.me);
+        rememberSeat(a.me); // after open(): the first localStorage access can block for a while
         return;
       }
       // No answer, but a table already trying to connect: its banner explains, and it carries on
@@ -74,10 +74,10 @@ export function PlayerApp({ boot }: { boot: PlayerBoot }) {
 
   const onJoined = (me: Me) => {
     asked.current++; // a retry still in flight must not replace the seat we just took
+    open(me);
     rememberSeat(me);
     // A join link has done its job; a reload should not show the code again.
     if (location.pathname !== '/') history.replaceState(null, '', '/');
-    open(me);
   };
 
   const onEnd = (why: SessionEnd) => {

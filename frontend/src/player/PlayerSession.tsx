@@ -118,7 +118,7 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
           </div>
           {map && <div className="mapname">{map.name}</div>}
         </div>
-        <StatusChip status={status} connected={connectionStatus.kind === 'open'} />
+        <StatusChip status={status} connection={connectionStatus.kind} hasData={data !== null} />
         {data && <PlayersButton players={data.players} youId={me.playerId} />}
       </header>
 
@@ -170,12 +170,21 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
   );
 }
 
-function StatusChip({ status, connected }: { status: string; connected: boolean }) {
-  const text: Record<string, string> = { waiting: 'Waiting', active: 'Live', paused: 'Paused', ended: 'Ended' };
+function StatusChip({ status, connection, hasData }: { status: string; connection: ConnectionStatus['kind']; hasData: boolean }) {
+  // "Offline" is for a lost connection; the first moments after opening the page are not that.
+  const kind = connection === 'reconnecting' || connection === 'closed' ? 'offline' : hasData ? status : 'connecting';
+  const text: Record<string, string> = {
+    waiting: 'Waiting',
+    active: 'Live',
+    paused: 'Paused',
+    ended: 'Ended',
+    connecting: 'Connecting',
+    offline: 'Offline',
+  };
   return (
-    <span className={`chip chip-${connected ? status : 'offline'}`} data-testid="status-chip">
+    <span className={`chip chip-${kind}`} data-testid="status-chip">
       <span className="dot" aria-hidden="true" />
-      {connected ? text[status] : 'Offline'}
+      {text[kind]}
     </span>
   );
 }
