@@ -2,7 +2,7 @@
 // Chromium via playwright-core, the DM acting over the WebSocket protocol from node.
 // Usage: npm run e2e  (build first: npm run build && cd .. && go build -o hexcrawl .)
 // Screenshots go to e2e-artifacts/. Exit status is non-zero when anything fails.
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +17,9 @@ if (!existsSync(bin)) {
   console.log('0 passed, 1 failed');
   process.exit(1);
 }
+
+// Failure screenshots of an earlier run would look like this run's (the DM e2e has its own).
+for (const f of readdirSync(ARTIFACTS)) if (f.startsWith('FAILED-') && !f.startsWith('FAILED-dm-')) rmSync(ARTIFACTS + f);
 
 // The palette, read from the source so the pixel checks follow it.
 const terrainSrc = readFileSync(join(here, '../src/hex/terrain.ts'), 'utf8');
