@@ -1,13 +1,13 @@
 // Benchmark (not a test): the player view on a 100×100 map, fully revealed, in headless Chromium
 // against the real hub. Measures navigation → first drawn map, and per-frame draw time and
 // frame intervals while panning. Usage: npm run bench  (HEXCRAWL_BIN as for e2e; BENCH_RUNS=n;
-// BENCH_MARKS=1 prints the boot timeline; BENCH_RAW=1 the samples; BENCH_PAN=0 and
-// BENCH_COOKIE_ONLY=0 skip those parts, for quick A/B runs)
+// BENCH_MARKS=1 prints the boot timeline; BENCH_RAW=1 the samples; BENCH_PROFILE=1 uses a normal
+// browser profile; BENCH_PAN=0 and BENCH_COOKIE_ONLY=0 skip those parts, for quick A/B runs)
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch } from './lib/browser.mjs';
+import { launch, launchWithProfile } from './lib/browser.mjs';
 import { Hub, freePort, randomToken } from './lib/hub.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -42,8 +42,13 @@ await dm.send({ type: 'session:start' }, 'session:statusChanged');
 await dm.send({ type: 'hex:reveal', hexKeys: keys, targets: 'all' }, 'hex:revealed');
 await dm.send({ type: 'token:move', key: '50,50' }, 'token:moved');
 
-const browser = await launch();
-const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 });
+// BENCH_PROFILE=1: a normal browser profile on disk, like a player's own browser, where Chromium
+// reuses compiled code on later visits. Default: Playwright's incognito-like context, which never
+// does: the pessimistic case, and the one earlier numbers were taken with.
+const PROFILE = process.env.BENCH_PROFILE === '1';
+const viewport = { viewport: { width: 1280, height: 800 }, deviceScaleFactor: 1 };
+const browser = PROFILE ? null : await launch();
+const context = PROFILE ? await launchWithProfile(join(dir, 'profile'), viewport) : await browser.newContext(viewport);
 // Join once (sets the cookie in this context).
 {
   const r = await context.request.post(`${hub.url}/api/join`, { data: { code, name: 'Bench' } });
@@ -185,7 +190,7 @@ async function pan(label, scale) {
 
 const results = PAN ? [await pan('whole map fitted (all 10,000 hexes on screen)', 0), await pan('zoomed in (glyphs + labels drawn)', 30)] : [];
 
-await browser.close();
+await (PROFILE ? context.close() : browser.close());
 dm.close();
 await hub.stop();
 rmSync(dir, { recursive: true, force: true });
@@ -196,7 +201,7 @@ const ua = await (async () => {
   await b.close();
   return v;
 })();
-console.log(`Chromium ${ua}, 1280×800 @1x, ${SIZE}×${SIZE} map fully revealed`);
+console.log(`Chromium ${ua}, 1280×800 @1x, ${SIZE}×${SIZE} map fully revealed, ${PROFILE ? 'normal profile' : 'incognito-like context'}`);
 const median = (xs) => {
   const known = xs.filter((x) => x !== null);
   return known.length ? fmt(pct(known, 50)) : '–'; // a build without that mark

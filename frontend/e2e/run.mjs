@@ -148,6 +148,22 @@ test('a reload keeps the same player', async () => {
   assert((await ctx.ana.page.$('[data-testid=join-name]')) === null, 'no join form after reload');
 });
 
+test('a wrong remembered seat is corrected by the cookie', async () => {
+  // The page opens the seat it remembers before /api/me answers; a stale memory (another
+  // campaign) must still end at the cookie's table, not at an error.
+  const p = ctx.ana.page;
+  await p.evaluate(() =>
+    localStorage.setItem('hexcrawl.seat', JSON.stringify({ playerId: 'someone-else', campaignId: crypto.randomUUID(), name: 'Ana' })),
+  );
+  await p.reload();
+  await waitForState(p);
+  const s = await summary(p);
+  eq(s.you, { id: ctx.anaId, name: 'Ana' }, 'the cookie’s player');
+  eq(s.map?.id, ctx.map.id, 'the cookie’s campaign map');
+  const seat = await p.evaluate(() => JSON.parse(localStorage.getItem('hexcrawl.seat')));
+  eq(seat.playerId, ctx.anaId, 'remembered seat corrected');
+});
+
 test('the session starts and a reveal to all reaches both players', async () => {
   await ctx.dm.send({ type: 'session:start' }, 'session:statusChanged');
   for (const p of [ctx.ana.page, ctx.bo.page]) await waitUntil(p, (s) => s.status === 'active', 'active');
