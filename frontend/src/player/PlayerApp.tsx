@@ -2,11 +2,10 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { JoinScreen, type JoinNotice } from './JoinScreen';
 import { PlayerSession, type SessionEnd } from './PlayerSession';
-import { codeFromLocation, forgetSeat, hadSeat, rememberSeat, type Me } from './api';
+import { codeFromLocation, forgetSeat, hadSeat, rememberSeat, type HubInfo, type Me } from './api';
 import { askHub, type Arrival, type PlayerBoot } from './boot';
 import { PlayerConnection, sameSeat } from './connection';
 import { Screen } from './ui';
-import type { HubInfo } from './api';
 
 type Phase =
   | { kind: 'loading' }
