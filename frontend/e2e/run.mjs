@@ -74,6 +74,19 @@ test('a hub with no campaign says so', async () => {
   await c.close();
 });
 
+test('a hub that does not answer gets a clear message, and "Try again" works', async () => {
+  const { c, page } = await newPlayerContext();
+  // The page itself loaded, but its questions to the hub fail (Wi-Fi dropped right then).
+  await page.route('**/api/**', (r) => r.abort('connectionrefused'));
+  await page.goto(hub.url + '/');
+  await page.waitForSelector('[data-testid=unreachable]');
+  await shot(page, 'unreachable');
+  await page.unroute('**/api/**');
+  await page.click('[data-testid=unreachable] button');
+  await page.waitForSelector('[data-testid=no-campaign]');
+  await c.close();
+});
+
 test('set up a campaign, a map and an invite over the HTTP API', async () => {
   const camp = await hub.api('POST', '/api/campaigns', { name: 'The Fenlands' });
   const map = await hub.api('POST', `/api/campaigns/${camp.id}/maps`, { name: 'Fenlands', width: 14, height: 10, orientation: 'flat' });

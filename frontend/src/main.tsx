@@ -2,7 +2,7 @@ import { StrictMode, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './styles.css';
 import { PlayerApp } from './player/PlayerApp';
-import { startPlayer } from './player/boot';
+import { startPlayer } from './player/app';
 
 declare global {
   interface Window {
@@ -14,18 +14,18 @@ export function isDmContext(): boolean {
   return location.pathname === '/dm' || location.pathname.startsWith('/dm/') || typeof window.go !== 'undefined';
 }
 
-let app: ReactNode;
+let page: ReactNode;
 if (isDmContext()) {
   // The DM console is loaded only where it is needed: /dm in a browser, or the Wails desktop
   // window (which defines window.go). Players never download it. Imported before rendering
   // rather than through lazy()+Suspense, which React 19 holds back ~300 ms after the fallback.
   const { default: DmApp } = await import('./dm/DmApp');
-  app = <DmApp />;
+  page = <DmApp />;
 } else {
   // Asks the hub who we are, and reconnects a remembered seat, before React's first render.
-  app = <PlayerApp boot={startPlayer()} />;
+  page = <PlayerApp app={startPlayer()} />;
 }
 
 const root = document.getElementById('root');
 if (!root) throw new Error('#root missing from index.html');
-createRoot(root).render(<StrictMode>{app}</StrictMode>);
+createRoot(root).render(<StrictMode>{page}</StrictMode>);
