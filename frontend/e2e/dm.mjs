@@ -257,7 +257,9 @@ test('issue 5: painting during the session follows the broadcast mode and reache
     const [c, r] = k.split(',').map(Number);
     return d.cells[r * d.map.width + c] === 7;
   }, now);
-  eq(await cellAt(page, now, 'dm'), WATER, 'DM: painted at once');
+  // The hub sends the DM's echo and Ana's update together, on two sockets: either may land first.
+  const [nc, nr] = now.split(',').map(Number);
+  await dmWaitUntil(page, (s) => s.cells[nr * s.map.width + nc] === WATER, 'DM: painted at once');
   // Nobody but Ana saw any of it: Bo's map is still all fog, and Ana never got the hidden hex.
   eq((await summary(ctx.bo.page)).visible, [], 'Bo sees nothing');
   eq(await cellAt(ctx.ana.page, hidden), 255, 'Ana: the hidden hex is still fog');
