@@ -1,8 +1,12 @@
 package hub
 
 import (
+	"context"
 	"strings"
 	"testing"
+	"time"
+
+	"github.com/hexcrawl/hexcrawl/game"
 )
 
 // Switching the active map or resizing it sends everyone map:changed and a fresh state; the
@@ -80,5 +84,72 @@ func TestPublishAfterTargetRevoked(t *testing.T) {
 	got := decode[hexesMsg](t, bo.skipUntil("hex:revealed"))
 	if len(got.Hexes) != 1 || got.Hexes[0].Key != "3,3" {
 		t.Fatalf("Bo got %+v", got)
+	}
+}
+
+// A request that fails after writing leaves nothing behind, whether it was alone in its batch
+// (the whole transaction rolls back) or shared it (only its savepoint does), and the room goes
+// on working.
+func TestFailedRequestWritesNothing(t *testing.T) {
+	th := newTestHub(t)
+	ctx := context.Background()
+	room, err := th.hub.room(ctx, th.campaignID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	writeThenFail := func(b *batch) error {
+		if _, err := b.event(game.EventHexUpdate, actorDM, map[string]string{"doomed": "yes"}); err != nil {
+			return err
+		}
+		return game.Errorf(game.EConflict, "changed my mind")
+	}
+	writeAndKeep := func(b *batch) error {
+		_, err := b.event(game.EventHexUpdate, actorDM, map[string]string{"kept": "yes"})
+		return err
+	}
+	seq0, _ := th.store.LastSeq(ctx, th.campaignID)
+
+	// Alone in its batch.
+	if err := room.do(ctx, writeThenFail); game.CodeOf(err) != game.EConflict {
+		t.Fatalf("alone: %v", err)
+	}
+	if seq, _ := th.store.LastSeq(ctx, th.campaignID); seq != seq0 {
+		t.Fatalf("alone: a failed request was logged: seq %d -> %d", seq0, seq)
+	}
+
+	// Sharing a batch: hold the room busy so both requests queue up and are drained together.
+	hold, held := make(chan struct{}), make(chan struct{})
+	go func() { _ = room.do(ctx, func(*batch) error { close(held); <-hold; return nil }) }()
+	<-held
+	errs := make(chan error, 2)
+	go func() { errs <- room.do(ctx, writeThenFail) }()
+	for len(room.inbox) < 1 {
+		time.Sleep(time.Millisecond)
+	}
+	go func() { errs <- room.do(ctx, writeAndKeep) }()
+	for len(room.inbox) < 2 {
+		time.Sleep(time.Millisecond)
+	}
+	close(hold)
+	var failed, kept int
+	for range 2 {
+		if err := <-errs; err == nil {
+			kept++
+		} else if game.CodeOf(err) == game.EConflict {
+			failed++
+		}
+	}
+	if failed != 1 || kept != 1 {
+		t.Fatalf("shared batch: %d failed, %d kept", failed, kept)
+	}
+	events, err := th.store.ListEvents(ctx, th.campaignID, seq0, 10)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(events) != 1 || !strings.Contains(string(events[0].Payload), "kept") {
+		t.Fatalf("shared batch: the log after it holds %+v, want only the kept request", events)
+	}
+	if room.st.seq != events[0].Seq {
+		t.Fatalf("room seq %d, log seq %d", room.st.seq, events[0].Seq)
 	}
 }
