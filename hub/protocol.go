@@ -37,6 +37,7 @@ const (
 	msgPlayerLeft    = "player:left"
 	msgMemberAdded   = "member:added"
 	msgDMPreparing   = "dm:preparing"
+	msgPong          = "pong"
 	msgError         = "error"
 )
 
@@ -54,6 +55,7 @@ const (
 	cmdUpdate       = "hex:update"
 	cmdFill         = "hex:fill"
 	cmdToken        = "token:move"
+	cmdPing         = "ping"
 )
 
 // Targets says who a reveal or hide is for: everyone, or the listed players.
@@ -128,8 +130,7 @@ type command struct {
 	Terrain *game.Terrain      `json:"terrain,omitempty"`
 }
 
-// dmOnly lists the client messages only the DM may send; every client message is one today,
-// but the split keeps player messages (e.g. a future "ping the map") easy to add.
+// knownCommands lists every client message, its fields, and whether only the DM may send it.
 var knownCommands = map[string]struct {
 	fields []string // allowed fields besides type and ref
 	dmOnly bool
@@ -146,6 +147,8 @@ var knownCommands = map[string]struct {
 	cmdUpdate:       {[]string{"changes"}, true},
 	cmdFill:         {[]string{"key", "terrain"}, true},
 	cmdToken:        {[]string{"key"}, true},
+	// The client's heartbeat; answered on the socket's own goroutine (Hub.onMessage).
+	cmdPing: {nil, false},
 }
 
 // decodeCommand parses and structurally validates one client frame. Checks that need the
@@ -379,6 +382,12 @@ type stagedChange struct {
 	Targets *Targets        `json:"targets,omitempty"`
 	Changes []HexChange     `json:"changes,omitempty"`
 	Key     json.RawMessage `json:"key,omitempty"`
+}
+
+// pongMsg answers a ping: proof of life for a client that cannot see WebSocket ping frames.
+type pongMsg struct {
+	Type string `json:"type"`
+	Ref  string `json:"ref,omitempty"`
 }
 
 type errorMsg struct {

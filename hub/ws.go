@@ -203,6 +203,12 @@ func (h *Hub) onMessage(s *melody.Session, raw []byte) {
 		c.send(mustJSON(errorMsg{Type: msgError, Code: game.CodeOf(err), Message: game.MessageOf(err), Ref: cmd.Ref}))
 		return
 	}
+	if cmd.Type == cmdPing {
+		// Straight back from the read goroutine: a heartbeat must not wait behind the room's
+		// batch (an fsync) and changes nothing, so there is nothing to log or persist.
+		c.send(mustJSON(pongMsg{Type: msgPong, Ref: cmd.Ref}))
+		return
+	}
 	if knownCommands[cmd.Type].dmOnly && c.role != game.RoleDM {
 		c.send(mustJSON(errorMsg{Type: msgError, Code: game.EForbidden, Message: cmd.Type + " is for the DM only", Ref: cmd.Ref}))
 		return

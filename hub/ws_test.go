@@ -164,6 +164,67 @@ func TestBadInputKeepsConnectionAndChangesNothing(t *testing.T) {
 	}
 }
 
+// The client heartbeat: anyone may ping, the hub answers on that socket alone with the same ref,
+// and nothing reaches the room (no event, no frame to anyone else). A bad ping is an error like
+// any other and the socket stays open.
+func TestPingIsAnsweredOnTheSocket(t *testing.T) {
+	th := newTestHub(t)
+	ctx := context.Background()
+	cookie, _ := th.join("Ana")
+	dm := th.dm("dm")
+	player := th.player("Ana", cookie)
+	dm.skipUntil("player:joined") // Ana's arrival, before anything this test checks
+	before, err := th.store.LastSeq(ctx, th.campaignID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name    string
+		from    *wsClient
+		msg     string
+		want    string // frame type
+		wantRef string
+		code    string // for errors
+	}{
+		{name: "player ping", from: player, msg: `{"type":"ping","ref":"p-1"}`, want: msgPong, wantRef: "p-1"},
+		{name: "DM ping", from: dm, msg: `{"type":"ping","ref":"d-1"}`, want: msgPong, wantRef: "d-1"},
+		{name: "ping without ref", from: player, msg: `{"type":"ping"}`, want: msgPong},
+		{name: "ping with a field", from: player, msg: `{"type":"ping","ref":"p-2","seq":3}`, want: msgError, wantRef: "p-2", code: "invalid"},
+		{name: "ping with a bad ref", from: dm, msg: `{"type":"ping","ref":7}`, want: msgError, code: "invalid"},
+		{name: "ping after the error", from: player, msg: `{"type":"ping","ref":"p-3"}`, want: msgPong, wantRef: "p-3"},
+		{name: "DM ping after the error", from: dm, msg: `{"type":"ping","ref":"d-2"}`, want: msgPong, wantRef: "d-2"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			tt.from.send(tt.msg)
+			f := tt.from.expectNonPresence(tt.want)
+			var got struct {
+				Type, Ref, Code, Message string
+			}
+			if err := json.Unmarshal(f.raw, &got); err != nil {
+				t.Fatal(err)
+			}
+			if got.Ref != tt.wantRef || got.Code != tt.code {
+				t.Fatalf("got %s, want ref %q code %q", f.raw, tt.wantRef, tt.code)
+			}
+			if tt.want == msgPong && string(f.raw) != string(mustJSON(pongMsg{Type: msgPong, Ref: tt.wantRef})) {
+				t.Fatalf("a pong carries its ref and nothing else: %s", f.raw)
+			}
+		})
+	}
+	after, err := th.store.LastSeq(ctx, th.campaignID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if after != before {
+		t.Fatalf("pings reached the event log: seq %d -> %d", before, after)
+	}
+	// Nobody else heard them: the next thing each hears is the DM's next change.
+	dm.send(`{"type":"session:start"}`)
+	dm.expectNonPresence(msgStatusChanged)
+	player.expectNonPresence(msgStatusChanged)
+}
+
 func TestOversizedFrameCloses1009(t *testing.T) {
 	th := newTestHub(t)
 	dm := th.dm("dm")
@@ -259,7 +320,7 @@ func TestProtocolExamples(t *testing.T) {
 	serverFiles, _ := filepath.Glob(filepath.Join(dir, "server", "*.json"))
 	known := map[string]bool{msgSessionState: true, msgStatusChanged: true, msgModeChanged: true, msgHexRevealed: true,
 		msgHexHidden: true, msgHexUpdated: true, msgTokenMoved: true, msgMapChanged: true, msgStagedChanged: true,
-		msgPlayerJoined: true, msgPlayerLeft: true, msgMemberAdded: true, msgDMPreparing: true, msgError: true}
+		msgPlayerJoined: true, msgPlayerLeft: true, msgMemberAdded: true, msgDMPreparing: true, msgPong: true, msgError: true}
 	seen := map[string]bool{}
 	for _, f := range serverFiles {
 		raw, _ := os.ReadFile(f)

@@ -185,6 +185,8 @@ export const playerJoinedSchema = z.object({ type: z.literal('player:joined'), p
 export const playerLeftSchema = z.object({ type: z.literal('player:left'), playerIds: z.array(id) });
 export const memberAddedSchema = z.object({ type: z.literal('member:added'), member: memberSchema });
 export const dmPreparingSchema = z.object({ type: z.literal('dm:preparing'), preparing: z.boolean() });
+/** The answer to a client's `ping` (the heartbeat, see net/socket.ts); echoes its ref. */
+export const pongSchema = z.object({ type: z.literal('pong'), ref: z.optional(z.string()) });
 
 export const errorCodeSchema = z.enum([
   'malformed',
@@ -218,6 +220,7 @@ export const serverMessageSchemas = {
   'player:left': playerLeftSchema,
   'member:added': memberAddedSchema,
   'dm:preparing': dmPreparingSchema,
+  pong: pongSchema,
   error: errorMessageSchema,
 } as const;
 
@@ -226,6 +229,8 @@ export type ServerMessage = {
   [K in ServerMessageType]: z.infer<(typeof serverMessageSchemas)[K]>;
 }[ServerMessageType];
 export type ServerMessageOf<K extends ServerMessageType> = Extract<ServerMessage, { type: K }>;
+/** What the socket hands on: everything but `pong`, which only the socket itself cares about. */
+export type SessionMessage = Exclude<ServerMessage, { type: 'pong' }>;
 
 // ---------------------------------------------------------------- client → server
 
@@ -244,6 +249,8 @@ export const clientMessageSchemas = {
   'hex:update': z.strictObject({ type: z.literal('hex:update'), changes, ref }),
   'token:move': z.strictObject({ type: z.literal('token:move'), key: z.nullable(hexKeySchema), ref }),
   'hex:fill': z.strictObject({ type: z.literal('hex:fill'), key: hexKeySchema, terrain: terrainSchema, ref }),
+  // Any role; the hub answers `pong` at once without touching the session.
+  ping: z.strictObject({ type: z.literal('ping'), ref }),
 } as const;
 
 export type ClientMessageType = keyof typeof clientMessageSchemas;

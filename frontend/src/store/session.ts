@@ -262,6 +262,8 @@ export function reduce(
       return { data: { ...d, preparing: msg.preparing } };
     case 'error':
       return null; // handled by the store (kept in `errors`), not part of the session data
+    case 'pong':
+      return null; // the socket's heartbeat; HexcrawlSocket keeps it to itself
   }
 }
 
