@@ -4,7 +4,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, WebSocket as NodeWebSocket, type WebSocket as ServerSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage } from 'node:http';
-import { HexcrawlSocket, socketUrl, type ConnectionStatus, type WebSocketLike } from './socket';
+import { CLOSE_NO_ANSWER, HEARTBEAT, HexcrawlSocket, socketUrl, type ConnectionStatus, type HeartbeatOptions, type WebSocketLike } from './socket';
 import type { ServerMessage } from '../protocol/schema';
 
 const STATE = JSON.stringify({
@@ -57,12 +57,24 @@ afterEach(() => {
   for (const f of cleanup.splice(0)) f();
 });
 
-function client(h: Harness, extra: { protocols?: string[]; runTimers?: boolean } = {}) {
+function client(
+  h: Harness,
+  extra: { protocols?: string[]; runTimers?: boolean; heartbeat?: Partial<HeartbeatOptions>; now?: () => number } = {},
+) {
   const statuses: ConnectionStatus[] = [];
   const messages: ServerMessage[] = [];
   const invalid: string[] = [];
   const delays: number[] = [];
   const pending: (() => void)[] = [];
+  /** Runs the oldest held timer of `ms` that has not run or been cleared; false if none. */
+  const fire = (ms: number): boolean => {
+    const i = delays.findIndex((d, j) => d === ms && pending[j] !== done);
+    if (i < 0 || !pending[i]) return false;
+    const fn = pending[i];
+    pending[i] = done;
+    fn();
+    return true;
+  };
   const doc = Object.assign(new EventTarget(), { visibilityState: 'visible' });
   const win = new EventTarget();
   const s = new HexcrawlSocket({
@@ -73,6 +85,10 @@ function client(h: Harness, extra: { protocols?: string[]; runTimers?: boolean }
     onStatus: (st) => statuses.push(st),
     onInvalid: (e) => invalid.push(e),
     random: () => 0.5,
+    // The idle heartbeat re-arms itself; with timers run at once it would never stop, so the
+    // tests that are not about it turn it off.
+    heartbeat: extra.heartbeat ?? { idleMs: 0 },
+    ...(extra.now ? { now: extra.now } : {}),
     createSocket: (url, protocols) => new NodeWebSocket(url, protocols) as unknown as WebSocketLike,
     // Record each delay; run it at once (runTimers) or hold it until the test releases it.
     setTimeout: (fn, ms) => {
@@ -82,13 +98,22 @@ function client(h: Harness, extra: { protocols?: string[]; runTimers?: boolean }
       return pending.length;
     },
     clearTimeout: (h) => {
-      if (typeof h === 'number') pending[h - 1] = () => {};
+      if (typeof h === 'number') pending[h - 1] = done;
       else clearTimeout(h as ReturnType<typeof setTimeout>);
     },
     wakeSources: { document: doc, window: win },
   });
   cleanup.push(() => s.stop());
-  return { s, statuses, messages, invalid, delays, pending, doc, win };
+  return { s, statuses, messages, invalid, delays, pending, fire, doc, win };
+}
+
+const done = () => {};
+
+/** Frames the server side of one connection received, as text. */
+function inbox(ws: ServerSocket): string[] {
+  const got: string[] = [];
+  ws.on('message', (d) => got.push(String(d)));
+  return got;
 }
 
 describe('socketUrl', () => {
@@ -234,5 +259,162 @@ describe('HexcrawlSocket', () => {
     cleanup.push(() => again.close());
     await until(() => again.clients.size === 1);
     expect(c.delays.slice(0, 3)).toEqual([1000, 2000, 4000]);
+  });
+});
+
+describe('HexcrawlSocket heartbeat', () => {
+  const PING = '{"type":"ping"}';
+
+  async function openClient(opts: Parameters<typeof client>[1] = {}) {
+    const h = await server();
+    cleanup.push(() => h.wss.close());
+    const c = client(h, { runTimers: false, ...opts });
+    const conn = h.nextConn();
+    c.s.start();
+    const first = await conn;
+    const got = inbox(first.ws);
+    await until(() => c.s.getStatus().kind === 'open');
+    return { h, c, first, got };
+  }
+
+  it.each(['visibilitychange', 'online'])('on %s with an open socket that stays silent: ping, then a new socket at once', async (event) => {
+    const { h, c, first, got } = await openClient();
+    const closed = new Promise<number>((r) => first.ws.once('close', (code) => r(code)));
+    (event === 'online' ? c.win : c.doc).dispatchEvent(new Event(event));
+    await until(() => got.length === 1);
+    expect(got).toEqual([PING]);
+    expect(c.delays).toEqual([HEARTBEAT.wakeDeadlineMs]); // the deadline, nothing else yet
+    expect(h.conns).toHaveLength(1);
+    // The server never answers: the deadline passes.
+    expect(c.fire(HEARTBEAT.wakeDeadlineMs)).toBe(true);
+    expect(c.s.getStatus()).toEqual({ kind: 'reconnecting', attempt: 1, delayMs: 0, lastCode: CLOSE_NO_ANSWER });
+    await until(() => h.conns.length === 2);
+    expect(await closed).toBe(CLOSE_NO_ANSWER); // the silent socket is closed, not left behind
+    await until(() => c.s.getStatus().kind === 'open');
+    expect(c.delays).toEqual([HEARTBEAT.wakeDeadlineMs]); // no backoff wait on the way
+    // The new socket is the live one.
+    h.conns[1]!.ws.send(STATE);
+    await until(() => c.messages.length === 1);
+    expect(c.s.getStatus().kind).toBe('open');
+  });
+
+  it.each([
+    ['a pong', '{"type":"pong"}'],
+    ['any other frame', STATE],
+    ['even an invalid frame', '{nope'],
+  ])('%s before the deadline keeps the socket', async (_what, answer) => {
+    const { h, c, first, got } = await openClient();
+    c.doc.dispatchEvent(new Event('visibilitychange'));
+    await until(() => got.length === 1);
+    first.ws.send(answer);
+    // A state after the answer: once it is here, the answer has been handled.
+    first.ws.send(STATE);
+    await until(() => c.messages.some((m) => m.type === 'session:state'));
+    // The pong is the socket's business; the app only hears the rest.
+    expect(c.messages.map((m) => m.type)).toEqual(answer === STATE ? ['session:state', 'session:state'] : ['session:state']);
+    expect(c.fire(HEARTBEAT.wakeDeadlineMs)).toBe(false); // the answer cancelled the deadline
+    expect(c.s.getStatus().kind).toBe('open');
+    expect(c.s.send({ type: 'session:start' })).toBe(true);
+    await until(() => got.length === 2);
+    expect(got).toEqual([PING, '{"type":"session:start"}']);
+    expect(h.conns).toHaveLength(1);
+  });
+
+  it('asks once when a phone fires visibilitychange and online together', async () => {
+    const { c, got } = await openClient();
+    c.doc.dispatchEvent(new Event('visibilitychange'));
+    c.win.dispatchEvent(new Event('online'));
+    c.s.wake();
+    // Anything sent after the wake-ups arrives after their pings, so a second ping would show.
+    expect(c.s.send({ type: 'session:pause' })).toBe(true);
+    await until(() => got.length === 2);
+    expect(got).toEqual([PING, '{"type":"session:pause"}']);
+    expect(c.delays).toEqual([HEARTBEAT.wakeDeadlineMs]);
+  });
+
+  it('does not ping while connecting or reconnecting', async () => {
+    const h = await server();
+    cleanup.push(() => h.wss.close());
+    const c = client(h, { runTimers: false });
+    c.s.start();
+    await until(() => h.conns.length === 1);
+    const got = inbox(h.conns[0]!.ws);
+    h.conns[0]!.ws.terminate();
+    await until(() => c.s.getStatus().kind === 'reconnecting');
+    c.doc.dispatchEvent(new Event('visibilitychange')); // skips the backoff instead
+    await until(() => h.conns.length === 2);
+    expect(got).toEqual([]);
+    expect(c.delays).toEqual([1000]);
+  });
+
+  it('while visible, pings after idleMs of silence and drops a socket that stays silent', async () => {
+    let t = 0;
+    const hb = { idleMs: 25_000, idleDeadlineMs: 10_000 };
+    const { h, c, first, got } = await openClient({ heartbeat: hb, now: () => t });
+    expect(c.delays).toEqual([25_000]); // armed on open
+    // A frame at 10 s: the check at 25 s finds only 15 s of silence and looks again 10 s later.
+    t = 10_000;
+    first.ws.send(STATE);
+    await until(() => c.messages.length === 1);
+    t = 25_000;
+    expect(c.fire(25_000)).toBe(true);
+    expect(got).toEqual([]);
+    expect(c.delays).toEqual([25_000, 10_000]);
+    // 35 s: 25 s of silence. Ask, with the patient deadline.
+    t = 35_000;
+    expect(c.fire(10_000)).toBe(true);
+    await until(() => got.length === 1);
+    expect(got).toEqual([PING]);
+    expect(c.delays).toEqual([25_000, 10_000, 10_000]);
+    // No answer: a new socket at once.
+    t = 45_000;
+    expect(c.fire(10_000)).toBe(true);
+    await until(() => h.conns.length === 2);
+    expect(c.statuses.at(-2)).toEqual({ kind: 'reconnecting', attempt: 1, delayMs: 0, lastCode: CLOSE_NO_ANSWER });
+  });
+
+  it('the idle heartbeat re-arms after an answer and stays quiet while hidden', async () => {
+    let t = 0;
+    const { h, c, first, got } = await openClient({ heartbeat: { idleMs: 25_000 }, now: () => t });
+    t = 25_000;
+    expect(c.fire(25_000)).toBe(true);
+    await until(() => got.length === 1);
+    first.ws.send('{"type":"pong"}');
+    await until(() => c.delays.length === 3); // the deadline, then the next idle check
+    expect(c.delays).toEqual([25_000, HEARTBEAT.idleDeadlineMs, 25_000]);
+    expect(c.fire(HEARTBEAT.idleDeadlineMs)).toBe(false); // cancelled by the pong
+    // Hidden: the check neither asks nor re-arms (becoming visible asks instead).
+    c.doc.visibilityState = 'hidden';
+    t = 60_000;
+    expect(c.fire(25_000)).toBe(true);
+    expect(c.delays).toHaveLength(3);
+    c.doc.visibilityState = 'visible';
+    c.doc.dispatchEvent(new Event('visibilitychange'));
+    await until(() => got.length === 2);
+    expect(got).toEqual([PING, PING]);
+    expect(c.delays.at(-1)).toBe(HEARTBEAT.wakeDeadlineMs);
+    expect(h.conns).toHaveLength(1);
+  });
+
+  it('a wake-up during an idle question shortens its deadline without a second ping', async () => {
+    let t = 0;
+    const { h, c, got } = await openClient({ heartbeat: { idleMs: 25_000 }, now: () => t });
+    t = 25_000;
+    c.fire(25_000);
+    await until(() => got.length === 1);
+    c.doc.dispatchEvent(new Event('visibilitychange'));
+    expect(c.delays).toEqual([25_000, HEARTBEAT.idleDeadlineMs, HEARTBEAT.wakeDeadlineMs]);
+    expect(c.fire(HEARTBEAT.idleDeadlineMs)).toBe(false); // replaced
+    expect(c.fire(HEARTBEAT.wakeDeadlineMs)).toBe(true);
+    await until(() => h.conns.length === 2);
+    expect(got).toEqual([PING]);
+  });
+
+  it('stop() ends the heartbeat', async () => {
+    const { c } = await openClient({ heartbeat: { idleMs: 25_000 } });
+    c.doc.dispatchEvent(new Event('visibilitychange'));
+    c.s.stop();
+    expect(c.fire(25_000)).toBe(false);
+    expect(c.fire(HEARTBEAT.wakeDeadlineMs)).toBe(false);
   });
 });

@@ -1,14 +1,34 @@
 // WebSocket client for /ws with reconnect. Framework-free so the player view, the DM console and
 // the tests share it. The hub sends a full session:state on every connect, so reconnecting is
 // just "connect again and let the state replace ours".
+//
+// Heartbeat: a phone that slept often wakes with a socket the browser still calls OPEN though
+// its TCP connection died (half-open), and browsers cannot send WebSocket pings. So on a wake-up
+// with an open socket we send the protocol's `ping` and, if nothing at all comes back within
+// `wakeDeadlineMs` (any frame is proof of life, not only the `pong`), drop the socket and
+// reconnect at once. While the page is visible, `idleMs` of silence triggers the same question
+// with the more patient `idleDeadlineMs`; see docs/frontend.md for why those numbers.
 import { parseServerMessage } from '../protocol/parse';
-import type { ClientMessage, ServerMessage } from '../protocol/schema';
+import type { ClientMessage, SessionMessage } from '../protocol/schema';
 import { encodeClientMessage } from '../protocol/parse';
 import { backoffDelay } from './backoff';
 
 /** Close codes after which reconnecting cannot help (see docs/protocol.md). */
 export const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set([1000, 4001, 4002, 4003, 4004]);
 export const CLOSE_TOO_SLOW = 4008;
+/** Our own close code for a socket that did not answer the heartbeat (the hub may never see it). */
+export const CLOSE_NO_ANSWER = 4000;
+
+export interface HeartbeatOptions {
+  /** After a wake-up with the socket open: how long any frame may take before we give up on it. */
+  wakeDeadlineMs: number;
+  /** While visible: ask after this much silence; 0 turns the idle heartbeat off. */
+  idleMs: number;
+  /** How long the idle question waits for any frame. */
+  idleDeadlineMs: number;
+}
+
+export const HEARTBEAT: Readonly<HeartbeatOptions> = { wakeDeadlineMs: 3000, idleMs: 25_000, idleDeadlineMs: 10_000 };
 
 export type ConnectionStatus =
   /** first attempt under way */
@@ -43,7 +63,8 @@ export interface SocketOptions {
   baseUrl?: string;
   /** Subprotocols, e.g. ["hexcrawl.v1", "hexcrawl.dm.<token>"] for the DM. */
   protocols?: string[];
-  onMessage: (msg: ServerMessage) => void;
+  /** Every valid frame but `pong`, which is the socket's own business. */
+  onMessage: (msg: SessionMessage) => void;
   onStatus?: (status: ConnectionStatus) => void;
   /** Called for frames that fail validation (they are otherwise ignored). */
   onInvalid?: (error: string, raw: string) => void;
@@ -52,6 +73,9 @@ export interface SocketOptions {
   createSocket?: WebSocketFactory;
   setTimeout?: (fn: () => void, ms: number) => unknown;
   clearTimeout?: (handle: unknown) => void;
+  /** Clock for the idle heartbeat (ms); default performance.now. */
+  now?: () => number;
+  heartbeat?: Partial<HeartbeatOptions>;
   /** Where `visibilitychange` and `online` come from; default window/document when present. */
   wakeSources?: { document?: EventSource & { visibilityState?: string }; window?: EventSource };
 }
@@ -81,6 +105,15 @@ export class HexcrawlSocket {
   private readonly random: () => number;
   private readonly createSocket: WebSocketFactory;
   private readonly unlisten: (() => void)[] = [];
+  private readonly now: () => number;
+  private readonly hb: HeartbeatOptions;
+  private doc: (EventSource & { visibilityState?: string }) | undefined;
+  /** when the current socket last delivered a frame (or opened) */
+  private lastFrameAt = 0;
+  /** the heartbeat's deadline: set while a ping waits for any frame */
+  private probeTimer: unknown = null;
+  private probeAt = 0;
+  private idleTimer: unknown = null;
 
   constructor(opts: SocketOptions) {
     this.opts = opts;
@@ -89,6 +122,8 @@ export class HexcrawlSocket {
     this.random = opts.random ?? Math.random;
     this.createSocket =
       opts.createSocket ?? ((url, protocols) => new WebSocket(url, protocols) as unknown as WebSocketLike);
+    this.now = opts.now ?? (() => performance.now());
+    this.hb = { ...HEARTBEAT, ...opts.heartbeat };
   }
 
   /** Opens the connection and starts listening for wake-ups. A no-op while already running, so
@@ -99,6 +134,7 @@ export class HexcrawlSocket {
     this.attempt = 0;
     const doc = this.opts.wakeSources?.document ?? (typeof document !== 'undefined' ? document : undefined);
     const win = this.opts.wakeSources?.window ?? (typeof window !== 'undefined' ? window : undefined);
+    this.doc = doc;
     if (doc) {
       const onVis = () => {
         if (doc.visibilityState === undefined || doc.visibilityState === 'visible') this.wake();
@@ -119,6 +155,7 @@ export class HexcrawlSocket {
   stop(): void {
     this.running = false;
     this.cancelTimer();
+    this.stopHeartbeat();
     for (const f of this.unlisten.splice(0)) f();
     const ws = this.ws;
     this.ws = null;
@@ -141,11 +178,17 @@ export class HexcrawlSocket {
     return true;
   }
 
-  /** Phone woke up or the network came back: skip the remaining backoff. */
+  /** Phone woke up or the network came back: skip the remaining backoff, or, with a socket
+   * that claims to be open, make sure it still is. */
   wake(): void {
+    if (!this.running) return;
+    if (this.ws?.readyState === 1) {
+      this.probe(this.hb.wakeDeadlineMs);
+      return;
+    }
     // `this.ws` set: an attempt is already under way (a phone often fires visibilitychange and
     // online together); a second socket would replace it and leave the first one open.
-    if (!this.running || this.status.kind !== 'reconnecting' || this.ws) return;
+    if (this.status.kind !== 'reconnecting' || this.ws) return;
     this.cancelTimer();
     this.connect();
   }
@@ -153,6 +196,81 @@ export class HexcrawlSocket {
   private setStatus(s: ConnectionStatus): void {
     this.status = s;
     this.opts.onStatus?.(s);
+  }
+
+  /** Sends a ping unless one is already waiting; the earlier of the two deadlines counts (a
+   * wake-up during an idle question should not wait out the idle one's patience). */
+  private probe(deadlineMs: number): void {
+    const ws = this.ws;
+    if (!ws) return;
+    const at = this.now() + deadlineMs;
+    if (this.probeTimer !== null) {
+      if (at >= this.probeAt) return;
+      this.clearT(this.probeTimer);
+    } else {
+      try {
+        ws.send(encodeClientMessage({ type: 'ping' }));
+      } catch {
+        // A socket that cannot even send is as dead as a silent one: the deadline says so.
+      }
+    }
+    this.probeAt = at;
+    this.probeTimer = this.setT(() => {
+      this.probeTimer = null;
+      if (this.ws === ws) this.dropSilent(ws);
+    }, deadlineMs);
+  }
+
+  /** Any frame from the current socket: it is alive. */
+  private alive(): void {
+    this.lastFrameAt = this.now();
+    if (this.probeTimer !== null) {
+      this.clearT(this.probeTimer);
+      this.probeTimer = null;
+    }
+    this.armIdle();
+  }
+
+  private armIdle(): void {
+    if (this.idleTimer !== null || this.hb.idleMs <= 0 || !this.ws) return;
+    this.idleTimer = this.setT(() => this.checkIdle(), this.hb.idleMs);
+  }
+
+  private checkIdle(): void {
+    this.idleTimer = null;
+    if (!this.running || this.ws?.readyState !== 1) return; // the next open arms it again
+    // Hidden: nobody is looking, and becoming visible asks anyway (wake).
+    if (this.doc?.visibilityState === 'hidden') return;
+    const quiet = this.now() - this.lastFrameAt;
+    // The answer (any frame) re-arms the check; no answer ends in dropSilent.
+    if (quiet >= this.hb.idleMs) this.probe(this.hb.idleDeadlineMs);
+    else this.idleTimer = this.setT(() => this.checkIdle(), this.hb.idleMs - quiet);
+  }
+
+  private stopHeartbeat(): void {
+    if (this.probeTimer !== null) this.clearT(this.probeTimer);
+    if (this.idleTimer !== null) this.clearT(this.idleTimer);
+    this.probeTimer = null;
+    this.idleTimer = null;
+  }
+
+  /** The socket said nothing in time: treat it as lost and connect again now, no backoff (it
+   * is this connection that died, as far as we know, not the hub). */
+  private dropSilent(ws: WebSocketLike): void {
+    this.ws = null;
+    ws.onopen = null;
+    ws.onclose = null;
+    ws.onmessage = null;
+    try {
+      ws.close(CLOSE_NO_ANSWER, 'no answer to ping');
+    } catch {
+      /* already closing */
+    }
+    this.stopHeartbeat();
+    this.cancelTimer();
+    this.attempt++;
+    this.setStatus({ kind: 'reconnecting', attempt: this.attempt, delayMs: 0, lastCode: CLOSE_NO_ANSWER });
+    this.connect();
   }
 
   private cancelTimer(): void {
@@ -175,10 +293,15 @@ export class HexcrawlSocket {
     }
     this.ws = ws;
     ws.onopen = () => {
-      if (this.ws === ws) this.setStatus({ kind: 'open' });
+      if (this.ws !== ws) return;
+      this.lastFrameAt = this.now();
+      this.armIdle();
+      this.setStatus({ kind: 'open' });
     };
     ws.onmessage = (ev) => {
-      if (this.ws !== ws || typeof ev.data !== 'string') return;
+      if (this.ws !== ws) return;
+      this.alive();
+      if (typeof ev.data !== 'string') return;
       const t0 = performance.now();
       const r = parseServerMessage(ev.data);
       this.lastParseMs = performance.now() - t0;
@@ -189,6 +312,7 @@ export class HexcrawlSocket {
       }
       // Only a full state proves the connection really works; reset the backoff then.
       if (r.message.type === 'session:state') this.attempt = 0;
+      if (r.message.type === 'pong') return;
       this.opts.onMessage(r.message);
     };
     ws.onerror = () => {
@@ -197,6 +321,7 @@ export class HexcrawlSocket {
     ws.onclose = (ev) => {
       if (this.ws !== ws) return;
       this.ws = null;
+      this.stopHeartbeat();
       if (!this.running) return;
       if (TERMINAL_CLOSE_CODES.has(ev.code)) {
         this.running = false;
