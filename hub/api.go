@@ -31,6 +31,7 @@ func (h *Hub) routes() {
 
 	mux.HandleFunc("GET /api/hub", h.api(h.getHub))
 	mux.HandleFunc("POST /api/join", h.api(h.join))
+	mux.HandleFunc("GET /api/invites/{code}", h.api(h.lookupInvite))
 	mux.HandleFunc("GET /api/me", h.api(h.me))
 
 	mux.HandleFunc("GET /api/campaigns", h.dm(h.listCampaigns))
@@ -591,6 +592,40 @@ type meView struct {
 	Name         string `json:"name"`
 }
 
+// validInvite finds a join code as typed and refuses an expired one: POST /api/join and the
+// lookup below must agree on what a usable code is.
+func (h *Hub) validInvite(r *http.Request, code string) (storage.Invite, error) {
+	inv, err := h.store.GetInvite(r.Context(), normalizeCode(code))
+	if err != nil {
+		return storage.Invite{}, err
+	}
+	if time.Now().After(inv.ExpiresAt) {
+		return storage.Invite{}, game.Errorf(game.EGone, "this join code has expired: ask the DM for a new one")
+	}
+	return inv, nil
+}
+
+type inviteLookup struct {
+	CampaignID   string `json:"campaignId"`
+	CampaignName string `json:"campaignName"`
+}
+
+// lookupInvite names the campaign a join code is for, so a player page holding a seat elsewhere
+// can tell "this is your table" from "this is another campaign" before anyone joins. Public:
+// the code is the secret, and its holder learns nothing here that joining would not tell them.
+// Nothing about the map, members or sessions; a 404 or 410 says no more than POST /api/join.
+func (h *Hub) lookupInvite(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	inv, err := h.validInvite(r, r.PathValue("code"))
+	if err != nil {
+		return 0, nil, err
+	}
+	c, err := h.store.GetCampaign(r.Context(), inv.CampaignID)
+	if err != nil {
+		return 0, nil, err
+	}
+	return http.StatusOK, inviteLookup{CampaignID: c.ID, CampaignName: c.Name}, nil
+}
+
 func (h *Hub) join(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	var body joinBody
 	if err := decodeBody(w, r, maxBodyBytes, &body); err != nil {
@@ -600,12 +635,9 @@ func (h *Hub) join(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	if err := storage.ValidPlayerName(name); err != nil {
 		return 0, nil, err
 	}
-	inv, err := h.store.GetInvite(r.Context(), normalizeCode(body.Code))
+	inv, err := h.validInvite(r, body.Code)
 	if err != nil {
 		return 0, nil, err
-	}
-	if time.Now().After(inv.ExpiresAt) {
-		return 0, nil, game.Errorf(game.EGone, "this join code has expired: ask the DM for a new one")
 	}
 	secretBytes := make([]byte, 32)
 	if _, err := rand.Read(secretBytes); err != nil {

@@ -1,8 +1,11 @@
 package hub
 
 import (
+	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
+	"net/url"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -57,6 +60,72 @@ func TestAPIErrors(t *testing.T) {
 				t.Fatalf("body %s, want code %q", raw, tt.wantCode)
 			}
 		})
+	}
+}
+
+// GET /api/invites/{code} names the code's campaign for anyone holding the code, typed the way
+// POST /api/join accepts it, and says no more than POST /api/join for a bad or expired one.
+func TestInviteLookup(t *testing.T) {
+	th := newTestHub(t)
+	ctx := context.Background()
+	expired := "ZZZZZZZZZ2"
+	if _, err := th.store.CreateInvite(ctx, th.campaignID, expired, time.Now().Add(-time.Minute)); err != nil {
+		t.Fatal(err)
+	}
+	var other struct{ ID string }
+	th.api("POST", "/api/campaigns", `{"name":"Other Night"}`, 201, &other)
+	var otherInv struct{ Code string }
+	th.api("POST", "/api/campaigns/"+other.ID+"/invites", `{}`, 201, &otherInv)
+	spaced := strings.ToLower(th.code[:5] + " " + th.code[5:])
+	dashed := th.code[:5] + "-" + th.code[5:]
+	tests := []struct {
+		name       string
+		code       string
+		wantStatus int
+		want       inviteLookup // for 200
+		wantCode   string       // for errors
+	}{
+		{"valid", th.code, 200, inviteLookup{th.campaignID, "Test Fen"}, ""},
+		{"lower case with a space", url.PathEscape(spaced), 200, inviteLookup{th.campaignID, "Test Fen"}, ""},
+		{"with a dash", dashed, 200, inviteLookup{th.campaignID, "Test Fen"}, ""},
+		{"another campaign's", otherInv.Code, 200, inviteLookup{other.ID, "Other Night"}, ""},
+		{"unknown", "ZZZZZZZZZZ", 404, inviteLookup{}, "not_found"},
+		{"expired", expired, 410, inviteLookup{}, "gone"},
+		{"expired, lower case", strings.ToLower(expired), 410, inviteLookup{}, "gone"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			// No credentials at all: the code is the only key.
+			status, raw := th.request("GET", "/api/invites/"+tt.code, "", nil)
+			if status != tt.wantStatus {
+				t.Fatalf("status %d, want %d: %s", status, tt.wantStatus, raw)
+			}
+			if tt.wantStatus != 200 {
+				var e struct {
+					Error struct{ Code, Message string }
+				}
+				if err := json.Unmarshal(raw, &e); err != nil || e.Error.Code != tt.wantCode || e.Error.Message == "" {
+					t.Fatalf("body %s, want code %q", raw, tt.wantCode)
+				}
+				if strings.Contains(string(raw), th.campaignID) || strings.Contains(string(raw), "Test Fen") {
+					t.Fatalf("a refused code names the campaign: %s", raw)
+				}
+				return
+			}
+			// Exactly the two fields: nothing about maps, members or sessions.
+			var got inviteLookup
+			dec := json.NewDecoder(bytes.NewReader(raw))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(&got); err != nil || got != tt.want {
+				t.Fatalf("body %s (%v), want %+v", raw, err, tt.want)
+			}
+		})
+	}
+	// Looking a code up joins nobody.
+	var members []memberView
+	th.api("GET", "/api/campaigns/"+th.campaignID+"/members", "", 200, &members)
+	if len(members) != 0 {
+		t.Fatalf("members after lookups: %+v", members)
 	}
 }
 
