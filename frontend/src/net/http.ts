@@ -67,5 +67,11 @@ export const hubInfoSchema = z.object({
 });
 export type HubInfo = z.infer<typeof hubInfoSchema>;
 
-export const meSchema = z.object({ playerId: z.string(), campaignId: z.string(), name: z.string() });
+export const meSchema = z.object({
+  playerId: z.string(),
+  campaignId: z.string(),
+  name: z.string(),
+  // The hub sends it with /api/me and /api/join; optional so seats remembered before it still parse.
+  campaignName: z.optional(z.string()),
+});
 export type Me = z.infer<typeof meSchema>;

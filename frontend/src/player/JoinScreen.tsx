@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
-import { join, joinErrorText, lastName, type HubInfo, type Me } from './api';
+import { join, joinErrorText, lastName, type HubInfo, type LinkInvite, type Me } from './api';
 import { Brand } from './ui';
 
 export type JoinNotice = 'seat-lost' | 'campaign-gone' | 'forbidden';
@@ -16,12 +16,18 @@ export function JoinScreen(props: {
   hub: HubInfo | null;
   initialCode: string;
   notice: JoinNotice | null;
+  /** the join link's code, looked up: which campaign it joins, or why it cannot */
+  link?: LinkInvite | null;
+  /** a seat this browser holds in another campaign */
+  seat?: Me | null;
   onJoined: (me: Me) => void;
   onRetryHub: () => void;
 }) {
+  const { link = null, seat = null } = props;
   const [code, setCode] = useState(props.initialCode);
-  const [name, setName] = useState(() => lastName());
-  const [error, setError] = useState<string | null>(null);
+  const [name, setName] = useState(() => seat?.name ?? lastName());
+  // A bad link says so at once, in the words a failed join would use.
+  const [error, setError] = useState<string | null>(link?.kind === 'bad' ? link.message : null);
   const [busy, setBusy] = useState(false);
   const nameRef = useRef<HTMLInputElement>(null);
   const codeRef = useRef<HTMLInputElement>(null);
@@ -32,6 +38,9 @@ export function JoinScreen(props: {
   }, [props.initialCode]);
 
   const noCampaign = props.hub !== null && props.hub.campaigns === 0;
+  // What the link's code joins, while the field still holds that code.
+  const target = link?.kind === 'ok' && sameCode(code, link.code) ? link : null;
+  const seatName = seat?.campaignName || 'another campaign';
 
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -72,6 +81,17 @@ export function JoinScreen(props: {
         ) : (
           <form onSubmit={(e) => void submit(e)} noValidate>
             <h1>Join the table</h1>
+            {target && (
+              <p className="join-target" data-testid="join-campaign">
+                This code joins <strong>{target.campaignName}</strong>.
+              </p>
+            )}
+            {seat && (
+              <p className="notice" data-testid="join-seat">
+                You already have a seat in <strong>{seatName}</strong> as {seat.name}.
+                {target ? ' Joining here replaces it on this device.' : ''}
+              </p>
+            )}
             <label>
               <span>Invite code</span>
               <input
@@ -106,11 +126,22 @@ export function JoinScreen(props: {
               </p>
             )}
             <button className="btn btn-primary" type="submit" disabled={busy} data-testid="join-submit">
-              {busy ? 'Joining…' : 'Join'}
+              {busy ? 'Joining…' : target ? `Join ${target.campaignName}` : 'Join'}
             </button>
+            {seat && (
+              <button className="btn btn-back" type="button" onClick={() => props.onJoined(seat)} data-testid="join-back">
+                Back to {seatName}
+              </button>
+            )}
           </form>
         )}
       </div>
     </main>
   );
+}
+
+/** Codes compare as the hub reads them: case, spaces and dashes do not matter. */
+function sameCode(a: string, b: string): boolean {
+  const norm = (s: string) => s.toUpperCase().replace(/[ -]/g, '');
+  return norm(a) === norm(b);
 }

@@ -33,7 +33,18 @@ export function PlayerApp({ app }: { app: PlayerAppStore }) {
         </Screen>
       );
     case 'join':
-      return <JoinScreen hub={phase.hub} initialCode={code} notice={phase.notice} onJoined={joined} onRetryHub={() => load()} />;
+      return (
+        <JoinScreen
+          key={phase.link?.code ?? ''}
+          hub={phase.hub}
+          initialCode={phase.link?.code ?? code}
+          notice={phase.notice}
+          link={phase.link}
+          seat={phase.seat}
+          onJoined={joined}
+          onRetryHub={() => load()}
+        />
+      );
     case 'session':
       return <PlayerSession key={phase.connection.me.playerId} connection={phase.connection} onEnd={ended} />;
   }

@@ -5,7 +5,13 @@ import { api, ApiError, hubInfoSchema, meSchema, type HubInfo, type Me } from '.
 export type { HubInfo, Me };
 export { ApiError };
 
-const joinResult = z.object({ playerId: z.string(), campaignId: z.string(), name: z.string() });
+const joinResult = meSchema;
+const inviteLookup = z.object({ campaignId: z.string(), campaignName: z.string() });
+
+/** What a join link's code turned out to be: a campaign, or a refusal in the join screen's words. */
+export type LinkInvite =
+  | { kind: 'ok'; code: string; campaignId: string; campaignName: string }
+  | { kind: 'bad'; code: string; message: string };
 
 export async function fetchMe(): Promise<Me | null> {
   try {
@@ -18,6 +24,18 @@ export async function fetchMe(): Promise<Me | null> {
 
 export function fetchHub(): Promise<HubInfo> {
   return api('GET', '/api/hub', hubInfoSchema);
+}
+
+/** Which campaign a join link's code is for (GET /api/invites/{code}); null when the hub could
+ * not say (the join screen then works as it did without the lookup). */
+export async function lookupInvite(code: string): Promise<LinkInvite | null> {
+  try {
+    const r = await api('GET', `/api/invites/${encodeURIComponent(code)}`, inviteLookup);
+    return { kind: 'ok', code, ...r };
+  } catch (e) {
+    if (e instanceof ApiError && (e.status === 404 || e.status === 410)) return { kind: 'bad', code, message: joinErrorText(e) };
+    return null;
+  }
 }
 
 export function join(code: string, name: string): Promise<Me> {

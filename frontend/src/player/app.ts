@@ -5,8 +5,25 @@
 // browser remembers, starts at the table with the socket already connecting; /api/me then
 // confirms or corrects that guess. The socket checks the cookie by itself, so a stale guess can
 // only end with a close code (which asks /api/me again), never show what the cookie does not allow.
+//
+// A join link (/join/CODE) first asks the hub which campaign the code is for, alongside /api/me:
+// a link to the campaign this browser already sits in goes to that seat (re-scanning the
+// table's QR code must not make a second player); a link to another campaign, or a bad one,
+// shows the join screen for it, and only joining there replaces the seat.
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { fetchHub, fetchMe, forgetSeat, hadSeat, rememberedSeat, rememberSeat, type HubInfo, type Me } from './api';
+import {
+  codeFromLocation,
+  fetchHub,
+  fetchMe,
+  forgetSeat,
+  hadSeat,
+  lookupInvite,
+  rememberedSeat,
+  rememberSeat,
+  type HubInfo,
+  type LinkInvite,
+  type Me,
+} from './api';
 import { PlayerConnection, sameSeat } from './connection';
 import type { JoinNotice } from './JoinScreen';
 import type { SessionEnd } from './PlayerSession';
@@ -14,7 +31,15 @@ import type { SessionEnd } from './PlayerSession';
 export type Phase =
   | { kind: 'loading' }
   | { kind: 'unreachable' }
-  | { kind: 'join'; hub: HubInfo | null; notice: JoinNotice | null }
+  | {
+      kind: 'join';
+      hub: HubInfo | null;
+      notice: JoinNotice | null;
+      /** the join link's code, looked up (null without a link, or when the hub could not say) */
+      link: LinkInvite | null;
+      /** the seat this browser holds in another campaign, if any: name to prefill, a way back */
+      seat: Me | null;
+    }
   | { kind: 'session'; connection: PlayerConnection }
   | { kind: 'removed' };
 
@@ -22,7 +47,7 @@ export interface PlayerAppState {
   phase: Phase;
   /** Asks the hub who we are (again) and moves to the screen that fits. */
   load(notice?: JoinNotice | null): void;
-  /** The join form took a seat. */
+  /** The join form took a seat, or the player went back to the one they hold. */
   joined(me: Me): void;
   /** The hub closed the table's socket for good. */
   ended(why: SessionEnd): void;
@@ -30,22 +55,40 @@ export interface PlayerAppState {
 
 export type PlayerApp = StoreApi<PlayerAppState>;
 
-/** What the hub says about this browser; `reached: false` when it did not answer. */
-type Arrival = { reached: true; me: Me | null; hub: HubInfo | null } | { reached: false };
+/** What the hub says about this browser (and the join link's code, if any); `reached: false`
+ * when it did not answer. */
+type Arrival = { reached: true; me: Me | null; hub: HubInfo | null; link: LinkInvite | null } | { reached: false };
 
-async function askHub(): Promise<Arrival> {
+async function askHub(code: string): Promise<Arrival> {
   try {
-    const [me, hub] = await Promise.all([fetchMe(), fetchHub().catch(() => null)]);
-    return { reached: true, me, hub };
+    const [me, hub, link] = await Promise.all([
+      fetchMe(),
+      fetchHub().catch(() => null),
+      code ? lookupInvite(code) : Promise.resolve(null),
+    ]);
+    return { reached: true, me, hub, link };
   } catch {
     return { reached: false };
   }
 }
 
+/** The link is for the campaign of this seat (a bad code is for none). */
+function linkFits(link: LinkInvite | null, me: Me): boolean {
+  return link === null || (link.kind === 'ok' && link.campaignId === me.campaignId);
+}
+
+/** A join link has done its job; a reload should not look the code up again. */
+function leaveJoinLink(): void {
+  if (location.pathname !== '/' || location.search) history.replaceState(null, '', '/');
+}
+
 export function startPlayer(): PlayerApp {
   performance.mark('hexcrawl:boot'); // for the benchmark: all modules evaluated
-  const answer = askHub(); // first: the requests go out while we do the rest
-  const seat = rememberedSeat();
+  const code = () => codeFromLocation(location);
+  const answer = askHub(code()); // first: the requests go out while we do the rest
+  // With a join link the remembered seat may be the wrong campaign: wait for the hub's answer
+  // rather than open a socket (and show the player online) at a table they may be leaving.
+  const seat = code() ? null : rememberedSeat();
   // Only the latest question counts: a closed socket may ask again while the boot's answer is
   // still on its way.
   let asked = 0;
@@ -68,9 +111,17 @@ export function startPlayer(): PlayerApp {
     const a = await question;
     if (n !== asked) return;
     const table = held();
+    if (a.reached && a.me && !linkFits(a.link, a.me)) {
+      // Seated elsewhere, and the link is for another campaign (or no campaign at all): the
+      // join screen says which, and the seat stays until the player joins there.
+      table?.stop();
+      rememberSeat(a.me);
+      return app.setState({ phase: { kind: 'join', hub: a.hub, notice, link: a.link, seat: a.me } });
+    }
     if (a.reached && a.me) {
       if (!table || !sameSeat(table.me, a.me)) open(a.me);
       rememberSeat(a.me); // after open(): the first localStorage access is a synchronous call
+      if (a.link) leaveJoinLink();
       return;
     }
     // No answer, but a table already trying to connect: its banner explains, and it carries on
@@ -81,7 +132,7 @@ export function startPlayer(): PlayerApp {
     // A cookie that no longer works: the DM removed us, or the hub's data was reset.
     const why = notice ?? (hadSeat() ? 'seat-lost' : null);
     forgetSeat();
-    app.setState({ phase: { kind: 'join', hub: a.hub, notice: why } });
+    app.setState({ phase: { kind: 'join', hub: a.hub, notice: why, link: a.link, seat: null } });
   };
 
   const app = createStore<PlayerAppState>()(() => ({
@@ -89,14 +140,13 @@ export function startPlayer(): PlayerApp {
     load(notice = null) {
       held()?.stop();
       app.setState({ phase: { kind: 'loading' } });
-      void settle(askHub(), notice);
+      void settle(askHub(code()), notice);
     },
     joined(me) {
       asked++; // an answer still on its way must not replace the seat just taken
       open(me);
       rememberSeat(me);
-      // A join link has done its job; a reload should not show the code again.
-      if (location.pathname !== '/') history.replaceState(null, '', '/');
+      leaveJoinLink();
     },
     ended(why) {
       held()?.stop();
