@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch } from './lib/browser.mjs';
 import { Hub, freePort, randomToken } from './lib/hub.mjs';
+import { Relay } from './lib/relay.mjs';
 import { hexColour, hexRgb, joinViaLink, near, shot, summary, waitForState, waitUntil, ARTIFACTS } from './lib/player.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -44,8 +45,10 @@ const hub = new Hub({ bin, port, db: join(dir, 'h.db'), token: randomToken(), lo
 const browser = await launch();
 const ctx = {}; // shared across tests, which run in order and build on each other
 
-// Every URL a player's browser asked for (pages, assets, API, sockets): all must be the hub's.
+// Every URL a player's browser asked for (pages, assets, API, sockets): all must be the hub's
+// (or a relay's in front of it, see relayHosts).
 const requested = [];
+const relayHosts = [];
 
 async function newPlayerContext(opts = {}) {
   const c = await browser.newContext({ viewport: { width: 1280, height: 800 }, ...opts });
@@ -175,6 +178,23 @@ test('a wrong remembered seat is corrected by the cookie', async () => {
   eq(s.map?.id, ctx.map.id, 'the cookie’s campaign map');
   const seat = await p.evaluate(() => JSON.parse(localStorage.getItem('hexcrawl.seat')));
   eq(seat.playerId, ctx.anaId, 'remembered seat corrected');
+});
+
+test('a join link for the campaign you sit in goes to your seat, and makes no new player', async () => {
+  const p = ctx.ana.page;
+  const members = async () => (await hub.api('GET', `/api/campaigns/${ctx.camp.id}/members`)).map((m) => m.id).sort();
+  const before = await members();
+  eq(before, [ctx.anaId, ctx.boId].sort(), 'members before');
+  // Re-scanning the table's QR code, and the same code as someone might type it into the link.
+  for (const code of [ctx.code, ctx.code.toLowerCase().replace(/^(.{5})/, '$1-')]) {
+    await p.goto(`${hub.url}/join/${code}`);
+    await waitForState(p);
+    const s = await summary(p);
+    eq(s.you, { id: ctx.anaId, name: 'Ana' }, `same player after opening /join/${code}`);
+    eq(new URL(p.url()).pathname, '/', 'the join link is replaced by /');
+    assert((await p.$('[data-testid=join-name]')) === null, 'no join form for your own campaign');
+  }
+  eq(await members(), before, 'members after');
 });
 
 test('the session starts and a reveal to all reaches both players', async () => {
@@ -354,6 +374,60 @@ async function outageAndReturn() {
   await shot(ana.page, 'reconnected');
 }
 
+test('a half-open socket after a phone sleeps: the wake-up notices, the banner shows, the page catches up', async () => {
+  const relay = await new Relay(port).start();
+  relayHosts.push(new URL(relay.url).host);
+  const eli = await newPlayerContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+  try {
+    await halfOpen(relay, eli);
+  } finally {
+    await eli.c.close();
+    await relay.close();
+  }
+});
+
+async function halfOpen(relay, { page }) {
+  const sockets = [];
+  page.on('websocket', (ws) => sockets.push(ws.url()));
+  // Eli's phone reaches the hub through the relay: page, API and WebSocket.
+  await joinViaLink(page, relay.url, ctx.code, 'Eli');
+  const before = await waitUntil(page, (s) => s.connection === 'open' && s.status === 'active' && s.visible.length > 0, 'Eli at the table');
+  assert(!before.visible.includes('12,8') && before.token !== '6,4', 'the DM’s next moves are new to Eli');
+  eq(await page.evaluate(() => document.visibilityState), 'visible', 'the page is visible (the wake-up below counts)');
+
+  // The phone sleeps; its connection dies without a word to either end.
+  relay.freeze();
+  await ctx.dm.send({ type: 'hex:reveal', hexKeys: ['12,8'], targets: 'all' }, 'hex:revealed');
+  await ctx.dm.send({ type: 'token:move', key: '6,4' }, 'token:moved');
+  await waitUntil(ctx.ana.page, (s) => s.visible.includes('12,8') && s.token === '6,4', 'Ana sees the DM’s moves');
+  const stale = await summary(page);
+  assert(!stale.visible.includes('12,8') && stale.token !== '6,4', 'Eli got nothing through the frozen link');
+
+  // It wakes up: the page becomes visible and the network is back (a phone fires both).
+  await page.evaluate(() => {
+    document.dispatchEvent(new Event('visibilitychange'));
+    window.dispatchEvent(new Event('online'));
+  });
+  // Its ping gets no answer, so the socket is given up and a new one is on its way (held by the
+  // still frozen relay): the player is told.
+  await page.waitForSelector('[data-testid=connection-banner]', { timeout: 20000 });
+  const text = await page.textContent('[data-testid=connection-banner]');
+  assert(text.includes('Connection lost. Reconnecting…'), `banner text: ${text}`);
+  await page.waitForTimeout(400); // the banner's slide-in, for the screenshot
+  await shot(page, 'half-open-banner');
+
+  relay.thaw();
+  await page.waitForSelector('[data-testid=connection-banner]', { state: 'detached', timeout: 30000 });
+  const after = await waitUntil(page, (s) => s.connection === 'open' && s.visible.includes('12,8') && s.token === '6,4', 'Eli caught up', 30000);
+  eq(after.you, before.you, 'the same player');
+  assert(sockets.length >= 2 && sockets.every((u) => u.startsWith(relay.url.replace('http', 'ws'))), `sockets: ${sockets}`);
+  await page.click('[aria-label="Show everything we know"]'); // 12,8 is off the phone's screen
+  await page.waitForTimeout(700); // the reveal fade
+  const revealed = await hexColour(page, '12,8');
+  assert(revealed && !near(revealed, FOG_RGB), `12,8 should be drawn as terrain now, got ${revealed}`);
+  await shot(page, 'half-open-recovered');
+}
+
 test('a phone in portrait: join, map, tap a hex', async () => {
   const ph = await newPlayerContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 3, isMobile: true, hasTouch: true });
   ctx.phone = ph;
@@ -423,11 +497,71 @@ test('a revoked player is told so, and a reload asks them to join again', async 
   await shot(ctx.bo.page, 'revoked-reload');
 });
 
+test('a join link for another campaign: its join screen, a way back, and joining there moves the seat', async () => {
+  const other = await hub.api('POST', '/api/campaigns', { name: 'The Salt Marches' });
+  const otherMap = await hub.api('POST', `/api/campaigns/${other.id}/maps`, { name: 'Marches', width: 6, height: 4, orientation: 'pointy' });
+  const otherInv = await hub.api('POST', `/api/campaigns/${other.id}/invites`, {});
+  const members = async (id) => (await hub.api('GET', `/api/campaigns/${id}/members`)).map((m) => m.id);
+  const dee = await newPlayerContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: 2 });
+  const p = dee.page;
+  try {
+    await joinViaLink(p, hub.url, ctx.code, 'Dee');
+    const deeId = (await summary(p)).you.id;
+
+    // The other campaign's link: its join screen, naming it, with Dee's name ready.
+    await p.goto(`${hub.url}/join/${otherInv.code}`);
+    await p.waitForSelector('[data-testid=join-campaign]');
+    assert(/This code joins The Salt Marches/.test(await p.textContent('[data-testid=join-campaign]')), 'the campaign the code joins');
+    const seatLine = await p.textContent('[data-testid=join-seat]');
+    assert(seatLine.includes('The Fenlands') && seatLine.includes('Dee') && /replaces/.test(seatLine), `seat line: ${seatLine}`);
+    eq(await p.inputValue('[data-testid=join-name]'), 'Dee', 'name prefilled from the seat');
+    eq(await p.inputValue('[data-testid=join-code]'), otherInv.code, 'code prefilled');
+    await shot(p, 'join-other-campaign');
+    eq(await members(other.id), [], 'nobody joined the other campaign by opening its link');
+
+    // "Back to The Fenlands": the seat is still there.
+    await p.click('[data-testid=join-back]');
+    await waitForState(p);
+    eq((await summary(p)).you.id, deeId, 'back at the old seat');
+    eq(new URL(p.url()).pathname, '/', 'the join link is gone after going back');
+
+    // A bad code in a link says so at once, and offers the way back too.
+    await p.goto(`${hub.url}/join/ZZZZZZZZZZ`);
+    await p.waitForSelector('[data-testid=join-error]');
+    assert(/No invite matches/.test(await p.textContent('[data-testid=join-error]')), 'bad link error');
+    assert((await p.$('[data-testid=join-campaign]')) === null, 'a bad code joins no campaign');
+    assert((await p.$('[data-testid=join-back]')) !== null, 'a way back from a bad link');
+    await shot(p, 'join-bad-link-seated');
+
+    // Joining the other campaign moves the seat there.
+    await p.goto(`${hub.url}/join/${otherInv.code}`);
+    await p.waitForSelector('[data-testid=join-campaign]');
+    await p.click('[data-testid=join-submit]');
+    await waitForState(p);
+    const there = await p.evaluate(() => {
+      const d = window.__hexcrawl.store.getState().data;
+      return { you: d.you, campaign: d.campaign.id, map: d.map?.id };
+    });
+    eq([there.campaign, there.map], [other.id, otherMap.id], 'at the other campaign’s table');
+    eq(there.you.name, 'Dee', 'under the same name');
+    eq(await members(other.id), [there.you.id], 'a member of the other campaign');
+    const me = await p.evaluate(() => fetch('/api/me').then((r) => r.json()));
+    eq([me.playerId, me.campaignId], [there.you.id, other.id], 'the cookie is the new seat');
+    await p.reload();
+    await waitForState(p);
+    eq((await summary(p)).you.id, there.you.id, 'a reload keeps the new seat');
+    await shot(p, 'joined-other-campaign');
+  } finally {
+    await dee.c.close();
+  }
+});
+
 test('everything a player loaded came from the hub', async () => {
   const hubHost = new URL(hub.url).host;
   const pages = requested.filter((u) => u.startsWith('http'));
   assert(pages.some((u) => u.includes('/assets/')) && requested.some((u) => u.startsWith('ws://')), `too little recorded: ${requested.length} URLs`);
-  const foreign = requested.filter((u) => !/^(data|blob):/.test(u) && new URL(u).host !== hubHost);
+  const ours = new Set([hubHost, ...relayHosts]);
+  const foreign = requested.filter((u) => !/^(data|blob):/.test(u) && !ours.has(new URL(u).host));
   eq([...new Set(foreign)], [], 'requests to anywhere but the hub');
 });
 
