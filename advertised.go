@@ -9,7 +9,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hexcrawl/hexcrawl/hub/discovery"
+	"github.com/hexcrawl/hexcrawl/discovery"
 	"github.com/hexcrawl/hexcrawl/storage"
 	"github.com/mdp/qrterminal/v3"
 	"golang.org/x/term"

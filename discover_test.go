@@ -25,8 +25,8 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 
-	"github.com/hexcrawl/hexcrawl/hub/discovery"
-	"github.com/hexcrawl/hexcrawl/hub/discovery/netnstest"
+	"github.com/hexcrawl/hexcrawl/discovery"
+	"github.com/hexcrawl/hexcrawl/discovery/netnstest"
 )
 
 // childRoleEnv selects what TestNamespaceChildRole does when the test binary

@@ -24,9 +24,9 @@ import (
 	"time"
 
 	"github.com/adrg/xdg"
+	"github.com/hexcrawl/hexcrawl/discovery"
 	"github.com/hexcrawl/hexcrawl/frontend"
 	"github.com/hexcrawl/hexcrawl/hub"
-	"github.com/hexcrawl/hexcrawl/hub/discovery"
 	"github.com/hexcrawl/hexcrawl/storage"
 )
 

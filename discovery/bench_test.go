@@ -6,7 +6,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hexcrawl/hexcrawl/hub/discovery/netnstest"
+	"github.com/hexcrawl/hexcrawl/discovery/netnstest"
 )
 
 // BenchmarkBrowseFindsHub measures, between two namespaces, how long a

@@ -22,7 +22,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hexcrawl/hexcrawl/hub/discovery/netnstest"
+	"github.com/hexcrawl/hexcrawl/discovery/netnstest"
 
 	"github.com/miekg/dns"
 	"golang.org/x/net/ipv4"
