@@ -3,6 +3,8 @@ package storage
 import (
 	"context"
 	"encoding/json"
+	"os"
+	"path/filepath"
 	"reflect"
 	"strings"
 	"testing"
@@ -128,4 +130,43 @@ var fixedFuture = mustTime("2099-01-01T00:00:00Z")
 func mustTime(s string) (t time.Time) {
 	t, _ = time.Parse(time.RFC3339, s)
 	return t
+}
+
+// A campaign file written by an earlier Hexcrawl (testdata/export: exported through the hub's
+// API, with a revoked player, private reveals and every kind of staged change) still imports,
+// and exporting it again gives the same document: the export format is a contract with files
+// people keep, whatever the Go types behind it.
+func TestOldExportFileImportsUnchanged(t *testing.T) {
+	golden, err := os.ReadFile(filepath.Join("..", "testdata", "export", "campaign-v1.hexcrawl.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := MustOpen(t)
+	c, err := importJSON(s, golden)
+	if err != nil {
+		t.Fatalf("import: %v", err)
+	}
+	normalise := func(raw []byte) map[string]any {
+		t.Helper()
+		var doc map[string]any
+		if err := json.Unmarshal(raw, &doc); err != nil {
+			t.Fatal(err)
+		}
+		// What importing changes on purpose: the export time, the campaign's last update, and a
+		// live session, which comes back paused as after a restart.
+		delete(doc, "exportedAt")
+		delete(doc["campaign"].(map[string]any), "updatedAt")
+		for _, s := range doc["sessions"].([]any) {
+			if s := s.(map[string]any); s["status"] == "active" {
+				s["status"] = "paused"
+			}
+		}
+		return doc
+	}
+	want, got := normalise(golden), normalise(exportJSON(t, s, c.ID))
+	if !reflect.DeepEqual(want, got) {
+		wantJSON, _ := json.MarshalIndent(want, "", " ")
+		gotJSON, _ := json.MarshalIndent(got, "", " ")
+		t.Fatalf("re-export differs from the file:\nwant %s\ngot  %s", wantJSON, gotJSON)
+	}
 }
