@@ -58,9 +58,9 @@ func newStateFixture(b *testing.B, members, shared, perPlayer int) *stateFixture
 		if err != nil {
 			return err
 		}
-		hexes := make([]storage.Hex, size.Cells())
+		hexes := make([]game.Hex, size.Cells())
 		for i := range hexes {
-			h := storage.Hex{Key: size.KeyAt(i), Terrain: game.Terrains[i%len(game.Terrains)]}
+			h := game.Hex{Key: size.KeyAt(i), Terrain: game.Terrains[i%len(game.Terrains)]}
 			if i%50 == 0 {
 				h.Label = fmt.Sprintf("Place %d", i)
 			}

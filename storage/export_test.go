@@ -23,13 +23,13 @@ func fixtureCampaign(t *testing.T, s *Store) string {
 		t.Fatal(err)
 	}
 	ana, _ := s.CreateMember(ctx, c.ID, "Ana", []byte("hash-ana"))
-	_ = s.PutHexes(ctx, m.ID, []Hex{{Key: game.Key{Col: 1, Row: 2}, Terrain: game.Forest, Label: "Elderwood", Notes: "owlbears"}})
+	_ = s.PutHexes(ctx, m.ID, []game.Hex{{Key: game.Key{Col: 1, Row: 2}, Terrain: game.Forest, Label: "Elderwood", Notes: "owlbears"}})
 	_ = s.RevealToAll(ctx, m.ID, []game.Key{{Col: 0, Row: 0}})
 	_ = s.RevealToMember(ctx, m.ID, ana.ID, []game.Key{{Col: 1, Row: 2}})
 	_ = s.SetToken(ctx, m.ID, &game.Key{Col: 1, Row: 2})
 	sess, _ := s.StartSession(ctx, c.ID)
 	_, _ = s.AppendEvent(ctx, c.ID, sess.ID, game.EventSessionStart, "dm", map[string]string{})
-	_ = s.AppendStaged(ctx, c.ID, StagedRow{ID: "st1", Payload: json.RawMessage(`{"id":"st1","kind":"token","key":"0,0"}`)})
+	_ = s.AppendStaged(ctx, c.ID, game.StagedChange{ID: "st1", Kind: game.StageToken, Key: json.RawMessage(`"0,0"`)})
 	if _, err := s.CreateInvite(ctx, c.ID, "ABCDEFGHJK", fixedFuture); err != nil {
 		t.Fatal(err)
 	}
@@ -51,12 +51,12 @@ func exportJSON(t *testing.T, s *Store, id string) []byte {
 	return b
 }
 
-func importJSON(s *Store, raw []byte) (Campaign, error) {
+func importJSON(s *Store, raw []byte) (game.Campaign, error) {
 	var f CampaignFile
 	if err := json.Unmarshal(raw, &f); err != nil {
-		return Campaign{}, err
+		return game.Campaign{}, err
 	}
-	var c Campaign
+	var c game.Campaign
 	err := s.Update(context.Background(), func(tx *Tx) error {
 		var err error
 		c, err = tx.ImportCampaign(context.Background(), &f)

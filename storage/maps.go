@@ -6,65 +6,37 @@ import (
 	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/hexcrawl/hexcrawl/game"
 )
 
-// MapInfo describes a map without its hexes.
-type MapInfo struct {
-	ID          string           `json:"id"`
-	CampaignID  string           `json:"campaignId"`
-	Name        string           `json:"name"`
-	Width       int              `json:"width"`
-	Height      int              `json:"height"`
-	Orientation game.Orientation `json:"orientation"`
-	Token       *game.Key        `json:"-"`
-	CreatedAt   time.Time        `json:"createdAt"`
-	UpdatedAt   time.Time        `json:"updatedAt"`
-}
-
-// Size is the map's dimensions.
-func (m MapInfo) Size() game.Size { return game.Size{Width: m.Width, Height: m.Height} }
-
-// Hex is one painted, labelled or noted hex. Hexes with none of these have no row.
-type Hex struct {
-	Key     game.Key
-	Terrain game.Terrain
-	Label   string
-	Notes   string
-}
-
-// Empty reports whether the hex carries nothing worth storing.
-func (h Hex) Empty() bool { return h.Terrain == "" && h.Label == "" && h.Notes == "" }
-
 // CreateMap adds a map to a campaign. The campaign's first map becomes its active one.
-func (q Queries) CreateMap(ctx context.Context, campaignID, name string, size game.Size, o game.Orientation) (MapInfo, error) {
-	if err := ValidName(name, 120); err != nil {
-		return MapInfo{}, err
+func (q Queries) CreateMap(ctx context.Context, campaignID, name string, size game.Size, o game.Orientation) (game.MapInfo, error) {
+	if err := game.ValidName(name); err != nil {
+		return game.MapInfo{}, err
 	}
 	if !size.Valid() {
-		return MapInfo{}, game.Errorf(game.EInvalid, "width and height must be 1 to %d", game.MaxMapSide)
+		return game.MapInfo{}, game.Errorf(game.EInvalid, "width and height must be 1 to %d", game.MaxMapSide)
 	}
 	if !o.Valid() {
-		return MapInfo{}, game.Errorf(game.EInvalid, "orientation must be \"flat\" or \"pointy\"")
+		return game.MapInfo{}, game.Errorf(game.EInvalid, "orientation must be \"flat\" or \"pointy\"")
 	}
 	c, err := q.GetCampaign(ctx, campaignID)
 	if err != nil {
-		return MapInfo{}, err
+		return game.MapInfo{}, err
 	}
 	ts := now()
-	m := MapInfo{ID: uuid.NewString(), CampaignID: campaignID, Name: name, Width: size.Width, Height: size.Height,
+	m := game.MapInfo{ID: uuid.NewString(), CampaignID: campaignID, Name: name, Width: size.Width, Height: size.Height,
 		Orientation: o, CreatedAt: parseTime(ts), UpdatedAt: parseTime(ts)}
 	_, err = q.q.ExecContext(ctx, `INSERT INTO map (id, campaign_id, name, width, height, orientation, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, campaignID, name, size.Width, size.Height, o, ts, ts)
 	if err != nil {
-		return MapInfo{}, fmt.Errorf("create map: %w", err)
+		return game.MapInfo{}, fmt.Errorf("create map: %w", err)
 	}
 	if c.ActiveMapID == "" {
 		if err := q.updateCampaign(ctx, campaignID, "active_map_id = ?", m.ID); err != nil {
-			return MapInfo{}, err
+			return game.MapInfo{}, err
 		}
 	}
 	return m, nil
@@ -72,8 +44,8 @@ func (q Queries) CreateMap(ctx context.Context, campaignID, name string, size ga
 
 const mapColumns = `id, campaign_id, name, width, height, orientation, token_col, token_row, created_at, updated_at`
 
-func scanMap(row interface{ Scan(...any) error }) (MapInfo, error) {
-	var m MapInfo
+func scanMap(row interface{ Scan(...any) error }) (game.MapInfo, error) {
+	var m game.MapInfo
 	var tc, tr sql.NullInt64
 	var created, updated string
 	err := row.Scan(&m.ID, &m.CampaignID, &m.Name, &m.Width, &m.Height, &m.Orientation, &tc, &tr, &created, &updated)
@@ -85,25 +57,25 @@ func scanMap(row interface{ Scan(...any) error }) (MapInfo, error) {
 }
 
 // GetMap finds one map.
-func (q Queries) GetMap(ctx context.Context, id string) (MapInfo, error) {
+func (q Queries) GetMap(ctx context.Context, id string) (game.MapInfo, error) {
 	m, err := scanMap(q.q.QueryRowContext(ctx, `SELECT `+mapColumns+` FROM map WHERE id = ?`, id))
 	if errors.Is(err, sql.ErrNoRows) {
-		return MapInfo{}, notFound("map", id)
+		return game.MapInfo{}, notFound("map", id)
 	}
 	if err != nil {
-		return MapInfo{}, fmt.Errorf("get map: %w", err)
+		return game.MapInfo{}, fmt.Errorf("get map: %w", err)
 	}
 	return m, nil
 }
 
 // ListMaps returns a campaign's maps, oldest first.
-func (q Queries) ListMaps(ctx context.Context, campaignID string) ([]MapInfo, error) {
+func (q Queries) ListMaps(ctx context.Context, campaignID string) ([]game.MapInfo, error) {
 	rows, err := q.q.QueryContext(ctx, `SELECT `+mapColumns+` FROM map WHERE campaign_id = ? ORDER BY created_at, id`, campaignID)
 	if err != nil {
 		return nil, fmt.Errorf("list maps: %w", err)
 	}
 	defer rows.Close()
-	out := []MapInfo{}
+	out := []game.MapInfo{}
 	for rows.Next() {
 		m, err := scanMap(rows)
 		if err != nil {
@@ -116,7 +88,7 @@ func (q Queries) ListMaps(ctx context.Context, campaignID string) ([]MapInfo, er
 
 // RenameMap sets a map's name.
 func (q Queries) RenameMap(ctx context.Context, id, name string) error {
-	if err := ValidName(name, 120); err != nil {
+	if err := game.ValidName(name); err != nil {
 		return err
 	}
 	res, err := q.q.ExecContext(ctx, `UPDATE map SET name = ?, updated_at = ? WHERE id = ?`, name, now(), id)
@@ -170,15 +142,15 @@ func (q Queries) SetToken(ctx context.Context, mapID string, k *game.Key) error 
 }
 
 // LoadHexes returns every stored hex of a map.
-func (q Queries) LoadHexes(ctx context.Context, mapID string) ([]Hex, error) {
+func (q Queries) LoadHexes(ctx context.Context, mapID string) ([]game.Hex, error) {
 	rows, err := q.q.QueryContext(ctx, `SELECT col, row, terrain, label, notes FROM hex WHERE map_id = ?`, mapID)
 	if err != nil {
 		return nil, fmt.Errorf("load hexes: %w", err)
 	}
 	defer rows.Close()
-	out := []Hex{}
+	out := []game.Hex{}
 	for rows.Next() {
-		var h Hex
+		var h game.Hex
 		if err := rows.Scan(&h.Key.Col, &h.Key.Row, &h.Terrain, &h.Label, &h.Notes); err != nil {
 			return nil, fmt.Errorf("load hexes: %w", err)
 		}
@@ -194,7 +166,7 @@ const (
 )
 
 // PutHexes stores the given hexes' full contents; an empty hex loses its row.
-func (q Queries) PutHexes(ctx context.Context, mapID string, hexes []Hex) error {
+func (q Queries) PutHexes(ctx context.Context, mapID string, hexes []game.Hex) error {
 	for _, h := range hexes {
 		var err error
 		if h.Empty() {

@@ -12,18 +12,9 @@ import (
 	"github.com/hexcrawl/hexcrawl/game"
 )
 
-// GameSession is one evening at the table.
-type GameSession struct {
-	ID         string             `json:"id"`
-	CampaignID string             `json:"campaignId"`
-	Status     game.SessionStatus `json:"status"`
-	StartedAt  time.Time          `json:"startedAt"`
-	EndedAt    *time.Time         `json:"endedAt,omitempty"`
-}
-
 // CurrentSession returns the campaign's most recent session, or nil if none was ever started.
-func (q Queries) CurrentSession(ctx context.Context, campaignID string) (*GameSession, error) {
-	var s GameSession
+func (q Queries) CurrentSession(ctx context.Context, campaignID string) (*game.Session, error) {
+	var s game.Session
 	var started string
 	var ended sql.NullString
 	err := q.q.QueryRowContext(ctx, `SELECT id, campaign_id, status, started_at, ended_at FROM game_session
@@ -44,13 +35,13 @@ func (q Queries) CurrentSession(ctx context.Context, campaignID string) (*GameSe
 }
 
 // StartSession opens a new active session.
-func (q Queries) StartSession(ctx context.Context, campaignID string) (GameSession, error) {
+func (q Queries) StartSession(ctx context.Context, campaignID string) (game.Session, error) {
 	ts := now()
-	s := GameSession{ID: uuid.NewString(), CampaignID: campaignID, Status: game.Active, StartedAt: parseTime(ts)}
+	s := game.Session{ID: uuid.NewString(), CampaignID: campaignID, Status: game.Active, StartedAt: parseTime(ts)}
 	_, err := q.q.ExecContext(ctx, `INSERT INTO game_session (id, campaign_id, status, started_at) VALUES (?, ?, ?, ?)`,
 		s.ID, campaignID, s.Status, ts)
 	if err != nil {
-		return GameSession{}, fmt.Errorf("start session: %w", err)
+		return game.Session{}, fmt.Errorf("start session: %w", err)
 	}
 	return s, nil
 }
@@ -106,22 +97,31 @@ func (q Queries) PauseInterruptedSessions(ctx context.Context) (int, error) {
 	return len(found), nil
 }
 
-// StagedRow is one entry of the DM's staged list, stored as the JSON the hub gave it.
-type StagedRow struct {
-	ID      string
-	Payload json.RawMessage
+// LoadStaged returns the campaign's staged list in order.
+func (q Queries) LoadStaged(ctx context.Context, campaignID string) ([]game.StagedChange, error) {
+	rows, err := q.stagedRows(ctx, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]game.StagedChange, len(rows))
+	for i, r := range rows {
+		if err := json.Unmarshal(r.Payload, &out[i]); err != nil {
+			return nil, fmt.Errorf("staged change %s: %w", r.ID, err)
+		}
+	}
+	return out, nil
 }
 
-// LoadStaged returns the campaign's staged list in order.
-func (q Queries) LoadStaged(ctx context.Context, campaignID string) ([]StagedRow, error) {
+// stagedRows reads the staged list as stored: the campaign file keeps each entry's JSON as it is.
+func (q Queries) stagedRows(ctx context.Context, campaignID string) ([]FileStaged, error) {
 	rows, err := q.q.QueryContext(ctx, `SELECT id, payload FROM staged_change WHERE campaign_id = ? ORDER BY position`, campaignID)
 	if err != nil {
 		return nil, fmt.Errorf("load staged: %w", err)
 	}
 	defer rows.Close()
-	out := []StagedRow{}
+	out := []FileStaged{}
 	for rows.Next() {
-		var r StagedRow
+		var r FileStaged
 		var payload string
 		if err := rows.Scan(&r.ID, &payload); err != nil {
 			return nil, fmt.Errorf("load staged: %w", err)
@@ -140,9 +140,12 @@ const (
 )
 
 // AppendStaged adds an entry at the end of the staged list.
-func (q Queries) AppendStaged(ctx context.Context, campaignID string, r StagedRow) error {
-	_, err := q.q.ExecContext(ctx, sqlAppendStaged, campaignID, campaignID, r.ID, string(r.Payload))
+func (q Queries) AppendStaged(ctx context.Context, campaignID string, sc game.StagedChange) error {
+	payload, err := json.Marshal(sc)
 	if err != nil {
+		return fmt.Errorf("encode staged change: %w", err)
+	}
+	if _, err := q.q.ExecContext(ctx, sqlAppendStaged, campaignID, campaignID, sc.ID, string(payload)); err != nil {
 		return fmt.Errorf("append staged: %w", err)
 	}
 	return nil
