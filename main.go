@@ -194,10 +194,12 @@ func startHub(ctx context.Context, cfg serveConfig, log *slog.Logger) (*runningH
 		return nil, err
 	}
 	rh := &runningHub{DMToken: token, DataPath: cfg.dataPath, store: store, log: log}
+	campaignsChanged := make(chan struct{}, 1)
 	h, err := hub.New(hub.Config{
 		Store: store, DMToken: token, AllowedOrigins: cfg.allowOrigins,
 		UI: frontend.Dist(), Logger: log, Version: version,
 		PlayerURLs: func() []string { return rh.playerURLs(cfg) },
+		OnChange:   notifyOnChange(campaignsChanged),
 	})
 	if err != nil {
 		return nil, err
@@ -242,7 +244,7 @@ func startHub(ctx context.Context, cfg serveConfig, log *slog.Logger) (*runningH
 			}
 			rh.ad.Store(ad)
 			close(rh.advertised)
-			followHubName(actx, store, ad, instance, campaign, log)
+			followHubName(actx, store, campaignsChanged, ad, instance, campaign, log)
 		}()
 	} else {
 		close(rh.advertised)
