@@ -16,6 +16,7 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/gorilla/websocket"
 	"github.com/hexcrawl/hexcrawl/game"
 	"github.com/hexcrawl/hexcrawl/storage"
 	"github.com/olahol/melody"
@@ -150,14 +151,14 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	}
 	h.mu.Unlock()
 	for _, r := range rooms {
-		_ = r.closeAll(1001, "hub shutting down")
+		_ = r.closeAll(websocket.CloseGoingAway, "hub shutting down")
 	}
 	// Let the close frames go out before the connections are torn down.
 	deadline := time.Now().Add(time.Second)
 	for h.m.Len() > 0 && time.Now().Before(deadline) && ctx.Err() == nil {
 		time.Sleep(10 * time.Millisecond)
 	}
-	err := h.m.CloseWithMsg(melody.FormatCloseMessage(1001, "hub shutting down"))
+	err := h.m.CloseWithMsg(melody.FormatCloseMessage(websocket.CloseGoingAway, "hub shutting down"))
 	if errors.Is(err, melody.ErrClosed) {
 		err = nil
 	}
