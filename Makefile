@@ -42,6 +42,7 @@ lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$$($(GO) env GOPATH)/bin/staticcheck ./...
 	cd frontend && $(NPM) run typecheck
 
 test-go:

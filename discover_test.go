@@ -486,7 +486,7 @@ func (e hubEvents) next(t *testing.T, kind, instance string) discovery.Hub {
 	return h
 }
 
-// TestServeDiscoverJoin is issue 6 end to end: `hexcrawl serve` advertises in namespace A and
+// TestServeDiscoverJoin, end to end: `hexcrawl serve` advertises in namespace A and
 // prints its addresses and a QR code; `hexcrawl discover` in namespace B finds it; a player in
 // B scans the QR code and joins through it (and through hexcrawl.local). The advertised name
 // follows the DM: renaming the campaign, adding a second one, playing that one. After the hub
