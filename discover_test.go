@@ -17,7 +17,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -86,22 +85,11 @@ func TestNamespaceChildRole(t *testing.T) {
 		os.Exit(0)
 	case "watch":
 		// Browse until stdin closes, one line per hub found or withdrawn.
-		wctx, cancel := context.WithCancel(ctx)
-		go func() {
-			_, _ = io.Copy(io.Discard, os.Stdin)
-			cancel()
-		}()
-		var mu sync.Mutex
-		line := func(kind string, h discovery.Hub) {
-			mu.Lock()
-			defer mu.Unlock()
-			b, _ := json.Marshal(h)
-			fmt.Println(kind, string(b))
-		}
-		_, err := discovery.Browse(wctx, discovery.BrowseOptions{
+		report := netnstest.Reporter()
+		_, err := discovery.Browse(netnstest.UntilStdinCloses(ctx), discovery.BrowseOptions{
 			Timeout: time.Hour,
-			Found:   func(h discovery.Hub) { line("FOUND", h) },
-			Lost:    func(h discovery.Hub) { line("LOST", h) },
+			Found:   func(h discovery.Hub) { report("FOUND", h) },
+			Lost:    func(h discovery.Hub) { report("LOST", h) },
 		})
 		if err != nil {
 			fmt.Println("ERROR", err)

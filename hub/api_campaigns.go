@@ -38,11 +38,7 @@ func (h *Hub) getCampaign(w http.ResponseWriter, r *http.Request) (int, any, err
 }
 
 func (h *Hub) renameCampaign(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	var body nameBody
-	if err := decodeBody(w, r, maxBodyBytes, &body); err != nil {
-		return 0, nil, err
-	}
-	room, err := h.room(r.Context(), r.PathValue("id"))
+	body, room, err := bodyAndRoom[nameBody](h, w, r)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -71,11 +67,7 @@ type createMapBody struct {
 }
 
 func (h *Hub) createMap(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	var body createMapBody
-	if err := decodeBody(w, r, maxBodyBytes, &body); err != nil {
-		return 0, nil, err
-	}
-	room, err := h.room(r.Context(), r.PathValue("id"))
+	body, room, err := bodyAndRoom[createMapBody](h, w, r)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -88,11 +80,7 @@ type activeMapBody struct {
 }
 
 func (h *Hub) setActiveMap(w http.ResponseWriter, r *http.Request) (int, any, error) {
-	var body activeMapBody
-	if err := decodeBody(w, r, maxBodyBytes, &body); err != nil {
-		return 0, nil, err
-	}
-	room, err := h.room(r.Context(), r.PathValue("id"))
+	body, room, err := bodyAndRoom[activeMapBody](h, w, r)
 	if err != nil {
 		return 0, nil, err
 	}
@@ -129,6 +117,16 @@ func (h *Hub) getMap(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		d.Token = &k
 	}
 	return http.StatusOK, d, nil
+}
+
+// bodyAndRoom decodes a request's body and finds the room of the campaign named in its path.
+func bodyAndRoom[T any](h *Hub, w http.ResponseWriter, r *http.Request) (T, *Room, error) {
+	var body T
+	if err := decodeBody(w, r, maxBodyBytes, &body); err != nil {
+		return body, nil, err
+	}
+	room, err := h.room(r.Context(), r.PathValue("id"))
+	return body, room, err
 }
 
 // mapRoom finds the map named in the path and the room of its campaign.

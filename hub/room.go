@@ -271,31 +271,24 @@ func (b *batch) closeAfter(c *client, code int, reason string) {
 }
 
 func (b *batch) toDMs(data []byte) {
-	var dms []*client
-	for c := range b.r.clients {
-		if c.role == game.RoleDM {
-			dms = append(dms, c)
-		}
-	}
-	b.send(data, dms...)
+	b.toClients(data, func(c *client) bool { return c.role == game.RoleDM })
 }
 
 func (b *batch) toPlayers(data []byte) {
-	var ps []*client
-	for c := range b.r.clients {
-		if c.role == game.RolePlayer {
-			ps = append(ps, c)
-		}
-	}
-	b.send(data, ps...)
+	b.toClients(data, func(c *client) bool { return c.role == game.RolePlayer })
 }
 
-func (b *batch) toAll(data []byte) {
-	all := make([]*client, 0, len(b.r.clients))
+func (b *batch) toAll(data []byte) { b.toClients(data, func(*client) bool { return true }) }
+
+// toClients queues data for every socket of the room that keep accepts.
+func (b *batch) toClients(data []byte, keep func(*client) bool) {
+	var to []*client
 	for c := range b.r.clients {
-		all = append(all, c)
+		if keep(c) {
+			to = append(to, c)
+		}
 	}
-	b.send(data, all...)
+	b.send(data, to...)
 }
 
 func (r *Room) process(reqs []*request) {

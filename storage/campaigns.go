@@ -33,7 +33,7 @@ func (q Queries) CreateCampaign(ctx context.Context, name string) (game.Campaign
 
 const campaignColumns = `id, name, COALESCE(active_map_id, ''), broadcast_mode, created_at, updated_at`
 
-func scanCampaign(row interface{ Scan(...any) error }) (game.Campaign, error) {
+func scanCampaign(row rowScanner) (game.Campaign, error) {
 	var c game.Campaign
 	var created, updated string
 	err := row.Scan(&c.ID, &c.Name, &c.ActiveMapID, &c.BroadcastMode, &created, &updated)
@@ -43,32 +43,12 @@ func scanCampaign(row interface{ Scan(...any) error }) (game.Campaign, error) {
 
 // GetCampaign finds one campaign.
 func (q Queries) GetCampaign(ctx context.Context, id string) (game.Campaign, error) {
-	c, err := scanCampaign(q.q.QueryRowContext(ctx, `SELECT `+campaignColumns+` FROM campaign WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return game.Campaign{}, notFound("campaign", id)
-	}
-	if err != nil {
-		return game.Campaign{}, fmt.Errorf("get campaign: %w", err)
-	}
-	return c, nil
+	return queryOne(ctx, q.q, "get campaign", notFound("campaign", id), scanCampaign, `SELECT `+campaignColumns+` FROM campaign WHERE id = ?`, id)
 }
 
 // ListCampaigns returns every campaign, oldest first.
 func (q Queries) ListCampaigns(ctx context.Context) ([]game.Campaign, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT `+campaignColumns+` FROM campaign ORDER BY created_at, id`)
-	if err != nil {
-		return nil, fmt.Errorf("list campaigns: %w", err)
-	}
-	defer rows.Close()
-	out := []game.Campaign{}
-	for rows.Next() {
-		c, err := scanCampaign(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list campaigns: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, q.q, "list campaigns", scanCampaign, `SELECT `+campaignColumns+` FROM campaign ORDER BY created_at, id`)
 }
 
 func (q Queries) updateCampaign(ctx context.Context, id, set string, args ...any) error {
@@ -134,10 +114,6 @@ func (q Queries) GetSetting(ctx context.Context, key string) (value string, ok b
 
 // SetSetting writes a hub-wide setting.
 func (q Queries) SetSetting(ctx context.Context, key, value string) error {
-	_, err := q.q.ExecContext(ctx, `INSERT INTO setting (key, value) VALUES (?, ?)
+	return q.exec(ctx, "set setting "+key, `INSERT INTO setting (key, value) VALUES (?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
-	if err != nil {
-		return fmt.Errorf("set setting %s: %w", key, err)
-	}
-	return nil
 }

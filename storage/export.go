@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/hexcrawl/hexcrawl/game"
@@ -108,21 +107,21 @@ func (q Queries) ExportCampaign(ctx context.Context, id string) (*CampaignFile, 
 		}
 		f.Maps = append(f.Maps, fm)
 	}
-	rows, err := q.q.QueryContext(ctx, `SELECT id, secret_hash FROM member WHERE campaign_id = ?`, id)
+	type secret struct {
+		member string
+		hash   []byte
+	}
+	secrets, err := queryAll(ctx, q.q, "export members", func(row rowScanner) (s secret, err error) {
+		err = row.Scan(&s.member, &s.hash)
+		return s, err
+	}, `SELECT id, secret_hash FROM member WHERE campaign_id = ?`, id)
 	if err != nil {
-		return nil, fmt.Errorf("export members: %w", err)
+		return nil, err
 	}
 	hashes := map[string][]byte{}
-	for rows.Next() {
-		var mid string
-		var h []byte
-		if err := rows.Scan(&mid, &h); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("export members: %w", err)
-		}
-		hashes[mid] = h
+	for _, s := range secrets {
+		hashes[s.member] = s.hash
 	}
-	rows.Close()
 	members, err := q.ListMembers(ctx, id)
 	if err != nil {
 		return nil, err
@@ -133,26 +132,9 @@ func (q Queries) ExportCampaign(ctx context.Context, id string) (*CampaignFile, 
 	if f.Invites, err = q.ListInvites(ctx, id); err != nil {
 		return nil, err
 	}
-	srows, err := q.q.QueryContext(ctx, `SELECT id FROM game_session WHERE campaign_id = ? ORDER BY started_at, rowid`, id)
-	if err != nil {
-		return nil, fmt.Errorf("export sessions: %w", err)
-	}
-	var sessionIDs []string
-	for srows.Next() {
-		var sid string
-		if err := srows.Scan(&sid); err != nil {
-			srows.Close()
-			return nil, fmt.Errorf("export sessions: %w", err)
-		}
-		sessionIDs = append(sessionIDs, sid)
-	}
-	srows.Close()
-	for _, sid := range sessionIDs {
-		s, err := q.getSession(ctx, sid)
-		if err != nil {
-			return nil, err
-		}
-		f.Sessions = append(f.Sessions, s)
+	if f.Sessions, err = queryAll(ctx, q.q, "export sessions", scanSession,
+		`SELECT `+sessionColumns+` FROM game_session WHERE campaign_id = ? ORDER BY started_at, rowid`, id); err != nil {
+		return nil, err
 	}
 	if f.Staged, err = q.stagedRows(ctx, id); err != nil {
 		return nil, err
@@ -161,23 +143,6 @@ func (q Queries) ExportCampaign(ctx context.Context, id string) (*CampaignFile, 
 		return nil, err
 	}
 	return f, nil
-}
-
-func (q Queries) getSession(ctx context.Context, id string) (game.Session, error) {
-	var s game.Session
-	var started string
-	var ended *string
-	err := q.q.QueryRowContext(ctx, `SELECT id, campaign_id, status, started_at, ended_at FROM game_session WHERE id = ?`, id).
-		Scan(&s.ID, &s.CampaignID, &s.Status, &started, &ended)
-	if err != nil {
-		return s, fmt.Errorf("get session: %w", err)
-	}
-	s.StartedAt = parseTime(started)
-	if ended != nil {
-		t := parseTime(*ended)
-		s.EndedAt = &t
-	}
-	return s, nil
 }
 
 func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }

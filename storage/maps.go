@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
 
@@ -44,7 +43,7 @@ func (q Queries) CreateMap(ctx context.Context, campaignID, name string, size ga
 
 const mapColumns = `id, campaign_id, name, width, height, orientation, token_col, token_row, created_at, updated_at`
 
-func scanMap(row interface{ Scan(...any) error }) (game.MapInfo, error) {
+func scanMap(row rowScanner) (game.MapInfo, error) {
 	var m game.MapInfo
 	var tc, tr sql.NullInt64
 	var created, updated string
@@ -58,32 +57,12 @@ func scanMap(row interface{ Scan(...any) error }) (game.MapInfo, error) {
 
 // GetMap finds one map.
 func (q Queries) GetMap(ctx context.Context, id string) (game.MapInfo, error) {
-	m, err := scanMap(q.q.QueryRowContext(ctx, `SELECT `+mapColumns+` FROM map WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return game.MapInfo{}, notFound("map", id)
-	}
-	if err != nil {
-		return game.MapInfo{}, fmt.Errorf("get map: %w", err)
-	}
-	return m, nil
+	return queryOne(ctx, q.q, "get map", notFound("map", id), scanMap, `SELECT `+mapColumns+` FROM map WHERE id = ?`, id)
 }
 
 // ListMaps returns a campaign's maps, oldest first.
 func (q Queries) ListMaps(ctx context.Context, campaignID string) ([]game.MapInfo, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT `+mapColumns+` FROM map WHERE campaign_id = ? ORDER BY created_at, id`, campaignID)
-	if err != nil {
-		return nil, fmt.Errorf("list maps: %w", err)
-	}
-	defer rows.Close()
-	out := []game.MapInfo{}
-	for rows.Next() {
-		m, err := scanMap(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list maps: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, q.q, "list maps", scanMap, `SELECT `+mapColumns+` FROM map WHERE campaign_id = ? ORDER BY created_at, id`, campaignID)
 }
 
 // RenameMap sets a map's name.
@@ -134,29 +113,15 @@ func (q Queries) SetToken(ctx context.Context, mapID string, k *game.Key) error 
 	if k != nil {
 		col, row = k.Col, k.Row
 	}
-	_, err := q.q.ExecContext(ctx, sqlSetToken, col, row, now(), mapID)
-	if err != nil {
-		return fmt.Errorf("set token: %w", err)
-	}
-	return nil
+	return q.exec(ctx, "set token", sqlSetToken, col, row, now(), mapID)
 }
 
 // LoadHexes returns every stored hex of a map.
 func (q Queries) LoadHexes(ctx context.Context, mapID string) ([]game.Hex, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT col, row, terrain, label, notes FROM hex WHERE map_id = ?`, mapID)
-	if err != nil {
-		return nil, fmt.Errorf("load hexes: %w", err)
-	}
-	defer rows.Close()
-	out := []game.Hex{}
-	for rows.Next() {
-		var h game.Hex
-		if err := rows.Scan(&h.Key.Col, &h.Key.Row, &h.Terrain, &h.Label, &h.Notes); err != nil {
-			return nil, fmt.Errorf("load hexes: %w", err)
-		}
-		out = append(out, h)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, q.q, "load hexes", func(row rowScanner) (h game.Hex, err error) {
+		err = row.Scan(&h.Key.Col, &h.Key.Row, &h.Terrain, &h.Label, &h.Notes)
+		return h, err
+	}, `SELECT col, row, terrain, label, notes FROM hex WHERE map_id = ?`, mapID)
 }
 
 const (
@@ -190,36 +155,26 @@ type Reveals struct {
 // LoadReveals returns who sees which hexes of a map.
 func (q Queries) LoadReveals(ctx context.Context, mapID string) (Reveals, error) {
 	r := Reveals{ByMember: map[string][]game.Key{}}
-	rows, err := q.q.QueryContext(ctx, `SELECT col, row FROM reveal_all WHERE map_id = ?`, mapID)
+	var err error
+	r.All, err = queryAll(ctx, q.q, "load reveals", func(row rowScanner) (k game.Key, err error) {
+		err = row.Scan(&k.Col, &k.Row)
+		return k, err
+	}, `SELECT col, row FROM reveal_all WHERE map_id = ?`, mapID)
 	if err != nil {
-		return r, fmt.Errorf("load reveals: %w", err)
+		return r, err
 	}
-	for rows.Next() {
-		var k game.Key
-		if err := rows.Scan(&k.Col, &k.Row); err != nil {
-			rows.Close()
-			return r, fmt.Errorf("load reveals: %w", err)
-		}
-		r.All = append(r.All, k)
+	type private struct {
+		member string
+		key    game.Key
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return r, fmt.Errorf("load reveals: %w", err)
+	rows, err := queryAll(ctx, q.q, "load player reveals", func(row rowScanner) (p private, err error) {
+		err = row.Scan(&p.member, &p.key.Col, &p.key.Row)
+		return p, err
+	}, `SELECT member_id, col, row FROM reveal_player WHERE map_id = ?`, mapID)
+	for _, p := range rows {
+		r.ByMember[p.member] = append(r.ByMember[p.member], p.key)
 	}
-	rows, err = q.q.QueryContext(ctx, `SELECT member_id, col, row FROM reveal_player WHERE map_id = ?`, mapID)
-	if err != nil {
-		return r, fmt.Errorf("load player reveals: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var k game.Key
-		if err := rows.Scan(&id, &k.Col, &k.Row); err != nil {
-			return r, fmt.Errorf("load player reveals: %w", err)
-		}
-		r.ByMember[id] = append(r.ByMember[id], k)
-	}
-	return r, rows.Err()
+	return r, err
 }
 
 // keysJSON encodes keys as [[col,row],...] so one statement can handle a whole batch through
@@ -256,38 +211,24 @@ const (
 
 // RevealToAll makes hexes visible to every member, present and future.
 func (q Queries) RevealToAll(ctx context.Context, mapID string, keys []game.Key) error {
-	_, err := q.q.ExecContext(ctx, sqlRevealToAll, mapID, keysJSON(keys))
-	if err != nil {
-		return fmt.Errorf("reveal to all: %w", err)
-	}
-	return nil
+	return q.exec(ctx, "reveal to all", sqlRevealToAll, mapID, keysJSON(keys))
 }
 
 // RevealToMember makes hexes visible to one member.
 func (q Queries) RevealToMember(ctx context.Context, mapID, memberID string, keys []game.Key) error {
-	_, err := q.q.ExecContext(ctx, sqlRevealToMember, mapID, memberID, keysJSON(keys))
-	if err != nil {
-		return fmt.Errorf("reveal to %s: %w", memberID, err)
-	}
-	return nil
+	return q.exec(ctx, "reveal to "+memberID, sqlRevealToMember, mapID, memberID, keysJSON(keys))
 }
 
 // HideFromAll removes hexes from everyone's sight, private reveals included.
 func (q Queries) HideFromAll(ctx context.Context, mapID string, keys []game.Key) error {
 	js := keysJSON(keys)
-	for _, query := range []string{sqlHideAllShared, sqlHideAllPrivate} {
-		if _, err := q.q.ExecContext(ctx, query, mapID, js); err != nil {
-			return fmt.Errorf("hide from all: %w", err)
-		}
+	if err := q.exec(ctx, "hide from all", sqlHideAllShared, mapID, js); err != nil {
+		return err
 	}
-	return nil
+	return q.exec(ctx, "hide from all", sqlHideAllPrivate, mapID, js)
 }
 
 // HideFromMember removes one member's private reveal of hexes.
 func (q Queries) HideFromMember(ctx context.Context, mapID, memberID string, keys []game.Key) error {
-	_, err := q.q.ExecContext(ctx, sqlHideFromMember, mapID, memberID, keysJSON(keys))
-	if err != nil {
-		return fmt.Errorf("hide from %s: %w", memberID, err)
-	}
-	return nil
+	return q.exec(ctx, "hide from "+memberID, sqlHideFromMember, mapID, memberID, keysJSON(keys))
 }

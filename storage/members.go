@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -28,59 +27,30 @@ func (q Queries) CreateMember(ctx context.Context, campaignID, name string, secr
 
 const memberColumns = `id, campaign_id, name, joined_at, revoked_at`
 
-func scanMember(row interface{ Scan(...any) error }) (game.Member, error) {
+func scanMember(row rowScanner) (game.Member, error) {
 	var m game.Member
 	var joined string
 	var revoked sql.NullString
 	err := row.Scan(&m.ID, &m.CampaignID, &m.Name, &joined, &revoked)
-	m.JoinedAt = parseTime(joined)
-	if revoked.Valid {
-		t := parseTime(revoked.String)
-		m.RevokedAt = &t
-	}
+	m.JoinedAt, m.RevokedAt = parseTime(joined), parseNullTime(revoked)
 	return m, err
 }
 
 // MemberBySecret finds the active (not revoked) member whose cookie secret hashes to h.
 func (q Queries) MemberBySecret(ctx context.Context, h []byte) (game.Member, error) {
-	m, err := scanMember(q.q.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM member WHERE secret_hash = ? AND revoked_at IS NULL`, h))
-	if errors.Is(err, sql.ErrNoRows) {
-		return game.Member{}, game.Errorf(game.EUnauth, "unknown or revoked player")
-	}
-	if err != nil {
-		return game.Member{}, fmt.Errorf("member by secret: %w", err)
-	}
-	return m, nil
+	return queryOne(ctx, q.q, "member by secret", game.Errorf(game.EUnauth, "unknown or revoked player"), scanMember,
+		`SELECT `+memberColumns+` FROM member WHERE secret_hash = ? AND revoked_at IS NULL`, h)
 }
 
 // GetMember finds a member of a campaign (revoked ones too).
 func (q Queries) GetMember(ctx context.Context, campaignID, id string) (game.Member, error) {
-	m, err := scanMember(q.q.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM member WHERE id = ? AND campaign_id = ?`, id, campaignID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return game.Member{}, notFound("player", id)
-	}
-	if err != nil {
-		return game.Member{}, fmt.Errorf("get member: %w", err)
-	}
-	return m, nil
+	return queryOne(ctx, q.q, "get member", notFound("player", id), scanMember,
+		`SELECT `+memberColumns+` FROM member WHERE id = ? AND campaign_id = ?`, id, campaignID)
 }
 
 // ListMembers returns a campaign's members, revoked ones included, in joining order.
 func (q Queries) ListMembers(ctx context.Context, campaignID string) ([]game.Member, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT `+memberColumns+` FROM member WHERE campaign_id = ? ORDER BY joined_at, id`, campaignID)
-	if err != nil {
-		return nil, fmt.Errorf("list members: %w", err)
-	}
-	defer rows.Close()
-	out := []game.Member{}
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list members: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, q.q, "list members", scanMember, `SELECT `+memberColumns+` FROM member WHERE campaign_id = ? ORDER BY joined_at, id`, campaignID)
 }
 
 // RevokeMember stops a member's cookie from working. The row stays so the log keeps its actor.
@@ -106,7 +76,9 @@ func (q Queries) CreateInvite(ctx context.Context, campaignID, code string, expi
 	return game.Invite{Code: code, CampaignID: campaignID, CreatedAt: parseTime(ts), ExpiresAt: parseTime(exp)}, nil
 }
 
-func scanInvite(row interface{ Scan(...any) error }) (game.Invite, error) {
+const inviteColumns = `code, campaign_id, created_at, expires_at`
+
+func scanInvite(row rowScanner) (game.Invite, error) {
 	var inv game.Invite
 	var created, expires string
 	err := row.Scan(&inv.Code, &inv.CampaignID, &created, &expires)
@@ -116,32 +88,13 @@ func scanInvite(row interface{ Scan(...any) error }) (game.Invite, error) {
 
 // GetInvite finds a join code (expired ones too: the caller says "expired", not "unknown").
 func (q Queries) GetInvite(ctx context.Context, code string) (game.Invite, error) {
-	inv, err := scanInvite(q.q.QueryRowContext(ctx, `SELECT code, campaign_id, created_at, expires_at FROM invite WHERE code = ?`, code))
-	if errors.Is(err, sql.ErrNoRows) {
-		return game.Invite{}, game.Errorf(game.ENotFound, "unknown join code")
-	}
-	if err != nil {
-		return game.Invite{}, fmt.Errorf("get invite: %w", err)
-	}
-	return inv, nil
+	return queryOne(ctx, q.q, "get invite", game.Errorf(game.ENotFound, "unknown join code"), scanInvite,
+		`SELECT `+inviteColumns+` FROM invite WHERE code = ?`, code)
 }
 
 // ListInvites returns a campaign's join codes, newest first.
 func (q Queries) ListInvites(ctx context.Context, campaignID string) ([]game.Invite, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT code, campaign_id, created_at, expires_at FROM invite WHERE campaign_id = ? ORDER BY created_at DESC`, campaignID)
-	if err != nil {
-		return nil, fmt.Errorf("list invites: %w", err)
-	}
-	defer rows.Close()
-	out := []game.Invite{}
-	for rows.Next() {
-		inv, err := scanInvite(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list invites: %w", err)
-		}
-		out = append(out, inv)
-	}
-	return out, rows.Err()
+	return queryAll(ctx, q.q, "list invites", scanInvite, `SELECT `+inviteColumns+` FROM invite WHERE campaign_id = ? ORDER BY created_at DESC`, campaignID)
 }
 
 // DeleteInvite withdraws a join code.
