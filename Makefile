@@ -57,7 +57,7 @@ test-e2e: build
 test-desktop: build
 	SMOKE_SKIP_FRONTEND=1 scripts/desktop-smoke.sh
 
-# Every test: formatting and vet, Go (race detector, real SQLite, real sockets, real mDNS in
+# Every test: formatting, vet and staticcheck, Go (race detector, real SQLite, real sockets, real mDNS in
 # network namespaces), Vitest, the browser end-to-end tests and the desktop smoke test.
 test: deps build lint test-go test-frontend test-e2e test-desktop
 
