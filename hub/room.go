@@ -248,7 +248,7 @@ func (b *batch) send(data []byte, to ...*client) {
 	}
 }
 
-// deliver writes the batch's frames to their sockets. Only a durable batch gets here.
+// deliver writes the batch's frames to their sockets: after the commit, if it wrote anything.
 func (b *batch) deliver() {
 	for _, o := range b.out {
 		for _, c := range o.to {
