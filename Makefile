@@ -42,6 +42,7 @@ lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
+	$$($(GO) env GOPATH)/bin/staticcheck ./...
 	cd frontend && $(NPM) run typecheck
 
 test-go:
@@ -56,7 +57,7 @@ test-e2e: build
 test-desktop: build
 	SMOKE_SKIP_FRONTEND=1 scripts/desktop-smoke.sh
 
-# Every test: formatting and vet, Go (race detector, real SQLite, real sockets, real mDNS in
+# Every test: formatting, vet and staticcheck, Go (race detector, real SQLite, real sockets, real mDNS in
 # network namespaces), Vitest, the browser end-to-end tests and the desktop smoke test.
 test: deps build lint test-go test-frontend test-e2e test-desktop
 

@@ -9,7 +9,8 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hexcrawl/hexcrawl/hub/discovery"
+	"github.com/hexcrawl/hexcrawl/discovery"
+	"github.com/hexcrawl/hexcrawl/hub"
 	"github.com/hexcrawl/hexcrawl/storage"
 	"github.com/mdp/qrterminal/v3"
 	"golang.org/x/term"
@@ -44,22 +45,16 @@ func hubName(ctx context.Context, store *storage.Store) (instance, campaign stri
 	return "Hexcrawl", "", nil
 }
 
-// nameCheckEvery is how often the advertised name is compared with the campaigns. Renames and
-// session starts arrive over HTTP and the WebSocket alike; a few cheap reads every 2 s catch
-// them all without the hub having to report each one.
-const nameCheckEvery = 2 * time.Second
-
 // followHubName keeps the advertised name in step with the campaigns until ctx ends: renaming
 // the campaign, starting a session in another one, or adding a second campaign shows in
-// `hexcrawl discover` within seconds, under the same .local host name.
-func followHubName(ctx context.Context, store *storage.Store, ad *discovery.Advertisement, instance, campaign string, log *slog.Logger) {
-	t := time.NewTicker(nameCheckEvery)
-	defer t.Stop()
+// `hexcrawl discover` at once, under the same .local host name. changed receives a value
+// whenever the hub reports such a change (hub.Config.OnChange); the name is then read again.
+func followHubName(ctx context.Context, store *storage.Store, changed <-chan struct{}, ad *discovery.Advertisement, instance, campaign string, log *slog.Logger) {
 	for {
 		select {
 		case <-ctx.Done():
 			return
-		case <-t.C:
+		case <-changed:
 		}
 		i, c, err := hubName(ctx, store)
 		if err != nil {
@@ -72,6 +67,17 @@ func followHubName(ctx context.Context, store *storage.Store, ad *discovery.Adve
 			log.Info("mDNS: the table's campaign changed; renaming the advertised hub", "from", instance, "to", i)
 			instance, campaign = i, c
 			ad.SetName(instance, campaign)
+		}
+	}
+}
+
+// notifyOnChange returns a hub.Config.OnChange that wakes followHubName: never blocking the hub, and
+// coalescing a burst of changes into one re-read.
+func notifyOnChange(changed chan<- struct{}) func(hub.Change) {
+	return func(hub.Change) {
+		select {
+		case changed <- struct{}{}:
+		default:
 		}
 	}
 }

@@ -8,7 +8,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/hexcrawl/hexcrawl/hub/discovery/netnstest"
+	"github.com/hexcrawl/hexcrawl/discovery/netnstest"
 )
 
 // avahiScript runs in namespace B inside its own mount and PID namespaces (unshare -m -p -f

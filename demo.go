@@ -5,7 +5,6 @@ import (
 	"time"
 
 	"github.com/hexcrawl/hexcrawl/game"
-	"github.com/hexcrawl/hexcrawl/hub"
 	"github.com/hexcrawl/hexcrawl/storage"
 )
 
@@ -32,11 +31,11 @@ func ensureDemoCampaign(ctx context.Context, store *storage.Store) error {
 		if err := tx.SetToken(ctx, m.ID, &game.Key{Col: 3, Row: 6}); err != nil {
 			return err
 		}
-		code, err := hub.NewInviteCode()
+		code, err := game.NewInviteCode()
 		if err != nil {
 			return err
 		}
-		if _, err := tx.CreateInvite(ctx, c.ID, code, time.Now().Add(30*24*time.Hour)); err != nil {
+		if _, err := tx.CreateInvite(ctx, c.ID, code, time.Now().Add(game.InviteDefaultExpiry)); err != nil {
 			return err
 		}
 		return tx.SetSetting(ctx, "demo_created", time.Now().UTC().Format(time.RFC3339))
@@ -45,8 +44,8 @@ func ensureDemoCampaign(ctx context.Context, store *storage.Store) error {
 
 // demoHexes paints a coast on the west, fens in the middle, hills and mountains to the east:
 // deterministic, so screenshots and tests see the same map every time.
-func demoHexes(size game.Size) []storage.Hex {
-	var out []storage.Hex
+func demoHexes(size game.Size) []game.Hex {
+	var out []game.Hex
 	for row := 0; row < size.Height; row++ {
 		for col := 0; col < size.Width; col++ {
 			wobble := (col*7 + row*13) % 5
@@ -73,10 +72,10 @@ func demoHexes(size game.Size) []storage.Hex {
 			default:
 				t = game.Mountains
 			}
-			out = append(out, storage.Hex{Key: game.Key{Col: col, Row: row}, Terrain: t})
+			out = append(out, game.Hex{Key: game.Key{Col: col, Row: row}, Terrain: t})
 		}
 	}
-	places := []storage.Hex{
+	places := []game.Hex{
 		{Key: game.Key{Col: 3, Row: 6}, Terrain: game.Settlement, Label: "Millbrook", Notes: "The miller is a werewolf. He pays well for silence."},
 		{Key: game.Key{Col: 6, Row: 3}, Terrain: game.Ruins, Label: "Drowned Chapel", Notes: "A bell tolls at midnight; the crypt holds the Fen Crown."},
 		{Key: game.Key{Col: 10, Row: 8}, Terrain: game.Hills, Label: "Barrow Downs", Notes: "Three barrows; the middle one is not empty."},

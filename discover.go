@@ -11,7 +11,7 @@ import (
 	"strings"
 	"time"
 
-	"github.com/hexcrawl/hexcrawl/hub/discovery"
+	"github.com/hexcrawl/hexcrawl/discovery"
 )
 
 // ifaceList is a flag that may be repeated or given comma-separated.

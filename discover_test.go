@@ -17,7 +17,6 @@ import (
 	"path/filepath"
 	"regexp"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
@@ -25,8 +24,8 @@ import (
 	"github.com/makiuchi-d/gozxing"
 	"github.com/makiuchi-d/gozxing/qrcode"
 
-	"github.com/hexcrawl/hexcrawl/hub/discovery"
-	"github.com/hexcrawl/hexcrawl/hub/discovery/netnstest"
+	"github.com/hexcrawl/hexcrawl/discovery"
+	"github.com/hexcrawl/hexcrawl/discovery/netnstest"
 )
 
 // childRoleEnv selects what TestNamespaceChildRole does when the test binary
@@ -86,22 +85,11 @@ func TestNamespaceChildRole(t *testing.T) {
 		os.Exit(0)
 	case "watch":
 		// Browse until stdin closes, one line per hub found or withdrawn.
-		wctx, cancel := context.WithCancel(ctx)
-		go func() {
-			_, _ = io.Copy(io.Discard, os.Stdin)
-			cancel()
-		}()
-		var mu sync.Mutex
-		line := func(kind string, h discovery.Hub) {
-			mu.Lock()
-			defer mu.Unlock()
-			b, _ := json.Marshal(h)
-			fmt.Println(kind, string(b))
-		}
-		_, err := discovery.Browse(wctx, discovery.BrowseOptions{
+		report := netnstest.Reporter()
+		_, err := discovery.Browse(netnstest.UntilStdinCloses(ctx), discovery.BrowseOptions{
 			Timeout: time.Hour,
-			Found:   func(h discovery.Hub) { line("FOUND", h) },
-			Lost:    func(h discovery.Hub) { line("LOST", h) },
+			Found:   func(h discovery.Hub) { report("FOUND", h) },
+			Lost:    func(h discovery.Hub) { report("LOST", h) },
 		})
 		if err != nil {
 			fmt.Println("ERROR", err)
@@ -486,7 +474,7 @@ func (e hubEvents) next(t *testing.T, kind, instance string) discovery.Hub {
 	return h
 }
 
-// TestServeDiscoverJoin is issue 6 end to end: `hexcrawl serve` advertises in namespace A and
+// TestServeDiscoverJoin, end to end: `hexcrawl serve` advertises in namespace A and
 // prints its addresses and a QR code; `hexcrawl discover` in namespace B finds it; a player in
 // B scans the QR code and joins through it (and through hexcrawl.local). The advertised name
 // follows the DM: renaming the campaign, adding a second one, playing that one. After the hub

@@ -8,7 +8,7 @@ import (
 	"testing"
 )
 
-// The map editor's Go side (issue 5), driven as the DM console drives it: the real
+// The map editor's Go side, driven as the DM console drives it: the real
 // `hexcrawl serve`, its HTTP API with the DM token, and the DM's WebSocket.
 
 type mapDetail struct {
@@ -44,7 +44,7 @@ func keysOf(t *testing.T, msg map[string]json.RawMessage) []string {
 }
 
 // TestFirstLaunchDemoCampaign: a new data file gets one demo campaign with a small painted map,
-// labelled places, DM notes and a join code (issue 4), and only once.
+// labelled places, DM notes and a join code, and only once.
 func TestFirstLaunchDemoCampaign(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "hexcrawl.db")
 	p := startServe(t, data)

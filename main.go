@@ -24,9 +24,10 @@ import (
 	"time"
 
 	"github.com/adrg/xdg"
+	"github.com/hexcrawl/hexcrawl/discovery"
 	"github.com/hexcrawl/hexcrawl/frontend"
+	"github.com/hexcrawl/hexcrawl/game"
 	"github.com/hexcrawl/hexcrawl/hub"
-	"github.com/hexcrawl/hexcrawl/hub/discovery"
 	"github.com/hexcrawl/hexcrawl/storage"
 )
 
@@ -193,10 +194,12 @@ func startHub(ctx context.Context, cfg serveConfig, log *slog.Logger) (*runningH
 		return nil, err
 	}
 	rh := &runningHub{DMToken: token, DataPath: cfg.dataPath, store: store, log: log}
+	campaignsChanged := make(chan struct{}, 1)
 	h, err := hub.New(hub.Config{
 		Store: store, DMToken: token, AllowedOrigins: cfg.allowOrigins,
 		UI: frontend.Dist(), Logger: log, Version: version,
 		PlayerURLs: func() []string { return rh.playerURLs(cfg) },
+		OnChange:   notifyOnChange(campaignsChanged),
 	})
 	if err != nil {
 		return nil, err
@@ -241,7 +244,7 @@ func startHub(ctx context.Context, cfg serveConfig, log *slog.Logger) (*runningH
 			}
 			rh.ad.Store(ad)
 			close(rh.advertised)
-			followHubName(actx, store, ad, instance, campaign, log)
+			followHubName(actx, store, campaignsChanged, ad, instance, campaign, log)
 		}()
 	} else {
 		close(rh.advertised)
@@ -295,8 +298,8 @@ func isLoopbackAddr(addr string) bool {
 // else a new one generated and stored, so it survives restarts.
 func dmToken(ctx context.Context, store *storage.Store, given string) (string, error) {
 	if given != "" {
-		if len(given) < 16 {
-			return "", errors.New("the DM token must be at least 16 characters")
+		if len(given) < game.MinDMTokenLength {
+			return "", fmt.Errorf("the DM token must be at least %d characters", game.MinDMTokenLength)
 		}
 		return given, nil
 	}
@@ -379,15 +382,7 @@ func printWelcome(ctx context.Context, w io.Writer, rh *runningHub, cfg serveCon
 		fmt.Fprintf(w, "            or: %s\n", u)
 	}
 	campaigns, _ := rh.store.ListCampaigns(ctx)
-	// The QR code and the join links use an IP address: many Android phones cannot resolve
-	// .local names, and they are the ones that scan.
-	joinBase := urls[0]
-	for _, u := range urls {
-		if !strings.Contains(u, ".local") {
-			joinBase = u
-			break
-		}
-	}
+	joinBase := hub.PreferredJoinURL(urls)
 	var firstJoin string
 	for _, c := range campaigns {
 		code, err := currentInvite(ctx, rh.store, c.ID)
@@ -448,15 +443,15 @@ func currentInvite(ctx context.Context, store *storage.Store, campaignID string)
 		return "", err
 	}
 	for _, inv := range invs {
-		if time.Until(inv.ExpiresAt) > time.Hour {
+		if time.Until(inv.ExpiresAt) > game.InviteRenewBefore {
 			return inv.Code, nil
 		}
 	}
-	code, err := hub.NewInviteCode()
+	code, err := game.NewInviteCode()
 	if err != nil {
 		return "", err
 	}
-	if _, err := store.CreateInvite(ctx, campaignID, code, time.Now().Add(7*24*time.Hour)); err != nil {
+	if _, err := store.CreateInvite(ctx, campaignID, code, time.Now().Add(game.InviteDefaultExpiry)); err != nil {
 		return "", err
 	}
 	return code, nil

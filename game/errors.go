@@ -20,6 +20,9 @@ const (
 	EInternal    ErrorCode = "internal"
 )
 
+// ErrorCodes lists every code, in the order docs/protocol.md and constants.json give them.
+var ErrorCodes = []ErrorCode{EMalformed, EUnknownType, EInvalid, EForbidden, EConflict, ENotFound, EGone, EUnauth, EInternal}
+
 // Error is a failure that is safe to show to the client that caused it.
 type Error struct {
 	Code    ErrorCode

@@ -1,5 +1,6 @@
-// Package game holds Hexcrawl's domain vocabulary: hex keys and maps, terrain, session status,
-// broadcast modes, event types and error codes. It imports nothing else of the project, so the
+// Package game holds Hexcrawl's domain: hex keys and maps, terrain, session status, broadcast
+// modes, event types and error codes; the entities a campaign is made of and the changes a DM
+// makes; the limits and rules every part shares. It imports nothing else of the project, so the
 // hub, storage and the desktop shell all speak the same words without reaching into each other.
 package game
 

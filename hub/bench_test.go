@@ -1,6 +1,6 @@
 package hub
 
-// Benchmarks for the speed targets; the numbers and the commands that produced them
+// Benchmarks for the hub's speed targets; the numbers and the commands that produced them
 // are in docs/benchmarks.md ("Hub"). Nothing here asserts a time: the benchmarks report, people
 // judge. Everything is real: SQLite files in b.TempDir(), a real hub on a loopback port, real
 // WebSocket clients.
@@ -25,7 +25,7 @@ import (
 	"github.com/hexcrawl/hexcrawl/storage"
 )
 
-const benchSide = 100 // the 100×100 map: 10,000 hexes
+const benchSide = 100 // a 100×100 map: 10,000 hexes
 
 // stateFixture is a campaign on a fully painted 100×100 map with every hex revealed to
 // somebody, loaded into a room state the way the hub loads it.
@@ -58,9 +58,9 @@ func newStateFixture(b *testing.B, members, shared, perPlayer int) *stateFixture
 		if err != nil {
 			return err
 		}
-		hexes := make([]storage.Hex, size.Cells())
+		hexes := make([]game.Hex, size.Cells())
 		for i := range hexes {
-			h := storage.Hex{Key: size.KeyAt(i), Terrain: game.Terrains[i%len(game.Terrains)]}
+			h := game.Hex{Key: size.KeyAt(i), Terrain: game.Terrains[i%len(game.Terrains)]}
 			if i%50 == 0 {
 				h.Label = fmt.Sprintf("Place %d", i)
 			}

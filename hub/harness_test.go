@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -205,11 +206,9 @@ func (c *wsClient) readLoop() {
 	for {
 		_, data, err := c.conn.ReadMessage()
 		if err != nil {
-			var ce *websocket.CloseError
-			if ok := asCloseError(err, &ce); ok {
+			c.code = -1
+			if ce, ok := errors.AsType[*websocket.CloseError](err); ok {
 				c.code = ce.Code
-			} else {
-				c.code = -1
 			}
 			return
 		}
@@ -221,14 +220,6 @@ func (c *wsClient) readLoop() {
 		c.mu.Unlock()
 		c.frames <- f
 	}
-}
-
-func asCloseError(err error, target **websocket.CloseError) bool {
-	ce, ok := err.(*websocket.CloseError)
-	if ok {
-		*target = ce
-	}
-	return ok
 }
 
 func (th *testHub) dm(name string) *wsClient {

@@ -11,10 +11,13 @@ import (
 	"io/fs"
 	"log/slog"
 	"net/http"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"time"
 
+	"github.com/gorilla/websocket"
+	"github.com/hexcrawl/hexcrawl/game"
 	"github.com/hexcrawl/hexcrawl/storage"
 	"github.com/olahol/melody"
 )
@@ -41,7 +44,27 @@ type Config struct {
 	// SendQueue is how many frames may wait for one socket before it counts as too slow and is
 	// closed with 4008 (default 256).
 	SendQueue int
+	// OnChange, when set, hears of every change to what campaigns there are, their names and
+	// their sessions, once it is durable (main renames the hub on the LAN after it). It runs on
+	// the hub's goroutines: it must not block, and must not call back into the hub.
+	OnChange func(Change)
 }
+
+// Change is what OnChange hears: which campaign, and what happened to it.
+type Change struct {
+	Kind       ChangeKind
+	CampaignID string
+}
+
+// ChangeKind names a Change.
+type ChangeKind string
+
+const (
+	CampaignCreated ChangeKind = "campaign created" // made or imported
+	CampaignRenamed ChangeKind = "campaign renamed"
+	CampaignDeleted ChangeKind = "campaign deleted"
+	SessionChanged  ChangeKind = "session changed" // started, paused, resumed or ended
+)
 
 // Hub serves the campaigns of one Store.
 type Hub struct {
@@ -68,8 +91,8 @@ func New(cfg Config) (*Hub, error) {
 	if cfg.Store == nil {
 		return nil, errors.New("hub: Config.Store is required")
 	}
-	if len(cfg.DMToken) < 16 {
-		return nil, errors.New("hub: the DM token must be at least 16 characters")
+	if len(cfg.DMToken) < game.MinDMTokenLength {
+		return nil, fmt.Errorf("hub: the DM token must be at least %d characters", game.MinDMTokenLength)
 	}
 	if cfg.Logger == nil {
 		cfg.Logger = slog.Default()
@@ -128,14 +151,14 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	}
 	h.mu.Unlock()
 	for _, r := range rooms {
-		_ = r.closeAll(1001, "hub shutting down")
+		_ = r.closeAll(websocket.CloseGoingAway, "hub shutting down")
 	}
 	// Let the close frames go out before the connections are torn down.
 	deadline := time.Now().Add(time.Second)
 	for h.m.Len() > 0 && time.Now().Before(deadline) && ctx.Err() == nil {
 		time.Sleep(10 * time.Millisecond)
 	}
-	err := h.m.CloseWithMsg(melody.FormatCloseMessage(1001, "hub shutting down"))
+	err := h.m.CloseWithMsg(melody.FormatCloseMessage(websocket.CloseGoingAway, "hub shutting down"))
 	if errors.Is(err, melody.ErrClosed) {
 		err = nil
 	}
@@ -188,11 +211,16 @@ func (h *Hub) forgetPlayers(memberIDs ...string) {
 		return
 	}
 	for k, m := range h.playerIDs {
-		for _, id := range memberIDs {
-			if m.ID == id {
-				delete(h.playerIDs, k)
-			}
+		if slices.Contains(memberIDs, m.ID) {
+			delete(h.playerIDs, k)
 		}
+	}
+}
+
+// notify tells OnChange about a change made outside any room (a campaign created or deleted).
+func (h *Hub) notify(kind ChangeKind, campaignID string) {
+	if h.cfg.OnChange != nil {
+		h.cfg.OnChange(Change{Kind: kind, CampaignID: campaignID})
 	}
 }
 

@@ -78,7 +78,7 @@ func TestPublishAfterTargetRevoked(t *testing.T) {
 	th.api("DELETE", "/api/campaigns/"+th.campaignID+"/members/"+anaID, "", 204, nil)
 	dm.send(`{"type":"broadcast:publish"}`)
 	dm.skipUntil("hex:revealed") // 3,3 to all; nothing for the departed Ana
-	if got := decode[struct{ Staged []stagedChange }](t, dm.expectNonPresence("staged:changed")); len(got.Staged) != 0 {
+	if got := decode[struct{ Staged []game.StagedChange }](t, dm.expectNonPresence("staged:changed")); len(got.Staged) != 0 {
 		t.Fatalf("staged after publish: %+v", got)
 	}
 	got := decode[hexesMsg](t, bo.skipUntil("hex:revealed"))

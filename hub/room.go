@@ -12,15 +12,6 @@ import (
 	"github.com/olahol/melody"
 )
 
-// Close codes (docs/protocol.md). Stored in clients' code: append only.
-const (
-	CloseUnauthorized    = 4001
-	CloseMissingCampaign = 4002
-	CloseForbidden       = 4003
-	CloseRevoked         = 4004
-	CloseSlowConsumer    = 4008
-)
-
 const (
 	// defaultSendQueue is each socket's queue of frames waiting to be written (melody's
 	// MessageBufferSize). A client's high-water mark leaves room in it for the close frame we
@@ -209,7 +200,7 @@ type batch struct {
 	sp     bool  // the current request has written (under a savepoint unless alone)
 	reqSeq int64 // newest event seq written by the current request
 	out    []outbound
-	after  []func()
+	after  []func() // run after the commit, in order
 }
 
 // write returns the batch's transaction, starting it (and the current request's savepoint)
@@ -257,32 +248,47 @@ func (b *batch) send(data []byte, to ...*client) {
 	}
 }
 
-func (b *batch) toDMs(data []byte) {
-	var dms []*client
-	for c := range b.r.clients {
-		if c.role == game.RoleDM {
-			dms = append(dms, c)
+// deliver writes the batch's frames to their sockets: after the commit, if it wrote anything.
+func (b *batch) deliver() {
+	for _, o := range b.out {
+		for _, c := range o.to {
+			c.send(o.data)
 		}
 	}
-	b.send(data, dms...)
+}
+
+// notify tells the hub's OnChange, once the batch has committed.
+func (b *batch) notify(kind ChangeKind) {
+	if fn := b.r.hub.cfg.OnChange; fn != nil {
+		id := b.r.id
+		b.after = append(b.after, func() { fn(Change{Kind: kind, CampaignID: id}) })
+	}
+}
+
+// closeAfter closes a socket once the batch has committed, so it reads every frame before.
+func (b *batch) closeAfter(c *client, code int, reason string) {
+	b.after = append(b.after, func() { c.close(code, reason) })
+}
+
+func (b *batch) toDMs(data []byte) {
+	b.toClients(data, func(c *client) bool { return c.role == game.RoleDM })
 }
 
 func (b *batch) toPlayers(data []byte) {
-	var ps []*client
-	for c := range b.r.clients {
-		if c.role == game.RolePlayer {
-			ps = append(ps, c)
-		}
-	}
-	b.send(data, ps...)
+	b.toClients(data, func(c *client) bool { return c.role == game.RolePlayer })
 }
 
-func (b *batch) toAll(data []byte) {
-	all := make([]*client, 0, len(b.r.clients))
+func (b *batch) toAll(data []byte) { b.toClients(data, func(*client) bool { return true }) }
+
+// toClients queues data for every socket of the room that keep accepts.
+func (b *batch) toClients(data []byte, keep func(*client) bool) {
+	var to []*client
 	for c := range b.r.clients {
-		all = append(all, c)
+		if keep(c) {
+			to = append(to, c)
+		}
 	}
-	b.send(data, all...)
+	b.send(data, to...)
 }
 
 func (r *Room) process(reqs []*request) {
@@ -322,7 +328,7 @@ func (r *Room) process(reqs []*request) {
 				r.resyncAll(b)
 			}
 			if req.from != nil {
-				b.send(mustJSON(errorMsg{Type: msgError, Code: game.CodeOf(err), Message: game.MessageOf(err), Ref: req.ref}), req.from)
+				b.send(errorFrame(err, req.ref), req.from)
 			}
 			results[i] = err
 			continue
@@ -337,11 +343,7 @@ func (r *Room) process(reqs []*request) {
 			return
 		}
 	}
-	for _, o := range b.out {
-		for _, c := range o.to {
-			c.send(o.data)
-		}
-	}
+	b.deliver()
 	for _, fn := range b.after {
 		fn()
 	}
@@ -371,14 +373,10 @@ func (r *Room) abort(b *batch, reqs []*request, cause error) {
 	}
 	for _, req := range reqs {
 		if req.from != nil {
-			resync.send(mustJSON(errorMsg{Type: msgError, Code: game.EInternal, Message: "internal error", Ref: req.ref}), req.from)
+			resync.send(errorFrame(fail, req.ref), req.from)
 		}
 	}
-	for _, o := range resync.out {
-		for _, c := range o.to {
-			c.send(o.data)
-		}
-	}
+	resync.deliver()
 	for _, req := range reqs {
 		if req.done != nil {
 			req.done <- errors.Join(fail, cause)
@@ -412,14 +410,11 @@ func (r *Room) reload(ctx context.Context, tx *storage.Tx) error {
 // resyncAll sends every client its full state again (after a map switch, a resize or a
 // failure): deltas cannot describe those.
 func (r *Room) resyncAll(b *batch) {
-	changed := mustJSON(struct {
-		Type string `json:"type"`
-		Seq  int64  `json:"seq"`
-	}{msgMapChanged, r.st.seq})
+	changed := mapChangedMsg{Seq: r.st.seq}.frame()
 	for c := range r.clients {
 		if c.role == game.RolePlayer {
 			if _, ok := r.st.members[c.memberID]; !ok {
-				b.after = append(b.after, func() { c.close(CloseRevoked, "removed by the DM") })
+				b.closeAfter(c, CloseRevoked, "removed by the DM")
 				continue
 			}
 			b.send(changed, c)
@@ -437,7 +432,7 @@ func (r *Room) connect(c *client) *request {
 		if c.role == game.RolePlayer {
 			m := r.st.members[c.memberID]
 			if m == nil {
-				b.after = append(b.after, func() { c.close(CloseRevoked, "removed by the DM") })
+				b.closeAfter(c, CloseRevoked, "removed by the DM")
 				return nil
 			}
 			m.clients[c] = struct{}{}
@@ -485,29 +480,19 @@ func (r *Room) flushPresence() {
 	clear(r.dirty)
 	b := &batch{r: r}
 	if len(joined) > 0 {
-		b.toAll(mustJSON(struct {
-			Type    string      `json:"type"`
-			Players []memberRef `json:"players"`
-		}{msgPlayerJoined, joined}))
+		b.toAll(playerJoinedMsg{Players: joined}.frame())
 	}
 	if len(left) > 0 {
-		b.toAll(mustJSON(struct {
-			Type      string   `json:"type"`
-			PlayerIDs []string `json:"playerIds"`
-		}{msgPlayerLeft, left}))
+		b.toAll(playerLeftMsg{PlayerIDs: left}.frame())
 	}
-	for _, o := range b.out {
-		for _, c := range o.to {
-			c.send(o.data)
-		}
-	}
+	b.deliver()
 }
 
 // closeAll closes every socket of the room with code (hub shutdown, campaign deleted).
 func (r *Room) closeAll(code int, reason string) error {
 	return r.do(context.Background(), func(b *batch) error {
 		for c := range r.clients {
-			b.after = append(b.after, func() { c.close(code, reason) })
+			b.closeAfter(c, code, reason)
 		}
 		return nil
 	})

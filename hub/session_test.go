@@ -8,6 +8,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/hexcrawl/hexcrawl/game"
 )
 
 type hexesMsg struct {
@@ -29,7 +31,7 @@ type stateMsg struct {
 	RevealedTo    map[string][]string
 	Token         *string
 	Players       []playerView
-	Staged        []stagedChange
+	Staged        []game.StagedChange
 	Map           *mapView
 }
 
@@ -137,7 +139,7 @@ func TestWholeSession(t *testing.T) {
 	dm.send(`{"type":"broadcast:mode","mode":"staged"}`)
 	dm.expectNonPresence("broadcast:modeChanged")
 	dm.send(`{"type":"hex:reveal","hexKeys":["3,0"],"targets":"all"}`)
-	if got := decode[struct{ Staged []stagedChange }](t, dm.expectNonPresence("staged:changed")); len(got.Staged) != 1 {
+	if got := decode[struct{ Staged []game.StagedChange }](t, dm.expectNonPresence("staged:changed")); len(got.Staged) != 1 {
 		t.Fatalf("staged %+v", got)
 	}
 	for _, c := range players {
@@ -152,11 +154,11 @@ func TestWholeSession(t *testing.T) {
 	if got := decode[hexesMsg](t, dm.expectNonPresence("hex:updated")); got.Hexes[0].Terrain != "hills" || got.Hexes[0].Notes != "SECRET-NOTE-10" {
 		t.Fatalf("notes-now echo %+v", got)
 	}
-	if got := decode[struct{ Staged []stagedChange }](t, dm.expectNonPresence("staged:changed")); len(got.Staged) != 3 {
+	if got := decode[struct{ Staged []game.StagedChange }](t, dm.expectNonPresence("staged:changed")); len(got.Staged) != 3 {
 		t.Fatalf("staged %+v", got)
 	}
 	dm.send(`{"type":"staged:undo","index":0}`)
-	if got := decode[struct{ Staged []stagedChange }](t, dm.expectNonPresence("staged:changed")); len(got.Staged) != 2 || got.Staged[0].HexKeys[0] != "4,0" {
+	if got := decode[struct{ Staged []game.StagedChange }](t, dm.expectNonPresence("staged:changed")); len(got.Staged) != 2 || got.Staged[0].HexKeys[0] != "4,0" {
 		t.Fatalf("after undo %+v", got)
 	}
 	dm.send(`{"type":"broadcast:publish"}`)

@@ -3,8 +3,6 @@ package hub
 import (
 	"context"
 	"encoding/json"
-	"fmt"
-	"math/bits"
 
 	"github.com/hexcrawl/hexcrawl/game"
 	"github.com/hexcrawl/hexcrawl/storage"
@@ -17,18 +15,11 @@ func newBitset(n int) bitset    { return make(bitset, (n+63)/64) }
 func (b bitset) get(i int) bool { return b != nil && b[i>>6]&(1<<(uint(i)&63)) != 0 }
 func (b bitset) set(i int)      { b[i>>6] |= 1 << (uint(i) & 63) }
 func (b bitset) clear(i int)    { b[i>>6] &^= 1 << (uint(i) & 63) }
-func (b bitset) any() bool      { return b.count() > 0 }
-func (b bitset) count() (n int) {
-	for _, w := range b {
-		n += bits.OnesCount64(w)
-	}
-	return n
-}
 
 // mapState is the active map held in memory: the room answers every question about
 // visibility from here without touching SQLite.
 type mapState struct {
-	info    storage.MapInfo
+	info    game.MapInfo
 	size    game.Size
 	terrain []byte // terrain codes, row-major
 	labels  map[int]string
@@ -47,16 +38,16 @@ func (m *mapState) terrainAt(i int) game.Terrain {
 	return t
 }
 
-func (m *mapState) hex(i int, withNotes bool) hexView {
-	h := hexView{Key: m.size.KeyAt(i).String(), Terrain: m.terrainAt(i), Label: m.labels[i]}
-	if withNotes {
-		h.Notes = m.notes[i]
-	}
-	return h
+func (m *mapState) dmHex(i int) hexView {
+	return hexView{Key: m.size.KeyAt(i).String(), Terrain: m.terrainAt(i), Label: m.labels[i], Notes: m.notes[i]}
 }
 
-func (m *mapState) storedHex(i int) storage.Hex {
-	return storage.Hex{Key: m.size.KeyAt(i), Terrain: m.terrainAt(i), Label: m.labels[i], Notes: m.notes[i]}
+func (m *mapState) playerHex(i int) playerHexView {
+	return playerHexView{Key: m.size.KeyAt(i).String(), Terrain: m.terrainAt(i), Label: m.labels[i]}
+}
+
+func (m *mapState) storedHex(i int) game.Hex {
+	return game.Hex{Key: m.size.KeyAt(i), Terrain: m.terrainAt(i), Label: m.labels[i], Notes: m.notes[i]}
 }
 
 func (m *mapState) view() *mapView {
@@ -65,14 +56,14 @@ func (m *mapState) view() *mapView {
 
 // member is a campaign's player as the room knows them.
 type member struct {
-	storage.Member
+	game.Member
 	clients map[*client]struct{}
 	// jsonPrefix is `{"id":…,"name":…,"online":` marshalled once: every connect sends the whole
 	// player list, so 1000 players joining would otherwise re-encode a million entries.
 	jsonPrefix []byte
 }
 
-func newMember(m storage.Member) *member {
+func newMember(m game.Member) *member {
 	prefix, _ := json.Marshal(struct {
 		ID   string `json:"id"`
 		Name string `json:"name"`
@@ -85,12 +76,12 @@ func (m *member) online() bool { return len(m.clients) > 0 }
 
 // roomState is everything the room projects to its clients.
 type roomState struct {
-	campaign storage.Campaign
-	session  *storage.GameSession // nil until the first session starts
-	mp       *mapState            // nil when the campaign has no map
-	members  map[string]*member   // active (not revoked) members
-	order    []string             // member ids in joining order
-	staged   []stagedChange
+	campaign game.Campaign
+	session  *game.Session      // nil until the first session starts
+	mp       *mapState          // nil when the campaign has no map
+	members  map[string]*member // active (not revoked) members
+	order    []string           // member ids in joining order
+	staged   []game.StagedChange
 	seq      int64
 }
 
@@ -123,16 +114,8 @@ func loadRoomState(ctx context.Context, q storage.Queries, campaignID string) (*
 			s.order = append(s.order, m.ID)
 		}
 	}
-	rows, err := q.LoadStaged(ctx, campaignID)
-	if err != nil {
+	if s.staged, err = q.LoadStaged(ctx, campaignID); err != nil {
 		return nil, err
-	}
-	for _, r := range rows {
-		var sc stagedChange
-		if err := json.Unmarshal(r.Payload, &sc); err != nil {
-			return nil, fmt.Errorf("staged change %s: %w", r.ID, err)
-		}
-		s.staged = append(s.staged, sc)
 	}
 	if s.seq, err = q.LastSeq(ctx, campaignID); err != nil {
 		return nil, err
@@ -221,12 +204,12 @@ func (s *roomState) playersJSON() []byte {
 	return append(out, ']')
 }
 
-func (s *roomState) common(role game.Role) stateCommon {
-	st := stateCommon{
-		Type: msgSessionState, Seq: s.seq, Role: role,
+func (s *roomState) head(role game.Role) stateHead {
+	st := stateHead{
+		Seq: s.seq, Role: role,
 		Campaign:      campaignView{ID: s.campaign.ID, Name: s.campaign.Name},
 		BroadcastMode: s.campaign.BroadcastMode, Preparing: s.preparing(),
-		Labels: map[string]string{}, players: s.playersJSON(),
+		Labels: map[string]string{},
 	}
 	if s.session != nil {
 		st.Session = &sessionView{ID: s.session.ID, Status: s.session.Status}
@@ -240,7 +223,7 @@ func (s *roomState) common(role game.Role) stateCommon {
 // playerState is the full projection for one player: fog on every hex they cannot see, and
 // nothing at all about those hexes beyond that.
 func (s *roomState) playerState(memberID string) []byte {
-	st := s.common(game.RolePlayer)
+	st := playerStateMsg{stateHead: s.head(game.RolePlayer)}
 	if m := s.members[memberID]; m != nil {
 		st.You = &memberRef{ID: memberID, Name: m.Name}
 	}
@@ -265,15 +248,15 @@ func (s *roomState) playerState(memberID string) []byte {
 			st.Token = &k
 		}
 	}
-	return marshalState(st, st.players)
+	return st.frameWith(s.playersJSON())
 }
 
 // dmState is the DM's projection: everything.
 func (s *roomState) dmState() []byte {
-	st := dmState{stateCommon: s.common(game.RoleDM), Notes: map[string]string{},
+	st := dmStateMsg{stateHead: s.head(game.RoleDM), Notes: map[string]string{},
 		RevealedTo: map[string][]string{}, Staged: s.staged}
 	if st.Staged == nil {
-		st.Staged = []stagedChange{}
+		st.Staged = []game.StagedChange{}
 	}
 	if mp := s.mp; mp != nil {
 		st.Grid = string(mp.terrain)
@@ -310,5 +293,5 @@ func (s *roomState) dmState() []byte {
 			st.Token = &k
 		}
 	}
-	return marshalState(st, st.players)
+	return st.frameWith(s.playersJSON())
 }

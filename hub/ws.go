@@ -13,12 +13,6 @@ import (
 	"github.com/olahol/melody"
 )
 
-const (
-	subprotocol      = "hexcrawl.v1"
-	dmTokenProtocol  = "hexcrawl.dm."
-	playerCookieName = "hexcrawl_player"
-)
-
 // verdict is the outcome of checking an upgrade request, carried into the connect handler so
 // the socket is upgraded first and then closed with a code the browser can read.
 type verdict struct {
@@ -36,8 +30,8 @@ func (h *Hub) handleWS(w http.ResponseWriter, r *http.Request) {
 	}
 }
 
-// checkUpgrade applies the seeds' order: Origin, then credentials, then the campaign, then
-// membership.
+// checkUpgrade checks, in the order docs/protocol.md gives: Origin, then credentials, then the
+// campaign, then membership.
 func (h *Hub) checkUpgrade(r *http.Request) verdict {
 	if origin := r.Header.Get("Origin"); origin != "" && !h.originAllowed(origin, r.Host) {
 		return verdict{code: CloseForbidden, reason: "forbidden origin"}
@@ -189,7 +183,7 @@ func (h *Hub) onError(s *melody.Session, err error) {
 
 func (h *Hub) onBinary(s *melody.Session, _ []byte) {
 	if c, _ := sessionClient(s); c != nil {
-		c.send(mustJSON(errorMsg{Type: msgError, Code: game.EMalformed, Message: "messages are JSON text frames"}))
+		c.send(errorFrame(game.Errorf(game.EMalformed, "messages are JSON text frames"), ""))
 	}
 }
 
@@ -200,17 +194,17 @@ func (h *Hub) onMessage(s *melody.Session, raw []byte) {
 	}
 	cmd, err := decodeCommand(raw)
 	if err != nil {
-		c.send(mustJSON(errorMsg{Type: msgError, Code: game.CodeOf(err), Message: game.MessageOf(err), Ref: cmd.Ref}))
+		c.send(errorFrame(err, cmd.Ref))
 		return
 	}
 	if cmd.Type == cmdPing {
 		// Straight back from the read goroutine: a heartbeat must not wait behind the room's
 		// batch (an fsync) and changes nothing, so there is nothing to log or persist.
-		c.send(mustJSON(pongMsg{Type: msgPong, Ref: cmd.Ref}))
+		c.send(pongMsg{Ref: cmd.Ref}.frame())
 		return
 	}
-	if knownCommands[cmd.Type].dmOnly && c.role != game.RoleDM {
-		c.send(mustJSON(errorMsg{Type: msgError, Code: game.EForbidden, Message: cmd.Type + " is for the DM only", Ref: cmd.Ref}))
+	if commands[cmd.Type].dmOnly && c.role != game.RoleDM {
+		c.send(errorFrame(game.Errorf(game.EForbidden, "%s is for the DM only", cmd.Type), cmd.Ref))
 		return
 	}
 	r.submit(&request{from: c, ref: cmd.Ref, fn: func(b *batch) error { return r.command(b, cmd) }})

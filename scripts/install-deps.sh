@@ -3,11 +3,12 @@
 # desktop window (GTK, WebKit), the browser tests (Chromium), the desktop smoke test (Xvfb,
 # xdotool, ImageMagick) and the mDNS tests (iproute2; avahi, nss-mdns and D-Bus, which one test
 # runs inside a network namespace as a player's laptop would: it does not start them on the
-# machine), plus the Wails CLI. Safe to re-run: it installs only what is missing. Needs root
-# for apt-get.
+# machine), plus the Wails CLI and staticcheck (make lint). Safe to re-run: it installs only
+# what is missing. Needs root for apt-get.
 set -euo pipefail
 
 WAILS_VERSION=v2.16.0
+STATICCHECK_VERSION=v0.8.2 # staticcheck 2026.2.2, which checks Go 1.26 code
 packages=(
 	build-essential pkg-config libgtk-3-dev libwebkit2gtk-4.0-dev libx11-dev
 	chromium xvfb xauth xdotool imagemagick iproute2 curl ca-certificates
@@ -33,5 +34,9 @@ GOBIN=$(go env GOPATH)/bin
 if ! "$GOBIN/wails" version 2>/dev/null | grep -q "${WAILS_VERSION}"; then
 	echo "install-deps: go install wails@${WAILS_VERSION}"
 	go install "github.com/wailsapp/wails/v2/cmd/wails@${WAILS_VERSION}"
+fi
+if ! "$GOBIN/staticcheck" -version 2>/dev/null | grep -q "(${STATICCHECK_VERSION#v})"; then
+	echo "install-deps: go install staticcheck@${STATICCHECK_VERSION}"
+	go install "honnef.co/go/tools/cmd/staticcheck@${STATICCHECK_VERSION}"
 fi
 echo "install-deps: ok"

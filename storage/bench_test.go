@@ -92,9 +92,7 @@ func BenchmarkCommit(b *testing.B) {
 				}
 				lat = append(lat, time.Since(start))
 			}
-			slices.Sort(lat)
-			b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
-			b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+			reportPercentiles(b, lat)
 		})
 	}
 }
@@ -119,9 +117,7 @@ func BenchmarkFsync(b *testing.B) {
 		}
 		lat = append(lat, time.Since(start))
 	}
-	slices.Sort(lat)
-	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
-	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
+	reportPercentiles(b, lat)
 }
 
 // BenchmarkGroupCommit is what the hub's room does with a burst: n reveal requests, each in its
@@ -150,4 +146,11 @@ func BenchmarkGroupCommit(b *testing.B) {
 			b.ReportMetric(float64(b.Elapsed().Microseconds())/float64(b.N*n), "µs/request")
 		})
 	}
+}
+
+// reportPercentiles reports the median and the 99th percentile of per-operation latencies.
+func reportPercentiles(b *testing.B, lat []time.Duration) {
+	slices.Sort(lat)
+	b.ReportMetric(float64(lat[len(lat)/2].Microseconds()), "p50-µs")
+	b.ReportMetric(float64(lat[len(lat)*99/100].Microseconds()), "p99-µs")
 }

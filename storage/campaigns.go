@@ -5,47 +5,27 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/hexcrawl/hexcrawl/game"
 )
 
-// Campaign is a game: its maps, members, sessions and log hang off it.
-type Campaign struct {
-	ID            string             `json:"id"`
-	Name          string             `json:"name"`
-	ActiveMapID   string             `json:"activeMapId"`
-	BroadcastMode game.BroadcastMode `json:"broadcastMode"`
-	CreatedAt     time.Time          `json:"createdAt"`
-	UpdatedAt     time.Time          `json:"updatedAt"`
-}
-
 func notFound(what, id string) error {
 	return game.Errorf(game.ENotFound, "no %s %q", what, id)
 }
 
-// ValidName checks a display name for campaigns and maps.
-func ValidName(name string, maxLen int) error {
-	n := len([]rune(name))
-	if n < 1 || n > maxLen {
-		return game.Errorf(game.EInvalid, "name must be 1 to %d characters", maxLen)
-	}
-	return nil
-}
-
 // CreateCampaign makes an empty campaign.
-func (q Queries) CreateCampaign(ctx context.Context, name string) (Campaign, error) {
-	if err := ValidName(name, 120); err != nil {
-		return Campaign{}, err
+func (q Queries) CreateCampaign(ctx context.Context, name string) (game.Campaign, error) {
+	if err := game.ValidName(name); err != nil {
+		return game.Campaign{}, err
 	}
 	ts := now()
-	c := Campaign{ID: uuid.NewString(), Name: name, BroadcastMode: game.Immediate}
+	c := game.Campaign{ID: uuid.NewString(), Name: name, BroadcastMode: game.Immediate}
 	_, err := q.q.ExecContext(ctx,
 		`INSERT INTO campaign (id, name, broadcast_mode, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
 		c.ID, c.Name, c.BroadcastMode, ts, ts)
 	if err != nil {
-		return Campaign{}, fmt.Errorf("create campaign: %w", err)
+		return game.Campaign{}, fmt.Errorf("create campaign: %w", err)
 	}
 	c.CreatedAt, c.UpdatedAt = parseTime(ts), parseTime(ts)
 	return c, nil
@@ -53,8 +33,8 @@ func (q Queries) CreateCampaign(ctx context.Context, name string) (Campaign, err
 
 const campaignColumns = `id, name, COALESCE(active_map_id, ''), broadcast_mode, created_at, updated_at`
 
-func scanCampaign(row interface{ Scan(...any) error }) (Campaign, error) {
-	var c Campaign
+func scanCampaign(row rowScanner) (game.Campaign, error) {
+	var c game.Campaign
 	var created, updated string
 	err := row.Scan(&c.ID, &c.Name, &c.ActiveMapID, &c.BroadcastMode, &created, &updated)
 	c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
@@ -62,33 +42,13 @@ func scanCampaign(row interface{ Scan(...any) error }) (Campaign, error) {
 }
 
 // GetCampaign finds one campaign.
-func (q Queries) GetCampaign(ctx context.Context, id string) (Campaign, error) {
-	c, err := scanCampaign(q.q.QueryRowContext(ctx, `SELECT `+campaignColumns+` FROM campaign WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return Campaign{}, notFound("campaign", id)
-	}
-	if err != nil {
-		return Campaign{}, fmt.Errorf("get campaign: %w", err)
-	}
-	return c, nil
+func (q Queries) GetCampaign(ctx context.Context, id string) (game.Campaign, error) {
+	return queryOne(ctx, q.q, "get campaign", notFound("campaign", id), scanCampaign, `SELECT `+campaignColumns+` FROM campaign WHERE id = ?`, id)
 }
 
 // ListCampaigns returns every campaign, oldest first.
-func (q Queries) ListCampaigns(ctx context.Context) ([]Campaign, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT `+campaignColumns+` FROM campaign ORDER BY created_at, id`)
-	if err != nil {
-		return nil, fmt.Errorf("list campaigns: %w", err)
-	}
-	defer rows.Close()
-	out := []Campaign{}
-	for rows.Next() {
-		c, err := scanCampaign(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list campaigns: %w", err)
-		}
-		out = append(out, c)
-	}
-	return out, rows.Err()
+func (q Queries) ListCampaigns(ctx context.Context) ([]game.Campaign, error) {
+	return queryAll(ctx, q.q, "list campaigns", scanCampaign, `SELECT `+campaignColumns+` FROM campaign ORDER BY created_at, id`)
 }
 
 func (q Queries) updateCampaign(ctx context.Context, id, set string, args ...any) error {
@@ -105,7 +65,7 @@ func (q Queries) updateCampaign(ctx context.Context, id, set string, args ...any
 
 // RenameCampaign sets a campaign's name.
 func (q Queries) RenameCampaign(ctx context.Context, id, name string) error {
-	if err := ValidName(name, 120); err != nil {
+	if err := game.ValidName(name); err != nil {
 		return err
 	}
 	return q.updateCampaign(ctx, id, "name = ?", name)
@@ -154,10 +114,6 @@ func (q Queries) GetSetting(ctx context.Context, key string) (value string, ok b
 
 // SetSetting writes a hub-wide setting.
 func (q Queries) SetSetting(ctx context.Context, key, value string) error {
-	_, err := q.q.ExecContext(ctx, `INSERT INTO setting (key, value) VALUES (?, ?)
+	return q.exec(ctx, "set setting "+key, `INSERT INTO setting (key, value) VALUES (?, ?)
 		ON CONFLICT (key) DO UPDATE SET value = excluded.value`, key, value)
-	if err != nil {
-		return fmt.Errorf("set setting %s: %w", key, err)
-	}
-	return nil
 }

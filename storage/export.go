@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"encoding/json"
-	"fmt"
 	"time"
 
 	"github.com/hexcrawl/hexcrawl/game"
@@ -18,16 +17,16 @@ const (
 
 // CampaignFile is the exported form of a campaign.
 type CampaignFile struct {
-	Format     string        `json:"format"`
-	Version    int           `json:"version"`
-	ExportedAt time.Time     `json:"exportedAt"`
-	Campaign   Campaign      `json:"campaign"`
-	Maps       []FileMap     `json:"maps"`
-	Members    []FileMember  `json:"members"`
-	Invites    []Invite      `json:"invites"`
-	Sessions   []GameSession `json:"sessions"`
-	Staged     []FileStaged  `json:"staged"`
-	Events     []Event       `json:"events"`
+	Format     string         `json:"format"`
+	Version    int            `json:"version"`
+	ExportedAt time.Time      `json:"exportedAt"`
+	Campaign   game.Campaign  `json:"campaign"`
+	Maps       []FileMap      `json:"maps"`
+	Members    []FileMember   `json:"members"`
+	Invites    []game.Invite  `json:"invites"`
+	Sessions   []game.Session `json:"sessions"`
+	Staged     []FileStaged   `json:"staged"`
+	Events     []Event        `json:"events"`
 }
 
 // FileMap is a map with its hexes and reveal state.
@@ -54,7 +53,7 @@ type FileHex struct {
 // FileMember is a player, with the hash of their cookie secret so that, on the same hub,
 // their browser keeps working after a restore.
 type FileMember struct {
-	Member
+	game.Member
 	SecretHash []byte `json:"secretHash"`
 }
 
@@ -79,7 +78,7 @@ func (q Queries) ExportCampaign(ctx context.Context, id string) (*CampaignFile, 
 		return nil, err
 	}
 	f := &CampaignFile{Format: CampaignFileFormat, Version: CampaignFileVersion, ExportedAt: time.Now().UTC(), Campaign: c,
-		Maps: []FileMap{}, Members: []FileMember{}, Sessions: []GameSession{}, Staged: []FileStaged{}}
+		Maps: []FileMap{}, Members: []FileMember{}, Sessions: []game.Session{}, Staged: []FileStaged{}}
 	maps, err := q.ListMaps(ctx, id)
 	if err != nil {
 		return nil, err
@@ -108,21 +107,21 @@ func (q Queries) ExportCampaign(ctx context.Context, id string) (*CampaignFile, 
 		}
 		f.Maps = append(f.Maps, fm)
 	}
-	rows, err := q.q.QueryContext(ctx, `SELECT id, secret_hash FROM member WHERE campaign_id = ?`, id)
+	type secret struct {
+		member string
+		hash   []byte
+	}
+	secrets, err := queryAll(ctx, q.q, "export members", func(row rowScanner) (s secret, err error) {
+		err = row.Scan(&s.member, &s.hash)
+		return s, err
+	}, `SELECT id, secret_hash FROM member WHERE campaign_id = ?`, id)
 	if err != nil {
-		return nil, fmt.Errorf("export members: %w", err)
+		return nil, err
 	}
 	hashes := map[string][]byte{}
-	for rows.Next() {
-		var mid string
-		var h []byte
-		if err := rows.Scan(&mid, &h); err != nil {
-			rows.Close()
-			return nil, fmt.Errorf("export members: %w", err)
-		}
-		hashes[mid] = h
+	for _, s := range secrets {
+		hashes[s.member] = s.hash
 	}
-	rows.Close()
 	members, err := q.ListMembers(ctx, id)
 	if err != nil {
 		return nil, err
@@ -133,33 +132,12 @@ func (q Queries) ExportCampaign(ctx context.Context, id string) (*CampaignFile, 
 	if f.Invites, err = q.ListInvites(ctx, id); err != nil {
 		return nil, err
 	}
-	srows, err := q.q.QueryContext(ctx, `SELECT id FROM game_session WHERE campaign_id = ? ORDER BY started_at, rowid`, id)
-	if err != nil {
-		return nil, fmt.Errorf("export sessions: %w", err)
-	}
-	var sessionIDs []string
-	for srows.Next() {
-		var sid string
-		if err := srows.Scan(&sid); err != nil {
-			srows.Close()
-			return nil, fmt.Errorf("export sessions: %w", err)
-		}
-		sessionIDs = append(sessionIDs, sid)
-	}
-	srows.Close()
-	for _, sid := range sessionIDs {
-		s, err := q.getSession(ctx, sid)
-		if err != nil {
-			return nil, err
-		}
-		f.Sessions = append(f.Sessions, s)
-	}
-	staged, err := q.LoadStaged(ctx, id)
-	if err != nil {
+	if f.Sessions, err = queryAll(ctx, q.q, "export sessions", scanSession,
+		`SELECT `+sessionColumns+` FROM game_session WHERE campaign_id = ? ORDER BY started_at, rowid`, id); err != nil {
 		return nil, err
 	}
-	for _, s := range staged {
-		f.Staged = append(f.Staged, FileStaged{ID: s.ID, Payload: s.Payload})
+	if f.Staged, err = q.stagedRows(ctx, id); err != nil {
+		return nil, err
 	}
 	if f.Events, err = q.ListEvents(ctx, id, 0, 1<<62); err != nil {
 		return nil, err
@@ -167,46 +145,29 @@ func (q Queries) ExportCampaign(ctx context.Context, id string) (*CampaignFile, 
 	return f, nil
 }
 
-func (q Queries) getSession(ctx context.Context, id string) (GameSession, error) {
-	var s GameSession
-	var started string
-	var ended *string
-	err := q.q.QueryRowContext(ctx, `SELECT id, campaign_id, status, started_at, ended_at FROM game_session WHERE id = ?`, id).
-		Scan(&s.ID, &s.CampaignID, &s.Status, &started, &ended)
-	if err != nil {
-		return s, fmt.Errorf("get session: %w", err)
-	}
-	s.StartedAt = parseTime(started)
-	if ended != nil {
-		t := parseTime(*ended)
-		s.EndedAt = &t
-	}
-	return s, nil
-}
-
 func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // ImportCampaign writes a campaign file into the database. Call it in a Tx: any error leaves
 // nothing behind. The file is checked as it goes; a campaign already on this hub is a conflict.
-func (q Queries) ImportCampaign(ctx context.Context, f *CampaignFile) (Campaign, error) {
-	bad := func(format string, args ...any) (Campaign, error) {
-		return Campaign{}, game.Errorf(game.EInvalid, "damaged campaign file: "+format, args...)
+func (q Queries) ImportCampaign(ctx context.Context, f *CampaignFile) (game.Campaign, error) {
+	bad := func(format string, args ...any) (game.Campaign, error) {
+		return game.Campaign{}, game.Errorf(game.EInvalid, "damaged campaign file: "+format, args...)
 	}
 	if f.Format != CampaignFileFormat {
-		return Campaign{}, game.Errorf(game.EInvalid, "not a Hexcrawl campaign file")
+		return game.Campaign{}, game.Errorf(game.EInvalid, "not a Hexcrawl campaign file")
 	}
 	if f.Version > CampaignFileVersion {
-		return Campaign{}, game.Errorf(game.EInvalid, "this campaign file is from a newer Hexcrawl (file version %d, this one reads up to %d): update Hexcrawl", f.Version, CampaignFileVersion)
+		return game.Campaign{}, game.Errorf(game.EInvalid, "this campaign file is from a newer Hexcrawl (file version %d, this one reads up to %d): update Hexcrawl", f.Version, CampaignFileVersion)
 	}
 	if f.Version < 1 {
 		return bad("unknown version %d", f.Version)
 	}
 	c := f.Campaign
-	if c.ID == "" || ValidName(c.Name, 120) != nil || !c.BroadcastMode.Valid() {
+	if c.ID == "" || game.ValidName(c.Name) != nil || !c.BroadcastMode.Valid() {
 		return bad("the campaign needs an id, a name of 1 to 120 characters and a broadcast mode")
 	}
 	if _, err := q.GetCampaign(ctx, c.ID); err == nil {
-		return Campaign{}, game.Errorf(game.EConflict, "campaign %q is already on this hub: delete it first to restore this file", c.Name)
+		return game.Campaign{}, game.Errorf(game.EConflict, "campaign %q is already on this hub: delete it first to restore this file", c.Name)
 	}
 	exec := func(what, query string, args ...any) error {
 		if _, err := q.q.ExecContext(ctx, query, args...); err != nil {
@@ -216,10 +177,10 @@ func (q Queries) ImportCampaign(ctx context.Context, f *CampaignFile) (Campaign,
 	}
 	if err := exec("campaign", `INSERT INTO campaign (id, name, broadcast_mode, created_at, updated_at) VALUES (?, ?, ?, ?, ?)`,
 		c.ID, c.Name, c.BroadcastMode, ts(c.CreatedAt), ts(time.Now())); err != nil {
-		return Campaign{}, err
+		return game.Campaign{}, err
 	}
 	for _, m := range f.Members {
-		if ValidPlayerName(m.Name) != nil || len(m.SecretHash) == 0 {
+		if game.ValidPlayerName(m.Name) != nil || len(m.SecretHash) == 0 {
 			return bad("member %q", m.ID)
 		}
 		var revoked any
@@ -228,12 +189,12 @@ func (q Queries) ImportCampaign(ctx context.Context, f *CampaignFile) (Campaign,
 		}
 		if err := exec("member "+m.ID, `INSERT INTO member (id, campaign_id, name, secret_hash, joined_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)`,
 			m.ID, c.ID, m.Name, m.SecretHash, ts(m.JoinedAt), revoked); err != nil {
-			return Campaign{}, err
+			return game.Campaign{}, err
 		}
 	}
 	for _, m := range f.Maps {
 		size := game.Size{Width: m.Width, Height: m.Height}
-		if !size.Valid() || !m.Orientation.Valid() || ValidName(m.Name, 120) != nil {
+		if !size.Valid() || !m.Orientation.Valid() || game.ValidName(m.Name) != nil {
 			return bad("map %q has a bad size, orientation or name", m.ID)
 		}
 		var tc, tr any
@@ -246,9 +207,9 @@ func (q Queries) ImportCampaign(ctx context.Context, f *CampaignFile) (Campaign,
 		}
 		if err := exec("map "+m.ID, `INSERT INTO map (id, campaign_id, name, width, height, orientation, token_col, token_row, created_at, updated_at)
 			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, c.ID, m.Name, m.Width, m.Height, m.Orientation, tc, tr, ts(time.Now()), ts(time.Now())); err != nil {
-			return Campaign{}, err
+			return game.Campaign{}, err
 		}
-		hexes := make([]Hex, 0, len(m.Hexes))
+		hexes := make([]game.Hex, 0, len(m.Hexes))
 		for _, h := range m.Hexes {
 			k, err := size.ParseKeyOn(h.Key)
 			if err != nil {
@@ -257,10 +218,10 @@ func (q Queries) ImportCampaign(ctx context.Context, f *CampaignFile) (Campaign,
 			if !h.Terrain.Valid() {
 				return bad("map %q: unknown terrain %q", m.Name, h.Terrain)
 			}
-			hexes = append(hexes, Hex{Key: k, Terrain: h.Terrain, Label: h.Label, Notes: h.Notes})
+			hexes = append(hexes, game.Hex{Key: k, Terrain: h.Terrain, Label: h.Label, Notes: h.Notes})
 		}
 		if err := q.PutHexes(ctx, m.ID, hexes); err != nil {
-			return Campaign{}, err
+			return game.Campaign{}, err
 		}
 		parse := func(list []string) ([]game.Key, error) {
 			out := make([]game.Key, len(list))
@@ -278,7 +239,7 @@ func (q Queries) ImportCampaign(ctx context.Context, f *CampaignFile) (Campaign,
 			return bad("map %q reveals: %v", m.Name, err)
 		}
 		if err := q.RevealToAll(ctx, m.ID, all); err != nil {
-			return Campaign{}, err
+			return game.Campaign{}, err
 		}
 		for member, list := range m.RevealedTo {
 			keys, err := parse(list)
@@ -292,13 +253,13 @@ func (q Queries) ImportCampaign(ctx context.Context, f *CampaignFile) (Campaign,
 	}
 	if c.ActiveMapID != "" {
 		if err := exec("active map", `UPDATE campaign SET active_map_id = ? WHERE id = ?`, c.ActiveMapID, c.ID); err != nil {
-			return Campaign{}, err
+			return game.Campaign{}, err
 		}
 	}
 	for _, inv := range f.Invites {
 		if err := exec("invite", `INSERT INTO invite (code, campaign_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
 			inv.Code, c.ID, ts(inv.CreatedAt), ts(inv.ExpiresAt)); err != nil {
-			return Campaign{}, err
+			return game.Campaign{}, err
 		}
 	}
 	for _, s := range f.Sessions {
@@ -315,7 +276,7 @@ func (q Queries) ImportCampaign(ctx context.Context, f *CampaignFile) (Campaign,
 		}
 		if err := exec("session", `INSERT INTO game_session (id, campaign_id, status, started_at, ended_at) VALUES (?, ?, ?, ?, ?)`,
 			s.ID, c.ID, status, ts(s.StartedAt), ended); err != nil {
-			return Campaign{}, err
+			return game.Campaign{}, err
 		}
 	}
 	for i, s := range f.Staged {
@@ -324,7 +285,7 @@ func (q Queries) ImportCampaign(ctx context.Context, f *CampaignFile) (Campaign,
 		}
 		if err := exec("staged change", `INSERT INTO staged_change (campaign_id, position, id, payload) VALUES (?, ?, ?, ?)`,
 			c.ID, i+1, s.ID, string(s.Payload)); err != nil {
-			return Campaign{}, err
+			return game.Campaign{}, err
 		}
 	}
 	for i, e := range f.Events {
@@ -337,7 +298,7 @@ func (q Queries) ImportCampaign(ctx context.Context, f *CampaignFile) (Campaign,
 		}
 		if err := exec("event", `INSERT INTO session_event (campaign_id, seq, session_id, type, actor, payload, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)`,
 			c.ID, e.Seq, sess, e.Type, e.Actor, string(e.Payload), ts(e.At)); err != nil {
-			return Campaign{}, err
+			return game.Campaign{}, err
 		}
 	}
 	return q.GetCampaign(ctx, c.ID)

@@ -3,68 +3,39 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"strconv"
-	"time"
 
 	"github.com/google/uuid"
 	"github.com/hexcrawl/hexcrawl/game"
 )
 
-// MapInfo describes a map without its hexes.
-type MapInfo struct {
-	ID          string           `json:"id"`
-	CampaignID  string           `json:"campaignId"`
-	Name        string           `json:"name"`
-	Width       int              `json:"width"`
-	Height      int              `json:"height"`
-	Orientation game.Orientation `json:"orientation"`
-	Token       *game.Key        `json:"-"`
-	CreatedAt   time.Time        `json:"createdAt"`
-	UpdatedAt   time.Time        `json:"updatedAt"`
-}
-
-// Size is the map's dimensions.
-func (m MapInfo) Size() game.Size { return game.Size{Width: m.Width, Height: m.Height} }
-
-// Hex is one painted, labelled or noted hex. Hexes with none of these have no row.
-type Hex struct {
-	Key     game.Key
-	Terrain game.Terrain
-	Label   string
-	Notes   string
-}
-
-// Empty reports whether the hex carries nothing worth storing.
-func (h Hex) Empty() bool { return h.Terrain == "" && h.Label == "" && h.Notes == "" }
-
 // CreateMap adds a map to a campaign. The campaign's first map becomes its active one.
-func (q Queries) CreateMap(ctx context.Context, campaignID, name string, size game.Size, o game.Orientation) (MapInfo, error) {
-	if err := ValidName(name, 120); err != nil {
-		return MapInfo{}, err
+func (q Queries) CreateMap(ctx context.Context, campaignID, name string, size game.Size, o game.Orientation) (game.MapInfo, error) {
+	if err := game.ValidName(name); err != nil {
+		return game.MapInfo{}, err
 	}
 	if !size.Valid() {
-		return MapInfo{}, game.Errorf(game.EInvalid, "width and height must be 1 to %d", game.MaxMapSide)
+		return game.MapInfo{}, game.Errorf(game.EInvalid, "width and height must be 1 to %d", game.MaxMapSide)
 	}
 	if !o.Valid() {
-		return MapInfo{}, game.Errorf(game.EInvalid, "orientation must be \"flat\" or \"pointy\"")
+		return game.MapInfo{}, game.Errorf(game.EInvalid, "orientation must be \"flat\" or \"pointy\"")
 	}
 	c, err := q.GetCampaign(ctx, campaignID)
 	if err != nil {
-		return MapInfo{}, err
+		return game.MapInfo{}, err
 	}
 	ts := now()
-	m := MapInfo{ID: uuid.NewString(), CampaignID: campaignID, Name: name, Width: size.Width, Height: size.Height,
+	m := game.MapInfo{ID: uuid.NewString(), CampaignID: campaignID, Name: name, Width: size.Width, Height: size.Height,
 		Orientation: o, CreatedAt: parseTime(ts), UpdatedAt: parseTime(ts)}
 	_, err = q.q.ExecContext(ctx, `INSERT INTO map (id, campaign_id, name, width, height, orientation, created_at, updated_at)
 		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, campaignID, name, size.Width, size.Height, o, ts, ts)
 	if err != nil {
-		return MapInfo{}, fmt.Errorf("create map: %w", err)
+		return game.MapInfo{}, fmt.Errorf("create map: %w", err)
 	}
 	if c.ActiveMapID == "" {
 		if err := q.updateCampaign(ctx, campaignID, "active_map_id = ?", m.ID); err != nil {
-			return MapInfo{}, err
+			return game.MapInfo{}, err
 		}
 	}
 	return m, nil
@@ -72,8 +43,8 @@ func (q Queries) CreateMap(ctx context.Context, campaignID, name string, size ga
 
 const mapColumns = `id, campaign_id, name, width, height, orientation, token_col, token_row, created_at, updated_at`
 
-func scanMap(row interface{ Scan(...any) error }) (MapInfo, error) {
-	var m MapInfo
+func scanMap(row rowScanner) (game.MapInfo, error) {
+	var m game.MapInfo
 	var tc, tr sql.NullInt64
 	var created, updated string
 	err := row.Scan(&m.ID, &m.CampaignID, &m.Name, &m.Width, &m.Height, &m.Orientation, &tc, &tr, &created, &updated)
@@ -85,38 +56,18 @@ func scanMap(row interface{ Scan(...any) error }) (MapInfo, error) {
 }
 
 // GetMap finds one map.
-func (q Queries) GetMap(ctx context.Context, id string) (MapInfo, error) {
-	m, err := scanMap(q.q.QueryRowContext(ctx, `SELECT `+mapColumns+` FROM map WHERE id = ?`, id))
-	if errors.Is(err, sql.ErrNoRows) {
-		return MapInfo{}, notFound("map", id)
-	}
-	if err != nil {
-		return MapInfo{}, fmt.Errorf("get map: %w", err)
-	}
-	return m, nil
+func (q Queries) GetMap(ctx context.Context, id string) (game.MapInfo, error) {
+	return queryOne(ctx, q.q, "get map", notFound("map", id), scanMap, `SELECT `+mapColumns+` FROM map WHERE id = ?`, id)
 }
 
 // ListMaps returns a campaign's maps, oldest first.
-func (q Queries) ListMaps(ctx context.Context, campaignID string) ([]MapInfo, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT `+mapColumns+` FROM map WHERE campaign_id = ? ORDER BY created_at, id`, campaignID)
-	if err != nil {
-		return nil, fmt.Errorf("list maps: %w", err)
-	}
-	defer rows.Close()
-	out := []MapInfo{}
-	for rows.Next() {
-		m, err := scanMap(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list maps: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+func (q Queries) ListMaps(ctx context.Context, campaignID string) ([]game.MapInfo, error) {
+	return queryAll(ctx, q.q, "list maps", scanMap, `SELECT `+mapColumns+` FROM map WHERE campaign_id = ? ORDER BY created_at, id`, campaignID)
 }
 
 // RenameMap sets a map's name.
 func (q Queries) RenameMap(ctx context.Context, id, name string) error {
-	if err := ValidName(name, 120); err != nil {
+	if err := game.ValidName(name); err != nil {
 		return err
 	}
 	res, err := q.q.ExecContext(ctx, `UPDATE map SET name = ?, updated_at = ? WHERE id = ?`, name, now(), id)
@@ -162,29 +113,15 @@ func (q Queries) SetToken(ctx context.Context, mapID string, k *game.Key) error 
 	if k != nil {
 		col, row = k.Col, k.Row
 	}
-	_, err := q.q.ExecContext(ctx, sqlSetToken, col, row, now(), mapID)
-	if err != nil {
-		return fmt.Errorf("set token: %w", err)
-	}
-	return nil
+	return q.exec(ctx, "set token", sqlSetToken, col, row, now(), mapID)
 }
 
 // LoadHexes returns every stored hex of a map.
-func (q Queries) LoadHexes(ctx context.Context, mapID string) ([]Hex, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT col, row, terrain, label, notes FROM hex WHERE map_id = ?`, mapID)
-	if err != nil {
-		return nil, fmt.Errorf("load hexes: %w", err)
-	}
-	defer rows.Close()
-	out := []Hex{}
-	for rows.Next() {
-		var h Hex
-		if err := rows.Scan(&h.Key.Col, &h.Key.Row, &h.Terrain, &h.Label, &h.Notes); err != nil {
-			return nil, fmt.Errorf("load hexes: %w", err)
-		}
-		out = append(out, h)
-	}
-	return out, rows.Err()
+func (q Queries) LoadHexes(ctx context.Context, mapID string) ([]game.Hex, error) {
+	return queryAll(ctx, q.q, "load hexes", func(row rowScanner) (h game.Hex, err error) {
+		err = row.Scan(&h.Key.Col, &h.Key.Row, &h.Terrain, &h.Label, &h.Notes)
+		return h, err
+	}, `SELECT col, row, terrain, label, notes FROM hex WHERE map_id = ?`, mapID)
 }
 
 const (
@@ -194,7 +131,7 @@ const (
 )
 
 // PutHexes stores the given hexes' full contents; an empty hex loses its row.
-func (q Queries) PutHexes(ctx context.Context, mapID string, hexes []Hex) error {
+func (q Queries) PutHexes(ctx context.Context, mapID string, hexes []game.Hex) error {
 	for _, h := range hexes {
 		var err error
 		if h.Empty() {
@@ -218,36 +155,26 @@ type Reveals struct {
 // LoadReveals returns who sees which hexes of a map.
 func (q Queries) LoadReveals(ctx context.Context, mapID string) (Reveals, error) {
 	r := Reveals{ByMember: map[string][]game.Key{}}
-	rows, err := q.q.QueryContext(ctx, `SELECT col, row FROM reveal_all WHERE map_id = ?`, mapID)
+	var err error
+	r.All, err = queryAll(ctx, q.q, "load reveals", func(row rowScanner) (k game.Key, err error) {
+		err = row.Scan(&k.Col, &k.Row)
+		return k, err
+	}, `SELECT col, row FROM reveal_all WHERE map_id = ?`, mapID)
 	if err != nil {
-		return r, fmt.Errorf("load reveals: %w", err)
+		return r, err
 	}
-	for rows.Next() {
-		var k game.Key
-		if err := rows.Scan(&k.Col, &k.Row); err != nil {
-			rows.Close()
-			return r, fmt.Errorf("load reveals: %w", err)
-		}
-		r.All = append(r.All, k)
+	type private struct {
+		member string
+		key    game.Key
 	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return r, fmt.Errorf("load reveals: %w", err)
+	rows, err := queryAll(ctx, q.q, "load player reveals", func(row rowScanner) (p private, err error) {
+		err = row.Scan(&p.member, &p.key.Col, &p.key.Row)
+		return p, err
+	}, `SELECT member_id, col, row FROM reveal_player WHERE map_id = ?`, mapID)
+	for _, p := range rows {
+		r.ByMember[p.member] = append(r.ByMember[p.member], p.key)
 	}
-	rows, err = q.q.QueryContext(ctx, `SELECT member_id, col, row FROM reveal_player WHERE map_id = ?`, mapID)
-	if err != nil {
-		return r, fmt.Errorf("load player reveals: %w", err)
-	}
-	defer rows.Close()
-	for rows.Next() {
-		var id string
-		var k game.Key
-		if err := rows.Scan(&id, &k.Col, &k.Row); err != nil {
-			return r, fmt.Errorf("load player reveals: %w", err)
-		}
-		r.ByMember[id] = append(r.ByMember[id], k)
-	}
-	return r, rows.Err()
+	return r, err
 }
 
 // keysJSON encodes keys as [[col,row],...] so one statement can handle a whole batch through
@@ -284,38 +211,24 @@ const (
 
 // RevealToAll makes hexes visible to every member, present and future.
 func (q Queries) RevealToAll(ctx context.Context, mapID string, keys []game.Key) error {
-	_, err := q.q.ExecContext(ctx, sqlRevealToAll, mapID, keysJSON(keys))
-	if err != nil {
-		return fmt.Errorf("reveal to all: %w", err)
-	}
-	return nil
+	return q.exec(ctx, "reveal to all", sqlRevealToAll, mapID, keysJSON(keys))
 }
 
 // RevealToMember makes hexes visible to one member.
 func (q Queries) RevealToMember(ctx context.Context, mapID, memberID string, keys []game.Key) error {
-	_, err := q.q.ExecContext(ctx, sqlRevealToMember, mapID, memberID, keysJSON(keys))
-	if err != nil {
-		return fmt.Errorf("reveal to %s: %w", memberID, err)
-	}
-	return nil
+	return q.exec(ctx, "reveal to "+memberID, sqlRevealToMember, mapID, memberID, keysJSON(keys))
 }
 
 // HideFromAll removes hexes from everyone's sight, private reveals included.
 func (q Queries) HideFromAll(ctx context.Context, mapID string, keys []game.Key) error {
 	js := keysJSON(keys)
-	for _, query := range []string{sqlHideAllShared, sqlHideAllPrivate} {
-		if _, err := q.q.ExecContext(ctx, query, mapID, js); err != nil {
-			return fmt.Errorf("hide from all: %w", err)
-		}
+	if err := q.exec(ctx, "hide from all", sqlHideAllShared, mapID, js); err != nil {
+		return err
 	}
-	return nil
+	return q.exec(ctx, "hide from all", sqlHideAllPrivate, mapID, js)
 }
 
 // HideFromMember removes one member's private reveal of hexes.
 func (q Queries) HideFromMember(ctx context.Context, mapID, memberID string, keys []game.Key) error {
-	_, err := q.q.ExecContext(ctx, sqlHideFromMember, mapID, memberID, keysJSON(keys))
-	if err != nil {
-		return fmt.Errorf("hide from %s: %w", memberID, err)
-	}
-	return nil
+	return q.exec(ctx, "hide from "+memberID, sqlHideFromMember, mapID, memberID, keysJSON(keys))
 }

@@ -3,7 +3,6 @@ package storage
 import (
 	"context"
 	"database/sql"
-	"errors"
 	"fmt"
 	"time"
 
@@ -11,102 +10,47 @@ import (
 	"github.com/hexcrawl/hexcrawl/game"
 )
 
-// Member is a player of one campaign.
-type Member struct {
-	ID         string     `json:"id"`
-	CampaignID string     `json:"campaignId"`
-	Name       string     `json:"name"`
-	JoinedAt   time.Time  `json:"joinedAt"`
-	RevokedAt  *time.Time `json:"revokedAt,omitempty"`
-}
-
-// Invite is a join code for a campaign. Codes are multi-use until they expire, so one QR code
-// serves the whole table.
-type Invite struct {
-	Code       string    `json:"code"`
-	CampaignID string    `json:"campaignId"`
-	CreatedAt  time.Time `json:"createdAt"`
-	ExpiresAt  time.Time `json:"expiresAt"`
-}
-
-// ValidPlayerName checks a player's display name.
-func ValidPlayerName(name string) error {
-	if n := len([]rune(name)); n < 1 || n > 40 {
-		return game.Errorf(game.EInvalid, "name must be 1 to 40 characters")
-	}
-	return nil
-}
-
 // CreateMember adds a player. secretHash is the SHA-256 of the player's cookie secret.
-func (q Queries) CreateMember(ctx context.Context, campaignID, name string, secretHash []byte) (Member, error) {
-	if err := ValidPlayerName(name); err != nil {
-		return Member{}, err
+func (q Queries) CreateMember(ctx context.Context, campaignID, name string, secretHash []byte) (game.Member, error) {
+	if err := game.ValidPlayerName(name); err != nil {
+		return game.Member{}, err
 	}
 	ts := now()
-	m := Member{ID: uuid.NewString(), CampaignID: campaignID, Name: name, JoinedAt: parseTime(ts)}
+	m := game.Member{ID: uuid.NewString(), CampaignID: campaignID, Name: name, JoinedAt: parseTime(ts)}
 	_, err := q.q.ExecContext(ctx, `INSERT INTO member (id, campaign_id, name, secret_hash, joined_at) VALUES (?, ?, ?, ?, ?)`,
 		m.ID, campaignID, name, secretHash, ts)
 	if err != nil {
-		return Member{}, fmt.Errorf("create member: %w", err)
+		return game.Member{}, fmt.Errorf("create member: %w", err)
 	}
 	return m, nil
 }
 
 const memberColumns = `id, campaign_id, name, joined_at, revoked_at`
 
-func scanMember(row interface{ Scan(...any) error }) (Member, error) {
-	var m Member
+func scanMember(row rowScanner) (game.Member, error) {
+	var m game.Member
 	var joined string
 	var revoked sql.NullString
 	err := row.Scan(&m.ID, &m.CampaignID, &m.Name, &joined, &revoked)
-	m.JoinedAt = parseTime(joined)
-	if revoked.Valid {
-		t := parseTime(revoked.String)
-		m.RevokedAt = &t
-	}
+	m.JoinedAt, m.RevokedAt = parseTime(joined), parseNullTime(revoked)
 	return m, err
 }
 
 // MemberBySecret finds the active (not revoked) member whose cookie secret hashes to h.
-func (q Queries) MemberBySecret(ctx context.Context, h []byte) (Member, error) {
-	m, err := scanMember(q.q.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM member WHERE secret_hash = ? AND revoked_at IS NULL`, h))
-	if errors.Is(err, sql.ErrNoRows) {
-		return Member{}, game.Errorf(game.EUnauth, "unknown or revoked player")
-	}
-	if err != nil {
-		return Member{}, fmt.Errorf("member by secret: %w", err)
-	}
-	return m, nil
+func (q Queries) MemberBySecret(ctx context.Context, h []byte) (game.Member, error) {
+	return queryOne(ctx, q.q, "member by secret", game.Errorf(game.EUnauth, "unknown or revoked player"), scanMember,
+		`SELECT `+memberColumns+` FROM member WHERE secret_hash = ? AND revoked_at IS NULL`, h)
 }
 
 // GetMember finds a member of a campaign (revoked ones too).
-func (q Queries) GetMember(ctx context.Context, campaignID, id string) (Member, error) {
-	m, err := scanMember(q.q.QueryRowContext(ctx, `SELECT `+memberColumns+` FROM member WHERE id = ? AND campaign_id = ?`, id, campaignID))
-	if errors.Is(err, sql.ErrNoRows) {
-		return Member{}, notFound("player", id)
-	}
-	if err != nil {
-		return Member{}, fmt.Errorf("get member: %w", err)
-	}
-	return m, nil
+func (q Queries) GetMember(ctx context.Context, campaignID, id string) (game.Member, error) {
+	return queryOne(ctx, q.q, "get member", notFound("player", id), scanMember,
+		`SELECT `+memberColumns+` FROM member WHERE id = ? AND campaign_id = ?`, id, campaignID)
 }
 
 // ListMembers returns a campaign's members, revoked ones included, in joining order.
-func (q Queries) ListMembers(ctx context.Context, campaignID string) ([]Member, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT `+memberColumns+` FROM member WHERE campaign_id = ? ORDER BY joined_at, id`, campaignID)
-	if err != nil {
-		return nil, fmt.Errorf("list members: %w", err)
-	}
-	defer rows.Close()
-	out := []Member{}
-	for rows.Next() {
-		m, err := scanMember(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list members: %w", err)
-		}
-		out = append(out, m)
-	}
-	return out, rows.Err()
+func (q Queries) ListMembers(ctx context.Context, campaignID string) ([]game.Member, error) {
+	return queryAll(ctx, q.q, "list members", scanMember, `SELECT `+memberColumns+` FROM member WHERE campaign_id = ? ORDER BY joined_at, id`, campaignID)
 }
 
 // RevokeMember stops a member's cookie from working. The row stays so the log keeps its actor.
@@ -122,18 +66,20 @@ func (q Queries) RevokeMember(ctx context.Context, campaignID, id string) error 
 }
 
 // CreateInvite stores a join code.
-func (q Queries) CreateInvite(ctx context.Context, campaignID, code string, expiresAt time.Time) (Invite, error) {
+func (q Queries) CreateInvite(ctx context.Context, campaignID, code string, expiresAt time.Time) (game.Invite, error) {
 	ts := now()
 	exp := expiresAt.UTC().Format(time.RFC3339Nano)
 	_, err := q.q.ExecContext(ctx, `INSERT INTO invite (code, campaign_id, created_at, expires_at) VALUES (?, ?, ?, ?)`, code, campaignID, ts, exp)
 	if err != nil {
-		return Invite{}, fmt.Errorf("create invite: %w", err)
+		return game.Invite{}, fmt.Errorf("create invite: %w", err)
 	}
-	return Invite{Code: code, CampaignID: campaignID, CreatedAt: parseTime(ts), ExpiresAt: parseTime(exp)}, nil
+	return game.Invite{Code: code, CampaignID: campaignID, CreatedAt: parseTime(ts), ExpiresAt: parseTime(exp)}, nil
 }
 
-func scanInvite(row interface{ Scan(...any) error }) (Invite, error) {
-	var inv Invite
+const inviteColumns = `code, campaign_id, created_at, expires_at`
+
+func scanInvite(row rowScanner) (game.Invite, error) {
+	var inv game.Invite
 	var created, expires string
 	err := row.Scan(&inv.Code, &inv.CampaignID, &created, &expires)
 	inv.CreatedAt, inv.ExpiresAt = parseTime(created), parseTime(expires)
@@ -141,33 +87,14 @@ func scanInvite(row interface{ Scan(...any) error }) (Invite, error) {
 }
 
 // GetInvite finds a join code (expired ones too: the caller says "expired", not "unknown").
-func (q Queries) GetInvite(ctx context.Context, code string) (Invite, error) {
-	inv, err := scanInvite(q.q.QueryRowContext(ctx, `SELECT code, campaign_id, created_at, expires_at FROM invite WHERE code = ?`, code))
-	if errors.Is(err, sql.ErrNoRows) {
-		return Invite{}, game.Errorf(game.ENotFound, "unknown join code")
-	}
-	if err != nil {
-		return Invite{}, fmt.Errorf("get invite: %w", err)
-	}
-	return inv, nil
+func (q Queries) GetInvite(ctx context.Context, code string) (game.Invite, error) {
+	return queryOne(ctx, q.q, "get invite", game.Errorf(game.ENotFound, "unknown join code"), scanInvite,
+		`SELECT `+inviteColumns+` FROM invite WHERE code = ?`, code)
 }
 
 // ListInvites returns a campaign's join codes, newest first.
-func (q Queries) ListInvites(ctx context.Context, campaignID string) ([]Invite, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT code, campaign_id, created_at, expires_at FROM invite WHERE campaign_id = ? ORDER BY created_at DESC`, campaignID)
-	if err != nil {
-		return nil, fmt.Errorf("list invites: %w", err)
-	}
-	defer rows.Close()
-	out := []Invite{}
-	for rows.Next() {
-		inv, err := scanInvite(rows)
-		if err != nil {
-			return nil, fmt.Errorf("list invites: %w", err)
-		}
-		out = append(out, inv)
-	}
-	return out, rows.Err()
+func (q Queries) ListInvites(ctx context.Context, campaignID string) ([]game.Invite, error) {
+	return queryAll(ctx, q.q, "list invites", scanInvite, `SELECT `+inviteColumns+` FROM invite WHERE campaign_id = ? ORDER BY created_at DESC`, campaignID)
 }
 
 // DeleteInvite withdraws a join code.

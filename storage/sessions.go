@@ -12,45 +12,40 @@ import (
 	"github.com/hexcrawl/hexcrawl/game"
 )
 
-// GameSession is one evening at the table.
-type GameSession struct {
-	ID         string             `json:"id"`
-	CampaignID string             `json:"campaignId"`
-	Status     game.SessionStatus `json:"status"`
-	StartedAt  time.Time          `json:"startedAt"`
-	EndedAt    *time.Time         `json:"endedAt,omitempty"`
-}
-
 // CurrentSession returns the campaign's most recent session, or nil if none was ever started.
-func (q Queries) CurrentSession(ctx context.Context, campaignID string) (*GameSession, error) {
-	var s GameSession
-	var started string
-	var ended sql.NullString
-	err := q.q.QueryRowContext(ctx, `SELECT id, campaign_id, status, started_at, ended_at FROM game_session
-		WHERE campaign_id = ? ORDER BY started_at DESC, rowid DESC LIMIT 1`, campaignID).
-		Scan(&s.ID, &s.CampaignID, &s.Status, &started, &ended)
-	if errors.Is(err, sql.ErrNoRows) {
+func (q Queries) CurrentSession(ctx context.Context, campaignID string) (*game.Session, error) {
+	s, err := queryOne(ctx, q.q, "current session", errNoSession, scanSession, `SELECT `+sessionColumns+` FROM game_session
+		WHERE campaign_id = ? ORDER BY started_at DESC, rowid DESC LIMIT 1`, campaignID)
+	if errors.Is(err, errNoSession) {
 		return nil, nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("current session: %w", err)
-	}
-	s.StartedAt = parseTime(started)
-	if ended.Valid {
-		t := parseTime(ended.String)
-		s.EndedAt = &t
+		return nil, err
 	}
 	return &s, nil
 }
 
+var errNoSession = errors.New("no session yet")
+
+const sessionColumns = `id, campaign_id, status, started_at, ended_at`
+
+func scanSession(row rowScanner) (game.Session, error) {
+	var s game.Session
+	var started string
+	var ended sql.NullString
+	err := row.Scan(&s.ID, &s.CampaignID, &s.Status, &started, &ended)
+	s.StartedAt, s.EndedAt = parseTime(started), parseNullTime(ended)
+	return s, err
+}
+
 // StartSession opens a new active session.
-func (q Queries) StartSession(ctx context.Context, campaignID string) (GameSession, error) {
+func (q Queries) StartSession(ctx context.Context, campaignID string) (game.Session, error) {
 	ts := now()
-	s := GameSession{ID: uuid.NewString(), CampaignID: campaignID, Status: game.Active, StartedAt: parseTime(ts)}
+	s := game.Session{ID: uuid.NewString(), CampaignID: campaignID, Status: game.Active, StartedAt: parseTime(ts)}
 	_, err := q.q.ExecContext(ctx, `INSERT INTO game_session (id, campaign_id, status, started_at) VALUES (?, ?, ?, ?)`,
 		s.ID, campaignID, s.Status, ts)
 	if err != nil {
-		return GameSession{}, fmt.Errorf("start session: %w", err)
+		return game.Session{}, fmt.Errorf("start session: %w", err)
 	}
 	return s, nil
 }
@@ -76,23 +71,13 @@ func (q Queries) SetSessionStatus(ctx context.Context, id string, status game.Se
 // PauseInterruptedSessions turns every session left active by a crash or kill into a paused
 // one, logging why, so the DM resumes deliberately. It returns how many it paused.
 func (q Queries) PauseInterruptedSessions(ctx context.Context) (int, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT id, campaign_id FROM game_session WHERE status = 'active'`)
-	if err != nil {
-		return 0, fmt.Errorf("find interrupted sessions: %w", err)
-	}
 	type pair struct{ id, campaign string }
-	var found []pair
-	for rows.Next() {
-		var p pair
-		if err := rows.Scan(&p.id, &p.campaign); err != nil {
-			rows.Close()
-			return 0, fmt.Errorf("find interrupted sessions: %w", err)
-		}
-		found = append(found, p)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return 0, fmt.Errorf("find interrupted sessions: %w", err)
+	found, err := queryAll(ctx, q.q, "find interrupted sessions", func(row rowScanner) (p pair, err error) {
+		err = row.Scan(&p.id, &p.campaign)
+		return p, err
+	}, `SELECT id, campaign_id FROM game_session WHERE status = 'active'`)
+	if err != nil {
+		return 0, err
 	}
 	for _, p := range found {
 		if err := q.SetSessionStatus(ctx, p.id, game.Paused); err != nil {
@@ -106,30 +91,29 @@ func (q Queries) PauseInterruptedSessions(ctx context.Context) (int, error) {
 	return len(found), nil
 }
 
-// StagedRow is one entry of the DM's staged list, stored as the JSON the hub gave it.
-type StagedRow struct {
-	ID      string
-	Payload json.RawMessage
+// LoadStaged returns the campaign's staged list in order.
+func (q Queries) LoadStaged(ctx context.Context, campaignID string) ([]game.StagedChange, error) {
+	rows, err := q.stagedRows(ctx, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	out := make([]game.StagedChange, len(rows))
+	for i, r := range rows {
+		if err := json.Unmarshal(r.Payload, &out[i]); err != nil {
+			return nil, fmt.Errorf("staged change %s: %w", r.ID, err)
+		}
+	}
+	return out, nil
 }
 
-// LoadStaged returns the campaign's staged list in order.
-func (q Queries) LoadStaged(ctx context.Context, campaignID string) ([]StagedRow, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT id, payload FROM staged_change WHERE campaign_id = ? ORDER BY position`, campaignID)
-	if err != nil {
-		return nil, fmt.Errorf("load staged: %w", err)
-	}
-	defer rows.Close()
-	out := []StagedRow{}
-	for rows.Next() {
-		var r StagedRow
+// stagedRows reads the staged list as stored: the campaign file keeps each entry's JSON as it is.
+func (q Queries) stagedRows(ctx context.Context, campaignID string) ([]FileStaged, error) {
+	return queryAll(ctx, q.q, "load staged", func(row rowScanner) (r FileStaged, err error) {
 		var payload string
-		if err := rows.Scan(&r.ID, &payload); err != nil {
-			return nil, fmt.Errorf("load staged: %w", err)
-		}
+		err = row.Scan(&r.ID, &payload)
 		r.Payload = json.RawMessage(payload)
-		out = append(out, r)
-	}
-	return out, rows.Err()
+		return r, err
+	}, `SELECT id, payload FROM staged_change WHERE campaign_id = ? ORDER BY position`, campaignID)
 }
 
 const (
@@ -140,28 +124,22 @@ const (
 )
 
 // AppendStaged adds an entry at the end of the staged list.
-func (q Queries) AppendStaged(ctx context.Context, campaignID string, r StagedRow) error {
-	_, err := q.q.ExecContext(ctx, sqlAppendStaged, campaignID, campaignID, r.ID, string(r.Payload))
+func (q Queries) AppendStaged(ctx context.Context, campaignID string, sc game.StagedChange) error {
+	payload, err := json.Marshal(sc)
 	if err != nil {
-		return fmt.Errorf("append staged: %w", err)
+		return fmt.Errorf("encode staged change: %w", err)
 	}
-	return nil
+	return q.exec(ctx, "append staged", sqlAppendStaged, campaignID, campaignID, sc.ID, string(payload))
 }
 
 // DeleteStaged removes one entry of the staged list by id.
 func (q Queries) DeleteStaged(ctx context.Context, campaignID, id string) error {
-	if _, err := q.q.ExecContext(ctx, sqlDeleteStaged, campaignID, id); err != nil {
-		return fmt.Errorf("delete staged: %w", err)
-	}
-	return nil
+	return q.exec(ctx, "delete staged", sqlDeleteStaged, campaignID, id)
 }
 
 // ClearStaged empties the staged list.
 func (q Queries) ClearStaged(ctx context.Context, campaignID string) error {
-	if _, err := q.q.ExecContext(ctx, sqlClearStaged, campaignID); err != nil {
-		return fmt.Errorf("clear staged: %w", err)
-	}
-	return nil
+	return q.exec(ctx, "clear staged", sqlClearStaged, campaignID)
 }
 
 // Event is one entry of the append-only session event log.
@@ -208,21 +186,11 @@ func (q Queries) LastSeq(ctx context.Context, campaignID string) (int64, error) 
 
 // ListEvents returns up to limit events after seq, oldest first.
 func (q Queries) ListEvents(ctx context.Context, campaignID string, after int64, limit int) ([]Event, error) {
-	rows, err := q.q.QueryContext(ctx, `SELECT seq, COALESCE(session_id, ''), type, actor, payload, created_at FROM session_event
-		WHERE campaign_id = ? AND seq > ? ORDER BY seq LIMIT ?`, campaignID, after, limit)
-	if err != nil {
-		return nil, fmt.Errorf("list events: %w", err)
-	}
-	defer rows.Close()
-	out := []Event{}
-	for rows.Next() {
-		var e Event
+	return queryAll(ctx, q.q, "list events", func(row rowScanner) (e Event, err error) {
 		var payload, at string
-		if err := rows.Scan(&e.Seq, &e.SessionID, &e.Type, &e.Actor, &payload, &at); err != nil {
-			return nil, fmt.Errorf("list events: %w", err)
-		}
+		err = row.Scan(&e.Seq, &e.SessionID, &e.Type, &e.Actor, &payload, &at)
 		e.Payload, e.At = json.RawMessage(payload), parseTime(at)
-		out = append(out, e)
-	}
-	return out, rows.Err()
+		return e, err
+	}, `SELECT seq, COALESCE(session_id, ''), type, actor, payload, created_at FROM session_event
+		WHERE campaign_id = ? AND seq > ? ORDER BY seq LIMIT ?`, campaignID, after, limit)
 }

@@ -10,7 +10,7 @@ import (
 // runs and finalises each statement: for a one-hex reveal, parsing its SQL costs more than
 // running it. The statements on the hub's hot paths (every reveal, hide, paint and log entry)
 // are therefore prepared once when the Store opens and reused; everything else (set-up, the
-// HTTP API's occasional writes, export and import) is parsed each time, as before.
+// HTTP API's occasional writes, export and import) is parsed each time.
 //
 // They are prepared eagerly, never lazily from inside a transaction: preparing through the
 // *sql.DB takes a second pooled connection, which a busy pool might not have.

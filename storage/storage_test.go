@@ -133,7 +133,7 @@ func TestCampaignMapHexes(t *testing.T) {
 			}
 		})
 	}
-	hexes := []Hex{
+	hexes := []game.Hex{
 		{Key: game.Key{Col: 1, Row: 1}, Terrain: game.Forest, Label: "Elderwood"},
 		{Key: game.Key{Col: 9, Row: 7}, Terrain: game.Water, Notes: "kraken"},
 	}
@@ -162,7 +162,7 @@ func TestCampaignMapHexes(t *testing.T) {
 		t.Fatalf("map after shrink: %+v", m)
 	}
 	// Clearing every field deletes the row.
-	if err := s.PutHexes(ctx, m.ID, []Hex{{Key: game.Key{Col: 1, Row: 1}}}); err != nil {
+	if err := s.PutHexes(ctx, m.ID, []game.Hex{{Key: game.Key{Col: 1, Row: 1}}}); err != nil {
 		t.Fatal(err)
 	}
 	if got, _ = s.LoadHexes(ctx, m.ID); len(got) != 0 {

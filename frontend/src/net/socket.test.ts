@@ -4,7 +4,8 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocketServer, WebSocket as NodeWebSocket, type WebSocket as ServerSocket } from 'ws';
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage } from 'node:http';
-import { CLOSE_NO_ANSWER, HEARTBEAT, HexcrawlSocket, socketUrl, type ConnectionStatus, type HeartbeatOptions, type WebSocketLike } from './socket';
+import { CLOSE } from '../protocol/constants';
+import { HEARTBEAT, HexcrawlSocket, socketUrl, type ConnectionStatus, type HeartbeatOptions, type WebSocketLike } from './socket';
 import type { ServerMessage } from '../protocol/schema';
 
 const STATE = JSON.stringify({
@@ -287,9 +288,9 @@ describe('HexcrawlSocket heartbeat', () => {
     expect(h.conns).toHaveLength(1);
     // The server never answers: the deadline passes.
     expect(c.fire(HEARTBEAT.wakeDeadlineMs)).toBe(true);
-    expect(c.s.getStatus()).toEqual({ kind: 'reconnecting', attempt: 1, delayMs: 0, lastCode: CLOSE_NO_ANSWER });
+    expect(c.s.getStatus()).toEqual({ kind: 'reconnecting', attempt: 1, delayMs: 0, lastCode: CLOSE.noAnswer });
     await until(() => h.conns.length === 2);
-    expect(await closed).toBe(CLOSE_NO_ANSWER); // the silent socket is closed, not left behind
+    expect(await closed).toBe(CLOSE.noAnswer); // the silent socket is closed, not left behind
     await until(() => c.s.getStatus().kind === 'open');
     expect(c.delays).toEqual([HEARTBEAT.wakeDeadlineMs]); // no backoff wait on the way
     // The new socket is the live one.
@@ -370,7 +371,7 @@ describe('HexcrawlSocket heartbeat', () => {
     t = 45_000;
     expect(c.fire(10_000)).toBe(true);
     await until(() => h.conns.length === 2);
-    expect(c.statuses.at(-2)).toEqual({ kind: 'reconnecting', attempt: 1, delayMs: 0, lastCode: CLOSE_NO_ANSWER });
+    expect(c.statuses.at(-2)).toEqual({ kind: 'reconnecting', attempt: 1, delayMs: 0, lastCode: CLOSE.noAnswer });
   });
 
   it('the idle heartbeat re-arms after an answer and stays quiet while hidden', async () => {

@@ -8,16 +8,11 @@
 // `wakeDeadlineMs` (any frame is proof of life, not only the `pong`), drop the socket and
 // reconnect at once. While the page is visible, `idleMs` of silence triggers the same question
 // with the more patient `idleDeadlineMs`; see docs/frontend.md for why those numbers.
+import { CLOSE, TERMINAL_CLOSE_CODES } from '../protocol/constants';
 import { parseServerMessage } from '../protocol/parse';
 import type { ClientMessage, SessionMessage } from '../protocol/schema';
 import { encodeClientMessage } from '../protocol/parse';
 import { backoffDelay } from './backoff';
-
-/** Close codes after which reconnecting cannot help (see docs/protocol.md). */
-export const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set([1000, 4001, 4002, 4003, 4004]);
-export const CLOSE_TOO_SLOW = 4008;
-/** Our own close code for a socket that did not answer the heartbeat (the hub may never see it). */
-export const CLOSE_NO_ANSWER = 4000;
 
 export interface HeartbeatOptions {
   /** After a wake-up with the socket open: how long any frame may take before we give up on it. */
@@ -162,7 +157,7 @@ export class HexcrawlSocket {
     if (ws) {
       ws.onclose = null;
       ws.onmessage = null;
-      ws.close(1000, 'client stopped');
+      ws.close(CLOSE.normal, 'client stopped');
     }
   }
 
@@ -262,14 +257,14 @@ export class HexcrawlSocket {
     ws.onclose = null;
     ws.onmessage = null;
     try {
-      ws.close(CLOSE_NO_ANSWER, 'no answer to ping');
+      ws.close(CLOSE.noAnswer, 'no answer to ping');
     } catch {
       /* already closing */
     }
     this.stopHeartbeat();
     this.cancelTimer();
     this.attempt++;
-    this.setStatus({ kind: 'reconnecting', attempt: this.attempt, delayMs: 0, lastCode: CLOSE_NO_ANSWER });
+    this.setStatus({ kind: 'reconnecting', attempt: this.attempt, delayMs: 0, lastCode: CLOSE.noAnswer });
     this.connect();
   }
 
@@ -334,8 +329,8 @@ export class HexcrawlSocket {
   }
 
   private scheduleReconnect(code: number | null): void {
-    // 4008: we were too slow; the hub asks for an immediate reconnect (once per backoff cycle).
-    const delayMs = code === CLOSE_TOO_SLOW && this.attempt === 0 ? 0 : backoffDelay(this.attempt, this.random);
+    // We were too slow; the hub asks for an immediate reconnect (once per backoff cycle).
+    const delayMs = code === CLOSE.slowConsumer && this.attempt === 0 ? 0 : backoffDelay(this.attempt, this.random);
     this.attempt++;
     this.setStatus({ kind: 'reconnecting', attempt: this.attempt, delayMs, lastCode: code });
     this.cancelTimer();

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { join, joinErrorText, lastName, type HubInfo, type LinkInvite, type Me } from './api';
+import { LIMITS } from '../protocol/constants';
 import { Brand } from './ui';
 
 export type JoinNotice = 'seat-lost' | 'campaign-gone' | 'forbidden';
@@ -10,7 +11,7 @@ const NOTICES: Record<JoinNotice, string> = {
   forbidden: 'The hub refused this browser. Open the address the DM shared with you, then join again.',
 };
 
-const MAX_NAME = 40;
+const MAX_NAME = LIMITS.maxPlayerNameChars;
 
 export function JoinScreen(props: {
   hub: HubInfo | null;

@@ -7,6 +7,7 @@ import { HexMapView, type HexMapHandle } from '../render/HexMapView';
 import type { RenderScene } from '../render/renderer';
 import { keyToIndex } from '../hex/coords';
 import { FOG, TERRAIN_COLORS, TERRAIN_NAMES, terrainAt } from '../hex/terrain';
+import { CLOSE } from '../protocol/constants';
 import type { PlayerConnection } from './connection';
 import { Brand } from './ui';
 import { PlayersButton } from './Players';
@@ -27,13 +28,13 @@ declare global {
 
 function endFor(code: number): SessionEnd {
   switch (code) {
-    case 4004:
+    case CLOSE.revoked:
       return { kind: 'removed' };
-    case 4001:
+    case CLOSE.unauthorized:
       return { kind: 'seat-lost' };
-    case 4002:
+    case CLOSE.missingCampaign:
       return { kind: 'campaign-gone' };
-    case 4003:
+    case CLOSE.forbidden:
       return { kind: 'forbidden' };
     default:
       return { kind: 'closed' };

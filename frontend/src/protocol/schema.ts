@@ -2,8 +2,9 @@
 // lenient about extra fields (a newer hub may add some); the client schemas are strict, like
 // the hub, so a message the DM app builds is checked before it leaves.
 import { z } from 'zod/mini';
+import { ERROR_CODES, LIMITS, MAX_HEXES_PER_MESSAGE, MAX_LABEL, MAX_NOTES, MAX_REF } from './constants';
 
-export const PROTOCOL_VERSION = 1;
+export { MAX_HEXES_PER_MESSAGE, MAX_LABEL, MAX_NOTES, MAX_REF, PROTOCOL_VERSION } from './constants';
 
 export const TERRAINS = [
   'plains',
@@ -28,16 +29,19 @@ export const HEX_KEY_RE = /^(0|[1-9][0-9]*),(0|[1-9][0-9]*)$/;
 export const hexKeySchema = z.string().check(z.regex(HEX_KEY_RE, 'not a canonical "col,row" key'));
 export type HexKey = string;
 
-export const MAX_HEXES_PER_MESSAGE = 160_000;
-export const MAX_LABEL = 80;
-export const MAX_NOTES = 4000;
-export const MAX_REF = 64;
-
 const seq = z.int().check(z.nonnegative());
 const id = z.string().check(z.minLength(1));
 
 export const sessionStatusSchema = z.enum(['waiting', 'active', 'paused', 'ended']);
 export type SessionStatus = z.infer<typeof sessionStatusSchema>;
+
+/**
+ * A running session (active or paused): map changes follow the broadcast mode, and reveals,
+ * hides and token moves are allowed. The hub's rule is `game.SessionStatus.Live`.
+ */
+export function isLive(status: SessionStatus | null | undefined): boolean {
+  return status === 'active' || status === 'paused';
+}
 
 export const broadcastModeSchema = z.enum(['immediate', 'staged']);
 export type BroadcastMode = z.infer<typeof broadcastModeSchema>;
@@ -98,8 +102,8 @@ export type PlayerPresence = z.infer<typeof playerPresenceSchema>;
 export const mapInfoSchema = z.object({
   id,
   name: z.string(),
-  width: z.int().check(z.minimum(1), z.maximum(400)),
-  height: z.int().check(z.minimum(1), z.maximum(400)),
+  width: z.int().check(z.minimum(1), z.maximum(LIMITS.maxMapSide)),
+  height: z.int().check(z.minimum(1), z.maximum(LIMITS.maxMapSide)),
   orientation: orientationSchema,
 });
 export type MapInfo = z.infer<typeof mapInfoSchema>;
@@ -188,15 +192,7 @@ export const dmPreparingSchema = z.object({ type: z.literal('dm:preparing'), pre
 /** The answer to a client's `ping` (the heartbeat, see net/socket.ts); echoes its ref. */
 export const pongSchema = z.object({ type: z.literal('pong'), ref: z.optional(z.string()) });
 
-export const errorCodeSchema = z.enum([
-  'malformed',
-  'unknown_type',
-  'invalid',
-  'forbidden',
-  'conflict',
-  'not_found',
-  'internal',
-]);
+export const errorCodeSchema = z.enum(ERROR_CODES);
 export type ErrorCode = z.infer<typeof errorCodeSchema>;
 export const errorMessageSchema = z.object({
   type: z.literal('error'),

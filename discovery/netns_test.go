@@ -11,18 +11,16 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
-	"io"
 	"log/slog"
 	"net"
 	"net/netip"
 	"os"
 	"strconv"
 	"strings"
-	"sync"
 	"testing"
 	"time"
 
-	"github.com/hexcrawl/hexcrawl/hub/discovery/netnstest"
+	"github.com/hexcrawl/hexcrawl/discovery/netnstest"
 
 	"github.com/miekg/dns"
 	"golang.org/x/net/ipv4"
@@ -74,6 +72,10 @@ func runRole(role string) int {
 	log := slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelDebug}))
 	ctx := context.Background()
 	out := json.NewEncoder(os.Stdout)
+	fail := func(err error) int {
+		fmt.Println("ERROR", err)
+		return 3
+	}
 	switch role {
 	case "advertise":
 		ad, err := Advertise(ctx, AdvertiseOptions{
@@ -88,8 +90,7 @@ func runRole(role string) int {
 			ProbeTimeout:    time.Duration(envInt("HX_PROBE_MS", 0)) * time.Millisecond,
 		})
 		if err != nil {
-			fmt.Println("ERROR", err)
-			return 3
+			return fail(err)
 		}
 		fmt.Print("READY ")
 		_ = out.Encode(ready{ad.HostName(), ad.Instance(), ad.URLs()})
@@ -110,37 +111,23 @@ func runRole(role string) int {
 	case "browse":
 		hubs, err := Browse(ctx, BrowseOptions{Timeout: time.Duration(envInt("HX_TIMEOUT_MS", 3000)) * time.Millisecond, Logger: log})
 		if err != nil {
-			fmt.Println("ERROR", err)
-			return 3
+			return fail(err)
 		}
 		fmt.Print("HUBS ")
 		_ = out.Encode(hubs)
 		return 0
 	case "watch":
 		// Browse until stdin closes, reporting hubs as they come and go.
-		wctx, cancel := context.WithCancel(ctx)
-		go func() {
-			_, _ = io.Copy(io.Discard, os.Stdin)
-			cancel()
-		}()
-		var mu sync.Mutex
-		line := func(kind string, h Hub) {
-			mu.Lock()
-			defer mu.Unlock()
-			fmt.Print(kind, " ")
-			_ = out.Encode(h)
-		}
-		hubs, err := Browse(wctx, BrowseOptions{
+		report := netnstest.Reporter()
+		hubs, err := Browse(netnstest.UntilStdinCloses(ctx), BrowseOptions{
 			Timeout: time.Hour,
-			Found:   func(h Hub) { line("FOUND", h) },
-			Lost:    func(h Hub) { line("LOST", h) },
+			Found:   func(h Hub) { report("FOUND", h) },
+			Lost:    func(h Hub) { report("LOST", h) },
 		})
 		if err != nil {
-			fmt.Println("ERROR", err)
-			return 3
+			return fail(err)
 		}
-		fmt.Print("HUBS ")
-		_ = out.Encode(hubs)
+		report("HUBS", hubs)
 		return 0
 	case "first":
 		// Time from starting to browse until the first hub is complete.
@@ -162,16 +149,14 @@ func runRole(role string) int {
 	case "lookupTimed":
 		began := time.Now()
 		if _, err := LookupHost(ctx, os.Getenv("HX_HOST"), BrowseOptions{Timeout: 5 * time.Second}); err != nil {
-			fmt.Println("ERROR", err)
-			return 3
+			return fail(err)
 		}
 		fmt.Printf("TOOK %d\n", time.Since(began).Microseconds())
 		return 0
 	case "lookup":
 		addrs, err := LookupHost(ctx, os.Getenv("HX_HOST"), BrowseOptions{Timeout: 5 * time.Second})
 		if err != nil {
-			fmt.Println("ERROR", err)
-			return 3
+			return fail(err)
 		}
 		fmt.Print("ADDRS ")
 		_ = out.Encode(addrs)
@@ -179,8 +164,7 @@ func runRole(role string) int {
 	case "negative":
 		types, err := negativeQuery(ctx, os.Getenv("HX_HOST"), uint16(envInt("HX_QTYPE", int(dns.TypeA))))
 		if err != nil {
-			fmt.Println("ERROR", err)
-			return 3
+			return fail(err)
 		}
 		fmt.Print("NSEC ")
 		_ = out.Encode(types)
@@ -188,8 +172,7 @@ func runRole(role string) int {
 	case "legacy":
 		addrs, err := legacyQuery(os.Getenv("HX_HOST"), os.Getenv("HX_IFACE"))
 		if err != nil {
-			fmt.Println("ERROR", err)
-			return 3
+			return fail(err)
 		}
 		fmt.Print("ADDRS ")
 		_ = out.Encode(addrs)

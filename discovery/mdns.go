@@ -63,18 +63,11 @@ func join4(ifaces []net.Interface) (*ipv4.PacketConn, error) {
 	pc := ipv4.NewPacketConn(uc)
 	_ = pc.SetControlMessage(ipv4.FlagInterface, true)
 	_ = pc.SetMulticastTTL(255) // RFC 6762 §11: receivers check TTL 255 is allowed
-	var joined int
-	var errs []error
-	for i := range ifaces {
-		if err := pc.JoinGroup(&ifaces[i], &net.UDPAddr{IP: mdnsGroup4}); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", ifaces[i].Name, err))
-			continue
-		}
-		joined++
-	}
-	if joined == 0 {
+	if err := joinEach(ifaces, "224.0.0.251", func(ifc *net.Interface) error {
+		return pc.JoinGroup(ifc, &net.UDPAddr{IP: mdnsGroup4})
+	}); err != nil {
 		pc.Close()
-		return nil, fmt.Errorf("join 224.0.0.251: %w", errors.Join(errs...))
+		return nil, err
 	}
 	return pc, nil
 }
@@ -87,20 +80,27 @@ func join6(ifaces []net.Interface) (*ipv6.PacketConn, error) {
 	pc := ipv6.NewPacketConn(uc)
 	_ = pc.SetControlMessage(ipv6.FlagInterface, true)
 	_ = pc.SetMulticastHopLimit(255)
-	var joined int
-	var errs []error
-	for i := range ifaces {
-		if err := pc.JoinGroup(&ifaces[i], &net.UDPAddr{IP: mdnsGroup6}); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", ifaces[i].Name, err))
-			continue
-		}
-		joined++
-	}
-	if joined == 0 {
+	if err := joinEach(ifaces, "ff02::fb", func(ifc *net.Interface) error {
+		return pc.JoinGroup(ifc, &net.UDPAddr{IP: mdnsGroup6})
+	}); err != nil {
 		pc.Close()
-		return nil, fmt.Errorf("join ff02::fb: %w", errors.Join(errs...))
+		return nil, err
 	}
 	return pc, nil
+}
+
+// joinEach joins the mDNS group on every interface; it fails only when none joined.
+func joinEach(ifaces []net.Interface, group string, join func(*net.Interface) error) error {
+	var errs []error
+	for i := range ifaces {
+		if err := join(&ifaces[i]); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", ifaces[i].Name, err))
+		}
+	}
+	if len(errs) == len(ifaces) {
+		return fmt.Errorf("join %s: %w", group, errors.Join(errs...))
+	}
+	return nil
 }
 
 func (m *mconn) close() {
@@ -199,45 +199,37 @@ func (m *mconn) receive(ctx context.Context) <-chan packet {
 			return false
 		}
 	}
-	if m.c4 != nil {
+	// read pumps one socket into deliver until it fails (closed) or deliver says stop.
+	read := func(readFrom func(buf []byte) (n, ifIndex int, from net.Addr, err error)) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
 			buf := make([]byte, 65536)
 			for {
-				n, cm, from, err := m.c4.ReadFrom(buf)
-				if err != nil {
-					return
-				}
-				idx := 0
-				if cm != nil {
-					idx = cm.IfIndex
-				}
-				if !deliver(buf[:n], idx, from) {
+				n, idx, from, err := readFrom(buf)
+				if err != nil || !deliver(buf[:n], idx, from) {
 					return
 				}
 			}
 		}()
 	}
-	if m.c6 != nil {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			buf := make([]byte, 65536)
-			for {
-				n, cm, from, err := m.c6.ReadFrom(buf)
-				if err != nil {
-					return
-				}
-				idx := 0
-				if cm != nil {
-					idx = cm.IfIndex
-				}
-				if !deliver(buf[:n], idx, from) {
-					return
-				}
+	if m.c4 != nil {
+		read(func(buf []byte) (int, int, net.Addr, error) {
+			n, cm, from, err := m.c4.ReadFrom(buf)
+			if cm == nil {
+				return n, 0, from, err
 			}
-		}()
+			return n, cm.IfIndex, from, err
+		})
+	}
+	if m.c6 != nil {
+		read(func(buf []byte) (int, int, net.Addr, error) {
+			n, cm, from, err := m.c6.ReadFrom(buf)
+			if cm == nil {
+				return n, 0, from, err
+			}
+			return n, cm.IfIndex, from, err
+		})
 	}
 	go func() {
 		<-ctx.Done()

@@ -6,6 +6,7 @@ package netnstest
 
 import (
 	"bufio"
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -205,6 +206,31 @@ func StartSelf(t testing.TB, ns string, env ...string) *Proc {
 		t.Fatal(err)
 	}
 	return Start(t, ns, env, exe)
+}
+
+// The child's side: helpers for a role the test binary plays inside a namespace.
+
+// UntilStdinCloses returns a context that ends when this process's stdin closes: how the test
+// (Proc.Stop) tells a long-running role to finish.
+func UntilStdinCloses(ctx context.Context) context.Context {
+	ctx, cancel := context.WithCancel(ctx)
+	go func() {
+		_, _ = io.Copy(io.Discard, os.Stdin)
+		cancel()
+	}()
+	return ctx
+}
+
+// Reporter returns a function that prints "KIND <v as JSON>" lines for the test to read with
+// Proc.Line; it may be called from several goroutines.
+func Reporter() func(kind string, v any) {
+	var mu sync.Mutex
+	return func(kind string, v any) {
+		b, _ := json.Marshal(v)
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Println(kind, string(b))
+	}
 }
 
 // Stderr is everything the program wrote to stderr so far.

@@ -7,7 +7,7 @@ import (
 	"testing"
 	"time"
 
-	"github.com/hexcrawl/hexcrawl/hub/discovery/netnstest"
+	"github.com/hexcrawl/hexcrawl/discovery/netnstest"
 )
 
 func addrs(ss ...string) []netip.Addr {

@@ -1,0 +1,93 @@
+// The rules the front end shares with the hub, each in one place. testdata/protocol/constants.json
+// holds the same values: constants.test.ts checks this file against it, and
+// hub/constants_test.go checks the Go side. The grouped objects use the file's names, so a
+// value added to one side and not the other fails a test.
+
+export const PROTOCOL_VERSION = 1;
+/** The WebSocket subprotocol every client asks for. */
+export const SUBPROTOCOL = 'hexcrawl.v1';
+/** + the DM token: the browser's only way to send it (no headers on a WebSocket). */
+export const DM_TOKEN_SUBPROTOCOL_PREFIX = 'hexcrawl.dm.';
+
+/** WebSocket close codes (docs/protocol.md). */
+export const CLOSE = {
+  normal: 1000,
+  goingAway: 1001,
+  tooBig: 1009,
+  /** our own, for a socket that did not answer the heartbeat (the hub may never see it) */
+  noAnswer: 4000,
+  unauthorized: 4001,
+  missingCampaign: 4002,
+  forbidden: 4003,
+  revoked: 4004,
+  /** the hub asks for an immediate reconnect: we read too slowly */
+  slowConsumer: 4008,
+} as const;
+
+/** Close codes after which reconnecting cannot help. */
+export const TERMINAL_CLOSE_CODES: ReadonlySet<number> = new Set([
+  CLOSE.normal,
+  CLOSE.unauthorized,
+  CLOSE.missingCampaign,
+  CLOSE.forbidden,
+  CLOSE.revoked,
+]);
+
+/** Every error code of the hub's `error` messages and HTTP errors. */
+export const ERROR_CODES = [
+  'malformed',
+  'unknown_type',
+  'invalid',
+  'forbidden',
+  'conflict',
+  'not_found',
+  'gone',
+  'unauthorized',
+  'internal',
+] as const;
+
+export const LIMITS = {
+  maxFrameBytes: 1 << 20,
+  maxRefLength: 64,
+  maxKeysPerMessage: 160_000,
+  maxMapSide: 400,
+  /** characters (code points), as the hub counts them */
+  maxLabelChars: 80,
+  maxNotesChars: 4000,
+  /** a campaign's or a map's name */
+  maxNameChars: 120,
+  maxPlayerNameChars: 40,
+  minDMTokenLength: 16,
+} as const;
+
+export const MAX_HEXES_PER_MESSAGE = LIMITS.maxKeysPerMessage;
+export const MAX_LABEL = LIMITS.maxLabelChars;
+export const MAX_NOTES = LIMITS.maxNotesChars;
+export const MAX_REF = LIMITS.maxRefLength;
+
+export const INVITES = {
+  /** when the DM does not say otherwise */
+  defaultExpiryHours: 168,
+  maxExpiryHours: 8760,
+  /** a code with less life left is not handed out again */
+  renewWithinHours: 1,
+  codeLength: 10,
+  /** no 0/O, 1/I/L or U: codes are read aloud and typed on phones */
+  codeAlphabet: 'ABCDEFGHJKMNPQRSTVWXYZ23456789',
+} as const;
+
+/**
+ * The URL a join link and its QR code should use, from the hub's addresses for players: the
+ * first whose host is not an mDNS name (*.local), because many phones that scan cannot resolve
+ * those; the first of all when every one is; '' for none.
+ */
+export function preferredJoinUrl(urls: readonly string[]): string {
+  const ip = urls.find((u) => {
+    try {
+      return !new URL(u).hostname.toLowerCase().endsWith('.local');
+    } catch {
+      return false;
+    }
+  });
+  return ip ?? urls[0] ?? '';
+}

@@ -1,0 +1,73 @@
+package game
+
+import "time"
+
+// The entities below are what a campaign is made of. storage reads and writes them as rows;
+// their JSON is, unchanged, the HTTP API's bodies and the campaign file's sections, so a field
+// renamed here is renamed in both (docs/architecture.md, "Where the types live").
+
+// Campaign is a game: its maps, members, sessions and log hang off it.
+type Campaign struct {
+	ID            string        `json:"id"`
+	Name          string        `json:"name"`
+	ActiveMapID   string        `json:"activeMapId"`
+	BroadcastMode BroadcastMode `json:"broadcastMode"`
+	CreatedAt     time.Time     `json:"createdAt"`
+	UpdatedAt     time.Time     `json:"updatedAt"`
+}
+
+// MapInfo describes a map without its hexes.
+type MapInfo struct {
+	ID          string      `json:"id"`
+	CampaignID  string      `json:"campaignId"`
+	Name        string      `json:"name"`
+	Width       int         `json:"width"`
+	Height      int         `json:"height"`
+	Orientation Orientation `json:"orientation"`
+	// Token is where the party stands; it travels in views of their own (it is fogged for
+	// players), never with the map's description.
+	Token     *Key      `json:"-"`
+	CreatedAt time.Time `json:"createdAt"`
+	UpdatedAt time.Time `json:"updatedAt"`
+}
+
+// Size is the map's dimensions.
+func (m MapInfo) Size() Size { return Size{Width: m.Width, Height: m.Height} }
+
+// Hex is one painted, labelled or noted hex. Hexes with none of these are not stored.
+type Hex struct {
+	Key     Key
+	Terrain Terrain
+	Label   string
+	Notes   string
+}
+
+// Empty reports whether the hex carries nothing worth storing.
+func (h Hex) Empty() bool { return h.Terrain == Unpainted && h.Label == "" && h.Notes == "" }
+
+// Member is a player of one campaign. The DM is not a member.
+type Member struct {
+	ID         string     `json:"id"`
+	CampaignID string     `json:"campaignId"`
+	Name       string     `json:"name"`
+	JoinedAt   time.Time  `json:"joinedAt"`
+	RevokedAt  *time.Time `json:"revokedAt,omitempty"`
+}
+
+// Invite is a join code for a campaign. Codes are multi-use until they expire, so one QR code
+// serves the whole table.
+type Invite struct {
+	Code       string    `json:"code"`
+	CampaignID string    `json:"campaignId"`
+	CreatedAt  time.Time `json:"createdAt"`
+	ExpiresAt  time.Time `json:"expiresAt"`
+}
+
+// Session is one evening at the table.
+type Session struct {
+	ID         string        `json:"id"`
+	CampaignID string        `json:"campaignId"`
+	Status     SessionStatus `json:"status"`
+	StartedAt  time.Time     `json:"startedAt"`
+	EndedAt    *time.Time    `json:"endedAt,omitempty"`
+}
