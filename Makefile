@@ -19,7 +19,7 @@ ifndef WAILS
 WAILS := $(shell command -v wails 2>/dev/null || { b=$$($(GO) env GOBIN); echo "$${b:-$$($(GO) env GOPATH)/bin}/wails"; })
 endif
 
-.PHONY: all setup frontend build run desktop release deps test test-go test-frontend test-e2e test-desktop test-release lint bench clean
+.PHONY: all setup frontend build run desktop release deps test test-install-deps test-go test-frontend test-e2e test-desktop test-release lint bench clean
 
 all: build
 
@@ -55,6 +55,9 @@ release: frontend
 deps:
 	scripts/install-deps.sh
 
+test-install-deps: deps
+	scripts/install-deps-test.sh
+
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
@@ -81,7 +84,7 @@ test-release: release
 # Every test: formatting and vet, Go (race detector, real SQLite, real sockets, real mDNS in
 # network namespaces), Vitest, the browser end-to-end tests, the desktop smoke test and the
 # release test.
-test: deps build lint test-go test-frontend test-e2e test-desktop test-release
+test: deps test-install-deps build lint test-go test-frontend test-e2e test-desktop test-release
 
 bench:
 	$(GO) test -run '^$$' -bench . -benchmem ./hub/ ./storage/
