@@ -172,7 +172,7 @@ func parseServeFlags(name string, args []string, stdout io.Writer) (serveConfig,
 func checkListenAddr(addr string) error {
 	_, port, err := net.SplitHostPort(addr)
 	if err == nil {
-		if n, perr := strconv.ParseUint(port, 10, 16); perr != nil || (n == 0 && port != "0") {
+		if _, perr := strconv.ParseUint(port, 10, 16); perr != nil {
 			err = fmt.Errorf("port %q is not a number from 0 to 65535", port)
 		}
 	}
