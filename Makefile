@@ -55,9 +55,6 @@ release: frontend
 deps:
 	scripts/install-deps.sh
 
-test-install-deps: deps
-	scripts/install-deps-test.sh
-
 lint:
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
@@ -75,6 +72,10 @@ test-e2e: build
 
 test-desktop: build
 	SMOKE_SKIP_FRONTEND=1 WAILS="$(WAILS)" scripts/desktop-smoke.sh
+
+# The frictions scripts/install-deps.sh once had on fresh machines (no sudo, sudo's PATH, GOBIN).
+test-install-deps: deps
+	scripts/install-deps-test.sh
 
 # Builds the downloads and checks each one runs: the .deb's binary and the Linux hub serve, the
 # Windows console hub serves under Wine, the Mac binaries are of the right architecture.
