@@ -67,7 +67,7 @@ func TestAvahiFindsServe(t *testing.T) {
 
 	serve := runIn(t, l.A, "serve", "--addr", ":7777", "--data", filepath.Join(t.TempDir(), "hub.db"),
 		"--dm-token", "avahi-dm-token-0123456789", "--no-qr")
-	serve.Line("the .local address", func(s string) bool { return strings.HasPrefix(s, "Short address:") })
+	serve.Line("the .local address", func(s string) bool { return s == "Players open:   http://hexcrawl.local:7777" })
 
 	laptop := netnstest.Start(t, l.B, nil, "unshare", "-m", "-p", "-f", "--kill-child", "--mount-proc",
 		"bash", filepath.Join(dir, "run.sh"), dir)

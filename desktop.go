@@ -9,12 +9,16 @@ import (
 	"fmt"
 	"log/slog"
 	"os"
+	"runtime"
 
 	"github.com/hexcrawl/hexcrawl/app"
 )
 
 //go:embed build/appicon.png
 var appIcon []byte
+
+// hasWindow: this build opens the desktop window (see desktop_stub.go).
+const hasWindow = true
 
 // runDesktop opens the DM's window on the running hub and blocks until the window is closed
 // or ctx ends; either way the hub has been shut down (h.Shutdown) when it returns nil.
@@ -38,7 +42,7 @@ func runDesktop(ctx context.Context, h *runningHub) error {
 	slog.Info("opening the window", "hub", creds.HubURL, "data", h.DataPath)
 	err = app.Run(ctx, a, app.WindowOptions{Icon: appIcon})
 	if errors.Is(err, app.ErrWindow) {
-		return fmt.Errorf("%w (DISPLAY=%q WAYLAND_DISPLAY=%q): %w", errNoDisplay, os.Getenv("DISPLAY"), os.Getenv("WAYLAND_DISPLAY"), err)
+		return windowUnavailable(runtime.GOOS, os.Getenv, err)
 	}
 	return err
 }

@@ -26,3 +26,16 @@ func checkDisplay(getenv func(string) string) error {
 	}
 	return nil
 }
+
+// errNoWindow: the window could not open on Windows (WebView2 missing or broken); main serves
+// headless instead.
+var errNoWindow = errors.New("the window could not open")
+
+// windowUnavailable explains a failed window in the words of the system it runs on: only X11
+// and Wayland systems have display variables worth naming.
+func windowUnavailable(goos string, getenv func(string) string, err error) error {
+	if goos == "windows" {
+		return fmt.Errorf("%w: %w (it needs Microsoft Edge WebView2: the Hexcrawl installer sets it up, or get it from https://go.microsoft.com/fwlink/p/?LinkId=2124703)", errNoWindow, err)
+	}
+	return fmt.Errorf("%w (DISPLAY=%q WAYLAND_DISPLAY=%q): %w", errNoDisplay, getenv("DISPLAY"), getenv("WAYLAND_DISPLAY"), err)
+}

@@ -8,6 +8,7 @@ import (
 	"fmt"
 	"io"
 	"net/netip"
+	"slices"
 	"strings"
 	"time"
 
@@ -40,30 +41,45 @@ type discoveredHub struct {
 // 2 for bad flags.
 func runDiscover(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	fs := flag.NewFlagSet("discover", flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
 	timeout := fs.Duration("timeout", 3*time.Second, "how long to listen for hubs")
 	var ifaces ifaceList
 	fs.Var(&ifaces, "iface", "network interface to search on (repeat or comma-separate; default: the LAN interfaces)")
 	asJSON := fs.Bool("json", false, "print the hubs as a JSON array")
-	fs.Usage = func() {
-		fmt.Fprintln(stderr, "Usage: hexcrawl discover [--timeout 3s] [--iface NAME] [--json]")
-		fmt.Fprintln(stderr, "Lists the Hexcrawl hubs advertised on the local network over mDNS.")
-		fs.PrintDefaults()
+	usageError := func(format string, a ...any) int {
+		fmt.Fprintf(stderr, "discover: "+format+"\nRun \"hexcrawl discover --help\" for the flags.\n", a...)
+		return 2
 	}
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
+			fmt.Fprintln(stdout, "Usage: hexcrawl discover [--timeout 3s] [--iface NAME] [--json]")
+			fmt.Fprintln(stdout, "Lists the Hexcrawl hubs advertised on the local network over mDNS.")
+			fmt.Fprintln(stdout, "\nFlags:")
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
 			return 0
 		}
-		return 2
+		return usageError("%v", err)
 	}
 	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "discover: unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return 2
+		return usageError("unexpected argument %q", fs.Arg(0))
 	}
 	if *timeout <= 0 {
-		fmt.Fprintln(stderr, "discover: --timeout must be positive")
-		return 2
+		return usageError("--timeout must be positive")
+	}
+	if len(ifaces) > 0 {
+		unknown, unusable, err := checkIfaces(ifaces)
+		if err != nil {
+			fmt.Fprintf(stderr, "discover: %v\n", err)
+			return 1
+		}
+		if unknown != "" {
+			return usageError("%s", unknown)
+		}
+		if unusable != "" {
+			fmt.Fprintf(stderr, "discover: %s\n", unusable)
+			return 1
+		}
 	}
 
 	if !*asJSON {
@@ -123,4 +139,34 @@ func runDiscover(ctx context.Context, args []string, stdout, stderr io.Writer) i
 		}
 	}
 	return 0
+}
+
+// checkIfaces explains, in terms of --iface, a named interface that does not exist (unknown)
+// or why none of the named ones can be searched on (unusable); the discovery package's own
+// reasons speak of serve's --mdns-iface.
+func checkIfaces(names []string) (unknown, unusable string, err error) {
+	all, err := discovery.SystemInterfaces()
+	if err != nil {
+		return "", "", err
+	}
+	known := make([]string, 0, len(all))
+	for _, i := range all {
+		known = append(known, i.Name)
+	}
+	for _, n := range names {
+		if !slices.Contains(known, n) {
+			return fmt.Sprintf("--iface %s: no such interface (this computer has: %s)", n, strings.Join(known, ", ")), "", nil
+		}
+	}
+	chosen, skipped := discovery.SelectInterfaces(all, names)
+	if len(chosen) > 0 {
+		return "", "", nil
+	}
+	var why []string
+	for _, s := range skipped {
+		if slices.Contains(names, s.Name) {
+			why = append(why, fmt.Sprintf("--iface %s: %s", s.Name, s.Reason))
+		}
+	}
+	return "", strings.Join(why, "; "), nil
 }

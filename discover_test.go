@@ -195,11 +195,11 @@ func TestDiscoverUsage(t *testing.T) {
 		code     int
 		inStderr string
 	}{
-		{[]string{"--bogus"}, 2, "flag provided but not defined: -bogus"},
+		{[]string{"--bogus"}, 2, "discover: flag provided but not defined: -bogus\n"},
 		{[]string{"--timeout", "0s"}, 2, "--timeout must be positive"},
 		{[]string{"extra"}, 2, `unexpected argument "extra"`},
-		{[]string{"--help"}, 0, "Usage: hexcrawl discover"},
-		{[]string{"--iface", "no-such-iface0", "--timeout", "1s"}, 1, "no-such-iface0: no such interface"},
+		{[]string{"--iface", "no-such-iface0", "--timeout", "1s"}, 2, "discover: --iface no-such-iface0: no such interface (this computer has: lo"},
+		{[]string{"--iface", "lo", "--timeout", "1s"}, 1, "discover: --iface lo: loopback: other devices cannot reach it\n"},
 	}
 	for _, tt := range tests {
 		t.Run(strings.Join(tt.args, " "), func(t *testing.T) {
@@ -209,6 +209,16 @@ func TestDiscoverUsage(t *testing.T) {
 			code := runDiscover(ctx, tt.args, &stdout, &stderr)
 			if code != tt.code || !strings.Contains(stderr.String(), tt.inStderr) {
 				t.Errorf("exit %d, stderr %q; want exit %d and %q", code, stderr.String(), tt.code, tt.inStderr)
+			}
+			// Its own flag, not serve's; said once; nothing on stdout.
+			if strings.Contains(stderr.String(), "mdns-iface") {
+				t.Errorf("discover names serve's flag: %q", stderr.String())
+			}
+			if n := strings.Count(stderr.String(), tt.inStderr); n != 1 {
+				t.Errorf("the error is printed %d times: %q", n, stderr.String())
+			}
+			if stdout.Len() > 0 {
+				t.Errorf("an error printed to stdout: %q", stdout.String())
 			}
 		})
 	}
@@ -486,13 +496,25 @@ func TestServeDiscoverJoin(t *testing.T) {
 	const hubURL = "http://10.77.0.1:7777"
 	serve := runIn(t, l.A, "serve", "--addr", ":7777", "--data", filepath.Join(t.TempDir(), "hub.db"),
 		"--dm-token", token)
-	// The hub serves and prints its IP address at once; the short name follows once mDNS has
-	// checked that nobody else on the LAN uses it.
+	// The welcome waits until mDNS has checked that nobody else on the LAN uses the short name,
+	// then lists it first with the IP addresses, before the join codes and without a warning.
 	players := serve.Line("the player URLs", func(s string) bool { return strings.HasPrefix(s, "Players open:") })
-	if want := "Players open:   " + hubURL; players != want {
+	if want := "Players open:   http://hexcrawl.local:7777"; players != want {
 		t.Errorf("serve prints %q; want %q", players, want)
 	}
-	joinLine := serve.Line("the join link", func(s string) bool { return strings.HasPrefix(s, "Join code for ") })
+	var more []string
+	joinLine := serve.Line("the join link", func(s string) bool {
+		more = append(more, s)
+		return strings.HasPrefix(s, "Join code for ")
+	})
+	if want := "            or: " + hubURL; len(more) < 2 || more[0] != want {
+		t.Errorf("after the .local address serve prints %q; want %q first", more, want)
+	}
+	for _, l := range more {
+		if strings.HasPrefix(l, "Warning:") {
+			t.Errorf("a hub on every interface warns: %q", l)
+		}
+	}
 	joinURL := joinLine[strings.LastIndex(joinLine, "(")+1 : len(joinLine)-1]
 	if !strings.HasPrefix(joinURL, hubURL+"/join/") {
 		t.Errorf("join link %q; want one at %s, the address phones that cannot resolve .local can open", joinURL, hubURL)
@@ -510,9 +532,6 @@ func TestServeDiscoverJoin(t *testing.T) {
 	if err != nil || scanned != joinURL {
 		t.Fatalf("the QR code decodes to %q (%v); want the join link %q", scanned, err, joinURL)
 	}
-	serve.Line("the .local address", func(s string) bool {
-		return strings.HasPrefix(s, "Short address:  http://hexcrawl.local:7777")
-	})
 
 	watch := hubEvents{startChild(t, l.B, "watch")}
 	if h := watch.next(t, "FOUND", "The Fenlands (demo)"); h.Campaign != "The Fenlands (demo)" || h.HostName != "hexcrawl.local" {

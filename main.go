@@ -15,6 +15,8 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"path/filepath"
+	"runtime"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -41,6 +43,7 @@ Usage:
                               (without a display, or in a build without the window: serve)
   hexcrawl serve [flags]      host the table without a window (players and the DM use a browser)
   hexcrawl discover [flags]   list Hexcrawl hubs on the local network
+  hexcrawl version            show the version (also: hexcrawl --version)
   hexcrawl help               show this help
 
 Run "hexcrawl serve --help" or "hexcrawl discover --help" for their flags.
@@ -62,6 +65,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
 		cmd, args = args[0], args[1:]
 	}
+	if cmd == "" && len(args) > 0 && (args[0] == "--version" || args[0] == "-version") {
+		cmd = "version"
+	}
 	switch cmd {
 	case "":
 		return runDefault(ctx, args, stdout, stderr)
@@ -71,6 +77,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runDiscover(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
+		return 0
+	case "version":
+		fmt.Fprintln(stdout, versionLine())
 		return 0
 	default:
 		fmt.Fprintf(stderr, "hexcrawl: unknown command %q\n\n%s", cmd, usage)
@@ -88,22 +97,33 @@ type serveConfig struct {
 	noMDNS       bool
 	noQR         bool
 	verbose      bool
+	// createDataDir: the data file is the default one, whose folder is made on start.
+	createDataDir bool
 }
 
-func defaultDataPath() string {
-	p, err := xdg.DataFile("hexcrawl/hexcrawl.db")
-	if err != nil {
-		return "hexcrawl.db"
+// versionLine is what `hexcrawl --version` prints: enough to tell which download someone runs.
+func versionLine() string {
+	kind := "hub only, no window"
+	if hasWindow {
+		kind = "with the desktop window"
 	}
-	return p
+	return fmt.Sprintf("hexcrawl %s (%s/%s, %s, %s)", version, runtime.GOOS, runtime.GOARCH, kind, runtime.Version())
 }
 
-func parseServeFlags(name string, args []string, stderr io.Writer) (serveConfig, error) {
+// defaultDataPath is where the data lives unless --data says otherwise. It only names the file:
+// the folder is created when the hub starts, not when someone asks for --help.
+func defaultDataPath() string {
+	return filepath.Join(xdg.DataHome, "hexcrawl", "hexcrawl.db")
+}
+
+// parseServeFlags reads the flags of serve and of the window. --help prints the usage to stdout
+// and returns flag.ErrHelp; any other error is for the caller to print, once.
+func parseServeFlags(name string, args []string, stdout io.Writer) (serveConfig, error) {
 	var cfg serveConfig
 	fs := flag.NewFlagSet(name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard)
 	fs.StringVar(&cfg.addr, "addr", ":7777", "address to listen on (host:port; \":7777\" = every interface)")
-	fs.StringVar(&cfg.dataPath, "data", defaultDataPath(), "the SQLite file holding every campaign")
+	fs.StringVar(&cfg.dataPath, "data", defaultDataPath(), "the SQLite file holding every campaign (its folder must exist)")
 	fs.StringVar(&cfg.dmToken, "dm-token", "", "the DM's secret token (default: $HEXCRAWL_DM_TOKEN, else one generated once and stored)")
 	var origins, ifaces string
 	fs.StringVar(&origins, "allow-origin", "", "extra browser origins allowed to connect, comma-separated (e.g. http://localhost:5173)")
@@ -111,26 +131,75 @@ func parseServeFlags(name string, args []string, stderr io.Writer) (serveConfig,
 	fs.BoolVar(&cfg.noMDNS, "no-mdns", false, "do not advertise the hub over mDNS")
 	fs.BoolVar(&cfg.noQR, "no-qr", false, "do not print the join QR code in the terminal")
 	fs.BoolVar(&cfg.verbose, "verbose", false, "log debug details")
-	fs.Usage = func() {
-		if name == "serve" {
-			fmt.Fprint(stderr, "Usage: hexcrawl serve [flags]\n\nHosts the table without a window: players open the printed URL, the DM opens the DM console link.\n\n")
-		} else {
-			fmt.Fprint(stderr, usage+"\nFlags (for the window and for serve):\n")
-		}
-		fs.PrintDefaults()
-	}
 	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			if name == "serve" {
+				fmt.Fprint(stdout, "Usage: hexcrawl serve [flags]\n\nHosts the table without a window: players open the printed URL, the DM opens the DM console link.\n\nFlags:\n")
+			} else {
+				fmt.Fprint(stdout, usage+"\nFlags (for the window and for serve):\n")
+			}
+			fs.SetOutput(stdout)
+			fs.PrintDefaults()
+		}
 		return cfg, err
 	}
 	if fs.NArg() > 0 {
 		return cfg, fmt.Errorf("unexpected argument %q", fs.Arg(0))
 	}
+	if err := checkListenAddr(cfg.addr); err != nil {
+		return cfg, err
+	}
+	dataSet := false
+	fs.Visit(func(f *flag.Flag) { dataSet = dataSet || f.Name == "data" })
+	if dataSet {
+		if err := checkDataFolder(cfg.dataPath); err != nil {
+			return cfg, err
+		}
+	} else {
+		cfg.createDataDir = true
+	}
 	if cfg.dmToken == "" {
 		cfg.dmToken = os.Getenv("HEXCRAWL_DM_TOKEN")
+	}
+	if cfg.dmToken != "" && len(cfg.dmToken) < 16 {
+		return cfg, errors.New("the DM token (--dm-token or HEXCRAWL_DM_TOKEN) must be at least 16 characters")
 	}
 	cfg.allowOrigins = splitList(origins)
 	cfg.mdnsIfaces = splitList(ifaces)
 	return cfg, nil
+}
+
+// checkListenAddr catches a malformed --addr before anything is created.
+func checkListenAddr(addr string) error {
+	_, port, err := net.SplitHostPort(addr)
+	if err == nil {
+		if _, perr := strconv.ParseUint(port, 10, 16); perr != nil {
+			err = fmt.Errorf("port %q is not a number from 0 to 65535", port)
+		}
+	}
+	if err != nil {
+		return fmt.Errorf("--addr %q: want host:port, e.g. :7777 (every interface) or 192.168.1.20:7777: %w", addr, err)
+	}
+	return nil
+}
+
+// checkDataFolder refuses a --data whose folder does not exist: a typo must not leave a new
+// tree of folders behind. Only the default folder is created (see serveConfig.createDataDir).
+func checkDataFolder(path string) error {
+	if path == "" {
+		return errors.New("--data is empty")
+	}
+	dir := filepath.Dir(path)
+	fi, err := os.Stat(dir)
+	switch {
+	case errors.Is(err, os.ErrNotExist):
+		return fmt.Errorf("--data %s: the folder %s does not exist; create it first, or choose another file", path, dir)
+	case err != nil:
+		return fmt.Errorf("--data %s: %w", path, err)
+	case !fi.IsDir():
+		return fmt.Errorf("--data %s: %s is not a folder", path, dir)
+	}
+	return nil
 }
 
 func splitList(s string) []string {
@@ -171,11 +240,27 @@ type runningHub struct {
 // startHub opens the data file, prepares the DM token and the demo campaign, and starts
 // serving HTTP and mDNS. The returned hub runs until Shutdown.
 func startHub(ctx context.Context, cfg serveConfig, log *slog.Logger) (*runningHub, error) {
+	// Listen before touching the data: a port in use or a bad address must leave no database
+	// (nor demo campaign) behind.
+	ln, err := net.Listen("tcp", cfg.addr)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", cfg.addr, err)
+	}
+	ok := false
+	defer func() {
+		if !ok {
+			_ = ln.Close()
+		}
+	}()
+	if cfg.createDataDir {
+		if err := os.MkdirAll(filepath.Dir(cfg.dataPath), 0o700); err != nil {
+			return nil, fmt.Errorf("create the data folder: %w", err)
+		}
+	}
 	store, err := storage.Open(ctx, cfg.dataPath)
 	if err != nil {
 		return nil, err
 	}
-	ok := false
 	defer func() {
 		if !ok {
 			_ = store.Close()
@@ -203,10 +288,6 @@ func startHub(ctx context.Context, cfg serveConfig, log *slog.Logger) (*runningH
 	})
 	if err != nil {
 		return nil, err
-	}
-	ln, err := net.Listen("tcp", cfg.addr)
-	if err != nil {
-		return nil, fmt.Errorf("listen on %s: %w", cfg.addr, err)
 	}
 	port := ln.Addr().(*net.TCPAddr).Port
 	srv := &http.Server{Handler: h, ReadHeaderTimeout: 10 * time.Second, ErrorLog: slog.NewLogLogger(log.Handler(), slog.LevelDebug)}
@@ -332,7 +413,7 @@ func runServe(ctx context.Context, name string, args []string, stdout, stderr io
 func runDefault(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	return runHub(ctx, "hexcrawl", args, stdout, stderr, func(ctx context.Context, rh *runningHub) error {
 		err := runDesktop(ctx, rh)
-		if errors.Is(err, errNoDesktop) || errors.Is(err, errNoDisplay) {
+		if errors.Is(err, errNoDesktop) || errors.Is(err, errNoDisplay) || errors.Is(err, errNoWindow) {
 			fmt.Fprintf(stderr, "hexcrawl: %v\nRunning the hub without a window, as `hexcrawl serve` would; Ctrl+C stops it.\n", err)
 			<-ctx.Done()
 			return nil
@@ -343,12 +424,16 @@ func runDefault(ctx context.Context, args []string, stdout, stderr io.Writer) in
 
 // runHub parses the flags, starts the hub, runs until body returns, and shuts down.
 func runHub(ctx context.Context, name string, args []string, stdout, stderr io.Writer, body func(context.Context, *runningHub) error) int {
-	cfg, err := parseServeFlags(name, args, stderr)
+	cfg, err := parseServeFlags(name, args, stdout)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
 	if err != nil {
-		fmt.Fprintf(stderr, "%s: %v\n", name, err)
+		help := "hexcrawl --help"
+		if name == "serve" {
+			help = "hexcrawl serve --help"
+		}
+		fmt.Fprintf(stderr, "%s: %v\nRun \"%s\" for the flags.\n", name, err, help)
 		return 2
 	}
 	log := newLogger(stderr, cfg.verbose)
@@ -357,8 +442,19 @@ func runHub(ctx context.Context, name string, args []string, stdout, stderr io.W
 		fmt.Fprintf(stderr, "hexcrawl: %v\n", err)
 		return 1
 	}
-	printWelcome(ctx, stdout, rh, cfg)
+	// The welcome waits for mDNS (about 1.5 s: the short name is checked on the LAN first) so
+	// that it lists every address at once; the window does not wait for it.
+	welcomed := make(chan struct{})
+	go func() {
+		defer close(welcomed)
+		select {
+		case <-rh.advertised:
+			printWelcome(ctx, stdout, rh, cfg)
+		case <-ctx.Done():
+		}
+	}()
 	runErr := body(ctx, rh)
+	<-welcomed
 	log.Info("shutting down")
 	sctx, cancel := context.WithTimeout(context.Background(), 5*time.Second)
 	defer cancel()
@@ -381,6 +477,10 @@ func printWelcome(ctx context.Context, w io.Writer, rh *runningHub, cfg serveCon
 	for _, u := range urls[1:] {
 		fmt.Fprintf(w, "            or: %s\n", u)
 	}
+	if isLoopbackAddr(cfg.addr) {
+		fmt.Fprintf(w, "Warning: --addr %s listens on this computer only: phones and other computers cannot\n"+
+			"         open these addresses. To let players join, start with --addr :%d (every network).\n", cfg.addr, rh.Port)
+	}
 	campaigns, _ := rh.store.ListCampaigns(ctx)
 	joinBase := hub.PreferredJoinURL(urls)
 	var firstJoin string
@@ -402,12 +502,6 @@ func printWelcome(ctx context.Context, w io.Writer, rh *runningHub, cfg serveCon
 		printQR(w, firstJoin)
 	}
 	fmt.Fprintln(w)
-	go func() {
-		<-rh.advertised
-		if ad := rh.ad.Load(); ad != nil && len(ad.URLs()) > 0 {
-			fmt.Fprintf(w, "Short address:  %s  (advertised on the LAN over mDNS)\n", strings.TrimRight(ad.URLs()[0], "/"))
-		}
-	}()
 }
 
 // playerURLs lists the addresses players can use, the short .local name first, then the LAN

@@ -57,7 +57,7 @@ trap cleanup EXIT
 echo "# desktop smoke test in $ROOT"
 
 # --- tools ------------------------------------------------------------------------------------
-WAILS=$(command -v wails || true)
+WAILS=${WAILS:-$(command -v wails || true)}
 [ -z "$WAILS" ] && [ -x "$(go env GOPATH 2>/dev/null)/bin/wails" ] && WAILS=$(go env GOPATH)/bin/wails
 missing=()
 for t in xvfb-run xdotool xprop import convert curl cc; do
