@@ -191,3 +191,25 @@ func BenchmarkSeenFrom(b *testing.B) {
 	}
 	b.ReportMetric(float64(n)/float64(b.N), "hexes/op")
 }
+
+// The defaults are written in Go and in TypeScript; testdata/sight/defaults.json holds them
+// once and both test suites compare against it.
+func TestDefaultSightRulesMatchSharedFile(t *testing.T) {
+	raw, err := os.ReadFile("../testdata/sight/defaults.json")
+	if err != nil {
+		t.Fatal(err)
+	}
+	var shared SightRules
+	if err := json.Unmarshal(raw, &shared); err != nil {
+		t.Fatal(err)
+	}
+	defaults := DefaultSightRules()
+	if len(shared) != len(defaults) || len(defaults) != len(Terrains)+1 {
+		t.Fatalf("shared file has %d terrains, Go defaults %d, terrains %d", len(shared), len(defaults), len(Terrains)+1)
+	}
+	for tr, want := range shared {
+		if got := defaults[tr]; got != want {
+			t.Fatalf("%q: Go default %+v, shared file %+v", tr, got, want)
+		}
+	}
+}
