@@ -1,2 +1,3 @@
 export * from './coords';
 export * from './terrain';
+export * from './sight';
