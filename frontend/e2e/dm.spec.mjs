@@ -383,7 +383,7 @@ test('issue 5: paint by dragging, flood fill, label and notes', async () => {
   await page.keyboard.press('b');
   await page.click('[data-testid=terrain-forest]');
   await dragHexes(page, '0,4', '11,4', 16); // a whole row: it splits the (pointy) map in two
-  let s = await dmWaitUntil(page, (s) => s.pending === 0 && s.history.undo === 1, 'stroke saved');
+  await dmWaitUntil(page, (s) => s.pending === 0 && s.history.undo === 1, 'stroke saved');
   const stroke = await page.evaluate(() => window.__hexcrawlDm.conn.editor.history.peekUndo().edits.map((e) => e.key));
   eq(sorted(stroke), sorted(Array.from({ length: 12 }, (_, c) => `${c},4`)), 'the stroke covers row 4');
   let m = await apiMap();
@@ -395,7 +395,7 @@ test('issue 5: paint by dragging, flood fill, label and notes', async () => {
   await page.keyboard.press('7'); // water
   await page.keyboard.press('f');
   await clickHex(page, '5,1');
-  s = await dmWaitUntil(page, (s) => s.pending === 0 && s.history.undo === 2, 'fill saved');
+  await dmWaitUntil(page, (s) => s.pending === 0 && s.history.undo === 2, 'fill saved');
   m = await apiMap();
   eq(at(m.grid, '5,1'), 'w', 'filled hex');
   eq(at(m.grid, '0,0'), 'w', 'fill reached the corner');
@@ -410,7 +410,7 @@ test('issue 5: paint by dragging, flood fill, label and notes', async () => {
   await page.press('[data-testid=hex-label]', 'Enter');
   await page.fill('[data-testid=hex-notes]', 'bandits in the loft');
   await page.click('[data-testid=hex-panel] h3'); // blur saves the notes
-  s = await dmWaitUntil(page, (s) => s.labels['5,6'] === 'Old Mill' && s.notes['5,6'] === 'bandits in the loft' && s.pending === 0, 'label and notes saved');
+  const s = await dmWaitUntil(page, (s) => s.labels['5,6'] === 'Old Mill' && s.notes['5,6'] === 'bandits in the loft' && s.pending === 0, 'label and notes saved');
   m = await apiMap();
   eq(m.labels['5,6'], 'Old Mill', 'hub label');
   eq(m.notes['5,6'], 'bandits in the loft', 'hub notes');
@@ -426,7 +426,7 @@ test('issue 5: undo and redo (keys and buttons) reach the hub', async () => {
   await page.keyboard.press('Control+z'); // notes
   await page.keyboard.press('Control+z'); // label
   await page.click('[data-testid=undo]'); // fill
-  let s = await dmWaitUntil(page, (s) => s.pending === 0 && s.history.undo === 1 && s.history.redo === 3, 'three undone');
+  await dmWaitUntil(page, (s) => s.pending === 0 && s.history.undo === 1 && s.history.redo === 3, 'three undone');
   let m = await apiMap();
   eq(m.labels['5,6'], undefined, 'label undone');
   eq(m.notes['5,6'], undefined, 'notes undone');
@@ -435,7 +435,7 @@ test('issue 5: undo and redo (keys and buttons) reach the hub', async () => {
   await dmShot('issue5-undone');
   await page.keyboard.press('Control+Shift+z'); // fill
   await page.click('[data-testid=redo]'); // label
-  s = await dmWaitUntil(page, (s) => s.pending === 0 && s.history.undo === 3 && s.history.redo === 1, 'two redone');
+  await dmWaitUntil(page, (s) => s.pending === 0 && s.history.undo === 3 && s.history.redo === 1, 'two redone');
   m = await apiMap();
   eq(m.grid, ctx.gridAfterFill, 'fill redone: the grid as after the fill');
   eq(m.labels['5,6'], 'Old Mill', 'label redone');

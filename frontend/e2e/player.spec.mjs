@@ -114,7 +114,7 @@ test('an expired code gets a clear message', async () => {
   try {
     inv = await hub.api('POST', `/api/campaigns/${ctx.camp.id}/invites`, { expiresInHours: 0.0003 }); // ~1 s
   } catch (e) {
-    throw new Error(`cannot create a short-lived invite to test 410: ${e.message}`);
+    throw new Error(`cannot create a short-lived invite to test 410: ${e.message}`, { cause: e });
   }
   await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(inv.expiresAt) - Date.now()) + 300));
   const { c, page } = await newPlayerContext();

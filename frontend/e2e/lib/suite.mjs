@@ -36,6 +36,7 @@ export function serialSuite({ tmpPrefix, failedPrefix, pages, ready = () => {}, 
     ready(env);
   });
 
+  // eslint-disable-next-line no-empty-pattern -- Playwright reads the fixtures from a destructuring pattern; this hook needs none
   base.afterEach(async ({}, info) => {
     if (info.status === info.expectedStatus) return;
     env.failed = true;

@@ -140,7 +140,7 @@ export function reduce(
     // Hexes that were fogged and are now visible fade in (a reconnect that reveals nothing new
     // fades nothing); a different map starts without fades.
     const prev = state.data;
-    let fadeIn: Map<number, number> = new Map();
+    const fadeIn = new Map<number, number>();
     if (prev?.map && data.map && prev.map.id === data.map.id && prev.cells.length === data.cells.length) {
       for (let i = 0; i < data.cells.length; i++) {
         if (prev.cells[i] === FOG && data.cells[i] !== FOG) fadeIn.set(i, now);
