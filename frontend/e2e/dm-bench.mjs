@@ -118,7 +118,16 @@ async function stroke(label, scale, row, terrain) {
       if (ok && m.type === 'hex:update') for (const c of m.changes) if (!painted.has(c.key)) painted.set(c.key, { input, sent: performance.now() });
       return ok;
     };
-    const offMsg = conn.onMessage((m) => {
+    // Every server message, after the page handled it: the DM store's `received` action (older
+    // builds, before the one store, had conn.onMessage), so one script measures both in an A/B.
+    const onMessage = (fn) => {
+      if (conn.onMessage) return conn.onMessage(fn);
+      const store = window.__hexcrawlDm.store;
+      const received = store.getState().received;
+      store.setState({ received: (from, m) => (received(from, m), fn(m)) });
+      return () => store.setState({ received });
+    };
+    const offMsg = onMessage((m) => {
       if (m.type !== 'hex:updated') return;
       const t = performance.now();
       for (const h of m.hexes) if (painted.has(h.key) && !saved.has(h.key)) saved.set(h.key, t);
