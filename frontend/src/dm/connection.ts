@@ -2,7 +2,7 @@
 // controller, owned by the DM store (store/app.ts opens one per campaign). Every server message
 // goes to the store, which applies it and then hands it to the editor; the socket's status and
 // the editor's changes go to the store too. Framework-free.
-import { HexcrawlSocket, type ConnectionStatus } from '../net/socket';
+import { HexcrawlSocket, type ConnectionStatus, type SocketOptions } from '../net/socket';
 import type { ClientMessage, ServerMessage } from '../protocol/schema';
 import type { SessionData } from '../store/session';
 import { EditorController } from './editor';
@@ -18,6 +18,12 @@ export interface ConnectionOwner {
   };
 }
 
+/** Injection points for tests: the store's clock, and the socket's (its WebSocket factory …). */
+export interface ConnectionOptions {
+  now?: () => number;
+  socket?: Partial<Omit<SocketOptions, 'campaignId' | 'onMessage' | 'onStatus'>>;
+}
+
 export class DmConnection {
   /** the store this connection reports to (read by the end-to-end tests as `conn.store`) */
   readonly store: ConnectionOwner;
@@ -28,13 +34,14 @@ export class DmConnection {
   private started = false;
   private expiry: ReturnType<typeof setInterval> | null = null;
 
-  constructor(campaignId: string, creds: DmCredentials, store: ConnectionOwner, now?: () => number) {
+  constructor(campaignId: string, creds: DmCredentials, store: ConnectionOwner, options: ConnectionOptions = {}) {
     this.campaignId = campaignId;
     this.store = store;
     this.socket = new HexcrawlSocket({
       campaignId,
       baseUrl: creds.wsUrl,
       protocols: ['hexcrawl.v1', `hexcrawl.dm.${creds.token}`],
+      ...options.socket,
       onMessage: (m) => {
         if (m.type === 'session:state' && !this.marked) {
           // For the benchmark: when the first full state arrived and when it was applied.
@@ -55,7 +62,7 @@ export class DmConnection {
         send: (msg: ClientMessage) => this.socket.send(msg),
         sendFill: (msg) => this.socket.send(msg),
       },
-      { now, onChange: () => store.getState().editorChanged(this) },
+      { now: options.now, onChange: () => store.getState().editorChanged(this) },
     );
   }
 

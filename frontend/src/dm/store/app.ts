@@ -115,7 +115,7 @@ export const appSlice = defineSlice(
       open(campaignId: string) {
         get().conn?.stop();
         const creds = get().creds;
-        const conn = campaignId && creds ? new DmConnection(campaignId, creds, { getState: get }, deps.now) : null;
+        const conn = campaignId && creds ? new DmConnection(campaignId, creds, { getState: get }, { now: deps.now, socket: deps.socket }) : null;
         set({ ...campaignInitial(), campaignId, conn, generation: get().generation + 1 });
         if (campaignId) rememberCampaign(campaignId);
         conn?.start();

@@ -5,6 +5,7 @@
 // and report back through them; React reads the store with narrow selectors (../useDm.ts) and
 // calls actions. See docs/dm-ui.md, "State".
 import { createStore, type StoreApi } from 'zustand/vanilla';
+import type { ConnectionOptions } from '../connection';
 import { appSlice, type AppSlice } from './app';
 import { sessionSlice, type SessionSlice } from './session';
 import { editSlice, type EditSlice } from './edit';
@@ -21,6 +22,8 @@ export type GetDm = DmStore['getState'];
 export interface DmDeps {
   /** ms clock for the session reducer and the editor */
   now: () => number;
+  /** the socket's injection points (a WebSocket factory, timers …) */
+  socket?: ConnectionOptions['socket'];
 }
 
 export function createDmStore(deps: Partial<DmDeps> = {}): DmStore {
