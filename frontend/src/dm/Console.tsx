@@ -19,7 +19,6 @@ import { MAX_BRUSH } from './brush';
 import { isLive } from './status';
 import { Icon } from './icons';
 
-export { LARGE_REVEAL };
 
 declare global {
   interface Window {
