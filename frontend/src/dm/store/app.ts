@@ -126,7 +126,13 @@ export const appSlice = defineSlice(
         if (!api) return;
         const list = await api.campaigns();
         set({ campaigns: list });
-        if (select !== undefined) get().open(list.find((c) => c.id === select)?.id ?? list[0]?.id ?? '');
+        if (select === undefined) return;
+        const id = list.find((c) => c.id === select)?.id ?? list[0]?.id ?? '';
+        // Deleting the open campaign asks twice (the menu, and the hub's close 4002): the second
+        // finds the campaign the first opened already connecting, and keeps it.
+        const { campaignId, conn } = get();
+        if (id && id === campaignId && conn && conn.socket.getStatus().kind !== 'closed') return;
+        get().open(id);
       },
 
       campaignsLoaded(list: readonly Campaign[]) {
