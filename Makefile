@@ -56,7 +56,7 @@ release: frontend
 deps:
 	scripts/install-deps.sh
 
-# gofmt, go vet, the TypeScript type check and ESLint (frontend/eslint.config.mjs).
+# gofmt, go vet, staticcheck, the TypeScript type check and ESLint (frontend/eslint.config.mjs).
 lint: setup
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi

@@ -16,7 +16,7 @@ import { TopBar } from './TopBar';
 import { InviteDialog } from './Invite';
 import { confirmDialog, DialogFrame, dialogOpen, openDialog } from './dialogs';
 import { MAX_BRUSH } from './brush';
-import { isLive } from './status';
+import { isLive } from '../protocol/schema';
 import { Icon } from './icons';
 
 

@@ -6,6 +6,7 @@ import { DialogFrame } from './dialogs';
 import { errorText, type DmApi, type Invite } from './api';
 import { Icon } from './icons';
 import { wailsApp } from './creds';
+import { preferredJoinUrl } from '../protocol/constants';
 
 /** "CNV74429YX" → "CNV74-429YX": easier to read aloud; the hub ignores dashes. */
 export function formatCode(code: string): string {
@@ -18,20 +19,9 @@ export function joinUrls(invite: Invite, hubUrls: readonly string[] | undefined)
   return [invite.joinUrl];
 }
 
-/**
- * The join link the QR code carries: one with an IP address when there is one. The hub lists
- * its .local name first (short to type), but the phones that scan are often Android ones, and
- * many of those cannot resolve .local names.
- */
+/** The join link the QR code carries: the shared rule (an IP address rather than a .local name). */
 export function qrTarget(urls: readonly string[]): string {
-  const ip = urls.find((u) => {
-    try {
-      return !new URL(u).hostname.endsWith('.local');
-    } catch {
-      return false;
-    }
-  });
-  return ip ?? urls[0] ?? '';
+  return preferredJoinUrl(urls);
 }
 
 /**

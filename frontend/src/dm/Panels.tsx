@@ -2,14 +2,13 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { ALL_TERRAINS, TERRAIN_COLORS, TERRAIN_NAMES } from '../hex/terrain';
-import { MAX_LABEL, MAX_NOTES, type StagedChange, type Targets } from '../protocol/schema';
+import { isLive, MAX_LABEL, MAX_NOTES, type StagedChange, type Targets } from '../protocol/schema';
 import type { SessionData } from '../store/session';
 import { useDm, useDmStore } from './useDm';
 import type { Sweep } from './Console';
 import { confirmDialog } from './dialogs';
 import { seenBy } from './preview';
 import { isStagedLive } from './editor';
-import { isLive } from './status';
 import { Icon } from './icons';
 import { formatCode } from './Invite';
 import { COLORS } from './MapPane';

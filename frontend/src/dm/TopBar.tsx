@@ -3,9 +3,8 @@
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { Brand } from '../player/ui';
 import type { ConnectionStatus } from '../net/socket';
-import type { Orientation } from '../protocol/schema';
+import { isLive, type Orientation } from '../protocol/schema';
 import { useDm, useDmStore } from './useDm';
-import { isLive } from './status';
 import { errorText, type DmApi, type MapRow } from './api';
 import { confirmDialog, DialogFrame, openDialog, promptDialog } from './dialogs';
 import { wailsApp } from './creds';

@@ -4,6 +4,7 @@
 // the editor's changes go to the store too. Framework-free.
 import { HexcrawlSocket, type ConnectionStatus, type SocketOptions } from '../net/socket';
 import type { ClientMessage, ServerMessage } from '../protocol/schema';
+import { DM_TOKEN_SUBPROTOCOL_PREFIX, SUBPROTOCOL } from '../protocol/constants';
 import type { SessionData } from '../store/session';
 import { EditorController } from './editor';
 import type { DmCredentials } from './creds';
@@ -40,7 +41,7 @@ export class DmConnection {
     this.socket = new HexcrawlSocket({
       campaignId,
       baseUrl: creds.wsUrl,
-      protocols: ['hexcrawl.v1', `hexcrawl.dm.${creds.token}`],
+      protocols: [SUBPROTOCOL, DM_TOKEN_SUBPROTOCOL_PREFIX + creds.token],
       ...options.socket,
       onMessage: (m) => {
         if (m.type === 'session:state' && !this.marked) {

@@ -4,13 +4,12 @@
 // its own changes through `onChange` (the DM store mirrors them, see store/edit.ts).
 import { ALL_TERRAINS, terrainAt } from '../hex/terrain';
 import { indexToKey, keyToIndex } from '../hex/coords';
-import { type ClientMessage, type HexChange, type ServerMessage, type StagedChange, type Terrain } from '../protocol/schema';
+import { isLive, type ClientMessage, type HexChange, type ServerMessage, type StagedChange, type Terrain } from '../protocol/schema';
 import type { SessionData } from '../store/session';
 import { EditHistory, redoChanges, undoChanges, type HexEdit, type HexFields, type HistoryEntry } from './history';
 import { PendingEdits } from './pending';
 import { composeDisplay, stagedOverlay } from './preview';
 import { floodRegion } from './brush';
-import { isLive } from './status';
 
 export type HexFillMessage = Extract<ClientMessage, { type: 'hex:fill' }>;
 

@@ -1,10 +1,9 @@
 // The campaign around the map: its maps (the map menu), its current join code, the players the
 // DM removed, and the table actions that need checks first (reveal, hide, move the party).
-import type { ClientMessage, Targets } from '../../protocol/schema';
+import { isLive, type ClientMessage, type Targets } from '../../protocol/schema';
 import { errorText, type DmApi, type Invite, type MapRow } from '../api';
 import { currentInvite } from '../invites';
 import { keysToHide, keysToReveal } from '../preview';
-import { isLive } from '../status';
 import { defineSlice } from './slice';
 
 /** Reveals or hides of more hexes than this at once ask first. */
