@@ -56,12 +56,14 @@ release: frontend
 deps:
 	scripts/install-deps.sh
 
-lint:
+# gofmt, go vet, staticcheck, the TypeScript type check and ESLint (frontend/eslint.config.mjs).
+lint: setup
 	@unformatted=$$(gofmt -l $$(git ls-files '*.go')); \
 	if [ -n "$$unformatted" ]; then echo "gofmt needed: $$unformatted"; exit 1; fi
 	$(GO) vet ./...
 	$(STATICCHECK) ./...
 	cd frontend && $(NPM) run typecheck
+	cd frontend && $(NPM) run lint
 
 test-go:
 	$(GO) test -race -count=1 ./...

@@ -56,6 +56,8 @@ fi
 #    set, else GOPATH/bin; not in a GOPATH it guessed.
 mkdir -p "$work/gobin"
 ln -s "$real_wails" "$work/gobin/wails"
+# install-deps also wants staticcheck in GOBIN (make lint): the installed one, so nothing is built.
+ln -s "$(dirname "$real_wails")/staticcheck" "$work/gobin/staticcheck"
 nopath="/usr/local/go/bin:/usr/sbin:/usr/bin:/sbin:/bin" # no wails on it
 got=$(env PATH="$nopath" GOBIN="$work/gobin" make -s -p -n -f Makefile 2>/dev/null | sed -n 's/^WAILS := //p')
 if [ "$got" = "$work/gobin/wails" ]; then ok "make finds wails in GOBIN ($got)"; else fail "with GOBIN=$work/gobin make uses wails '$got'"; fi

@@ -118,7 +118,16 @@ async function stroke(label, scale, row, terrain) {
       if (ok && m.type === 'hex:update') for (const c of m.changes) if (!painted.has(c.key)) painted.set(c.key, { input, sent: performance.now() });
       return ok;
     };
-    const offMsg = conn.onMessage((m) => {
+    // Every server message, after the page handled it: the DM store's `received` action (older
+    // builds, before the one store, had conn.onMessage), so one script measures both in an A/B.
+    const onMessage = (fn) => {
+      if (conn.onMessage) return conn.onMessage(fn);
+      const store = window.__hexcrawlDm.store;
+      const received = store.getState().received;
+      store.setState({ received: (from, m) => (received(from, m), fn(m)) });
+      return () => store.setState({ received });
+    };
+    const offMsg = onMessage((m) => {
       if (m.type !== 'hex:updated') return;
       const t = performance.now();
       for (const h of m.hexes) if (painted.has(h.key) && !saved.has(h.key)) saved.set(h.key, t);
@@ -152,6 +161,12 @@ async function stroke(label, scale, row, terrain) {
     await cdp.send('Profiler.enable');
     await cdp.send('Profiler.start');
   }
+  // The renderer's main-thread time during the stroke (until every hex is saved): machine load
+  // stretches wall times far more than this.
+  const metrics = await context.newCDPSession(page);
+  await metrics.send('Performance.enable');
+  const cpu = async () => Object.fromEntries((await metrics.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
+  const cpuBefore = await cpu();
   await page.mouse.move(a.x, a.y);
   await page.mouse.down();
   await page.mouse.move(b.x, b.y, { steps: 60 });
@@ -168,6 +183,8 @@ async function stroke(label, scale, row, terrain) {
     console.log([...self].sort((x, y) => y[1] - x[1]).slice(0, 14).map(([k, t]) => `  ${(t / 1000).toFixed(1)} ms ${k}`).join('\n'));
   }
   await page.waitForFunction(() => window.__hexcrawlDm.conn.editor.pending.size === 0, null, { timeout: 20000 });
+  const cpuAfter = await cpu();
+  await metrics.detach();
   const res = await page.evaluate(() => {
     window.__bench.stop();
     const { events, draws, painted, saved } = window.__bench;
@@ -206,6 +223,8 @@ async function stroke(label, scale, row, terrain) {
     toSave: { p50: pct(res.toSave, 50), p95: pct(res.toSave, 95), max: Math.max(...res.toSave), n: res.toSave.length },
     unsaved: res.unsaved,
     allSaved: res.allSaved,
+    script: (cpuAfter.ScriptDuration - cpuBefore.ScriptDuration) * 1000,
+    task: (cpuAfter.TaskDuration - cpuBefore.TaskDuration) * 1000,
   };
 }
 
@@ -225,6 +244,7 @@ for (const r of results) {
       `  pointer event → next frame begins (drawn frame produced): median ${fmt(r.shown.p50)} ms, p95 ${fmt(r.shown.p95)} ms, max ${fmt(r.shown.max)} ms\n` +
       `  pointer event → its hexes sent: median ${fmt(r.toSend.p50)} ms, max ${fmt(r.toSend.max)} ms\n` +
       `  pointer event → its hexes confirmed saved by the hub (hex:updated): median ${fmt(r.toSave.p50)} ms, p95 ${fmt(r.toSave.p95)} ms, max ${fmt(r.toSave.max)} ms (${r.toSave.n} hexes${r.unsaved ? `, ${r.unsaved} never echoed` : ''})\n` +
-      `  last painting pointer event → every hex saved: ${fmt(r.allSaved)} ms`,
+      `  last painting pointer event → every hex saved: ${fmt(r.allSaved)} ms\n` +
+      `  main thread during the stroke: ${fmt(r.task)} ms busy, of which ${fmt(r.script)} ms JavaScript`,
   );
 }

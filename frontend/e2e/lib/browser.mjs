@@ -1,4 +1,8 @@
+// Debian's Chromium, driven by playwright-core for the benchmarks and by @playwright/test (see
+// playwright.config.mjs) for the tests, with the same flags.
 import { chromium } from 'playwright-core';
+
+export const CHROMIUM_PATH = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 export const CHROMIUM_ARGS = [
   '--headless',
@@ -13,7 +17,7 @@ export const CHROMIUM_ARGS = [
 
 export function launch() {
   return chromium.launch({
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
   });
 }
@@ -23,7 +27,7 @@ export function launch() {
  * between visits only in such a profile. */
 export function launchWithProfile(dir, contextOptions = {}) {
   return chromium.launchPersistentContext(dir, {
-    executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+    executablePath: CHROMIUM_PATH,
     args: CHROMIUM_ARGS,
     ...contextOptions,
   });

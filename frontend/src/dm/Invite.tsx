@@ -6,6 +6,7 @@ import { DialogFrame } from './dialogs';
 import { errorText, type DmApi, type Invite } from './api';
 import { Icon } from './icons';
 import { wailsApp } from './creds';
+import { preferredJoinUrl } from '../protocol/constants';
 
 /** "CNV74429YX" → "CNV74-429YX": easier to read aloud; the hub ignores dashes. */
 export function formatCode(code: string): string {
@@ -18,20 +19,9 @@ export function joinUrls(invite: Invite, hubUrls: readonly string[] | undefined)
   return [invite.joinUrl];
 }
 
-/**
- * The join link the QR code carries: one with an IP address when there is one. The hub lists
- * its .local name first (short to type), but the phones that scan are often Android ones, and
- * many of those cannot resolve .local names.
- */
+/** The join link the QR code carries: the shared rule (an IP address rather than a .local name). */
 export function qrTarget(urls: readonly string[]): string {
-  const ip = urls.find((u) => {
-    try {
-      return !new URL(u).hostname.endsWith('.local');
-    } catch {
-      return false;
-    }
-  });
-  return ip ?? urls[0] ?? '';
+  return preferredJoinUrl(urls);
 }
 
 /**
@@ -55,19 +45,7 @@ export function isLocalOnly(url: string): boolean {
   }
 }
 
-/**
- * The code to hand out: the newest invite with more than an hour left (as `hexcrawl serve`
- * prints it), so the demo's code is the one the window shows and codes do not pile up.
- */
-export function currentInvite(list: readonly Invite[], now: number = Date.now()): Invite | null {
-  let best: Invite | null = null;
-  for (const inv of list) {
-    const until = Date.parse(inv.expiresAt);
-    if (!(until - now > 3_600_000)) continue;
-    if (!best || until > Date.parse(best.expiresAt)) best = inv;
-  }
-  return best;
-}
+export { currentInvite } from './invites';
 
 export function InviteDialog(props: { api: DmApi; campaignId: string; invite: Invite | null; onInvite: (inv: Invite) => void; done: () => void }) {
   const { api, campaignId, done } = props;

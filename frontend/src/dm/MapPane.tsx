@@ -1,14 +1,13 @@
 // The DM's map: the working view (published + staged preview + edits in flight) or, with
 // "view as", exactly one player's view; pointer input turned into tool actions.
-import { useEffect, useMemo, useRef, useSyncExternalStore, type RefObject } from 'react';
-import { useStore } from 'zustand';
+import { useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { HexMapView, type HexMapHandle, type HexPointerEvent } from '../render/HexMapView';
 import type { HexRenderer, RenderScene } from '../render/renderer';
 import { parseHexKey, hexKey } from '../hex/coords';
-import type { DmConnection } from './connection';
-import type { UiStore } from './ui';
+import { useDm, useDmStore } from './useDm';
+import type { Sweep } from './Console';
 import { brushFootprint, hexLine } from './brush';
-import { composeDisplay, projectFor, sameDisplay, stagedOverlay, visibility, type DisplayMap } from './preview';
+import { composeDisplay, projectFor, sameDisplay, stagedOverlay, visibility } from './preview';
 
 export const COLORS = {
   selected: '#ffffff',
@@ -28,40 +27,49 @@ const FIT_INSETS = { top: 52, right: 8, bottom: 8, left: 168 };
 export const BIG_MAP = 12_000;
 export const OPEN_SCALE = 12;
 
-export interface MapActions {
-  /** reveal or hide a set of hexes with the current targets (asks for big areas) */
-  sweep(kind: 'reveal' | 'hide', keys: ReadonlySet<string>): void;
-  moveToken(key: string | null): void;
+const NONE: ReadonlySet<string> = new Set();
+
+/** `value`, or the previous one while `same` says they are equal (so what depends on it keeps still). */
+function useKept<T>(value: T, same: (a: T, b: T) => boolean): T {
+  const [kept, setKept] = useState(value);
+  if (kept === value || same(kept, value)) return kept;
+  setKept(value);
+  return value;
 }
 
-export function MapPane(props: { conn: DmConnection; ui: UiStore; actions: MapActions; handle: RefObject<HexMapHandle | null> }) {
-  const { conn, ui, actions } = props;
-  const data = useStore(conn.store, (s) => s.data);
-  const version = useSyncExternalStore(conn.editor.subscribe, conn.editor.getVersion);
-  const tool = useStore(ui, (s) => s.tool);
-  const brush = useStore(ui, (s) => s.brush);
-  const hover = useStore(ui, (s) => s.hover);
-  const selected = useStore(ui, (s) => s.selected);
-  const viewAs = useStore(ui, (s) => s.viewAs);
-  const sweepKeys = useStore(ui, (s) => s.sweep);
-  const showVeil = useStore(ui, (s) => s.veil);
+export function MapPane(props: { sweep: Sweep; handle: RefObject<HexMapHandle | null> }) {
+  const { sweep, handle } = props;
+  const dm = useDmStore();
+  const data = useDm((s) => s.data);
+  const pending = useDm((s) => s.edit.pending);
+  const tool = useDm((s) => s.tool);
+  const brush = useDm((s) => s.brush);
+  const hover = useDm((s) => s.hover);
+  const selected = useDm((s) => s.selected);
+  const viewAs = useDm((s) => s.viewAs);
+  const sweepKeys = useDm((s) => s.sweep);
+  const showVeil = useDm((s) => s.veil);
+  // Who sees what changes far less often than the terrain (every echo of a stroke is a new grid).
+  const map = useDm((s) => s.data?.map ?? null);
+  const revealedAll = useDm((s) => s.data?.revealedAll ?? null);
+  const revealedTo = useDm((s) => s.data?.revealedTo);
+  const players = useDm((s) => s.data?.players);
 
-  const map = data?.map ?? null;
   const staged = useMemo(
     () => (data?.map && data.staged.length > 0 ? stagedOverlay(data.staged, data.map.width, data.map.height) : null),
     [data?.staged, data?.map],
   );
-  const vis = useMemo(() => (data ? visibility(data) : null), [data?.revealedAll, data?.revealedTo, data?.players, data?.cells.length]); // eslint-disable-line react-hooks/exhaustive-deps
-  const shown = useRef<DisplayMap | null>(null);
-  const display = useMemo(() => {
+  const vis = useMemo(
+    () => (revealedTo && players ? visibility({ map, revealedAll, revealedTo, players }) : null),
+    [map, revealedAll, revealedTo, players],
+  );
+  const composed = useMemo(() => {
     if (!data) return null;
-    const next = viewAs ? projectFor(data, viewAs) : composeDisplay(data, staged, conn.editor.pending);
-    // Same picture (e.g. the hub confirming what a stroke already drew): keep the old object so
-    // the scene stays the same and nothing is redrawn.
-    if (shown.current && sameDisplay(shown.current, next)) return shown.current;
-    shown.current = next;
-    return next;
-  }, [data, staged, version, viewAs]); // eslint-disable-line react-hooks/exhaustive-deps
+    return viewAs ? projectFor(data, viewAs) : composeDisplay(data, staged, pending);
+  }, [data, staged, pending, viewAs]);
+  // Same picture (e.g. the hub confirming what a stroke already drew): keep the old object so
+  // the scene stays the same and nothing is redrawn.
+  const display = useKept(composed, (a, b) => a !== null && b !== null && sameDisplay(a, b));
 
   // Footprint under the pointer for the area tools.
   const footprint = useMemo(() => {
@@ -87,7 +95,7 @@ export function MapPane(props: { conn: DmConnection; ui: UiStore; actions: MapAc
     }
     if (selected) hl.set(selected, COLORS.selected);
     return hl;
-  }, [vis, staged, sweepKeys, footprint, selected, tool, viewAs]);
+  }, [staged, sweepKeys, footprint, selected, tool, viewAs]);
 
   const scene: RenderScene = useMemo(
     () => ({
@@ -104,22 +112,24 @@ export function MapPane(props: { conn: DmConnection; ui: UiStore; actions: MapAc
 
   // Hexes only some players see get a violet dot, drawn on the renderer's canvas right after each
   // frame (so it can never lag behind a pan or zoom) instead of a tint that would change the
-  // terrain's colour.
-  const privateRef = useRef<ReadonlySet<string>>(new Set());
-  privateRef.current = viewAs ? new Set() : (vis?.privateKeys ?? new Set());
+  // terrain's colour. The renderer lives as long as this pane.
+  const privateKeys = useRef<ReadonlySet<string>>(NONE);
   useEffect(() => {
-    const r = props.handle.current?.renderer();
+    const r = handle.current?.renderer();
     if (!r) return;
     const orig = r.draw;
     r.draw = function (this: typeof r, now?: number) {
       orig.call(this, now);
-      drawPrivateMarks(this, privateRef.current);
+      drawPrivateMarks(this, privateKeys.current);
     };
     return () => {
       r.draw = orig;
     };
-  }, [map?.id]); // eslint-disable-line react-hooks/exhaustive-deps
-  useEffect(() => props.handle.current?.redraw(), [vis, viewAs]); // eslint-disable-line react-hooks/exhaustive-deps
+  }, [handle]);
+  useLayoutEffect(() => {
+    privateKeys.current = viewAs ? NONE : (vis?.privateKeys ?? NONE);
+    handle.current?.redraw();
+  }, [vis, viewAs, handle]);
 
   useEffect(() => {
     performance.mark('hexcrawl:dm-map-mounted'); // for the benchmark's boot timeline
@@ -128,15 +138,18 @@ export function MapPane(props: { conn: DmConnection; ui: UiStore; actions: MapAc
   // A big map opens zoomed in on the party (or the middle) rather than fitted whole: at a few
   // pixels per hex nothing can be edited, and a frame of 40,000 hexes costs ~150 ms to raster
   // without a GPU. This effect runs after HexMapView's own fit, before the first frame.
+  const mapId = map?.id;
+  const width = map?.width ?? 0;
+  const height = map?.height ?? 0;
   useEffect(() => {
-    const r = props.handle.current?.renderer();
-    if (!map || !r || map.width * map.height <= BIG_MAP) return;
+    const r = handle.current?.renderer();
+    if (!mapId || !r || width * height <= BIG_MAP) return;
     const v = r.getView();
     if (v.scale >= OPEN_SCALE) return;
     r.setView({ ...v, scale: OPEN_SCALE });
-    const d = conn.store.getState().data;
-    props.handle.current?.centerOn(d?.token ?? hexKey(Math.floor(map.width / 2), Math.floor(map.height / 2)));
-  }, [map?.id, map?.width, map?.height]); // eslint-disable-line react-hooks/exhaustive-deps
+    const token = dm.getState().data?.token;
+    handle.current?.centerOn(token ?? hexKey(Math.floor(width / 2), Math.floor(height / 2)));
+  }, [mapId, width, height, handle, dm]);
 
   // ------------------------------------------------------------ input
   const last = useRef<string | null>(null);
@@ -144,7 +157,7 @@ export function MapPane(props: { conn: DmConnection; ui: UiStore; actions: MapAc
   // button went down on so a fast stroke still starts there.
   const downKey = useRef<string | null>(null);
   const onPointerDownCapture = (e: React.PointerEvent<HTMLDivElement>) => {
-    const r = props.handle.current?.renderer();
+    const r = handle.current?.renderer();
     if (!r || e.button !== 0) return;
     const rect = r.canvas.getBoundingClientRect();
     downKey.current = r.hexAt(e.clientX - rect.left, e.clientY - rect.top);
@@ -169,15 +182,16 @@ export function MapPane(props: { conn: DmConnection; ui: UiStore; actions: MapAc
   }, []);
 
   const footprintOf = (key: string): string[] => {
-    const m = conn.store.getState().data?.map;
+    const s = dm.getState();
+    const m = s.data?.map;
     const o = parseHexKey(key);
     if (!m || !o) return [];
-    return brushFootprint(o, ui.getState().brush, m.orientation, m.width, m.height).map((x) => hexKey(x.col, x.row));
+    return brushFootprint(o, s.brush, m.orientation, m.width, m.height).map((x) => hexKey(x.col, x.row));
   };
 
   /** Keys along the pointer's path since the last event, each widened by the brush. */
   const pathKeys = (from: string | null, to: string): string[] => {
-    const m = conn.store.getState().data?.map;
+    const m = dm.getState().data?.map;
     const a = from ? parseHexKey(from) : null;
     const b = parseHexKey(to);
     if (!m || !b) return [];
@@ -187,45 +201,43 @@ export function MapPane(props: { conn: DmConnection; ui: UiStore; actions: MapAc
     return [...out];
   };
 
-  const readOnly = () => ui.getState().viewAs !== null;
-
   const pickTerrain = (key: string) => {
-    const t = conn.editor.current(key).terrain;
-    if (t) ui.setState({ terrain: t });
+    const t = dm.getState().hexAt(key).terrain;
+    if (t) dm.getState().setTerrain(t);
   };
 
   const onTap = (key: string | null, alt = false) => {
-    const s = ui.getState();
+    const s = dm.getState();
     if (!key) {
-      if (s.tool === 'select') ui.setState({ selected: null });
+      if (s.tool === 'select') s.select(null);
       return;
     }
-    if (readOnly() || s.tool === 'select') {
-      ui.setState({ selected: key });
+    if (s.viewAs !== null || s.tool === 'select') {
+      s.select(key);
       return;
     }
     switch (s.tool) {
       case 'brush':
         if (alt) pickTerrain(key);
-        else conn.editor.edit(`Paint ${terrainName(s.terrain)}`, footprintOf(key), { terrain: s.terrain });
+        else s.editHexes(`Paint ${terrainName(s.terrain)}`, footprintOf(key), { terrain: s.terrain });
         break;
       case 'fill':
         if (alt) pickTerrain(key);
-        else conn.editor.fill(key, s.terrain);
+        else s.fill(key, s.terrain);
         break;
       case 'reveal':
       case 'hide':
-        actions.sweep(s.tool, new Set(footprintOf(key)));
+        sweep(s.tool, footprintOf(key));
         break;
       case 'token':
-        actions.moveToken(key);
+        s.moveToken(key);
         break;
     }
   };
 
   const onPointer = (e: HexPointerEvent) => {
-    const s = ui.getState();
-    if (readOnly() || s.tool === 'select' || s.tool === 'fill' || s.tool === 'token') {
+    const s = dm.getState();
+    if (s.viewAs !== null || s.tool === 'select' || s.tool === 'fill' || s.tool === 'token') {
       if (e.phase === 'down') onTap(e.key, e.altKey);
       return;
     }
@@ -236,15 +248,15 @@ export function MapPane(props: { conn: DmConnection; ui: UiStore; actions: MapAc
           last.current = null;
           return;
         }
-        conn.editor.beginStroke(`Paint ${terrainName(s.terrain)}`);
+        s.beginStroke(`Paint ${terrainName(s.terrain)}`);
         last.current = downKey.current;
       }
       if (e.key && (e.phase !== 'down' || !e.altKey)) {
-        conn.editor.paint(pathKeys(last.current, e.key), { terrain: ui.getState().terrain });
+        s.paint(pathKeys(last.current, e.key), { terrain: dm.getState().terrain });
         last.current = e.key;
       }
       if (e.phase === 'up') {
-        conn.editor.endStroke();
+        s.endStroke();
         last.current = null;
       }
       return;
@@ -252,39 +264,37 @@ export function MapPane(props: { conn: DmConnection; ui: UiStore; actions: MapAc
     // reveal / hide: collect, act on release
     if (e.phase === 'down') {
       last.current = downKey.current;
-      ui.setState({ sweep: new Set() });
+      s.setSweep(NONE);
     }
     if (e.key) {
-      const next = new Set(ui.getState().sweep);
+      const next = new Set(dm.getState().sweep);
       for (const k of pathKeys(last.current, e.key)) next.add(k);
       last.current = e.key;
-      ui.setState({ sweep: next });
+      s.setSweep(next);
     }
     if (e.phase === 'up') {
-      const keys = ui.getState().sweep;
+      const keys = dm.getState().sweep;
       last.current = null;
-      ui.setState({ sweep: new Set() });
-      if (keys.size > 0 && (s.tool === 'reveal' || s.tool === 'hide')) actions.sweep(s.tool, keys);
+      s.setSweep(NONE);
+      if (keys.size > 0 && (s.tool === 'reveal' || s.tool === 'hide')) sweep(s.tool, keys);
     }
   };
 
   return (
     <div className="dm-map-wrap" onPointerDownCapture={onPointerDownCapture}>
-    <HexMapView
-      handle={props.handle}
-      className={`dm-map tool-${tool}${viewAs ? ' viewing-as' : ''}`}
-      style={{ position: 'absolute', inset: 0 }}
-      scene={scene}
-      dragPans={false}
-      initialFit="map"
-      fitInsets={FIT_INSETS}
-      onHexTap={(key) => onTap(key, altHeld.current)}
-      onHexPointer={onPointer}
-      onHexHover={(key) => {
-        if (ui.getState().hover !== key) ui.setState({ hover: key });
-      }}
-      ariaLabel={map ? `Map ${map.name}, ${map.width} by ${map.height}` : 'No map'}
-    />
+      <HexMapView
+        handle={handle}
+        className={`dm-map tool-${tool}${viewAs ? ' viewing-as' : ''}`}
+        style={{ position: 'absolute', inset: 0 }}
+        scene={scene}
+        dragPans={false}
+        initialFit="map"
+        fitInsets={FIT_INSETS}
+        onHexTap={(key) => onTap(key, altHeld.current)}
+        onHexPointer={onPointer}
+        onHexHover={(key) => dm.getState().hoverHex(key)}
+        ariaLabel={map ? `Map ${map.name}, ${map.width} by ${map.height}` : 'No map'}
+      />
     </div>
   );
 }

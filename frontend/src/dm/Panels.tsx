@@ -1,17 +1,16 @@
 // The console's side panels: session controls and the staged list, players, the selected hex.
-import { useEffect, useRef, useState, useSyncExternalStore, type ReactNode } from 'react';
-import { useStore } from 'zustand';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import { useShallow } from 'zustand/react/shallow';
 import { ALL_TERRAINS, TERRAIN_COLORS, TERRAIN_NAMES } from '../hex/terrain';
-import { MAX_LABEL, MAX_NOTES, type StagedChange, type Targets } from '../protocol/schema';
+import { isLive, MAX_LABEL, MAX_NOTES, type StagedChange, type Targets } from '../protocol/schema';
 import type { SessionData } from '../store/session';
-import type { DmConnection } from './connection';
-import { togglePicked, type UiStore } from './ui';
+import { useDm, useDmStore } from './useDm';
+import type { Sweep } from './Console';
 import { confirmDialog } from './dialogs';
 import { seenBy } from './preview';
 import { isStagedLive } from './editor';
 import { Icon } from './icons';
 import { formatCode } from './Invite';
-import type { Invite } from './api';
 import { COLORS } from './MapPane';
 
 export function Section(props: { title: string; extra?: ReactNode; children: ReactNode; testId?: string }) {
@@ -30,13 +29,14 @@ const STATUS_TEXT = { waiting: 'Not started', active: 'Live', paused: 'Paused', 
 
 // ------------------------------------------------------------------ session
 
-export function SessionPanel({ conn }: { conn: DmConnection }) {
-  const data = useStore(conn.store, (s) => s.data);
-  const online = useStore(conn.store, (s) => s.connection.kind === 'open');
+export function SessionPanel() {
+  const dm = useDmStore();
+  const data = useDm((s) => s.data);
+  const online = useDm((s) => s.connection.kind === 'open');
   if (!data) return null;
   const status = data.session?.status ?? 'waiting';
-  const live = status === 'active' || status === 'paused';
-  const cmd = conn.editor.command.bind(conn.editor);
+  const live = isLive(status);
+  const cmd = dm.getState().command;
   const end = async () => {
     const staged = data.staged.length;
     const ok = await confirmDialog({
@@ -111,7 +111,7 @@ export function SessionPanel({ conn }: { conn: DmConnection }) {
           When I publish
         </button>
       </div>
-      {(stagedMode || data.staged.length > 0) && <StagedList conn={conn} data={data} live={live} />}
+      {(stagedMode || data.staged.length > 0) && <StagedList data={data} live={live} />}
     </Section>
   );
 }
@@ -145,7 +145,8 @@ export function describeStaged(sc: StagedChange, data: SessionData): { title: st
   }
 }
 
-function StagedList({ conn, data, live }: { conn: DmConnection; data: SessionData; live: boolean }) {
+function StagedList({ data, live }: { data: SessionData; live: boolean }) {
+  const dm = useDmStore();
   const staged = data.staged;
   return (
     <div className="staged" data-testid="staged-list">
@@ -157,7 +158,7 @@ function StagedList({ conn, data, live }: { conn: DmConnection; data: SessionDat
           className="dbtn dbtn-primary dbtn-sm"
           disabled={staged.length === 0 || !live}
           title={live ? 'Send every staged change to the players now' : 'Start the session to publish'}
-          onClick={() => conn.editor.command({ type: 'broadcast:publish' })}
+          onClick={() => dm.getState().command({ type: 'broadcast:publish' })}
           data-testid="publish"
         >
           Publish{staged.length > 0 ? ` ${staged.length}` : ''}
@@ -179,7 +180,7 @@ function StagedList({ conn, data, live }: { conn: DmConnection; data: SessionDat
                   className="icon-btn"
                   title="Undo this staged change"
                   aria-label={`Undo ${d.title}`}
-                  onClick={() => conn.editor.command({ type: 'staged:undo', index: i })}
+                  onClick={() => dm.getState().command({ type: 'staged:undo', index: i })}
                   data-testid="staged-undo"
                 >
                   <Icon.x />
@@ -195,19 +196,14 @@ function StagedList({ conn, data, live }: { conn: DmConnection; data: SessionDat
 
 // ------------------------------------------------------------------ players
 
-export function PlayersPanel(props: {
-  conn: DmConnection;
-  ui: UiStore;
-  removed: ReadonlySet<string>;
-  invite: Invite | null;
-  onInvite: () => void;
-  onRevoke: (id: string, name: string) => void;
-}) {
-  const { conn, ui } = props;
-  const players = useStore(conn.store, (s) => s.data?.players);
-  const picked = useStore(ui, (s) => s.picked);
-  const viewAs = useStore(ui, (s) => s.viewAs);
-  const list = [...(players?.values() ?? [])].filter((p) => !props.removed.has(p.id));
+export function PlayersPanel(props: { onInvite: () => void; onRevoke: (id: string, name: string) => void }) {
+  const dm = useDmStore();
+  const players = useDm((s) => s.data?.players);
+  const picked = useDm((s) => s.picked);
+  const viewAs = useDm((s) => s.viewAs);
+  const removed = useDm((s) => s.removed);
+  const invite = useDm((s) => s.joinInvite);
+  const list = [...(players?.values() ?? [])].filter((p) => !removed.has(p.id));
   list.sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name));
   const onlineCount = list.filter((p) => p.online).length;
   return (
@@ -227,7 +223,7 @@ export function PlayersPanel(props: {
           {list.map((p) => (
             <li key={p.id} data-testid="player-row" data-player={p.name} data-online={p.online}>
               <label className="pick" title="Select for reveal and hide">
-                <input type="checkbox" checked={picked.has(p.id)} onChange={() => togglePicked(ui, p.id)} data-testid="player-pick" />
+                <input type="checkbox" checked={picked.has(p.id)} onChange={() => dm.getState().togglePicked(p.id)} data-testid="player-pick" />
                 <span className={p.online ? 'odot on' : 'odot'} />
                 <span className="pname">{p.name}</span>
               </label>
@@ -235,7 +231,7 @@ export function PlayersPanel(props: {
                 className={viewAs === p.id ? 'icon-btn on' : 'icon-btn'}
                 title={viewAs === p.id ? 'Back to the DM view' : `See exactly what ${p.name} sees`}
                 aria-pressed={viewAs === p.id}
-                onClick={() => ui.setState({ viewAs: viewAs === p.id ? null : p.id })}
+                onClick={() => dm.getState().setViewAs(viewAs === p.id ? null : p.id)}
                 data-testid="player-viewas"
               >
                 <Icon.eye />
@@ -247,10 +243,10 @@ export function PlayersPanel(props: {
           ))}
         </ul>
       )}
-      {props.invite && (
-        <div className="join-code" data-testid="join-code" data-code={props.invite.code} title="Players type this at the hub's address (Invite players shows the QR code and links)">
+      {invite && (
+        <div className="join-code" data-testid="join-code" data-code={invite.code} title="Players type this at the hub's address (Invite players shows the QR code and links)">
           <span className="muted small">Join code</span>
-          <b>{formatCode(props.invite.code)}</b>
+          <b>{formatCode(invite.code)}</b>
         </div>
       )}
       <button className="dbtn grow" onClick={props.onInvite} data-testid="invite-open">
@@ -262,14 +258,26 @@ export function PlayersPanel(props: {
 
 // ------------------------------------------------------------------ selected hex
 
-export function HexPanel(props: { conn: DmConnection; ui: UiStore; onReveal: (kind: 'reveal' | 'hide', keys: Set<string>) => void }) {
-  const { conn, ui } = props;
-  const key = useStore(ui, (s) => s.selected);
-  const data = useStore(conn.store, (s) => s.data);
-  useSyncExternalStore(conn.editor.subscribe, conn.editor.getVersion);
-  const cur = key ? conn.editor.current(key) : null;
+export function HexPanel(props: { sweep: Sweep }) {
+  const dm = useDmStore();
+  const key = useDm((s) => s.selected);
+  const data = useDm((s) => s.data);
+  const cur = useDm(useShallow((s) => (key ? s.hexAt(key) : null)));
+  const revealTo = useDm((s) => s.revealTo);
   const [label, setLabel] = useState('');
   const [notes, setNotes] = useState('');
+  // A different hex, or the hub changed this one: show its values (set while rendering, so the
+  // fields never show one hex's text under another's title).
+  const [labelOf, setLabelOf] = useState<[string | null, string | undefined]>([null, undefined]);
+  if (labelOf[0] !== key || labelOf[1] !== cur?.label) {
+    setLabelOf([key, cur?.label]);
+    setLabel(cur?.label ?? '');
+  }
+  const [notesOf, setNotesOf] = useState<[string | null, string | undefined]>([null, undefined]);
+  if (notesOf[0] !== key || notesOf[1] !== cur?.notes) {
+    setNotesOf([key, cur?.notes]);
+    setNotes(cur?.notes ?? '');
+  }
   // Typed but not yet saved (no Enter, no blur) when another hex gets selected: save it for the
   // hex it was typed on rather than losing it.
   const draft = useRef<{ key: string; label?: string; notes?: string } | null>(null);
@@ -277,13 +285,11 @@ export function HexPanel(props: { conn: DmConnection; ui: UiStore; onReveal: (ki
     const d = draft.current;
     if (!d || d.key === key) return;
     draft.current = null;
-    const was = conn.editor.current(d.key);
-    if (d.label !== undefined && d.label !== was.label) conn.editor.edit(`Label ${d.key}`, [d.key], { label: d.label });
-    if (d.notes !== undefined && d.notes !== was.notes) conn.editor.edit(`Notes ${d.key}`, [d.key], { notes: d.notes });
-  }, [key, conn]);
-  // A different hex, or the hub changed this one: show its values.
-  useEffect(() => setLabel(cur?.label ?? ''), [key, cur?.label]);
-  useEffect(() => setNotes(cur?.notes ?? ''), [key, cur?.notes]);
+    const s = dm.getState();
+    const was = s.hexAt(d.key);
+    if (d.label !== undefined && d.label !== was.label) s.editHexes(`Label ${d.key}`, [d.key], { label: d.label });
+    if (d.notes !== undefined && d.notes !== was.notes) s.editHexes(`Notes ${d.key}`, [d.key], { notes: d.notes });
+  }, [key, dm]);
   const typed = (f: 'label' | 'notes', v: string) => {
     if (!key) return;
     draft.current = { ...(draft.current?.key === key ? draft.current : { key }), [f]: v };
@@ -298,14 +304,14 @@ export function HexPanel(props: { conn: DmConnection; ui: UiStore; onReveal: (ki
   }
   const saveLabel = () => {
     if (draft.current?.key === key) delete draft.current.label;
-    if (label !== cur.label) conn.editor.edit(label ? `Label ${key}` : `Remove label ${key}`, [key], { label });
+    if (label !== cur.label) dm.getState().editHexes(label ? `Label ${key}` : `Remove label ${key}`, [key], { label });
   };
   const saveNotes = () => {
     if (draft.current?.key === key) delete draft.current.notes;
-    if (notes !== cur.notes) conn.editor.edit(`Notes ${key}`, [key], { notes });
+    if (notes !== cur.notes) dm.getState().editHexes(`Notes ${key}`, [key], { notes });
   };
   const who = seenBy(data, key);
-  const live = data.session?.status === 'active' || data.session?.status === 'paused';
+  const live = isLive(data.session?.status);
   const staged = isStagedLive(data);
   return (
     <Section title={`Hex ${key}`} testId="hex-panel" extra={<span className="muted small">{cur.terrain ? TERRAIN_NAMES[cur.terrain] : 'Unpainted'}</span>}>
@@ -318,7 +324,7 @@ export function HexPanel(props: { conn: DmConnection; ui: UiStore; onReveal: (ki
             className={cur.terrain === t ? 'on' : ''}
             style={{ background: TERRAIN_COLORS[t] }}
             title={TERRAIN_NAMES[t]}
-            onClick={() => conn.editor.edit(`Paint ${key}`, [key], { terrain: t })}
+            onClick={() => dm.getState().editHexes(`Paint ${key}`, [key], { terrain: t })}
           />
         ))}
       </div>
@@ -375,18 +381,18 @@ export function HexPanel(props: { conn: DmConnection; ui: UiStore; onReveal: (ki
       </div>
       {live && (
         <div className="row gap wrap">
-          <button className="dbtn dbtn-sm" onClick={() => props.onReveal('reveal', new Set([key]))}>
+          <button className="dbtn dbtn-sm" onClick={() => props.sweep('reveal', [key])}>
             Reveal
           </button>
-          <button className="dbtn dbtn-sm" onClick={() => props.onReveal('hide', new Set([key]))}>
+          <button className="dbtn dbtn-sm" onClick={() => props.sweep('hide', [key])}>
             Hide
           </button>
-          <button className="dbtn dbtn-sm" onClick={() => conn.editor.command({ type: 'token:move', key })}>
+          <button className="dbtn dbtn-sm" onClick={() => dm.getState().command({ type: 'token:move', key })}>
             Party here
           </button>
         </div>
       )}
-      <p className="hint small">{ui.getState().revealTo === 'selected' ? 'Reveal and hide apply to the selected players.' : ''}</p>
+      <p className="hint small">{revealTo === 'selected' ? 'Reveal and hide apply to the selected players.' : ''}</p>
     </Section>
   );
 }

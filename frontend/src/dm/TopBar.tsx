@@ -1,27 +1,14 @@
 // Campaign and map menus (create, rename, delete, switch, resize), export/import, view-as and
 // the connection state.
 import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
-import { useStore } from 'zustand';
 import { Brand } from '../player/ui';
 import type { ConnectionStatus } from '../net/socket';
-import type { Orientation } from '../protocol/schema';
-import type { DmConnection } from './connection';
-import type { UiStore } from './ui';
-import { errorText, type Campaign, type DmApi, type MapRow } from './api';
+import { isLive, type Orientation } from '../protocol/schema';
+import { useDm, useDmStore } from './useDm';
+import { errorText, type DmApi, type MapRow } from './api';
 import { confirmDialog, DialogFrame, openDialog, promptDialog } from './dialogs';
 import { wailsApp } from './creds';
 import { Icon } from './icons';
-
-export interface TopBarProps {
-  api: DmApi;
-  conn: DmConnection;
-  ui: UiStore;
-  campaigns: readonly Campaign[];
-  campaignId: string;
-  onSwitch: (id: string) => void;
-  onCampaignsChanged: (select?: string) => Promise<void>;
-  toast: (text: string, tone?: 'ok' | 'error') => void;
-}
 
 function Menu(props: { label: ReactNode; testId: string; children: (close: () => void) => ReactNode; title?: string }) {
   const [open, setOpen] = useState(false);
@@ -68,30 +55,28 @@ function safeFileName(name: string): string {
   return (name.replace(/[^\p{L}\p{N} _-]+/gu, '').trim() || 'campaign').replace(/\s+/g, '-');
 }
 
-export function TopBar(p: TopBarProps) {
-  const data = useStore(p.conn.store, (s) => s.data);
-  const connection = useStore(p.conn.store, (s) => s.connection);
-  const viewAs = useStore(p.ui, (s) => s.viewAs);
-  const [maps, setMaps] = useState<MapRow[]>([]);
-  const campaign = p.campaigns.find((c) => c.id === p.campaignId);
-  const live = data?.session?.status === 'active' || data?.session?.status === 'paused';
+export function TopBar() {
+  const dm = useDmStore();
+  // Narrow selections: what the menus name, not the grid (which changes with every echo).
+  const map = useDm((s) => s.data?.map ?? null);
+  const campaignName = useDm((s) => s.data?.campaign.name);
+  const connection = useDm((s) => s.connection);
+  const viewAs = useDm((s) => s.viewAs);
+  const maps = useDm((s) => s.maps);
+  const campaigns = useDm((s) => s.campaigns);
+  const campaignId = useDm((s) => s.campaignId);
+  const campaign = campaigns.find((c) => c.id === campaignId);
+  const toast = (text: string, tone: 'ok' | 'error') => dm.getState().toast(text, tone);
 
-  const loadMaps = () =>
-    p.api.maps(p.campaignId).then(setMaps, (e: unknown) => p.toast(errorText(e), 'error'));
-  // The map list follows the active map and its size (a fresh session:state after every change).
-  // Not before the first state: the menu is closed until then, and the request would only
-  // compete with the ones the map is waiting for.
-  const hasState = data !== null;
-  useEffect(() => {
-    if (hasState) void loadMaps();
-  }, [p.campaignId, hasState, data?.map?.id, data?.map?.name, data?.map?.width, data?.map?.height]); // eslint-disable-line react-hooks/exhaustive-deps
-
-  const run = async (what: () => Promise<unknown>, ok?: string) => {
+  /** Runs an HTTP call with the DM's API; its failure becomes a toast, `ok` a confirmation. */
+  const run = async (what: (api: DmApi) => Promise<unknown>, ok?: string) => {
+    const api = dm.getState().api;
+    if (!api) return;
     try {
-      await what();
-      if (ok) p.toast(ok, 'ok');
+      await what(api);
+      if (ok) toast(ok, 'ok');
     } catch (e) {
-      p.toast(errorText(e), 'error');
+      toast(errorText(e), 'error');
     }
   };
 
@@ -99,18 +84,18 @@ export function TopBar(p: TopBarProps) {
   const newCampaign = async () => {
     const name = await promptDialog({ title: 'New campaign', label: 'Name', confirm: 'Create' });
     if (!name) return;
-    await run(async () => {
-      const c = await p.api.createCampaign(name);
-      await p.onCampaignsChanged(c.id);
+    await run(async (api) => {
+      const c = await api.createCampaign(name);
+      await dm.getState().refreshCampaigns(c.id);
     }, `Created “${name}”`);
   };
   const renameCampaign = async () => {
     if (!campaign) return;
     const name = await promptDialog({ title: 'Rename campaign', label: 'Name', initial: campaign.name, confirm: 'Rename' });
     if (!name || name === campaign.name) return;
-    await run(async () => {
-      await p.api.renameCampaign(campaign.id, name);
-      await p.onCampaignsChanged();
+    await run(async (api) => {
+      await api.renameCampaign(campaign.id, name);
+      await dm.getState().refreshCampaigns();
     });
   };
   const deleteCampaign = async () => {
@@ -128,20 +113,20 @@ export function TopBar(p: TopBarProps) {
       testId: 'confirm-delete-campaign',
     });
     if (!ok) return;
-    await run(async () => {
-      await p.api.deleteCampaign(campaign.id);
-      await p.onCampaignsChanged('');
+    await run(async (api) => {
+      await api.deleteCampaign(campaign.id);
+      await dm.getState().refreshCampaigns('');
     }, `Deleted “${campaign.name}”`);
   };
   const exportCampaign = async () => {
     if (!campaign) return;
-    await run(async () => {
-      const text = await p.api.exportCampaign(campaign.id);
+    await run(async (api) => {
+      const text = await api.exportCampaign(campaign.id);
       const name = `${safeFileName(campaign.name)}.hexcrawl.json`;
       const app = wailsApp();
       if (app?.SaveCampaignFile) {
         const path = await app.SaveCampaignFile(name, text);
-        if (path) p.toast(`Saved to ${path}`, 'ok');
+        if (path) toast(`Saved to ${path}`, 'ok');
         return;
       }
       const url = URL.createObjectURL(new Blob([text], { type: 'application/json' }));
@@ -152,15 +137,15 @@ export function TopBar(p: TopBarProps) {
       a.click();
       a.remove();
       setTimeout(() => URL.revokeObjectURL(url), 10_000);
-      p.toast(`Downloaded ${name}`, 'ok');
+      toast(`Downloaded ${name}`, 'ok');
     });
   };
   const fileInput = useRef<HTMLInputElement>(null);
   const importText = async (text: string) => {
-    await run(async () => {
-      const c = await p.api.importCampaign(text);
-      await p.onCampaignsChanged(c.id);
-      p.toast(`Imported “${c.name}”`, 'ok');
+    await run(async (api) => {
+      const c = await api.importCampaign(text);
+      await dm.getState().refreshCampaigns(c.id);
+      toast(`Imported “${c.name}”`, 'ok');
     });
   };
   const importCampaign = async () => {
@@ -170,7 +155,7 @@ export function TopBar(p: TopBarProps) {
         const text = await app.OpenCampaignFile();
         if (text) await importText(text);
       } catch (e) {
-        p.toast(errorText(e), 'error');
+        toast(errorText(e), 'error');
       }
       return;
     }
@@ -181,19 +166,20 @@ export function TopBar(p: TopBarProps) {
   const newMap = async () => {
     const m = await openDialog<NewMap | null>((done) => <MapDialog done={done} first={maps.length === 0} />, null);
     if (!m) return;
-    await run(async () => {
-      const created = await p.api.createMap(p.campaignId, { name: m.name, width: m.width, height: m.height, orientation: m.orientation });
-      if (m.activate && maps.length > 0) await p.api.setActiveMap(p.campaignId, created.id);
-      await loadMaps();
+    await run(async (api) => {
+      const created = await api.createMap(campaignId, { name: m.name, width: m.width, height: m.height, orientation: m.orientation });
+      if (m.activate && maps.length > 0) await api.setActiveMap(campaignId, created.id);
+      await dm.getState().loadMaps();
     }, `Created map “${m.name}”`);
   };
   const switchMap = async (row: MapRow) => {
+    const data = dm.getState().data;
     if (row.id === data?.map?.id) return;
     if ((data?.staged.length ?? 0) > 0) {
-      p.toast('Publish or undo the staged changes before switching maps.', 'error');
+      toast('Publish or undo the staged changes before switching maps.', 'error');
       return;
     }
-    if (live) {
+    if (isLive(data?.session?.status)) {
       const ok = await confirmDialog({
         title: `Switch to “${row.name}”?`,
         message: <p>The session is live: players will see this map from now on (only the hexes revealed on it).</p>,
@@ -201,21 +187,21 @@ export function TopBar(p: TopBarProps) {
       });
       if (!ok) return;
     }
-    await run(() => p.api.setActiveMap(p.campaignId, row.id));
+    await run((api) => api.setActiveMap(campaignId, row.id));
   };
   const renameMap = async () => {
-    const m = data?.map;
+    const m = map;
     if (!m) return;
     const name = await promptDialog({ title: 'Rename map', label: 'Name', initial: m.name, confirm: 'Rename' });
     if (!name || name === m.name) return;
-    await run(() => p.api.patchMap(m.id, { name }));
+    await run((api) => api.patchMap(m.id, { name }));
   };
   const resizeMap = async () => {
-    const m = data?.map;
+    const m = map;
     if (!m) return;
     const size = await openDialog<{ width: number; height: number } | null>((done) => <ResizeDialog done={done} width={m.width} height={m.height} />, null);
     if (!size) return;
-    await run(() => p.api.patchMap(m.id, size), `Resized to ${size.width}×${size.height}`);
+    await run((api) => api.patchMap(m.id, size), `Resized to ${size.width}×${size.height}`);
   };
 
   return (
@@ -227,20 +213,20 @@ export function TopBar(p: TopBarProps) {
         label={
           <span className="menu-label">
             <small>Campaign</small>
-            <b data-testid="campaign-name">{campaign?.name ?? data?.campaign.name ?? '…'}</b>
+            <b data-testid="campaign-name">{campaign?.name ?? campaignName ?? '…'}</b>
           </span>
         }
       >
         {(close) => (
           <>
             <div className="menu-head">Campaigns</div>
-            {p.campaigns.map((c) => (
+            {campaigns.map((c) => (
               <MenuItem
                 key={c.id}
-                active={c.id === p.campaignId}
+                active={c.id === campaignId}
                 onClick={() => {
                   close();
-                  p.onSwitch(c.id);
+                  dm.getState().open(c.id);
                 }}
                 testId="campaign-item"
               >
@@ -273,7 +259,7 @@ export function TopBar(p: TopBarProps) {
         label={
           <span className="menu-label">
             <small>Map</small>
-            <b data-testid="map-name">{data?.map ? `${data.map.name} · ${data.map.width}×${data.map.height}` : 'No map yet'}</b>
+            <b data-testid="map-name">{map ? `${map.name} · ${map.width}×${map.height}` : 'No map yet'}</b>
           </span>
         }
       >
@@ -281,7 +267,7 @@ export function TopBar(p: TopBarProps) {
           <>
             <div className="menu-head">Maps — the active one is what players see</div>
             {maps.map((m) => (
-              <MenuItem key={m.id} active={m.id === data?.map?.id} onClick={() => (close(), void switchMap(m))} testId="map-item">
+              <MenuItem key={m.id} active={m.id === map?.id} onClick={() => (close(), void switchMap(m))} testId="map-item">
                 {m.name} <span className="muted small">
                   {m.width}×{m.height} {m.orientation}
                 </span>
@@ -291,10 +277,10 @@ export function TopBar(p: TopBarProps) {
             <MenuItem onClick={() => (close(), void newMap())} testId="map-new">
               New map…
             </MenuItem>
-            <MenuItem disabled={!data?.map} onClick={() => (close(), void renameMap())} testId="map-rename">
+            <MenuItem disabled={!map} onClick={() => (close(), void renameMap())} testId="map-rename">
               Rename map…
             </MenuItem>
-            <MenuItem disabled={!data?.map} onClick={() => (close(), void resizeMap())} testId="map-resize">
+            <MenuItem disabled={!map} onClick={() => (close(), void resizeMap())} testId="map-resize">
               Resize map…
             </MenuItem>
           </>
@@ -313,19 +299,20 @@ export function TopBar(p: TopBarProps) {
         }}
       />
       <div className="grow" />
-      <ViewAsSelect conn={p.conn} ui={p.ui} viewAs={viewAs} />
+      <ViewAsSelect viewAs={viewAs} />
       <ConnectionChip status={connection} />
     </header>
   );
 }
 
-function ViewAsSelect({ conn, ui, viewAs }: { conn: DmConnection; ui: UiStore; viewAs: string | null }) {
-  const players = useStore(conn.store, (s) => s.data?.players);
+function ViewAsSelect({ viewAs }: { viewAs: string | null }) {
+  const dm = useDmStore();
+  const players = useDm((s) => s.data?.players);
   const list = [...(players?.values() ?? [])];
   return (
     <label className={viewAs ? 'viewas on' : 'viewas'} title="See exactly what one player sees">
       <Icon.eye />
-      <select value={viewAs ?? ''} onChange={(e) => ui.setState({ viewAs: e.target.value || null })} data-testid="viewas-select">
+      <select value={viewAs ?? ''} onChange={(e) => dm.getState().setViewAs(e.target.value || null)} data-testid="viewas-select">
         <option value="">DM view</option>
         {list.map((p) => (
           <option key={p.id} value={p.id}>
@@ -337,15 +324,19 @@ function ViewAsSelect({ conn, ui, viewAs }: { conn: DmConnection; ui: UiStore; v
   );
 }
 
+/** The connection state; one chip per status (its countdown starts when the status came). */
 function ConnectionChip({ status }: { status: ConnectionStatus }) {
-  const [now, setNow] = useState(Date.now());
-  const since = useRef(Date.now());
+  return <StatusChip key={status.kind === 'reconnecting' ? `r${status.attempt}:${status.delayMs}` : status.kind} status={status} />;
+}
+
+function StatusChip({ status }: { status: ConnectionStatus }) {
+  const [since] = useState(() => Date.now());
+  const [now, setNow] = useState(since);
   useEffect(() => {
-    since.current = Date.now();
     if (status.kind !== 'reconnecting') return;
     const t = setInterval(() => setNow(Date.now()), 500);
     return () => clearInterval(t);
-  }, [status]);
+  }, [status.kind]);
   let text: string;
   let cls = 'conn';
   switch (status.kind) {
@@ -357,7 +348,7 @@ function ConnectionChip({ status }: { status: ConnectionStatus }) {
       text = 'Connecting…';
       break;
     case 'reconnecting': {
-      const left = Math.max(0, Math.ceil((status.delayMs - (now - since.current)) / 1000));
+      const left = Math.max(0, Math.ceil((status.delayMs - (now - since)) / 1000));
       text = left > 0 ? `Reconnecting in ${left}s` : 'Reconnecting…';
       cls += ' bad';
       break;

@@ -1,66 +1,73 @@
-// One campaign's live connection for the DM: socket (with the DM subprotocol), store and the
-// edit controller, wired so every server message reaches the store first, then the editor.
-import { createSessionStore, type SessionStore } from '../store/session';
-import { HexcrawlSocket, type ConnectionStatus } from '../net/socket';
+// One campaign's live connection for the DM: the socket (with the DM subprotocol) and the edit
+// controller, owned by the DM store (store/app.ts opens one per campaign). Every server message
+// goes to the store, which applies it and then hands it to the editor; the socket's status and
+// the editor's changes go to the store too. Framework-free.
+import { HexcrawlSocket, type ConnectionStatus, type SocketOptions } from '../net/socket';
 import type { ClientMessage, ServerMessage } from '../protocol/schema';
+import { DM_TOKEN_SUBPROTOCOL_PREFIX, SUBPROTOCOL } from '../protocol/constants';
+import type { SessionData } from '../store/session';
 import { EditorController } from './editor';
 import type { DmCredentials } from './creds';
 
+/** The store's side: where the editor reads the session and where the connection reports. */
+export interface ConnectionOwner {
+  getState(): {
+    data: SessionData | null;
+    received(from: DmConnection, msg: ServerMessage): void;
+    connectionChanged(from: DmConnection, status: ConnectionStatus): void;
+    editorChanged(from: DmConnection): void;
+  };
+}
+
+/** Injection points for tests: the store's clock, and the socket's (its WebSocket factory …). */
+export interface ConnectionOptions {
+  now?: () => number;
+  socket?: Partial<Omit<SocketOptions, 'campaignId' | 'onMessage' | 'onStatus'>>;
+}
+
 export class DmConnection {
-  readonly store: SessionStore;
+  /** the store this connection reports to (read by the end-to-end tests as `conn.store`) */
+  readonly store: ConnectionOwner;
   readonly socket: HexcrawlSocket;
   readonly editor: EditorController;
   readonly campaignId: string;
-  readonly token: string;
   private marked = false;
   private started = false;
   private expiry: ReturnType<typeof setInterval> | null = null;
-  private readonly messageListeners = new Set<(m: ServerMessage) => void>();
-  private readonly statusListeners = new Set<(s: ConnectionStatus) => void>();
 
-  constructor(campaignId: string, creds: DmCredentials) {
+  constructor(campaignId: string, creds: DmCredentials, store: ConnectionOwner, options: ConnectionOptions = {}) {
     this.campaignId = campaignId;
-    this.token = creds.token;
-    this.store = createSessionStore();
+    this.store = store;
     this.socket = new HexcrawlSocket({
       campaignId,
       baseUrl: creds.wsUrl,
-      protocols: ['hexcrawl.v1', `hexcrawl.dm.${creds.token}`],
+      protocols: [SUBPROTOCOL, DM_TOKEN_SUBPROTOCOL_PREFIX + creds.token],
+      ...options.socket,
       onMessage: (m) => {
         if (m.type === 'session:state' && !this.marked) {
           // For the benchmark: when the first full state arrived and when it was applied.
           this.marked = true;
           performance.mark('hexcrawl:dm-state-received');
-          this.store.getState().apply(m);
+          store.getState().received(this, m);
           performance.mark('hexcrawl:dm-state-applied');
-        } else this.store.getState().apply(m);
-        this.editor.onServerMessage(m);
-        for (const fn of this.messageListeners) fn(m);
+        } else store.getState().received(this, m);
       },
       onStatus: (s) => {
         if (s.kind === 'open') performance.mark('hexcrawl:dm-socket-open');
-        this.store.getState().setConnection(s);
-        for (const fn of this.statusListeners) fn(s);
+        store.getState().connectionChanged(this, s);
       },
     });
-    this.editor = new EditorController(this.store, {
-      send: (msg: ClientMessage) => this.socket.send(msg),
-      sendFill: (msg) => this.socket.send(msg),
-    });
+    this.editor = new EditorController(
+      store,
+      {
+        send: (msg: ClientMessage) => this.socket.send(msg),
+        sendFill: (msg) => this.socket.send(msg),
+      },
+      { now: options.now, onChange: () => store.getState().editorChanged(this) },
+    );
   }
 
-  onMessage(fn: (m: ServerMessage) => void): () => void {
-    this.messageListeners.add(fn);
-    return () => this.messageListeners.delete(fn);
-  }
-
-  /** Connection status changes from now on (the current one is socket.getStatus()). */
-  onStatus(fn: (s: ConnectionStatus) => void): () => void {
-    this.statusListeners.add(fn);
-    return () => this.statusListeners.delete(fn);
-  }
-
-  /** Connects; a second call while running does nothing (boot.ts may have started it early). */
+  /** Connects; a second call while running does nothing. */
   start(): void {
     if (this.started) return;
     this.started = true;

@@ -1,6 +1,6 @@
 // Modal dialogs as promises: `await confirmDialog({...})` → true/false. One host renders the
 // stack; Escape or the backdrop cancels; focus goes to the first field or the default button.
-import { useEffect, useRef, useState, type FormEvent, type ReactNode } from 'react';
+import { useEffect, useEffectEvent, useRef, useState, type FormEvent, type ReactNode } from 'react';
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
 
@@ -87,13 +87,12 @@ function PromptBody(o: { title: string; label: string; initial?: string; confirm
 
 export function DialogFrame(props: { title: string; children: ReactNode; onCancel: () => void; testId?: string; wide?: boolean }) {
   const ref = useRef<HTMLDivElement>(null);
-  const cancel = useRef(props.onCancel);
-  cancel.current = props.onCancel;
+  const cancel = useEffectEvent(() => props.onCancel());
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') {
         e.stopPropagation();
-        cancel.current();
+        cancel();
       }
     };
     window.addEventListener('keydown', onKey, true);

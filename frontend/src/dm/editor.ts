@@ -1,10 +1,11 @@
 // The DM's edit controller: every change the console makes to the map goes through here, so
 // undo/redo, optimistic drawing and batching behave the same for brush, fill, labels and notes.
-// Framework-free; React subscribes with useSyncExternalStore (subscribe/getVersion).
+// Framework-free: it reads the session from whatever holds it (the DM store) and reports each of
+// its own changes through `onChange` (the DM store mirrors them, see store/edit.ts).
 import { ALL_TERRAINS, terrainAt } from '../hex/terrain';
 import { indexToKey, keyToIndex } from '../hex/coords';
-import { type ClientMessage, type HexChange, type ServerMessage, type StagedChange, type Terrain } from '../protocol/schema';
-import type { SessionData, SessionStore } from '../store/session';
+import { isLive, type ClientMessage, type HexChange, type ServerMessage, type StagedChange, type Terrain } from '../protocol/schema';
+import type { SessionData } from '../store/session';
 import { EditHistory, redoChanges, undoChanges, type HexEdit, type HexFields, type HistoryEntry } from './history';
 import { PendingEdits } from './pending';
 import { composeDisplay, stagedOverlay } from './preview';
@@ -23,9 +24,19 @@ export const CHUNK = 5000;
 /** Unconfirmed optimistic edits are dropped after this long (the hub's state shows again). */
 export const PENDING_TIMEOUT_MS = 5000;
 
+/** Where the editor reads the session (the published state it edits): any store with `data`. */
+export interface SessionSource {
+  getState(): { data: SessionData | null };
+}
+
+export interface EditorOptions {
+  now?: () => number;
+  /** called after every change of the history, the pending edits, `painting` or `notice` */
+  onChange?: () => void;
+}
+
 export function isStagedLive(d: SessionData | null): boolean {
-  const st = d?.session?.status;
-  return d?.broadcastMode === 'staged' && (st === 'active' || st === 'paused');
+  return d?.broadcastMode === 'staged' && isLive(d.session?.status);
 }
 
 interface Stroke {
@@ -37,11 +48,10 @@ interface Stroke {
 export class EditorController {
   readonly history = new EditHistory();
   readonly pending = new PendingEdits();
-  private readonly store: SessionStore;
+  private readonly store: SessionSource;
   private readonly transport: EditorTransport;
   private readonly now: () => number;
-  private listeners = new Set<() => void>();
-  private version = 0;
+  private readonly onChange: () => void;
   private refs = 0;
   private stroke: Stroke | null = null;
   private mapKey: string | null = null;
@@ -49,22 +59,15 @@ export class EditorController {
   /** last local problem (not connected, nothing to do …) for the UI to show */
   notice: { text: string; at: number } | null = null;
 
-  constructor(store: SessionStore, transport: EditorTransport, now: () => number = () => performance.now()) {
+  constructor(store: SessionSource, transport: EditorTransport, options: EditorOptions = {}) {
     this.store = store;
     this.transport = transport;
-    this.now = now;
+    this.now = options.now ?? (() => performance.now());
+    this.onChange = options.onChange ?? (() => {});
   }
 
-  subscribe = (fn: () => void): (() => void) => {
-    this.listeners.add(fn);
-    return () => this.listeners.delete(fn);
-  };
-
-  getVersion = (): number => this.version;
-
   private changed(): void {
-    this.version++;
-    for (const fn of this.listeners) fn();
+    this.onChange();
   }
 
   private note(text: string): void {

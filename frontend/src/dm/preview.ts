@@ -119,7 +119,7 @@ export function sameDisplay(a: DisplayMap, b: DisplayMap): boolean {
 }
 
 /** Players whose reveals count: current members of the campaign. */
-function memberIds(data: SessionData): string[] {
+function memberIds(data: Pick<SessionData, 'revealedTo' | 'players'>): string[] {
   return [...data.revealedTo.keys()].filter((id) => data.players.has(id));
 }
 
@@ -130,10 +130,13 @@ export interface Visibility {
   privateKeys: Set<string>;
 }
 
-export function visibility(data: SessionData): Visibility {
-  const n = data.cells.length;
+/** What visibility() reads: who sees what, not the terrain. */
+export type VisibilityInput = Pick<SessionData, 'map' | 'revealedAll' | 'revealedTo' | 'players'>;
+
+export function visibility(data: VisibilityInput): Visibility {
   const w = data.map?.width ?? 0;
   const h = data.map?.height ?? 0;
+  const n = w * h;
   const veil = new Uint8Array(n);
   const all = data.revealedAll;
   for (let i = 0; i < n; i++) veil[i] = all && all[i] === 1 ? 0 : 1;

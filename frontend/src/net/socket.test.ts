@@ -53,7 +53,7 @@ function until<T>(pred: () => T | undefined | false, ms = 3000): Promise<T> {
   });
 }
 
-let cleanup: (() => void)[] = [];
+const cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const f of cleanup.splice(0)) f();
 });

@@ -1,5 +1,5 @@
 // The live table for one PlayerConnection: the map, the top bar, the banner and the overlays.
-import { useEffect, useMemo, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import type { SessionStore } from '../store/session';
 import type { HexcrawlSocket, ConnectionStatus } from '../net/socket';
@@ -54,8 +54,7 @@ interface Info {
 export function PlayerSession({ connection, onEnd }: { connection: PlayerConnection; onEnd: (why: SessionEnd) => void }) {
   const { store, socket, me } = connection;
   const mapRef = useRef<HexMapHandle>(null);
-  const onEndRef = useRef(onEnd);
-  onEndRef.current = onEnd;
+  const end = useEffectEvent(onEnd);
 
   // The connection is usually open already (PlayerApp starts it); this component owns its end.
   useEffect(() => {
@@ -69,7 +68,7 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
 
   const connectionStatus = useStore(store, (s) => s.connection);
   useEffect(() => {
-    if (connectionStatus.kind === 'closed') onEndRef.current(endFor(connectionStatus.code));
+    if (connectionStatus.kind === 'closed') end(endFor(connectionStatus.code));
   }, [connectionStatus]);
 
   const data = useStore(store, (s) => s.data);
@@ -92,8 +91,12 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
     [map, data?.cells, data?.labels, data?.token, fadeIn, hover?.key, tapped?.key],
   );
 
-  // A different map: drop the pinned info card.
-  useEffect(() => setTapped(null), [map?.id]);
+  // A different map: drop the pinned info card (during render, so it is never drawn over the new map).
+  const [tappedOn, setTappedOn] = useState(map?.id);
+  if (tappedOn !== map?.id) {
+    setTappedOn(map?.id);
+    setTapped(null);
+  }
 
   const status = data?.session?.status ?? 'waiting';
   const info = tapped ?? (hover && data?.labels.has(hover.key) ? hover : null);
@@ -123,7 +126,10 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
         {data && <PlayersButton players={data.players} youId={me.playerId} />}
       </header>
 
-      <ConnectionBanner status={connectionStatus} hasData={data !== null} onRetry={() => socket.wake()} />
+      {connectionStatus.kind === 'reconnecting' && (
+        // One banner per attempt: its countdown starts when the attempt is scheduled.
+        <ConnectionBanner key={connectionStatus.attempt} status={connectionStatus} hasData={data !== null} onRetry={() => socket.wake()} />
+      )}
 
       {data?.preparing && status !== 'ended' && (
         <div className="preparing" role="status" data-testid="preparing">
@@ -190,21 +196,15 @@ function StatusChip({ status, connection, hasData }: { status: string; connectio
   );
 }
 
-function ConnectionBanner(props: { status: ConnectionStatus; hasData: boolean; onRetry: () => void }) {
+function ConnectionBanner(props: { status: Extract<ConnectionStatus, { kind: 'reconnecting' }>; hasData: boolean; onRetry: () => void }) {
   const s = props.status;
-  const [, tick] = useState(0);
-  const [since] = useState(() => ({ at: 0, attempt: -1 }));
-  if (s.kind === 'reconnecting' && since.attempt !== s.attempt) {
-    since.at = Date.now();
-    since.attempt = s.attempt;
-  }
+  const [since] = useState(() => Date.now());
+  const [now, setNow] = useState(since);
   useEffect(() => {
-    if (s.kind !== 'reconnecting') return;
-    const t = setInterval(() => tick((n) => n + 1), 500);
+    const t = setInterval(() => setNow(Date.now()), 500);
     return () => clearInterval(t);
-  }, [s.kind]);
-  if (s.kind !== 'reconnecting') return null;
-  const left = Math.max(0, Math.ceil((since.at + s.delayMs - Date.now()) / 1000));
+  }, []);
+  const left = Math.max(0, Math.ceil((since + s.delayMs - now) / 1000));
   return (
     <div className="banner" role="alert" data-testid="connection-banner">
       <span className="spinner" aria-hidden="true" />

@@ -1,7 +1,7 @@
 // React wrapper around HexRenderer: sizing, the draw loop, pan/zoom (drag, wheel, pinch via
 // @use-gesture/react), hover and tap. The DM console reuses it with `options` (veil alpha),
 // `scene.highlights`, `dragPans={false}` (drag paints) and `onHexPointer`.
-import { useEffect, useImperativeHandle, useRef, type CSSProperties, type Ref } from 'react';
+import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, type CSSProperties, type Ref } from 'react';
 import { useGesture } from '@use-gesture/react';
 import { HexRenderer, NO_INSETS, type Insets, type RenderOptions, type RenderScene, type View } from './renderer';
 import { hexToPixel, parseHexKey } from '../hex/coords';
@@ -85,10 +85,14 @@ export function HexMapView(props: HexMapViewProps) {
   const rendererRef = useRef<HexRenderer | null>(null);
   const frame = useRef<number | null>(null);
   const fittedMap = useRef<string | null>(null);
+  // The latest props for callbacks that outlive a render (gestures, the draw loop, the handle).
   const propsRef = useRef(props);
-  propsRef.current = props;
+  useLayoutEffect(() => {
+    propsRef.current = props;
+  });
 
-  const schedule = () => {
+  // Stable (they only touch refs), so effects that call them do not re-run on every render.
+  const schedule = useCallback(function schedule() {
     if (frame.current !== null) return;
     frame.current = requestAnimationFrame((now) => {
       frame.current = null;
@@ -97,16 +101,19 @@ export function HexMapView(props: HexMapViewProps) {
       r.draw(now);
       if (r.animating(now)) schedule();
     });
-  };
+  }, []);
 
-  const fit = (focusVisible: boolean) => {
-    const r = rendererRef.current;
-    if (!r) return;
-    const b = focusVisible ? visibleBounds(propsRef.current.scene) : null;
-    r.setView(r.fitView(b ?? undefined, focusVisible && b ? 40 : 48, propsRef.current.fitInsets ?? NO_INSETS));
-    propsRef.current.onViewChange?.(r.getView());
-    schedule();
-  };
+  const fit = useCallback(
+    (focusVisible: boolean) => {
+      const r = rendererRef.current;
+      if (!r) return;
+      const b = focusVisible ? visibleBounds(propsRef.current.scene) : null;
+      r.setView(r.fitView(b ?? undefined, focusVisible && b ? 40 : 48, propsRef.current.fitInsets ?? NO_INSETS));
+      propsRef.current.onViewChange?.(r.getView());
+      schedule();
+    },
+    [schedule],
+  );
 
   useImperativeHandle(handle, () => ({
     renderer: () => rendererRef.current,
@@ -161,12 +168,12 @@ export function HexMapView(props: HexMapViewProps) {
       frame.current = null;
       rendererRef.current = null;
     };
-  }, []);
+  }, [schedule]);
 
   useEffect(() => {
     rendererRef.current?.setOptions(options ?? {});
     schedule();
-  }, [options]);
+  }, [options, schedule]);
 
   useEffect(() => {
     const r = rendererRef.current;
@@ -178,7 +185,7 @@ export function HexMapView(props: HexMapViewProps) {
       if (scene.map) fit(initialFit === 'visible');
     }
     schedule();
-  }, [scene, initialFit]);
+  }, [scene, initialFit, fit, schedule]);
 
   const local = (clientX: number, clientY: number) => {
     const rect = canvasRef.current!.getBoundingClientRect();

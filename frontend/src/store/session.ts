@@ -140,7 +140,7 @@ export function reduce(
     // Hexes that were fogged and are now visible fade in (a reconnect that reveals nothing new
     // fades nothing); a different map starts without fades.
     const prev = state.data;
-    let fadeIn: Map<number, number> = new Map();
+    const fadeIn = new Map<number, number>();
     if (prev?.map && data.map && prev.map.id === data.map.id && prev.cells.length === data.cells.length) {
       for (let i = 0; i < data.cells.length; i++) {
         if (prev.cells[i] === FOG && data.cells[i] !== FOG) fadeIn.set(i, now);
@@ -269,6 +269,28 @@ export function reduce(
 
 export type SessionStore = StoreApi<SessionStoreState>;
 
+/** What a store holds of the hub's state (the player's store, and the DM's store among the rest). */
+export type SessionFields = Pick<SessionStoreState, 'data' | 'fadeIn' | 'mapChanging' | 'errors'>;
+
+/**
+ * The change one server message makes to a store's session fields, or null when it changes
+ * nothing. `error` frames go to `errors` (the last 20). A message that passed zod but cannot be
+ * applied (e.g. a corrupt grid) must not take the page down: it is logged; the next full state
+ * repairs us.
+ */
+export function applyServerMessage(state: SessionFields, msg: ServerMessage, now: number): Partial<SessionFields> | null {
+  if (msg.type === 'error') {
+    const e: ServerError = { code: msg.code, message: msg.message, ref: msg.ref, at: now };
+    return { errors: [...state.errors, e].slice(-MAX_ERRORS) };
+  }
+  try {
+    return reduce(state, msg, now);
+  } catch (e) {
+    console.warn('hexcrawl: cannot apply', msg.type, e);
+    return null;
+  }
+}
+
 export function createSessionStore(now: () => number = () => performance.now()): SessionStore {
   return createStore<SessionStoreState>()((set, get) => ({
     connection: { kind: 'connecting' },
@@ -277,20 +299,7 @@ export function createSessionStore(now: () => number = () => performance.now()):
     fadeIn: new Map(),
     errors: [],
     apply(msg) {
-      if (msg.type === 'error') {
-        const e: ServerError = { code: msg.code, message: msg.message, ref: msg.ref, at: now() };
-        set({ errors: [...get().errors, e].slice(-MAX_ERRORS) });
-        return;
-      }
-      let patch: Patch | null;
-      try {
-        patch = reduce(get(), msg, now());
-      } catch (e) {
-        // A message that passed zod but cannot be applied (e.g. a corrupt grid) must not take
-        // the page down: log it; the next full state repairs us.
-        console.warn('hexcrawl: cannot apply', msg.type, e);
-        return;
-      }
+      const patch = applyServerMessage(get(), msg, now());
       if (patch) set(patch);
     },
     setConnection(connection) {

@@ -1,26 +1,16 @@
-// End-to-end tests: the real `hexcrawl serve` (HEXCRAWL_BIN, default ../hexcrawl), Debian's
-// Chromium via playwright-core, the DM acting over the WebSocket protocol from node.
-// Usage: npm run e2e  (build first: npm run build && cd .. && go build -o hexcrawl .)
-// Screenshots go to e2e-artifacts/. Exit status is non-zero when anything fails.
-import { mkdtempSync, readFileSync, readdirSync, rmSync, existsSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+// End-to-end tests of the player view: the real `hexcrawl serve` (HEXCRAWL_BIN, default
+// ../hexcrawl), Debian's Chromium under @playwright/test, the DM acting over the WebSocket
+// protocol from node. Usage: npm run e2e (build first: npm run build && cd .. && go build -o
+// hexcrawl .). Screenshots go to e2e-artifacts/.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch } from './lib/browser.mjs';
-import { Hub, freePort, randomToken } from './lib/hub.mjs';
+import { test } from '@playwright/test';
+import { serialSuite } from './lib/suite.mjs';
 import { Relay } from './lib/relay.mjs';
-import { hexColour, hexRgb, joinViaLink, near, shot, summary, waitForState, waitUntil, ARTIFACTS } from './lib/player.mjs';
+import { hexColour, hexRgb, joinViaLink, near, shot, summary, waitForState, waitUntil } from './lib/player.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const bin = resolve(process.env.HEXCRAWL_BIN ?? join(here, '../../hexcrawl'));
-if (!existsSync(bin)) {
-  console.error(`no hub binary at ${bin}: build it (npm run build && cd .. && go build -o hexcrawl .) or set HEXCRAWL_BIN`);
-  console.log('0 passed, 1 failed');
-  process.exit(1);
-}
-
-// Failure screenshots of an earlier run would look like this run's (the DM e2e has its own).
-for (const f of readdirSync(ARTIFACTS)) if (f.startsWith('FAILED-') && !f.startsWith('FAILED-dm-')) rmSync(ARTIFACTS + f);
 
 // The palette, read from the source so the pixel checks follow it.
 const terrainSrc = readFileSync(join(here, '../src/hex/terrain.ts'), 'utf8');
@@ -31,19 +21,22 @@ const colour = (name) => {
 };
 const FOG_RGB = hexRgb(/FOG_COLOR = '(#[0-9a-f]{6})'/.exec(terrainSrc)[1]);
 
-const only = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY) : null;
-const tests = [];
-const test = (name, fn) => tests.push({ name, fn });
 const assert = (cond, msg) => {
   if (!cond) throw new Error(msg);
 };
 const eq = (a, b, msg) => assert(JSON.stringify(a) === JSON.stringify(b), `${msg}: got ${JSON.stringify(a)}, want ${JSON.stringify(b)}`);
 
-const dir = mkdtempSync(join(tmpdir(), 'hexcrawl-e2e-'));
-const port = await freePort();
-const hub = new Hub({ bin, port, db: join(dir, 'h.db'), token: randomToken(), log: !!process.env.E2E_HUB_LOG });
-const browser = await launch();
 const ctx = {}; // shared across tests, which run in order and build on each other
+let hub;
+let browser;
+let port;
+serialSuite({
+  tmpPrefix: 'hexcrawl-e2e-',
+  failedPrefix: 'FAILED-player-',
+  pages: () => [['ana', ctx.ana?.page], ['bo', ctx.bo?.page], ['phone', ctx.phone?.page]],
+  ready: (env) => ({ hub, browser, port } = env),
+  teardown: () => ctx.dm?.close(),
+});
 
 // Every URL a player's browser asked for (pages, assets, API, sockets): all must be the hub's
 // (or a relay's in front of it, see relayHosts).
@@ -121,7 +114,7 @@ test('an expired code gets a clear message', async () => {
   try {
     inv = await hub.api('POST', `/api/campaigns/${ctx.camp.id}/invites`, { expiresInHours: 0.0003 }); // ~1 s
   } catch (e) {
-    throw new Error(`cannot create a short-lived invite to test 410: ${e.message}`);
+    throw new Error(`cannot create a short-lived invite to test 410: ${e.message}`, { cause: e });
   }
   await new Promise((r) => setTimeout(r, Math.max(0, Date.parse(inv.expiresAt) - Date.now()) + 300));
   const { c, page } = await newPlayerContext();
@@ -564,40 +557,3 @@ test('everything a player loaded came from the hub', async () => {
   const foreign = requested.filter((u) => !/^(data|blob):/.test(u) && !ours.has(new URL(u).host));
   eq([...new Set(foreign)], [], 'requests to anywhere but the hub');
 });
-
-// ------------------------------------------------------------------ runner
-
-let passed = 0;
-let failed = 0;
-let skipping = false;
-for (const t of tests) {
-  if (only && !only.test(t.name)) continue;
-  if (skipping) {
-    console.log(`SKIP ${t.name} (an earlier step failed)`);
-    failed++;
-    continue;
-  }
-  const start = Date.now();
-  try {
-    await t.fn();
-    passed++;
-    console.log(`ok   ${t.name} (${Date.now() - start} ms)`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${t.name}\n     ${String(e?.stack ?? e).split('\n').slice(0, 4).join('\n     ')}`);
-    for (const [n, p] of [['ana', ctx.ana?.page], ['bo', ctx.bo?.page], ['phone', ctx.phone?.page]]) {
-      if (p && !p.isClosed()) await shot(p, `FAILED-${t.name.replace(/\W+/g, '-')}-${n}`).catch(() => {});
-    }
-    // Later tests build on earlier ones; setup failures make them meaningless.
-    if (/^set up|two players join/.test(t.name)) skipping = true;
-  }
-}
-
-ctx.dm?.close();
-await browser.close();
-await hub.stop();
-if (failed && !process.env.E2E_KEEP) console.log(`hub output:\n${hub.output.split('\n').slice(-30).join('\n')}`);
-rmSync(dir, { recursive: true, force: true });
-console.log(`screenshots: ${ARTIFACTS}`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);

@@ -6,42 +6,37 @@
 //   issue 5: paint by dragging, flood fill, label, undo and redo, reload → the map as left;
 //            painting in a live session follows the broadcast mode and reaches only who sees it.
 // Usage: npm run e2e:dm (build first: npm run build && cd .. && go build -o hexcrawl .)
-import { mkdtempSync, readFileSync, rmSync, existsSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { launch } from './lib/browser.mjs';
-import { Hub, freePort, randomToken } from './lib/hub.mjs';
-import { hexColour, hexRgb, joinViaLink, near, shot, summary, waitUntil, ARTIFACTS } from './lib/player.mjs';
+import { test } from '@playwright/test';
+import { serialSuite } from './lib/suite.mjs';
+import { hexColour, hexRgb, joinViaLink, near, shot, summary, waitUntil } from './lib/player.mjs';
 import { blend, clickHex, dmHexColour, dmSummary, dmWaitUntil, dragHexes, hexPoint, openConsole, waitForDm } from './dm-lib.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
-const bin = resolve(process.env.HEXCRAWL_BIN ?? join(here, '../../hexcrawl'));
-if (!existsSync(bin)) {
-  console.error(`no hub binary at ${bin}: build it (npm run build && cd .. && go build -o hexcrawl .) or set HEXCRAWL_BIN`);
-  console.log('0 passed, 1 failed');
-  process.exit(1);
-}
 
 const terrainSrc = readFileSync(join(here, '../src/hex/terrain.ts'), 'utf8');
 const colour = (name) => hexRgb(new RegExp(`\\b${name}: '(#[0-9a-f]{6})'`).exec(terrainSrc)[1]);
 const FOG_RGB = hexRgb(/FOG_COLOR = '(#[0-9a-f]{6})'/.exec(terrainSrc)[1]);
 const VEIL = 0.55; // DEFAULT_RENDER_OPTIONS.veilAlpha: the DM sees fog at this opacity over hidden hexes
 
-const only = process.env.E2E_ONLY ? new RegExp(process.env.E2E_ONLY) : null;
-const tests = [];
-const test = (name, fn) => tests.push({ name, fn });
 const assert = (cond, msg) => {
   if (!cond) throw new Error(msg);
 };
 const eq = (a, b, msg) => assert(JSON.stringify(a) === JSON.stringify(b), `${msg}: got ${JSON.stringify(a)}, want ${JSON.stringify(b)}`);
 const sorted = (a) => [...a].sort();
 
-const dir = mkdtempSync(join(tmpdir(), 'hexcrawl-e2e-dm-'));
-const port = await freePort();
-const hub = new Hub({ bin, port, db: join(dir, 'h.db'), token: randomToken(), log: !!process.env.E2E_HUB_LOG });
-const browser = await launch();
 const ctx = {};
+let hub;
+let browser;
+let dir; // the hub's data folder, also for the files the tests write
+serialSuite({
+  tmpPrefix: 'hexcrawl-e2e-dm-',
+  failedPrefix: 'FAILED-dm-',
+  pages: () => [['dm', ctx.dm?.page], ['ana', ctx.ana?.page], ['bo', ctx.bo?.page]],
+  ready: (env) => ({ hub, browser, dir } = env),
+});
 
 async function newContext(viewport = { width: 1440, height: 900 }) {
   const c = await browser.newContext({ viewport });
@@ -57,7 +52,8 @@ const dmShot = (name) => shot(ctx.dm.page, `dm-${name}`);
 
 // ------------------------------------------------------------------ setup
 
-test('set up: a campaign with a painted map, an invite, two players', async () => {
+// @setup: E2E_ONLY runs these too, the other steps need them.
+test('set up: a campaign with a painted map, an invite, two players', { tag: '@setup' }, async () => {
   await hub.start();
   const camp = await hub.api('POST', '/api/campaigns', { name: 'Issue Four' });
   const map = await hub.api('POST', `/api/campaigns/${camp.id}/maps`, { name: 'Marches', width: 14, height: 10, orientation: 'flat' });
@@ -76,7 +72,7 @@ test('set up: a campaign with a painted map, an invite, two players', async () =
   ctx.boId = (await summary(ctx.bo.page)).you.id;
 });
 
-test('the DM console opens from the #token link, keeps the token and strips it from the URL', async () => {
+test('the DM console opens from the #token link, keeps the token and strips it from the URL', { tag: '@setup' }, async () => {
   ctx.dm = await newContext();
   await openConsole(ctx.dm.page, hub.url, hub.token);
   const page = ctx.dm.page;
@@ -387,7 +383,7 @@ test('issue 5: paint by dragging, flood fill, label and notes', async () => {
   await page.keyboard.press('b');
   await page.click('[data-testid=terrain-forest]');
   await dragHexes(page, '0,4', '11,4', 16); // a whole row: it splits the (pointy) map in two
-  let s = await dmWaitUntil(page, (s) => s.pending === 0 && s.history.undo === 1, 'stroke saved');
+  await dmWaitUntil(page, (s) => s.pending === 0 && s.history.undo === 1, 'stroke saved');
   const stroke = await page.evaluate(() => window.__hexcrawlDm.conn.editor.history.peekUndo().edits.map((e) => e.key));
   eq(sorted(stroke), sorted(Array.from({ length: 12 }, (_, c) => `${c},4`)), 'the stroke covers row 4');
   let m = await apiMap();
@@ -399,7 +395,7 @@ test('issue 5: paint by dragging, flood fill, label and notes', async () => {
   await page.keyboard.press('7'); // water
   await page.keyboard.press('f');
   await clickHex(page, '5,1');
-  s = await dmWaitUntil(page, (s) => s.pending === 0 && s.history.undo === 2, 'fill saved');
+  await dmWaitUntil(page, (s) => s.pending === 0 && s.history.undo === 2, 'fill saved');
   m = await apiMap();
   eq(at(m.grid, '5,1'), 'w', 'filled hex');
   eq(at(m.grid, '0,0'), 'w', 'fill reached the corner');
@@ -414,7 +410,7 @@ test('issue 5: paint by dragging, flood fill, label and notes', async () => {
   await page.press('[data-testid=hex-label]', 'Enter');
   await page.fill('[data-testid=hex-notes]', 'bandits in the loft');
   await page.click('[data-testid=hex-panel] h3'); // blur saves the notes
-  s = await dmWaitUntil(page, (s) => s.labels['5,6'] === 'Old Mill' && s.notes['5,6'] === 'bandits in the loft' && s.pending === 0, 'label and notes saved');
+  const s = await dmWaitUntil(page, (s) => s.labels['5,6'] === 'Old Mill' && s.notes['5,6'] === 'bandits in the loft' && s.pending === 0, 'label and notes saved');
   m = await apiMap();
   eq(m.labels['5,6'], 'Old Mill', 'hub label');
   eq(m.notes['5,6'], 'bandits in the loft', 'hub notes');
@@ -430,7 +426,7 @@ test('issue 5: undo and redo (keys and buttons) reach the hub', async () => {
   await page.keyboard.press('Control+z'); // notes
   await page.keyboard.press('Control+z'); // label
   await page.click('[data-testid=undo]'); // fill
-  let s = await dmWaitUntil(page, (s) => s.pending === 0 && s.history.undo === 1 && s.history.redo === 3, 'three undone');
+  await dmWaitUntil(page, (s) => s.pending === 0 && s.history.undo === 1 && s.history.redo === 3, 'three undone');
   let m = await apiMap();
   eq(m.labels['5,6'], undefined, 'label undone');
   eq(m.notes['5,6'], undefined, 'notes undone');
@@ -439,7 +435,7 @@ test('issue 5: undo and redo (keys and buttons) reach the hub', async () => {
   await dmShot('issue5-undone');
   await page.keyboard.press('Control+Shift+z'); // fill
   await page.click('[data-testid=redo]'); // label
-  s = await dmWaitUntil(page, (s) => s.pending === 0 && s.history.undo === 3 && s.history.redo === 1, 'two redone');
+  await dmWaitUntil(page, (s) => s.pending === 0 && s.history.undo === 3 && s.history.redo === 1, 'two redone');
   m = await apiMap();
   eq(m.grid, ctx.gridAfterFill, 'fill redone: the grid as after the fill');
   eq(m.labels['5,6'], 'Old Mill', 'label redone');
@@ -688,38 +684,3 @@ test('desktop bindings: credentials, save, open and links go through window.go.a
   eq(new URL(page.url()).pathname, '/dm', 'the window still shows the console');
   await c.close();
 });
-
-// ------------------------------------------------------------------ runner
-
-let passed = 0;
-let failed = 0;
-let skipping = false;
-for (const t of tests) {
-  if (only && !only.test(t.name) && !/^set up|console opens/.test(t.name)) continue;
-  if (skipping) {
-    console.log(`SKIP ${t.name} (an earlier step failed)`);
-    failed++;
-    continue;
-  }
-  const start = Date.now();
-  try {
-    await t.fn();
-    passed++;
-    console.log(`ok   ${t.name} (${Date.now() - start} ms)`);
-  } catch (e) {
-    failed++;
-    console.log(`FAIL ${t.name}\n     ${String(e?.stack ?? e).split('\n').slice(0, 4).join('\n     ')}`);
-    for (const [n, p] of [['dm', ctx.dm?.page], ['ana', ctx.ana?.page], ['bo', ctx.bo?.page]]) {
-      if (p && !p.isClosed()) await shot(p, `FAILED-dm-${t.name.replace(/\W+/g, '-').slice(0, 60)}-${n}`).catch(() => {});
-    }
-    if (/^set up|console opens|issue 5: create/.test(t.name)) skipping = true;
-  }
-}
-
-await browser.close();
-await hub.stop();
-if (failed) console.log(`hub output:\n${hub.output.split('\n').slice(-30).join('\n')}`);
-rmSync(dir, { recursive: true, force: true });
-console.log(`screenshots: ${ARTIFACTS}`);
-console.log(`${passed} passed, ${failed} failed`);
-process.exit(failed ? 1 : 0);

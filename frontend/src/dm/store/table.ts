@@ -1,0 +1,128 @@
+// The campaign around the map: its maps (the map menu), its current join code, the players the
+// DM removed, and the table actions that need checks first (reveal, hide, move the party).
+import { isLive, type ClientMessage, type Targets } from '../../protocol/schema';
+import { errorText, type DmApi, type Invite, type MapRow } from '../api';
+import { currentInvite } from '../invites';
+import { keysToHide, keysToReveal } from '../preview';
+import { defineSlice } from './slice';
+
+/** Reveals or hides of more hexes than this at once ask first. */
+export const LARGE_REVEAL = 50;
+
+/** A reveal or hide ready to send (the console asks first when it is large). */
+export interface SweepPlan {
+  message: Extract<ClientMessage, { type: 'hex:reveal' | 'hex:hide' }>;
+  count: number;
+  /** "everyone", or the names of the players it goes to */
+  who: string;
+  staged: boolean;
+}
+
+export interface TableSlice {
+  /** the campaign's maps, for the map menu (loaded after the first state and when the active map changes) */
+  maps: readonly MapRow[];
+  /** the campaign's current join code (the newest invite with more than an hour left) */
+  joinInvite: Invite | null;
+  /** players removed here, hidden from the lists until the hub's next full state */
+  removed: ReadonlySet<string>;
+
+  loadMaps(): Promise<void>;
+  loadInvite(): Promise<void>;
+  setInvite(invite: Invite): void;
+  /** Removes a player from the campaign (the console asked first). */
+  revoke(playerId: string, name: string): Promise<void>;
+  /**
+   * A reveal or hide of `keys` to the current targets, or null after saying why not (no live
+   * session, no players ticked, nothing would change).
+   */
+  planSweep(kind: 'reveal' | 'hide', keys: Iterable<string>): SweepPlan | null;
+  moveToken(key: string | null): void;
+}
+
+export const tableSlice = defineSlice(
+  () => ({
+    maps: [] as readonly MapRow[],
+    joinInvite: null as Invite | null,
+    removed: new Set() as ReadonlySet<string>,
+  }),
+  (set, get) => {
+    /** Runs `load` for the open campaign; its answer counts only if that campaign is still open. */
+    const forOpen = async <T>(load: (api: DmApi, campaignId: string) => Promise<T>): Promise<{ value: T } | null> => {
+      const { api, conn, campaignId } = get();
+      if (!api || !conn) return null;
+      const value = await load(api, campaignId);
+      return get().conn === conn ? { value } : null;
+    };
+    const liveOrSay = (what: string): boolean => {
+      if (isLive(get().data?.session?.status)) return true;
+      get().toast(`Start the session to ${what}.`, 'info');
+      return false;
+    };
+    const targets = (): Targets | null => {
+      const s = get();
+      if (s.revealTo === 'all') return 'all';
+      const ids = [...s.picked].filter((id) => s.data?.players.has(id) && !s.removed.has(id));
+      if (ids.length === 0) {
+        s.toast('Select players in the Players panel first (or reveal to everyone).', 'info');
+        return null;
+      }
+      return { playerIds: ids };
+    };
+    return {
+      async loadMaps() {
+        try {
+          const r = await forOpen((api, id) => api.maps(id));
+          if (r) set({ maps: r.value });
+        } catch (e) {
+          get().toast(errorText(e), 'error');
+        }
+      },
+      async loadInvite() {
+        try {
+          const r = await forOpen((api, id) => api.invites(id));
+          if (r) set({ joinInvite: currentInvite(r.value) });
+        } catch {
+          // the panel then offers "Invite players" only
+        }
+      },
+      setInvite(invite: Invite) {
+        set({ joinInvite: invite });
+      },
+      async revoke(playerId: string, name: string) {
+        const { api, campaignId } = get();
+        if (!api) return;
+        try {
+          await api.revokeMember(campaignId, playerId);
+        } catch (e) {
+          get().toast(errorText(e), 'error');
+          return;
+        }
+        const s = get();
+        const picked = new Set(s.picked);
+        picked.delete(playerId);
+        set({ removed: new Set(s.removed).add(playerId), picked, viewAs: s.viewAs === playerId ? null : s.viewAs });
+        s.toast(`Removed ${name}`, 'ok');
+      },
+      planSweep(kind: 'reveal' | 'hide', keys: Iterable<string>): SweepPlan | null {
+        const data = get().data;
+        if (!data || !liveOrSay(kind === 'reveal' ? 'reveal hexes' : 'hide hexes')) return null;
+        const t = targets();
+        if (!t) return null;
+        const list = kind === 'reveal' ? keysToReveal(data, keys, t) : keysToHide(data, keys, t);
+        if (list.length === 0) {
+          get().toast(kind === 'reveal' ? 'Those hexes are already visible to them.' : 'Nobody sees those hexes.', 'info');
+          return null;
+        }
+        return {
+          message: { type: kind === 'reveal' ? ('hex:reveal' as const) : ('hex:hide' as const), hexKeys: list, targets: t },
+          count: list.length,
+          who: t === 'all' ? 'everyone' : t.playerIds.map((id) => data.players.get(id)?.name ?? '?').join(', '),
+          staged: data.broadcastMode === 'staged',
+        };
+      },
+      moveToken(key: string | null) {
+        if (liveOrSay('move the party')) get().command({ type: 'token:move', key });
+      },
+    };
+  },
+);

@@ -1,0 +1,108 @@
+// The console's own state: the tool and its settings, the selected and hovered hex, the hexes a
+// reveal/hide drag has collected, who reveals go to, "view as" and the fog toggle.
+import type { Terrain } from '../../protocol/schema';
+import { TERRAINS } from '../../hex/terrain';
+import { clampBrush } from '../brush';
+import { defineSlice } from './slice';
+
+export type Tool = 'select' | 'brush' | 'fill' | 'reveal' | 'hide' | 'token';
+
+export const TOOLS: readonly { id: Tool; name: string; key: string; hint: string }[] = [
+  { id: 'select', name: 'Select', key: 'S', hint: 'Click a hex to edit its label and notes' },
+  { id: 'brush', name: 'Brush', key: 'B', hint: 'Click or drag to paint · Alt+click picks a terrain · [ ] brush size' },
+  { id: 'fill', name: 'Fill', key: 'F', hint: 'Click to fill the connected area of one terrain' },
+  { id: 'reveal', name: 'Reveal', key: 'R', hint: 'Click or drag to reveal hexes to the chosen players' },
+  { id: 'hide', name: 'Hide', key: 'H', hint: 'Click or drag to hide hexes again' },
+  { id: 'token', name: 'Party', key: 'T', hint: 'Click a hex to move the party token there' },
+];
+
+const EMPTY: ReadonlySet<string> = new Set();
+
+export interface ToolsSlice {
+  tool: Tool;
+  terrain: Terrain;
+  brush: number;
+  selected: string | null;
+  hover: string | null;
+  /** reveal/hide to everyone, or to the players ticked in the players panel */
+  revealTo: 'all' | 'selected';
+  picked: ReadonlySet<string>;
+  /** render exactly what this player sees */
+  viewAs: string | null;
+  /** hexes collected by a reveal/hide drag in progress */
+  sweep: ReadonlySet<string>;
+  /** draw the translucent fog over hexes no player sees (V toggles) */
+  veil: boolean;
+
+  setTool(tool: Tool): void;
+  setTerrain(terrain: Terrain): void;
+  /** The palette's number keys: 1–9 and 0 pick a terrain (and the brush unless filling). */
+  terrainKey(digit: string): void;
+  setBrush(n: number): void;
+  select(key: string | null): void;
+  hoverHex(key: string | null): void;
+  setRevealTo(to: 'all' | 'selected'): void;
+  togglePicked(playerId: string): void;
+  setViewAs(playerId: string | null): void;
+  toggleVeil(): void;
+  setSweep(keys: ReadonlySet<string>): void;
+  /** Escape: no selection, no drag, no "view as". */
+  escape(): void;
+}
+
+export const toolsSlice = defineSlice(
+  () => ({
+    tool: 'brush' as Tool,
+    terrain: 'forest' as Terrain,
+    brush: 1,
+    selected: null as string | null,
+    hover: null as string | null,
+    revealTo: 'all' as 'all' | 'selected',
+    picked: EMPTY,
+    viewAs: null as string | null,
+    sweep: EMPTY,
+    veil: true,
+  }),
+  (set, get) => ({
+    setTool(tool: Tool) {
+      set({ tool, sweep: EMPTY });
+    },
+    setTerrain(terrain: Terrain) {
+      set({ terrain });
+    },
+    terrainKey(digit: string) {
+      const terrain = TERRAINS[digit === '0' ? 9 : Number(digit) - 1];
+      if (terrain) set({ terrain, tool: get().tool === 'fill' ? 'fill' : 'brush' });
+    },
+    setBrush(n: number) {
+      set({ brush: clampBrush(n) });
+    },
+    select(key: string | null) {
+      set({ selected: key });
+    },
+    hoverHex(key: string | null) {
+      if (get().hover !== key) set({ hover: key });
+    },
+    setRevealTo(to: 'all' | 'selected') {
+      set({ revealTo: to });
+    },
+    togglePicked(id: string) {
+      const next = new Set(get().picked);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      set({ picked: next, revealTo: next.size > 0 ? 'selected' : get().revealTo });
+    },
+    setViewAs(playerId: string | null) {
+      set({ viewAs: playerId });
+    },
+    toggleVeil() {
+      set({ veil: !get().veil });
+    },
+    setSweep(keys: ReadonlySet<string>) {
+      set({ sweep: keys });
+    },
+    escape() {
+      set({ selected: null, sweep: EMPTY, viewAs: null });
+    },
+  }),
+);
