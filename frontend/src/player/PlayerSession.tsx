@@ -73,6 +73,7 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
 
   const data = useStore(store, (s) => s.data);
   const fadeIn = useStore(store, (s) => s.fadeIn);
+  const fullStates = useStore(store, (s) => s.fullStates);
   const mapChanging = useStore(store, (s) => s.mapChanging);
   const [hover, setHover] = useState<Info | null>(null);
   const [tapped, setTapped] = useState<Info | null>(null);
@@ -109,6 +110,8 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
         style={{ position: 'absolute', inset: 0 }}
         scene={scene}
         initialFit="visible"
+        fitKey={fullStates}
+        followToken
         fitInsets={FIT_INSETS}
         onHexHover={(key, at) => setHover(key ? { key, ...at, pinned: false } : null)}
         onHexTap={(key, at) => setTapped((t) => (key && t?.key !== key ? { key, ...at, pinned: true } : null))}
@@ -152,15 +155,9 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
 
       {map && data && status !== 'waiting' && (
         <MapControls
-          onZoom={(f) => {
-            const r = mapRef.current?.renderer();
-            if (!r) return;
-            const { w, h } = r.size();
-            r.zoomAt(f, w / 2, h / 2);
-            mapRef.current?.redraw();
-          }}
+          onZoom={(f) => mapRef.current?.zoomBy(f)}
           onFit={() => mapRef.current?.fit(true)}
-          onParty={data.token ? () => mapRef.current?.centerOn(data.token!) : null}
+          onParty={data.token ? () => mapRef.current?.centerOn(data.token!, 300) : null}
         />
       )}
 
