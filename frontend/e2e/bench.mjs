@@ -238,7 +238,7 @@ if (PAN && PHONE) {
       const rec = { arrived: null, drawn: null, frame: null, frameAfter: null };
       window.__reveal = rec;
       let frames = 0;
-      const tick = (t) => {
+      const tick = () => {
         if (rec.drawn !== null) {
           rec.frameAfter = frames;
           return;
