@@ -49,13 +49,12 @@ describe('knownBounds', () => {
   it('covers the known hexes and the token', () => {
     const m = map(20, 20);
     const b = knownBounds(m, cellsWith(m, ['3,4', '5,6']), '9,2')!;
-    for (const k of ['3,4', '5,6', '9,2']) {
-      const c = hexToPixel(parseHexKey(k)!, 'flat');
-      expect(c.x - 1).toBeGreaterThanOrEqual(b.x0);
-      expect(c.x + 1).toBeLessThanOrEqual(b.x1);
-      expect(c.y - 1).toBeGreaterThanOrEqual(b.y0);
-      expect(c.y + 1).toBeLessThanOrEqual(b.y1);
-    }
+    // A flat hex reaches 1 to its corners (x) and √3/2 to its sides (y); the box is tight.
+    const cs = ['3,4', '5,6', '9,2'].map((k) => hexToPixel(parseHexKey(k)!, 'flat'));
+    expect(b.x0).toBeCloseTo(Math.min(...cs.map((c) => c.x)) - 1, 9);
+    expect(b.x1).toBeCloseTo(Math.max(...cs.map((c) => c.x)) + 1, 9);
+    expect(b.y0).toBeCloseTo(Math.min(...cs.map((c) => c.y)) - SQRT3 / 2, 9);
+    expect(b.y1).toBeCloseTo(Math.max(...cs.map((c) => c.y)) + SQRT3 / 2, 9);
   });
 });
 

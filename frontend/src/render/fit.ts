@@ -29,29 +29,30 @@ export interface Viewport {
 
 /** Map-unit bounding box of the hexes that are not fog, and the token's (null when all fog). */
 export function knownBounds(map: MapInfo, cells: Uint8Array, token: string | null): MapRect | null {
-  let c0 = Infinity, c1 = -Infinity, r0 = Infinity, r1 = -Infinity;
-  const width = map.width;
+  const { width, orientation } = map;
+  const flat = orientation === 'flat';
+  const h = SQRT3 / 2;
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  const add = (col: number, row: number) => {
+    const x = flat ? 1 + 1.5 * col : h * (1 + 2 * col + (row & 1));
+    const y = flat ? h * (1 + 2 * row + (col & 1)) : 1 + 1.5 * row;
+    if (x < x0) x0 = x;
+    if (x > x1) x1 = x;
+    if (y < y0) y0 = y;
+    if (y > y1) y1 = y;
+  };
   for (let i = 0; i < cells.length; i++) {
     if (cells[i] === FOG) continue;
-    const c = i % width;
-    const r = (i - c) / width;
-    if (c < c0) c0 = c;
-    if (c > c1) c1 = c;
-    if (r < r0) r0 = r;
-    if (r > r1) r1 = r;
+    const col = i % width;
+    add(col, (i - col) / width);
   }
   const o = token ? parseHexKey(token) : null;
-  if (o) {
-    c0 = Math.min(c0, o.col);
-    c1 = Math.max(c1, o.col);
-    r0 = Math.min(r0, o.row);
-    r1 = Math.max(r1, o.row);
-  }
-  if (c0 === Infinity) return null;
-  const a = hexToPixel({ col: c0, row: r0 }, map.orientation);
-  const b = hexToPixel({ col: c1, row: r1 }, map.orientation);
-  // ±1.5: a hex's reach from its centre, and the half-hex stagger of alternate columns/rows.
-  return { x0: a.x - 1.5, y0: a.y - 1.5, x1: b.x + 1.5, y1: b.y + 1.5 };
+  if (o) add(o.col, o.row);
+  if (x0 === Infinity) return null;
+  // Centres, plus the hexes' own reach: to the corners across the row, to the sides along it.
+  const rx = flat ? 1 : h;
+  const ry = flat ? h : 1;
+  return { x0: x0 - rx, y0: y0 - ry, x1: x1 + rx, y1: y1 + ry };
 }
 
 /** The free part of the viewport (minus insets and margin), CSS px. */
