@@ -9,14 +9,15 @@
 // Usage: npm run bench  (HEXCRAWL_BIN as for e2e; BENCH_RUNS=n; BENCH_SIZE=n; BENCH_CPU=rate;
 // BENCH_MARKS=1 prints the boot timeline; BENCH_RAW=1 the samples; BENCH_PROFILE=1 uses a normal
 // browser profile; BENCH_PAN=0 and BENCH_COOKIE_ONLY=0 skip those parts, for quick A/B runs;
-// BENCH_SHOTS=dir saves the phone's screens)
+// BENCH_SHOTS=dir saves the phone's screens; BENCH_JSON=1 ends with one JSON line of the raw
+// figures, for e2e/bench-ab.mjs)
 import { mkdtempSync, rmSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { launch, launchWithProfile } from './lib/browser.mjs';
 import { Hub, freePort, randomToken } from './lib/hub.mjs';
-import { cpuTime, fmt, frameLine, frameStats, markTime, pct, startFrames, stopFrames } from './lib/bench.mjs';
+import { cpuTime, fmt, frameLine, frameStats, markFirstMapShown, markTime, pct, startFrames, stopFrames } from './lib/bench.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 const bin = resolve(process.env.HEXCRAWL_BIN ?? join(here, '../../hexcrawl'));
@@ -92,22 +93,26 @@ async function newPage() {
 // "returning": the page remembers its seat (localStorage, as after any earlier visit) and opens
 // the socket at once; "cookie only": that memory is wiped first, so /api/me must answer before
 // the socket can start (a first visit after joining from another tab, or cleared site data).
-const MARKS = ['hexcrawl:boot', 'hexcrawl:socket-start', 'hexcrawl:socket-open', 'hexcrawl:state-received', 'hexcrawl:state', 'hexcrawl:first-map'];
+const MARKS = ['hexcrawl:boot', 'hexcrawl:socket-start', 'hexcrawl:socket-open', 'hexcrawl:state-received', 'hexcrawl:state', 'hexcrawl:first-map', 'bench:first-map-shown'];
 
 async function firstMaps(runs, { forgetSeat }) {
   const out = [];
+  const shown = [];
   const timelines = [];
   const cpu = [];
   for (let i = 0; i < runs + 1; i++) {
     const { page, cdp } = await newPage();
     if (forgetSeat) await page.addInitScript(() => localStorage.removeItem('hexcrawl.seat'));
+    await page.addInitScript(markFirstMapShown);
     await cdp.send('Performance.enable');
     const before = await cpuTime(cdp);
     await page.goto(hub.url + '/');
-    const ms = await markTime(page, 'hexcrawl:first-map');
+    const ms = await markTime(cdp, 'hexcrawl:first-map');
+    const shownMs = await markTime(cdp, 'bench:first-map-shown');
     const after = await cpuTime(cdp);
     if (i > 0) {
       out.push(ms);
+      shown.push(shownMs);
       cpu.push({ main: (after.ThreadTime - before.ThreadTime) * 1000, process: (after.ProcessTime - before.ProcessTime) * 1000 });
       timelines.push(
         await page.evaluate((names) => {
@@ -124,7 +129,7 @@ async function firstMaps(runs, { forgetSeat }) {
     }
     await page.close();
   }
-  return { samples: out, timelines, cpu };
+  return { samples: out, shown, timelines, cpu };
 }
 const returning = await firstMaps(RUNS, { forgetSeat: false });
 const cookieOnly = process.env.BENCH_COOKIE_ONLY === '0' || PHONE ? null : await firstMaps(RUNS, { forgetSeat: true });
@@ -132,10 +137,11 @@ const cookieOnly = process.env.BENCH_COOKIE_ONLY === '0' || PHONE ? null : await
 // 2. Frames (BENCH_PAN=0 skips them).
 const PAN = process.env.BENCH_PAN !== '0';
 const lines = [];
+const json = {};
 if (PAN && !PHONE) {
   const { page } = await newPage();
   await page.goto(hub.url + '/');
-  await markTime(page, 'hexcrawl:first-map');
+  await page.waitForFunction(() => performance.getEntriesByName('hexcrawl:first-map').length > 0);
   await page.waitForTimeout(300);
   const pan = async (label, scale) => {
     await page.evaluate((scale) => {
@@ -171,7 +177,7 @@ let heap = null;
 if (PAN && PHONE) {
   const { page, cdp } = await newPage();
   await page.goto(hub.url + '/');
-  await markTime(page, 'hexcrawl:first-map');
+  await markTime(cdp, 'hexcrawl:first-map');
   await page.waitForTimeout(1500); // fades and lazy work done
   const touch = (type, points) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points.map(([x, y], id) => ({ x, y, id })) });
   // Moves sent at 60 Hz without waiting for each to be handled, as a finger would: a page that
@@ -192,16 +198,22 @@ if (PAN && PHONE) {
     const r = window.__hexcrawl.map().renderer();
     return { ...r.getView(), hexes: r.drawnHexes };
   });
+  await cdp.send('Performance.enable');
   const measure = async (label, run) => {
     await startFrames(page);
+    let cpu = await cpuTime(cdp);
     await run();
     const during = await stopFrames(page);
+    during.cpuMs = ((await cpuTime(cdp)).ThreadTime - cpu.ThreadTime) * 1000;
     await startFrames(page);
+    cpu = await cpuTime(cdp);
     await page.waitForTimeout(1000);
     const after = await stopFrames(page);
+    after.cpuMs = ((await cpuTime(cdp)).ThreadTime - cpu.ThreadTime) * 1000;
     const v = await view();
     lines.push(frameLine(label, frameStats(during), `; ${Math.round(v.hexes)} hexes on screen at the end, scale ${fmt(v.scale)}`));
     lines.push(frameLine('  the second after it', frameStats(after)));
+    json[label] = { during, after };
   };
   // A finger circling (~3 s): 150 px across, as when looking around.
   const circle = (k) => [[180 + Math.sin(k / 30) * 75, 330 + Math.cos(k / 30) * 75 - 75]];
@@ -268,6 +280,7 @@ if (PAN && PHONE) {
     reveals.push(await page.evaluate(() => ({ ms: window.__reveal.drawn - window.__reveal.arrived, frames: window.__reveal.frameAfter })));
   }
   const ms = reveals.map((x) => x.ms);
+  json.reveal = reveals;
   lines.push(
     `reveal of ${ring.length} hexes on screen, arrival → drawn (${reveals.length} times): p50 ${fmt(pct(ms, 50))} ms, max ${fmt(Math.max(...ms))} ms; ` +
       `animation frames begun between them: ${reveals.map((x) => x.frames).join(', ')}`,
@@ -299,6 +312,8 @@ for (const [label, r] of [['returning player', returning], ['cookie only', cooki
   if (!r) continue;
   const xs = r.samples;
   console.log(`first drawn map after navigation, ${label} (${RUNS} runs): p50 ${fmt(pct(xs, 50))} ms, min ${fmt(Math.min(...xs))} ms, max ${fmt(Math.max(...xs))} ms`);
+  const ys = r.shown;
+  console.log(`  … on screen (the next frame begins): p50 ${fmt(pct(ys, 50))} ms, min ${fmt(Math.min(...ys))} ms, max ${fmt(Math.max(...ys))} ms`);
   if (process.env.BENCH_MARKS) {
     const steps = Object.keys(r.timelines[0]);
     console.log('  boot timeline, median ms after navigation: ' + steps.map((k) => `${k} ${median(r.timelines.map((t) => t[k]))}`).join(', '));
@@ -311,3 +326,6 @@ for (const [label, r] of [['returning player', returning], ['cookie only', cooki
 }
 for (const l of lines) console.log(l);
 if (heap) console.log(`JS heap after GC: ${fmt(heap.usedSize / 1e6)} MB used of ${fmt(heap.totalSize / 1e6)} MB`);
+if (process.env.BENCH_JSON) {
+  console.log(JSON.stringify({ firstMap: returning.samples, firstMapShown: returning.shown, cpu: returning.cpu.map((c) => c.main), timelines: returning.timelines, frames: json, heap: heap?.usedSize ?? null }));
+}

@@ -11,7 +11,7 @@
 // the layer by the renderer each frame, never into it.
 import { mapPixelSize } from '../hex/coords';
 import { Overview } from './overview';
-import { paintHexes, type HexLayers, type MapRect, type PaintStyle } from './paint';
+import { GlyphSprites, paintHexes, type HexLayers, type MapRect, type PaintStyle } from './paint';
 import type { MapInfo } from '../protocol/schema';
 
 /** Tile edge in device pixels. */
@@ -82,6 +82,7 @@ export class MapLayer {
   private level: Level | null = null;
   private old: Level | null = null;
   private pool: Tile[] = [];
+  private readonly sprites = new GlyphSprites();
   /** 1×1 canvas a new tile is copied into, to have it rasterised while its cost is counted */
   private readonly sink: CanvasRenderingContext2D;
   /** something of this map has been on screen: from then on, the overview can stand in for
@@ -148,7 +149,7 @@ export class MapLayer {
       if (!prevVeil) this.veilCopy = veil.slice();
       else prevVeil.set(veil);
     } else this.veilCopy = null;
-    this.overview!.update(hex, changed);
+    this.overview?.update(hex, changed);
     for (const level of [this.level, this.old]) if (level) this.invalidate(level, changed);
     return true;
   }
@@ -164,9 +165,17 @@ export class MapLayer {
     if (!hex) return;
     this.cellsCopy = hex.cells.slice();
     this.veilCopy = hex.veil ? hex.veil.slice() : null;
-    const style = this.style!;
-    this.overview = new Overview(hex, style.fogColor, style.veilAlpha);
-    this.overview.update(hex, null);
+  }
+
+  /** The overview, made when first needed (or in the first frame with time to spare): the
+   * opening frame of a map does not wait for it. */
+  private overviewMap(): Overview {
+    if (!this.overview) {
+      const hex = this.hex!;
+      this.overview = new Overview(hex, this.style!.fogColor, this.style!.veilAlpha);
+      this.overview.update(hex, null);
+    }
+    return this.overview;
   }
 
   /** Marks the tiles under these hexes for repainting (all of them for a large change). */
@@ -238,7 +247,7 @@ export class MapLayer {
     ctx.fillStyle = this.style!.background;
     ctx.fillRect(0, 0, TILE, TILE);
     ctx.setTransform(k, 0, 0, k, -(level.ox + tx * TILE), -(level.oy + ty * TILE));
-    this.paintedHexes += paintHexes(ctx, this.hex!, this.tileRect(level, tx, ty), level.scale, this.style!);
+    this.paintedHexes += paintHexes(ctx, this.hex!, this.tileRect(level, tx, ty), level.scale, this.style!, this.sprites);
     // Canvas drawing is recorded and rasterised when the canvas is next used: use it now, so the
     // raster (most of a tile's cost without a GPU) happens inside the frame budget and not in
     // whichever later frame first shows the tile.
@@ -292,10 +301,11 @@ export class MapLayer {
       this.dropLevel(this.level);
       this.dropLevel(this.old);
       this.level = this.old = null;
-      const b = this.overview!.bounds();
+      const overview = this.overviewMap();
+      const b = overview.bounds();
       const x0 = Math.round(v.x * v.dpr + b.x0 * k);
       const y0 = Math.round(v.y * v.dpr + b.y0 * k);
-      this.overview!.drawRect(ctx, b, x0, y0, Math.round(v.x * v.dpr + b.x1 * k) - x0, Math.round(v.y * v.dpr + b.y1 * k) - y0);
+      overview.drawRect(ctx, b, x0, y0, Math.round(v.x * v.dpr + b.x1 * k) - x0, Math.round(v.y * v.dpr + b.y1 * k) - y0);
       this.shown = true;
       return { complete: true, pending: false };
     }
@@ -345,8 +355,10 @@ export class MapLayer {
       this.dropLevel(this.old);
       this.old = null;
     }
-    // Time left: the ring of tiles around the screen, so a pan finds them ready.
+    // Time left: the overview, then the ring of tiles around the screen, so a pan finds them ready.
     let pending = !complete;
+    if (!unlimited && !this.overview && performance.now() - t0 < budgetMs) this.overviewMap();
+    if (!this.overview) pending = true;
     if (!this.holding(now)) {
       const ring = this.range(lv, v, 1);
       for (let ty = ring.ty0; ty <= ring.ty1 && !pending; ty++) {
@@ -374,7 +386,7 @@ export class MapLayer {
     ctx.beginPath();
     ctx.rect(d.x, d.y, d.w, d.h);
     ctx.clip();
-    this.overview!.drawRect(ctx, rect, d.x, d.y, d.w, d.h);
+    this.overviewMap().drawRect(ctx, rect, d.x, d.y, d.w, d.h);
     const old = this.old;
     if (old) {
       const k = old.scale * old.dpr;

@@ -57,40 +57,36 @@ export class Overview {
   }
 
   /** Sets the colour of every hex in `indices` (all hexes when null) and uploads the change. */
-  update(hex: HexLayers, indices: Iterable<number> | null): void {
+  update(hex: HexLayers, indices: readonly number[] | null): void {
     const { cells, veil } = hex;
+    const px = this.px;
     const w = this.canvas.width;
-    let x0 = Infinity, x1 = -1, y0 = Infinity, y1 = -1;
-    const set = (i: number) => {
-      const col = i % this.width;
-      const row = (i - col) / this.width;
-      const colour = veil && veil[i] === 1 ? this.veiled[cells[i]!]! : this.plain[cells[i]!]!;
-      let x: number, y: number, dx: number, dy: number;
-      if (this.flat) {
-        x = col;
-        y = 2 * row + (col & 1);
-        dx = 0;
-        dy = 1;
+    const cols = this.width;
+    const { plain, veiled, flat } = this;
+    const n = indices === null ? cells.length : indices.length;
+    if (n === 0) return;
+    let y0 = Infinity, y1 = -1;
+    // Two pixels per hex: one above the other (flat), side by side (pointy).
+    for (let k = 0; k < n; k++) {
+      const i = indices === null ? k : indices[k]!;
+      const col = i % cols;
+      const row = (i - col) / cols;
+      const colour = veil !== null && veil[i] === 1 ? veiled[cells[i]!]! : plain[cells[i]!]!;
+      if (flat) {
+        const y = 2 * row + (col & 1);
+        px[y * w + col] = colour;
+        px[(y + 1) * w + col] = colour;
+        if (y < y0) y0 = y;
+        if (y + 1 > y1) y1 = y + 1;
       } else {
-        x = 2 * col + (row & 1);
-        y = row;
-        dx = 1;
-        dy = 0;
+        const at = row * w + 2 * col + (row & 1);
+        px[at] = colour;
+        px[at + 1] = colour;
+        if (row < y0) y0 = row;
+        if (row > y1) y1 = row;
       }
-      this.px[y * w + x] = colour;
-      this.px[(y + dy) * w + x + dx] = colour;
-      if (x < x0) x0 = x;
-      if (x + dx > x1) x1 = x + dx;
-      if (y < y0) y0 = y;
-      if (y + dy > y1) y1 = y + dy;
-    };
-    if (indices === null) {
-      for (let i = 0; i < cells.length; i++) set(i);
-    } else {
-      for (const i of indices) set(i);
     }
-    if (x1 < 0) return;
-    this.ctx.putImageData(this.image, 0, 0, x0, y0, x1 - x0 + 1, y1 - y0 + 1);
+    this.ctx.putImageData(this.image, 0, 0, 0, y0, w, y1 - y0 + 1);
   }
 
   /** The map rectangle (map units) the bitmap covers, edge to edge. */

@@ -37,10 +37,18 @@ const HALF_SQRT3 = Math.sqrt(3) / 2;
 
 /**
  * Paints every hex touching `rect` (map units). The caller has set ctx's transform to map units
- * → pixels, `scale` CSS px per unit (which decides glyphs and grid), and cleared the area.
+ * → device pixels (a scale and a translation), `scale` CSS px per unit (which decides glyphs and
+ * grid), and cleared the area.
  * Returns the number of hexes painted.
  */
-export function paintHexes(ctx: CanvasRenderingContext2D, hex: HexLayers, rect: MapRect, scale: number, style: PaintStyle): number {
+export function paintHexes(
+  ctx: CanvasRenderingContext2D,
+  hex: HexLayers,
+  rect: MapRect,
+  scale: number,
+  style: PaintStyle,
+  sprites: GlyphSprites,
+): number {
   const { width, height, orientation, cells, veil } = hex;
   const { c0, c1, r0, r1 } = visibleRange(rect, width, height, orientation);
   if (c0 > c1 || r0 > r1) return 0;
@@ -96,33 +104,23 @@ export function paintHexes(ctx: CanvasRenderingContext2D, hex: HexLayers, rect: 
     ctx.fill(fog);
   }
 
-  // Terrain glyphs (trees, peaks, waves …) when hexes are big enough to carry them.
+  // Terrain glyphs (trees, peaks, waves …) when hexes are big enough to carry them: copies of a
+  // glyph drawn once per terrain and scale (stroking thousands of tiny paths was most of a
+  // tile's raster cost), placed at whole device pixels.
   if (scale >= style.glyphMinScale) {
-    ctx.lineWidth = Math.max(1.2, scale * 0.05) / scale;
-    ctx.lineCap = 'round';
-    ctx.lineJoin = 'round';
-    const byTerrain: number[][] = ALL_TERRAINS.map(() => []);
+    const m = ctx.getTransform();
+    ctx.setTransform(1, 0, 0, 1, 0, 0);
     for (let row = r0; row <= r1; row++) {
       for (let col = c0; col <= c1; col++) {
         const t = cells[row * width + col]!;
-        if (t !== FOG && t !== 0) byTerrain[t]!.push(row * width + col);
-      }
-    }
-    for (let t = 1; t < byTerrain.length; t++) {
-      const list = byTerrain[t]!;
-      if (list.length === 0) continue;
-      const terrain = ALL_TERRAINS[t]!;
-      ctx.beginPath();
-      for (const i of list) {
-        const col = i % width;
-        const row = (i - col) / width;
+        if (t === FOG || t === 0) continue;
         const x = flat ? 1 + 1.5 * col : HALF_SQRT3 * (1 + 2 * col + (row & 1));
         const y = flat ? HALF_SQRT3 * (1 + 2 * row + (col & 1)) : 1 + 1.5 * row;
-        addGlyph(ctx, terrain, x, y, (col * 7 + row * 13) & 7);
+        const g = sprites.get(t, (col * 7 + row * 13) & 7, scale, m.a);
+        ctx.drawImage(g, Math.round(x * m.a + m.e) - g.width / 2, Math.round(y * m.d + m.f) - g.height / 2);
       }
-      ctx.strokeStyle = glyphStroke(terrain);
-      ctx.stroke();
     }
+    ctx.setTransform(m);
   }
 
   // Grid lines: one stroke for all hexes, each edge once. A hex draws its three upper edges (the
@@ -155,4 +153,45 @@ export function paintHexes(ctx: CanvasRenderingContext2D, hex: HexLayers, rect: 
     ctx.globalAlpha = 1;
   }
   return painted;
+}
+
+/**
+ * Each terrain's glyph drawn once into a small canvas, for a given scale: hexes get copies. Water
+ * and coast come in two variants (waves shifted), as addGlyph draws them.
+ */
+export class GlyphSprites {
+  private scale = 0;
+  private k = 0;
+  private readonly cache = new Map<number, HTMLCanvasElement>();
+
+  /** The sprite for terrain index `t`, variant `v`, at `scale` CSS px and `k` device px per unit;
+   * its centre is the hex centre. */
+  get(t: number, v: number, scale: number, k: number): HTMLCanvasElement {
+    if (scale !== this.scale || k !== this.k) {
+      this.cache.clear();
+      this.scale = scale;
+      this.k = k;
+    }
+    const terrain = ALL_TERRAINS[t]!;
+    const variant = terrain === 'water' || terrain === 'coast' ? v & 1 : 0;
+    const key = t * 2 + variant;
+    let c = this.cache.get(key);
+    if (c) return c;
+    // Glyphs stay within 0.6 units of the centre; the stroke adds its half width.
+    const size = 2 * Math.ceil(0.65 * k + 2);
+    c = document.createElement('canvas');
+    c.width = c.height = size;
+    const g = c.getContext('2d');
+    if (!g) throw new Error('canvas 2D is not available');
+    g.setTransform(k, 0, 0, k, size / 2, size / 2);
+    g.lineWidth = Math.max(1.2, scale * 0.05) / scale;
+    g.lineCap = 'round';
+    g.lineJoin = 'round';
+    g.beginPath();
+    addGlyph(g, terrain, 0, 0, variant);
+    g.strokeStyle = glyphStroke(terrain);
+    g.stroke();
+    this.cache.set(key, c);
+    return c;
+  }
 }

@@ -510,13 +510,17 @@ function hexPath(ctx: CanvasRenderingContext2D, c: Point, cx: number[], cy: numb
 }
 
 function fitText(ctx: CanvasRenderingContext2D, text: string, maxW: number): string {
-  if (ctx.measureText(text).width <= maxW) return text;
-  let lo = 0;
-  let hi = text.length;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (ctx.measureText(text.slice(0, mid) + '…').width <= maxW) lo = mid;
-    else hi = mid - 1;
+  const w = ctx.measureText(text).width;
+  if (w <= maxW) return text;
+  // Start from the length the widths suggest and step from there: two or three measures, where a
+  // binary search takes six (text measuring is much of a first frame's labels).
+  const fits = (n: number) => ctx.measureText(text.slice(0, n) + '…').width <= maxW;
+  let n = Math.max(1, Math.min(text.length - 1, Math.floor((text.length * maxW) / w)));
+  if (fits(n)) {
+    while (n + 1 < text.length && fits(n + 1)) n++;
+  } else {
+    do n--;
+    while (n > 1 && !fits(n));
   }
-  return text.slice(0, Math.max(1, lo)) + '…';
+  return text.slice(0, Math.max(1, n)) + '…';
 }
