@@ -98,7 +98,6 @@ export function frameStats(f) {
 export function frameLine(label, st, extra = '') {
   return (
     `${label}: ${st.frames} frames, interval p50 ${fmt(st.interval.p50)} / p95 ${fmt(st.interval.p95)} / max ${fmt(st.interval.max)} ms` +
-    (st.cpuMs !== undefined && st.frames ? `, main-thread CPU ${fmt(st.cpuMs / st.frames)} ms per frame` : '') +
     `; ${st.draws} draws, draw() p50 ${fmt(st.draw.p50)} / p95 ${fmt(st.draw.p95)} / max ${fmt(st.draw.max)} ms` +
     `; ${st.moves} pointermoves handled` +
     extra

@@ -20,8 +20,10 @@ export const TILE = 256;
  * bitmap is the map: hexes that small cannot be told from its bricks, and it costs one copy. */
 export const OVERVIEW_BELOW = 3;
 /** While zooming, tiles are scaled rather than re-rendered until they would be drawn at more
- * than this factor from the scale they were rendered at. */
-const MAX_STRETCH = 2;
+ * than STRETCH_IN times, or less than STRETCH_OUT times, the scale they were rendered at. In:
+ * fewer, larger copies of what is there, soft but cheap; out: each step needs more tiles. */
+const STRETCH_IN = 4;
+const STRETCH_OUT = 0.5;
 /** Tile canvases kept for reuse. */
 const POOL = 24;
 
@@ -113,6 +115,12 @@ export class MapLayer {
 
   holdEnds(): number {
     return this.holdUntil;
+  }
+
+  /** The scale the map's tiles were rendered at (the view's, except during a zoom gesture);
+   * null in overview mode. Labels are laid out at it, so a gesture does not re-measure them. */
+  renderedScale(): number | null {
+    return this.level?.scale ?? null;
   }
 
   /**
@@ -313,7 +321,7 @@ export class MapLayer {
     let level = this.level;
     const stretch = level ? v.scale / level.scale : 1;
     const keep =
-      level !== null && level.dpr === v.dpr && (level.scale === v.scale || (this.holding(now) && stretch <= MAX_STRETCH && stretch >= 1 / MAX_STRETCH));
+      level !== null && level.dpr === v.dpr && (level.scale === v.scale || (this.holding(now) && stretch <= STRETCH_IN && stretch >= STRETCH_OUT));
     if (!keep) {
       if (level && level.tiles.size > 0) {
         this.dropLevel(this.old);
@@ -324,12 +332,17 @@ export class MapLayer {
       level = this.level = { scale: v.scale, dpr: v.dpr, ox: mod(-v.x * v.dpr), oy: mod(-v.y * v.dpr), tiles: new Map() };
     }
     const lv = level!;
-    // The first frame of a map renders all it shows: a blocky stand-in is no way to open.
+    // The first frame of a map renders all it shows: a blocky stand-in is no way to open. During
+    // a zoom gesture, nothing: the tiles it has are stretched, stand-ins fill what they do not
+    // cover, and the map is rendered at the scale reached once the gesture rests.
     const unlimited = !this.shown;
     this.shown = true;
+    if (this.holding(now)) budgetMs = 0;
     const r = this.range(lv, v);
     let complete = true;
-    ctx.imageSmoothingEnabled = true;
+    // Stretched tiles (a zoom in progress) are copied nearest-neighbour: half the raster cost of
+    // smoothing without a GPU, and the gesture's motion hides it; at rest they are 1:1.
+    ctx.imageSmoothingEnabled = lv.scale === v.scale;
     for (let ty = r.ty0; ty <= r.ty1; ty++) {
       for (let tx = r.tx0; tx <= r.tx1; tx++) {
         const key = tileKey(tx, ty);
@@ -348,9 +361,11 @@ export class MapLayer {
         } else {
           complete = false;
           this.standIn(ctx, v, this.tileRect(lv, tx, ty), d);
+          ctx.imageSmoothingEnabled = lv.scale === v.scale;
         }
       }
     }
+    ctx.imageSmoothingEnabled = true;
     if (complete) {
       this.dropLevel(this.old);
       this.old = null;
@@ -380,14 +395,16 @@ export class MapLayer {
     return { complete, pending };
   }
 
-  /** Draws what we have for a tile not rendered yet: the overview, then the old level's tiles. */
+  /** Draws what we have for a tile not rendered yet: the old level's tiles, over the overview
+   * where they leave gaps. */
   private standIn(ctx: CanvasRenderingContext2D, v: LayerView, rect: MapRect, d: { x: number; y: number; w: number; h: number }): void {
     ctx.save();
     ctx.beginPath();
     ctx.rect(d.x, d.y, d.w, d.h);
     ctx.clip();
-    this.overviewMap().drawRect(ctx, rect, d.x, d.y, d.w, d.h);
     const old = this.old;
+    const covering: { t: Tile; tx: number; ty: number }[] = [];
+    let gaps = old === null;
     if (old) {
       const k = old.scale * old.dpr;
       const tx0 = Math.floor((rect.x0 * k - old.ox) / TILE);
@@ -397,11 +414,16 @@ export class MapLayer {
       for (let ty = ty0; ty <= ty1; ty++) {
         for (let tx = tx0; tx <= tx1; tx++) {
           const t = old.tiles.get(tileKey(tx, ty));
-          if (!t || t.dirty) continue;
-          const od = this.dest(old, v, tx, ty);
-          ctx.drawImage(t.canvas, od.x, od.y, od.w, od.h);
+          if (t && !t.dirty) covering.push({ t, tx, ty });
+          else gaps = true;
         }
       }
+    }
+    if (gaps) this.overviewMap().drawRect(ctx, rect, d.x, d.y, d.w, d.h);
+    ctx.imageSmoothingEnabled = false;
+    for (const { t, tx, ty } of covering) {
+      const od = this.dest(old!, v, tx, ty);
+      ctx.drawImage(t.canvas, od.x, od.y, od.w, od.h);
     }
     ctx.restore();
   }

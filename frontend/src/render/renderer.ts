@@ -311,7 +311,7 @@ export class HexRenderer {
 
     // Screen-space passes: text and the token stay crisp and legible at any zoom.
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    if (s >= opts.labelMinScale && labels.size > 0) this.drawLabels(view, rect);
+    if (s >= opts.labelMinScale && labels.size > 0) this.drawLabels(view, rect, now);
     if (token) this.drawToken(view, token);
     this.lastDrawMs = performance.now() - t0;
     if (!firstMapMarked && drawn.complete && this.drawnHexes > 0) {
@@ -441,10 +441,14 @@ export class HexRenderer {
     return t;
   }
 
-  private drawLabels(view: View, rect: { x0: number; y0: number; x1: number; y1: number }): void {
+  private drawLabels(view: View, rect: { x0: number; y0: number; x1: number; y1: number }, now: number): void {
     const { ctx } = this;
     const s = view.scale;
-    const size = Math.round(Math.min(16, Math.max(10, s * 0.3)));
+    // Laid out at the scale the map was rendered at: during a zoom gesture that is the scale it
+    // began at, so labels keep their size and cut while the map moves under them, and text is
+    // neither measured nor rasterised at a new size every frame.
+    const at = this.layer.holding(now) ? (this.layer.renderedScale() ?? s) : s;
+    const size = Math.round(Math.min(16, Math.max(10, at * 0.3)));
     const font = `600 ${size}px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
     ctx.font = font;
     ctx.textAlign = 'center';
@@ -453,7 +457,7 @@ export class HexRenderer {
     ctx.lineWidth = 3;
     ctx.strokeStyle = 'rgba(20, 22, 26, 0.85)';
     ctx.fillStyle = '#fbf7ec';
-    const maxW = s * 2.2;
+    const maxW = at * 2.2;
     const idx = this.labelsIndexed();
     for (let i = 0; i < idx.text.length; i++) {
       const cx = idx.x[i]!;
