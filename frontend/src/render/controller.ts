@@ -44,6 +44,7 @@ export class MapController {
   private options: Partial<RenderOptions> = {};
   private frame: number | null = null;
   private wake: ReturnType<typeof setTimeout> | null = null;
+  private working: ReturnType<typeof setTimeout> | null = null;
   private glide: Glide | null = null;
   /** the map and fit key the view was last fitted for */
   private fittedMap: string | null = null;
@@ -93,7 +94,8 @@ export class MapController {
       mq?.removeEventListener('change', onDpr);
       if (this.frame !== null) cancelAnimationFrame(this.frame);
       if (this.wake !== null) clearTimeout(this.wake);
-      this.frame = this.wake = null;
+      if (this.working !== null) clearTimeout(this.working);
+      this.frame = this.wake = this.working = null;
       this.renderer = null;
     };
   }
@@ -199,6 +201,7 @@ export class MapController {
       if (!r) return;
       this.stepGlide(now);
       r.draw(now);
+      if (r.hasWork()) this.scheduleWork();
       if (this.glide || r.animating(now)) return this.schedule();
       const ms = r.wakeIn(now);
       if (ms !== null) {
@@ -210,6 +213,15 @@ export class MapController {
       }
     });
   };
+
+  /** Renders ahead between frames (a task of at most the tile budget each), until done. */
+  private scheduleWork(): void {
+    if (this.working !== null) return;
+    this.working = setTimeout(() => {
+      this.working = null;
+      if (this.renderer?.work()) this.scheduleWork();
+    }, 0);
+  }
 
   // ------------------------------------------------------------ the user moves the map
 

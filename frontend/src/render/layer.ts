@@ -62,10 +62,11 @@ export interface LayerView {
 }
 
 export interface LayerDrawResult {
-  /** every visible tile shown at the current level (nothing stands in for it) */
+  /** the picture is the map as it is: nothing on screen stands in for a tile not rendered yet
+   * (otherwise draw again next frame) */
   complete: boolean;
-  /** tiles left to render: call draw again next frame */
-  pending: boolean;
+  /** rendering is left that does not change the picture: call `work` when the thread is free */
+  work: boolean;
 }
 
 // tx, ty ≥ -1 (the part-tile left of and above the grid's origin).
@@ -87,9 +88,10 @@ export class MapLayer {
   private readonly sprites = new GlyphSprites();
   /** 1×1 canvas a new tile is copied into, to have it rasterised while its cost is counted */
   private readonly sink: CanvasRenderingContext2D;
-  /** something of this map has been on screen: from then on, the overview can stand in for
-   * missing tiles (before, the first frame renders all it shows) */
+  /** something of this map has been on screen (before, the first frame paints it directly) */
   private shown = false;
+  /** the view last drawn, which `work` renders ahead for */
+  private view: LayerView | null = null;
   /** until this time (performance.now()), keep scaling the current level instead of replacing it */
   private holdUntil = 0;
   /** hexes painted into tiles, for benchmarks */
@@ -296,14 +298,17 @@ export class MapLayer {
 
   /**
    * Draws the map layer into ctx (identity transform, device pixels; the caller has cleared it).
-   * Tiles missing at the current level are rendered until `budgetMs` is spent (all of them when
-   * nothing else could stand in), the rest stood in for by the previous level or the overview.
+   * The first frame of a map paints the hexes on screen straight onto the canvas (the cheapest
+   * way to a first picture); tiles are rendered afterwards, by `work`. After that, tiles missing
+   * at the current level are rendered until `budgetMs` is spent, the rest stood in for by the
+   * previous level or the overview until a later frame.
    */
   draw(ctx: CanvasRenderingContext2D, v: LayerView, now: number, budgetMs: number): LayerDrawResult {
     const hex = this.hex;
-    if (!hex) return { complete: true, pending: false };
+    if (!hex) return { complete: true, work: false };
     const t0 = performance.now();
     const k = v.scale * v.dpr;
+    this.view = v;
     if (k < OVERVIEW_BELOW) {
       // The level's tiles are of no use this far out; keep none.
       this.dropLevel(this.level);
@@ -315,13 +320,13 @@ export class MapLayer {
       const y0 = Math.round(v.y * v.dpr + b.y0 * k);
       overview.drawRect(ctx, b, x0, y0, Math.round(v.x * v.dpr + b.x1 * k) - x0, Math.round(v.y * v.dpr + b.y1 * k) - y0);
       this.shown = true;
-      return { complete: true, pending: false };
+      return { complete: true, work: false };
     }
 
+    const holding = this.holding(now);
     let level = this.level;
     const stretch = level ? v.scale / level.scale : 1;
-    const keep =
-      level !== null && level.dpr === v.dpr && (level.scale === v.scale || (this.holding(now) && stretch <= STRETCH_IN && stretch >= STRETCH_OUT));
+    const keep = level !== null && level.dpr === v.dpr && (level.scale === v.scale || (holding && stretch <= STRETCH_IN && stretch >= STRETCH_OUT));
     if (!keep) {
       if (level && level.tiles.size > 0) {
         this.dropLevel(this.old);
@@ -332,24 +337,27 @@ export class MapLayer {
       level = this.level = { scale: v.scale, dpr: v.dpr, ox: mod(-v.x * v.dpr), oy: mod(-v.y * v.dpr), tiles: new Map() };
     }
     const lv = level!;
-    // The first frame of a map renders all it shows: a blocky stand-in is no way to open. During
-    // a zoom gesture, nothing: the tiles it has are stretched, stand-ins fill what they do not
-    // cover, and the map is rendered at the scale reached once the gesture rests.
-    const unlimited = !this.shown;
-    this.shown = true;
-    if (this.holding(now)) budgetMs = 0;
+    if (!this.shown) {
+      this.shown = true;
+      this.paintDirect(ctx, v);
+      return { complete: true, work: true };
+    }
+    // During a zoom gesture nothing is rendered: the tiles it has are stretched, stand-ins fill
+    // what they do not cover, and the map is rendered at the scale reached once it rests.
+    if (holding) budgetMs = 0;
     const r = this.range(lv, v);
     let complete = true;
     // Stretched tiles (a zoom in progress) are copied nearest-neighbour: half the raster cost of
     // smoothing without a GPU, and the gesture's motion hides it; at rest they are 1:1.
-    ctx.imageSmoothingEnabled = lv.scale === v.scale;
+    const smooth = lv.scale === v.scale;
+    ctx.imageSmoothingEnabled = smooth;
     for (let ty = r.ty0; ty <= r.ty1; ty++) {
       for (let tx = r.tx0; tx <= r.tx1; tx++) {
         const key = tileKey(tx, ty);
         let tile = lv.tiles.get(key);
         const d = this.dest(lv, v, tx, ty);
         // A stale tile is repainted whatever the budget: a change must show in the next frame.
-        if (tile?.dirty || (!tile && (unlimited || performance.now() - t0 < budgetMs))) {
+        if (tile?.dirty || (!tile && performance.now() - t0 < budgetMs)) {
           if (!tile) {
             tile = this.newTile();
             lv.tiles.set(key, tile);
@@ -361,7 +369,7 @@ export class MapLayer {
         } else {
           complete = false;
           this.standIn(ctx, v, this.tileRect(lv, tx, ty), d);
-          ctx.imageSmoothingEnabled = lv.scale === v.scale;
+          ctx.imageSmoothingEnabled = smooth;
         }
       }
     }
@@ -370,29 +378,53 @@ export class MapLayer {
       this.dropLevel(this.old);
       this.old = null;
     }
-    // Time left: the overview, then the ring of tiles around the screen, so a pan finds them ready.
-    let pending = !complete;
-    if (!unlimited && !this.overview && performance.now() - t0 < budgetMs) this.overviewMap();
-    if (!this.overview) pending = true;
-    if (!this.holding(now)) {
-      const ring = this.range(lv, v, 1);
-      for (let ty = ring.ty0; ty <= ring.ty1 && !pending; ty++) {
-        for (let tx = ring.tx0; tx <= ring.tx1; tx++) {
+    const left = holding ? true : this.work(budgetMs - (performance.now() - t0), now);
+    return { complete, work: left };
+  }
+
+  /**
+   * Rendering that does not change the picture: tiles under the screen after a first frame
+   * painted directly, the overview, the ring of tiles around the screen (so a pan finds them
+   * ready), all for the view last drawn, until `budgetMs` is spent. Returns true while some is
+   * left. Nothing during a zoom gesture.
+   */
+  work(budgetMs: number, now: number = performance.now()): boolean {
+    const v = this.view;
+    const lv = this.level;
+    if (!this.hex || !v || !lv || this.holding(now) || lv.scale !== v.scale) return false;
+    const t0 = performance.now();
+    const rings = [this.range(lv, v), this.range(lv, v, 1)];
+    let overviewDone = this.overview !== null;
+    for (const [i, r] of rings.entries()) {
+      if (i === 1 && !overviewDone) {
+        if (performance.now() - t0 >= budgetMs) return true;
+        this.overviewMap();
+        overviewDone = true;
+      }
+      for (let ty = r.ty0; ty <= r.ty1; ty++) {
+        for (let tx = r.tx0; tx <= r.tx1; tx++) {
           const key = tileKey(tx, ty);
           const tile = lv.tiles.get(key);
           if (tile && !tile.dirty) continue;
-          if (performance.now() - t0 >= budgetMs) {
-            pending = true;
-            break;
-          }
+          if (performance.now() - t0 >= budgetMs) return true;
           const t = tile ?? this.newTile();
           lv.tiles.set(key, t);
           this.paint(lv, tx, ty, t);
         }
       }
-      this.evict(lv, v);
     }
-    return { complete, pending };
+    this.evict(lv, v);
+    return false;
+  }
+
+  /** Paints the hexes on screen straight onto ctx, at the view's scale. */
+  private paintDirect(ctx: CanvasRenderingContext2D, v: LayerView): void {
+    const k = v.scale * v.dpr;
+    const rect = { x0: -v.x / v.scale, y0: -v.y / v.scale, x1: (v.width / v.dpr - v.x) / v.scale, y1: (v.height / v.dpr - v.y) / v.scale };
+    ctx.save();
+    ctx.setTransform(k, 0, 0, k, v.x * v.dpr, v.y * v.dpr);
+    this.paintedHexes += paintHexes(ctx, this.hex!, rect, v.scale, this.style!, this.sprites);
+    ctx.restore();
   }
 
   /** Draws what we have for a tile not rendered yet: the old level's tiles, over the overview

@@ -108,7 +108,10 @@ export class HexRenderer {
   private cssH = 1;
   private dpr = 1;
   private readonly layer = new MapLayer();
-  private layerPending = false;
+  /** the layer's last picture had stand-ins: draw again */
+  private layerIncomplete = false;
+  /** the layer has rendering to do that does not change the picture (`work`) */
+  private layerWork = false;
   private labelIndex: LabelIndex = { source: null, x: new Float64Array(0), y: new Float64Array(0), text: [] };
   private fitted = new Map<string, string>();
   private fittedFor = '';
@@ -259,14 +262,26 @@ export class HexRenderer {
     return { scale, x, y };
   }
 
-  /** True while something animates (fades) or tiles are still to be rendered, so the caller
-   * keeps requesting frames. */
+  /** True while something animates (fades) or stand-ins are on screen, so the caller keeps
+   * requesting frames. */
   animating(now: number): boolean {
-    if (this.layerPending) return true;
+    if (this.layerIncomplete) return true;
     const f = this.scene.fadeIn;
     if (!f || f.size === 0) return false;
     for (const t of f.values()) if (now - t < this.opts.fadeMs) return true;
     return false;
+  }
+
+  /** Rendering ahead that changes nothing on screen (tiles after a first frame painted directly,
+   * the ring around the screen): true while some is left. Call between frames, when the main
+   * thread is free; `budgetMs` bounds one call. */
+  hasWork(): boolean {
+    return this.layerWork;
+  }
+
+  work(budgetMs: number = this.opts.tileBudgetMs): boolean {
+    this.layerWork = this.layer.work(budgetMs);
+    return this.layerWork;
   }
 
   /** ms until the map wants a frame without anything else changing (a zoom gesture's settle),
@@ -283,7 +298,7 @@ export class HexRenderer {
     ctx.fillStyle = opts.background;
     ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
     this.drawnHexes = 0;
-    this.layerPending = false;
+    this.layerIncomplete = false;
     if (!map || this.scene.cells.length !== map.width * map.height) {
       this.lastDrawMs = performance.now() - t0;
       return;
@@ -298,7 +313,8 @@ export class HexRenderer {
       now,
       opts.tileBudgetMs,
     );
-    this.layerPending = drawn.pending;
+    this.layerIncomplete = !drawn.complete;
+    this.layerWork = drawn.work;
 
     const { width, height, orientation } = map;
     const rect = { x0: -view.x / s, y0: -view.y / s, x1: (this.cssW - view.x) / s, y1: (this.cssH - view.y) / s };
