@@ -34,8 +34,17 @@ export interface LayerStyle extends PaintStyle {
 interface Tile {
   canvas: HTMLCanvasElement;
   ctx: CanvasRenderingContext2D;
+  /** to be painted again whole */
   dirty: boolean;
+  /** hexes to be painted again in place (a few changed: a brush step, a small reveal) */
+  patch: number[] | null;
 }
+
+/** Past this many changed hexes a tile is painted again whole rather than hex by hex. */
+const MAX_PATCH = 24;
+
+/** The tile no longer shows the map as it is. */
+const stale = (t: Tile) => t.dirty || t.patch !== null;
 
 interface Level {
   /** CSS px per map unit it was rendered at */
@@ -192,7 +201,10 @@ export class MapLayer {
   private invalidate(level: Level, indices: readonly number[]): void {
     const hex = this.hex!;
     if (indices.length > 2048) {
-      for (const t of level.tiles.values()) t.dirty = true;
+      for (const t of level.tiles.values()) {
+        t.dirty = true;
+        t.patch = null;
+      }
       return;
     }
     const k = level.scale * level.dpr;
@@ -212,7 +224,12 @@ export class MapLayer {
       for (let tx = tx0; tx <= tx1; tx++) {
         for (let ty = ty0; ty <= ty1; ty++) {
           const t = level.tiles.get(tileKey(tx, ty));
-          if (t) t.dirty = true;
+          if (!t || t.dirty) continue;
+          if (!t.patch) t.patch = [];
+          if (t.patch.push(i) > MAX_PATCH) {
+            t.dirty = true;
+            t.patch = null;
+          }
         }
       }
     }
@@ -234,13 +251,17 @@ export class MapLayer {
 
   private newTile(): Tile {
     const reused = this.pool.pop();
-    if (reused) return reused;
+    if (reused) {
+      reused.dirty = true;
+      reused.patch = null;
+      return reused;
+    }
     const canvas = document.createElement('canvas');
     canvas.width = TILE;
     canvas.height = TILE;
     const ctx = canvas.getContext('2d', { alpha: false });
     if (!ctx) throw new Error('canvas 2D is not available');
-    return { canvas, ctx, dirty: true };
+    return { canvas, ctx, dirty: true, patch: null };
   }
 
   private tileRect(level: Level, tx: number, ty: number): MapRect {
@@ -264,6 +285,48 @@ export class MapLayer {
     this.sink.drawImage(tile.canvas, 0, 0, 1, 1);
     this.tilesRendered++;
     tile.dirty = false;
+    tile.patch = null;
+  }
+
+  /** Brings a stale tile up to date: whole, or only around the hexes that changed. Around each,
+   * a rectangle of whole device pixels is cleared and painted again with every hex touching it,
+   * in the order a whole repaint draws them; a clip with whole-pixel edges has no partly covered
+   * pixels, so the result is what a whole repaint gives, to the pixel. */
+  private repaint(level: Level, tx: number, ty: number, tile: Tile): void {
+    if (tile.dirty || !tile.patch) return this.paint(level, tx, ty, tile);
+    const k = level.scale * level.dpr;
+    const hex = this.hex!;
+    const { ctx } = tile;
+    const flat = hex.orientation === 'flat';
+    const h = Math.sqrt(3) / 2;
+    const left = level.ox + tx * TILE;
+    const top = level.oy + ty * TILE;
+    // A hex reaches 1 from its centre; the grid line and the seams a little more.
+    const reach = 1 + 2 / level.scale;
+    for (const i of new Set(tile.patch)) {
+      const col = i % hex.width;
+      const row = (i - col) / hex.width;
+      const x = flat ? 1 + 1.5 * col : h * (1 + 2 * col + (row & 1));
+      const y = flat ? h * (1 + 2 * row + (col & 1)) : 1 + 1.5 * row;
+      const px0 = Math.max(0, Math.floor((x - reach) * k - left));
+      const py0 = Math.max(0, Math.floor((y - reach) * k - top));
+      const px1 = Math.min(TILE, Math.ceil((x + reach) * k - left));
+      const py1 = Math.min(TILE, Math.ceil((y + reach) * k - top));
+      if (px1 <= px0 || py1 <= py0) continue;
+      ctx.save();
+      ctx.setTransform(1, 0, 0, 1, 0, 0);
+      ctx.beginPath();
+      ctx.rect(px0, py0, px1 - px0, py1 - py0);
+      ctx.clip();
+      ctx.fillStyle = this.style!.background;
+      ctx.fillRect(px0, py0, px1 - px0, py1 - py0);
+      ctx.setTransform(k, 0, 0, k, -left, -top);
+      const rect = { x0: (left + px0) / k, y0: (top + py0) / k, x1: (left + px1) / k, y1: (top + py1) / k };
+      this.paintedHexes += paintHexes(ctx, hex, rect, level.scale, this.style!, this.sprites);
+      ctx.restore();
+    }
+    this.sink.drawImage(tile.canvas, 0, 0, 1, 1);
+    tile.patch = null;
   }
 
   /** Inclusive tile range of `level` on the screen of view `v` (empty when lo > hi). */
@@ -357,14 +420,13 @@ export class MapLayer {
         let tile = lv.tiles.get(key);
         const d = this.dest(lv, v, tx, ty);
         // A stale tile is repainted whatever the budget: a change must show in the next frame.
-        if (tile?.dirty || (!tile && performance.now() - t0 < budgetMs)) {
-          if (!tile) {
-            tile = this.newTile();
-            lv.tiles.set(key, tile);
-          }
+        if (tile && stale(tile)) this.repaint(lv, tx, ty, tile);
+        else if (!tile && performance.now() - t0 < budgetMs) {
+          tile = this.newTile();
+          lv.tiles.set(key, tile);
           this.paint(lv, tx, ty, tile);
         }
-        if (tile && !tile.dirty) {
+        if (tile && !stale(tile)) {
           ctx.drawImage(tile.canvas, d.x, d.y, d.w, d.h);
         } else {
           complete = false;
@@ -405,11 +467,11 @@ export class MapLayer {
         for (let tx = r.tx0; tx <= r.tx1; tx++) {
           const key = tileKey(tx, ty);
           const tile = lv.tiles.get(key);
-          if (tile && !tile.dirty) continue;
+          if (tile && !stale(tile)) continue;
           if (performance.now() - t0 >= budgetMs) return true;
           const t = tile ?? this.newTile();
           lv.tiles.set(key, t);
-          this.paint(lv, tx, ty, t);
+          this.repaint(lv, tx, ty, t);
         }
       }
     }
@@ -446,7 +508,7 @@ export class MapLayer {
       for (let ty = ty0; ty <= ty1; ty++) {
         for (let tx = tx0; tx <= tx1; tx++) {
           const t = old.tiles.get(tileKey(tx, ty));
-          if (t && !t.dirty) covering.push({ t, tx, ty });
+          if (t && !stale(t)) covering.push({ t, tx, ty });
           else gaps = true;
         }
       }
