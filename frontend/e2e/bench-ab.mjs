@@ -37,10 +37,7 @@ line('main-thread CPU to the first map', (r) => r.cpu);
 const frames = Object.keys(pooled.A[0].frames ?? {}).filter((k) => k !== 'reveal');
 for (const k of frames) {
   line(`${k}: frame interval`, (r) => r.frames[k]?.during.intervals ?? []);
-  line(`${k}: main-thread CPU per frame`, (r) => {
-    const d = r.frames[k]?.during;
-    return d && d.intervals.length ? [d.cpuMs / d.intervals.length] : [];
-  });
+  line(`${k}: draw()`, (r) => r.frames[k]?.during.draws ?? []);
 }
 line('reveal arrival → drawn', (r) => (r.frames.reveal ?? []).map((x) => x.ms));
 line('JS heap after GC', (r) => (r.heap ? [r.heap / 1e6] : []), 'MB');

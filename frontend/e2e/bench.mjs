@@ -167,6 +167,7 @@ if (PAN && !PHONE) {
     const f = await stopFrames(page);
     const hexes = await page.evaluate(() => window.__hexcrawl.map().renderer().drawnHexes);
     lines.push(frameLine(`pan, ${label}`, frameStats(f), `; ~${hexes} hexes on screen`));
+    json[`pan, ${label}`] = { during: f };
   };
   await pan('whole map fitted', 0);
   await pan('zoomed in (glyphs + labels drawn)', 30);
@@ -198,18 +199,13 @@ if (PAN && PHONE) {
     const r = window.__hexcrawl.map().renderer();
     return { ...r.getView(), hexes: r.drawnHexes };
   });
-  await cdp.send('Performance.enable');
   const measure = async (label, run) => {
     await startFrames(page);
-    let cpu = await cpuTime(cdp);
     await run();
     const during = await stopFrames(page);
-    during.cpuMs = ((await cpuTime(cdp)).ThreadTime - cpu.ThreadTime) * 1000;
     await startFrames(page);
-    cpu = await cpuTime(cdp);
     await page.waitForTimeout(1000);
     const after = await stopFrames(page);
-    after.cpuMs = ((await cpuTime(cdp)).ThreadTime - cpu.ThreadTime) * 1000;
     const v = await view();
     lines.push(frameLine(label, frameStats(during), `; ${Math.round(v.hexes)} hexes on screen at the end, scale ${fmt(v.scale)}`));
     lines.push(frameLine('  the second after it', frameStats(after)));

@@ -92,7 +92,7 @@ export function stopFrames(page) {
 
 export function frameStats(f) {
   const s = (xs) => (xs.length ? { p50: pct(xs, 50), p95: pct(xs, 95), max: Math.max(...xs) } : { p50: NaN, p95: NaN, max: NaN });
-  return { frames: f.intervals.length, interval: s(f.intervals), draws: f.draws.length, draw: s(f.draws), moves: f.moves, cpuMs: f.cpuMs };
+  return { frames: f.intervals.length, interval: s(f.intervals), draws: f.draws.length, draw: s(f.draws), moves: f.moves };
 }
 
 export function frameLine(label, st, extra = '') {
