@@ -2,7 +2,7 @@ import { StrictMode, type ReactNode } from 'react';
 import { createRoot } from 'react-dom/client';
 import './styles.css';
 import { PlayerApp } from './player/PlayerApp';
-import { startPlayer } from './player/app';
+import { startPlayer, untilFirstScreen } from './player/app';
 
 declare global {
   interface Window {
@@ -22,8 +22,11 @@ if (isDmContext()) {
   const { default: DmApp } = await import('./dm/DmApp');
   page = <DmApp />;
 } else {
-  // Asks the hub who we are, and reconnects a remembered seat, before React's first render.
-  page = <PlayerApp app={startPlayer()} />;
+  // Asks the hub who we are, and reconnects a remembered seat, before React's first render;
+  // renders once the table has its first state (or the page another screen), see untilFirstScreen.
+  const app = startPlayer();
+  await untilFirstScreen(app, 300);
+  page = <PlayerApp app={app} />;
 }
 
 const root = document.getElementById('root');

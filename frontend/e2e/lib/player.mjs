@@ -87,3 +87,28 @@ export function hexRgb(hex) {
 export function near(a, b, tol = 14) {
   return a && b && a.every((v, i) => Math.abs(v - b[i]) <= tol);
 }
+
+/** hexColour for many hexes in one round trip: key → [r, g, b] or null (off screen). */
+export function hexColours(page, keys) {
+  return page.evaluate((keys) => {
+    const r = window.__hexcrawl?.map()?.renderer();
+    if (!r) return {};
+    const s = r.getView().scale;
+    const { w, h } = r.size();
+    const dpr = r.canvas.width / w;
+    const ctx = r.canvas.getContext('2d');
+    const out = {};
+    for (const key of keys) {
+      const c = r.hexCenter(key);
+      const x = c?.x;
+      const y = c ? c.y - 0.72 * s : -1;
+      if (!c || x < 0 || y < 0 || x >= w || y >= h) {
+        out[key] = null;
+        continue;
+      }
+      const px = ctx.getImageData(Math.round(x * dpr), Math.round(y * dpr), 1, 1).data;
+      out[key] = [px[0], px[1], px[2]];
+    }
+    return out;
+  }, keys);
+}

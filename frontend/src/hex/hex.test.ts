@@ -169,5 +169,6 @@ describe('terrain and grid', () => {
   it('rejects a wrong length or an unknown code', () => {
     expect(() => decodeGrid('ppp', 2, 2)).toThrow(/3 cells/);
     expect(() => decodeGrid('ppxp', 2, 2)).toThrow(/unknown terrain code "x"/);
+    expect(() => decodeGrid('pp€p', 2, 2)).toThrow(/unknown terrain code "€"/);
   });
 });

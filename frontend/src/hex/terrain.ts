@@ -80,6 +80,12 @@ export function indexOfCode(code: string): number | undefined {
   return indexByCode.get(code);
 }
 
+/** Terrain index by char code (ASCII), NO_CODE for a character that is not a code: decoding a
+ * 40,000-hex grid by table is several times faster than by Map and one-character strings. */
+const NO_CODE = 254;
+const indexByCharCode = new Uint8Array(128).fill(NO_CODE);
+for (const [code, idx] of indexByCode) indexByCharCode[code.charCodeAt(0)] = idx;
+
 /** Decodes the compact grid (one code per hex, row-major) into terrain indices. */
 export function decodeGrid(grid: string, width: number, height: number): Uint8Array {
   if (grid.length !== width * height) {
@@ -87,8 +93,9 @@ export function decodeGrid(grid: string, width: number, height: number): Uint8Ar
   }
   const out = new Uint8Array(grid.length);
   for (let i = 0; i < grid.length; i++) {
-    const idx = indexByCode.get(grid[i]!);
-    if (idx === undefined) throw new Error(`unknown terrain code ${JSON.stringify(grid[i])} at ${i}`);
+    const c = grid.charCodeAt(i);
+    const idx = c < 128 ? indexByCharCode[c]! : NO_CODE;
+    if (idx === NO_CODE) throw new Error(`unknown terrain code ${JSON.stringify(grid[i])} at ${i}`);
     out[i] = idx;
   }
   return out;

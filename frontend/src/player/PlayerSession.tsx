@@ -1,5 +1,5 @@
 // The live table for one PlayerConnection: the map, the top bar, the banner and the overlays.
-import { useEffect, useEffectEvent, useMemo, useRef, useState } from 'react';
+import { useEffect, useEffectEvent, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useStore } from 'zustand';
 import type { SessionStore } from '../store/session';
 import type { HexcrawlSocket, ConnectionStatus } from '../net/socket';
@@ -41,8 +41,18 @@ function endFor(code: number): SessionEnd {
   }
 }
 
-// Keep fitted maps clear of the top bar and the zoom buttons.
+// Keep fitted maps clear of the top bar and the zoom buttons: a column on the right, or on a
+// phone on its side a row along the bottom (styles.css, the same media query).
 const FIT_INSETS = { top: 60, right: 56, bottom: 16, left: 0 };
+const ROW_INSETS = { top: 60, right: 0, bottom: 64, left: 0 };
+const CONTROLS_IN_A_ROW = '(max-height: 500px) and (orientation: landscape)';
+
+function subscribeToRow(onChange: () => void): () => void {
+  const mq = window.matchMedia(CONTROLS_IN_A_ROW);
+  mq.addEventListener('change', onChange);
+  return () => mq.removeEventListener('change', onChange);
+}
+const controlsInARow = () => window.matchMedia(CONTROLS_IN_A_ROW).matches;
 
 interface Info {
   key: string;
@@ -73,6 +83,8 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
 
   const data = useStore(store, (s) => s.data);
   const fadeIn = useStore(store, (s) => s.fadeIn);
+  const fullStates = useStore(store, (s) => s.fullStates);
+  const insets = useSyncExternalStore(subscribeToRow, controlsInARow) ? ROW_INSETS : FIT_INSETS;
   const mapChanging = useStore(store, (s) => s.mapChanging);
   const [hover, setHover] = useState<Info | null>(null);
   const [tapped, setTapped] = useState<Info | null>(null);
@@ -109,7 +121,9 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
         style={{ position: 'absolute', inset: 0 }}
         scene={scene}
         initialFit="visible"
-        fitInsets={FIT_INSETS}
+        fitKey={fullStates}
+        followToken
+        fitInsets={insets}
         onHexHover={(key, at) => setHover(key ? { key, ...at, pinned: false } : null)}
         onHexTap={(key, at) => setTapped((t) => (key && t?.key !== key ? { key, ...at, pinned: true } : null))}
       />
@@ -152,15 +166,9 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
 
       {map && data && status !== 'waiting' && (
         <MapControls
-          onZoom={(f) => {
-            const r = mapRef.current?.renderer();
-            if (!r) return;
-            const { w, h } = r.size();
-            r.zoomAt(f, w / 2, h / 2);
-            mapRef.current?.redraw();
-          }}
+          onZoom={(f) => mapRef.current?.zoomBy(f)}
           onFit={() => mapRef.current?.fit(true)}
-          onParty={data.token ? () => mapRef.current?.centerOn(data.token!) : null}
+          onParty={data.token ? () => mapRef.current?.centerOn(data.token!, 300) : null}
         />
       )}
 

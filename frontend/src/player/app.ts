@@ -25,6 +25,7 @@ import {
   type Me,
 } from './api';
 import { PlayerConnection, sameSeat } from './connection';
+import type { SessionStoreState } from '../store/session';
 import type { JoinNotice } from './JoinScreen';
 import type { SessionEnd } from './PlayerSession';
 
@@ -158,4 +159,43 @@ export function startPlayer(): PlayerApp {
   }));
   void settle(answer, null);
   return app;
+}
+
+/**
+ * Resolves when the page has something to show: the table's first state (a returning player),
+ * another screen (join, unreachable, removed), or `maxMs` after the call, whichever comes first.
+ * main.tsx renders React only then: its first render and layout no longer stand between the
+ * socket's first message and the main thread (at 4× CPU slowdown they took ~130 ms, the
+ * session:state waiting behind them), and the table renders once, with its map, instead of
+ * twice. Waiting costs nothing to see: the "Joining the table…" overlay only fades in after
+ * 0.4 s, and after `maxMs` the table renders as before.
+ */
+export function untilFirstScreen(app: PlayerApp, maxMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    // The table has something to say: its state, or that the connection failed.
+    const shown = (s: SessionStoreState) => s.data !== null || (s.connection.kind !== 'connecting' && s.connection.kind !== 'open');
+    let offStore = () => {};
+    let watched: PlayerConnection | null = null;
+    const finish = () => {
+      offApp();
+      offStore();
+      clearTimeout(timer);
+      resolve();
+    };
+    const check = () => {
+      const p = app.getState().phase;
+      if (p.kind === 'loading') return;
+      if (p.kind !== 'session') return finish();
+      if (p.connection === watched) return;
+      watched = p.connection;
+      offStore();
+      if (shown(p.connection.store.getState())) return finish();
+      offStore = p.connection.store.subscribe((s) => {
+        if (shown(s)) finish();
+      });
+    };
+    const timer = setTimeout(finish, maxMs);
+    const offApp = app.subscribe(check);
+    check();
+  });
 }

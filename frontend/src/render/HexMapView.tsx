@@ -1,11 +1,11 @@
-// React wrapper around HexRenderer: sizing, the draw loop, pan/zoom (drag, wheel, pinch via
-// @use-gesture/react), hover and tap. The DM console reuses it with `options` (veil alpha),
-// `scene.highlights`, `dragPans={false}` (drag paints) and `onHexPointer`.
-import { useCallback, useEffect, useImperativeHandle, useLayoutEffect, useRef, type CSSProperties, type Ref } from 'react';
+// React wrapper around HexRenderer: the canvas, pan/zoom input (drag, wheel, pinch via
+// @use-gesture/react, keys), hover and tap. The view's own life — sizing, frames, fitting,
+// following the token — is MapController's (controller.ts). The DM console reuses it with
+// `options` (veil alpha), `scene.highlights`, `dragPans={false}` (drag paints) and `onHexPointer`.
+import { useEffect, useImperativeHandle, useRef, type CSSProperties, type Ref } from 'react';
 import { useGesture } from '@use-gesture/react';
-import { HexRenderer, NO_INSETS, type Insets, type RenderOptions, type RenderScene, type View } from './renderer';
-import { hexToPixel, parseHexKey } from '../hex/coords';
-import { FOG } from '../hex/terrain';
+import { MapController } from './controller';
+import { NO_INSETS, type HexRenderer, type Insets, type RenderOptions, type RenderScene, type View } from './renderer';
 
 export interface HexPointerEvent {
   key: string | null;
@@ -22,9 +22,12 @@ export interface HexPointerEvent {
 
 export interface HexMapHandle {
   renderer(): HexRenderer | null;
-  /** Re-fits the view (whole map, or the visible hexes when `focusVisible`). */
-  fit(focusVisible?: boolean): void;
-  centerOn(key: string): void;
+  /** Fits everything the player knows (`known`), or the whole map. */
+  fit(known?: boolean): void;
+  /** Centres a hex; `ms` > 0 glides there. */
+  centerOn(key: string, ms?: number): void;
+  /** Zooms about the middle of the screen. */
+  zoomBy(factor: number): void;
   redraw(): void;
 }
 
@@ -34,8 +37,13 @@ export interface HexMapViewProps {
   /** true (default): primary-button drag pans. false: it reports onHexPointer instead, and panning
    * needs the middle/right button, two fingers, or a drag with Space held. */
   dragPans?: boolean;
-  /** Initial view: fit the non-fog hexes (players) or the whole map. */
+  /** Opening view: what the player knows at a tappable scale ('visible'), or the whole map. */
   initialFit?: 'visible' | 'map';
+  /** The view is fitted again whenever this changes (as for a new map): the player's page
+   * passes a count of full states received, so a reconnect opens fitted too. */
+  fitKey?: unknown;
+  /** Glide to the token when it moves out of view. */
+  followToken?: boolean;
   /** CSS px covered by toolbars on each side; fitting keeps the map out from under them */
   fitInsets?: Insets;
   onHexTap?: (key: string | null, at: { x: number; y: number }) => void;
@@ -48,144 +56,33 @@ export interface HexMapViewProps {
   ariaLabel?: string;
 }
 
-/** Map-pixel bounding box of the hexes that are not fog (null when all are fog). */
-export function visibleBounds(scene: RenderScene): { x0: number; y0: number; x1: number; y1: number } | null {
-  const map = scene.map;
-  if (!map) return null;
-  let c0 = Infinity, c1 = -Infinity, r0 = Infinity, r1 = -Infinity;
-  const { width, cells } = { width: map.width, cells: scene.cells };
-  for (let i = 0; i < cells.length; i++) {
-    if (cells[i] === FOG) continue;
-    const c = i % width;
-    const r = (i - c) / width;
-    if (c < c0) c0 = c;
-    if (c > c1) c1 = c;
-    if (r < r0) r0 = r;
-    if (r > r1) r1 = r;
-  }
-  if (scene.token) {
-    const o = parseHexKey(scene.token);
-    if (o) {
-      c0 = Math.min(c0, o.col);
-      c1 = Math.max(c1, o.col);
-      r0 = Math.min(r0, o.row);
-      r1 = Math.max(r1, o.row);
-    }
-  }
-  if (c0 === Infinity) return null;
-  const a = hexToPixel({ col: c0, row: r0 }, map.orientation);
-  const b = hexToPixel({ col: c1, row: r1 }, map.orientation);
-  return { x0: a.x - 1.5, y0: a.y - 1.5, x1: b.x + 1.5, y1: b.y + 1.5 };
-}
-
 export function HexMapView(props: HexMapViewProps) {
-  const { scene, options, dragPans = true, initialFit = 'map', handle } = props;
+  const { scene, options, dragPans = true, initialFit = 'map', fitKey, followToken = false, fitInsets = NO_INSETS, onViewChange, handle } = props;
   const wrapRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
-  const rendererRef = useRef<HexRenderer | null>(null);
-  const frame = useRef<number | null>(null);
-  const fittedMap = useRef<string | null>(null);
-  // The latest props for callbacks that outlive a render (gestures, the draw loop, the handle).
-  const propsRef = useRef(props);
-  useLayoutEffect(() => {
-    propsRef.current = props;
-  });
+  const ctlRef = useRef<MapController | null>(null);
+  if (ctlRef.current === null) ctlRef.current = new MapController();
 
-  // Stable (they only touch refs), so effects that call them do not re-run on every render.
-  const schedule = useCallback(function schedule() {
-    if (frame.current !== null) return;
-    frame.current = requestAnimationFrame((now) => {
-      frame.current = null;
-      const r = rendererRef.current;
-      if (!r) return;
-      r.draw(now);
-      if (r.animating(now)) schedule();
-    });
+  useEffect(() => {
+    ctlRef.current!.config = { initialFit, fitInsets, followToken, onViewChange };
+  }, [initialFit, fitInsets, followToken, onViewChange]);
+
+  useEffect(() => ctlRef.current!.attach(canvasRef.current!, wrapRef.current!), []);
+
+  useEffect(() => ctlRef.current!.setOptions(options ?? {}), [options]);
+
+  useEffect(() => ctlRef.current!.setScene(scene, fitKey), [scene, fitKey]);
+
+  useImperativeHandle(handle, () => {
+    const ctl = ctlRef.current!;
+    return {
+      renderer: () => ctl.renderer,
+      fit: (known = false) => ctl.fit(known),
+      centerOn: (key: string, ms?: number) => ctl.centerOn(key, ms),
+      zoomBy: (f: number) => ctl.zoomBy(f),
+      redraw: ctl.schedule,
+    };
   }, []);
-
-  const fit = useCallback(
-    (focusVisible: boolean) => {
-      const r = rendererRef.current;
-      if (!r) return;
-      const b = focusVisible ? visibleBounds(propsRef.current.scene) : null;
-      r.setView(r.fitView(b ?? undefined, focusVisible && b ? 40 : 48, propsRef.current.fitInsets ?? NO_INSETS));
-      propsRef.current.onViewChange?.(r.getView());
-      schedule();
-    },
-    [schedule],
-  );
-
-  useImperativeHandle(handle, () => ({
-    renderer: () => rendererRef.current,
-    fit: (v = false) => fit(v),
-    centerOn: (key: string) => {
-      const r = rendererRef.current;
-      const map = propsRef.current.scene.map;
-      const o = parseHexKey(key);
-      if (!r || !map || !o) return;
-      const p = hexToPixel(o, map.orientation);
-      const v = r.getView();
-      const { w, h } = r.size();
-      r.setView({ scale: v.scale, x: w / 2 - p.x * v.scale, y: h / 2 - p.y * v.scale });
-      schedule();
-    },
-    redraw: schedule,
-  }));
-
-  // Create the renderer and follow the element's size and devicePixelRatio.
-  useEffect(() => {
-    const canvas = canvasRef.current;
-    const wrap = wrapRef.current;
-    if (!canvas || !wrap) return;
-    const r = new HexRenderer(canvas, propsRef.current.options);
-    rendererRef.current = r;
-    const measure = () => {
-      const rect = wrap.getBoundingClientRect();
-      r.resize(rect.width, rect.height, window.devicePixelRatio || 1);
-      canvas.style.width = `${rect.width}px`;
-      canvas.style.height = `${rect.height}px`;
-      schedule();
-    };
-    const ro = new ResizeObserver(measure);
-    ro.observe(wrap);
-    // devicePixelRatio changes when the window moves to another screen or the page is zoomed.
-    let mq: MediaQueryList | null = null;
-    const watchDpr = () => {
-      mq?.removeEventListener('change', onDpr);
-      mq = window.matchMedia(`(resolution: ${window.devicePixelRatio}dppx)`);
-      mq.addEventListener('change', onDpr);
-    };
-    const onDpr = () => {
-      measure();
-      watchDpr();
-    };
-    watchDpr();
-    measure();
-    return () => {
-      ro.disconnect();
-      mq?.removeEventListener('change', onDpr);
-      if (frame.current !== null) cancelAnimationFrame(frame.current);
-      frame.current = null;
-      rendererRef.current = null;
-    };
-  }, [schedule]);
-
-  useEffect(() => {
-    rendererRef.current?.setOptions(options ?? {});
-    schedule();
-  }, [options, schedule]);
-
-  useEffect(() => {
-    const r = rendererRef.current;
-    if (!r) return;
-    r.setScene(scene);
-    const mapId = scene.map ? `${scene.map.id}:${scene.map.width}x${scene.map.height}` : null;
-    if (mapId !== fittedMap.current) {
-      fittedMap.current = mapId;
-      if (scene.map) fit(initialFit === 'visible');
-    }
-    schedule();
-  }, [scene, initialFit, fit, schedule]);
 
   const local = (clientX: number, clientY: number) => {
     const rect = canvasRef.current!.getBoundingClientRect();
@@ -211,7 +108,7 @@ export function HexMapView(props: HexMapViewProps) {
   const pointerInfo = (e: PointerEvent | MouseEvent, phase: HexPointerEvent['phase']): HexPointerEvent => {
     const p = local(e.clientX, e.clientY);
     return {
-      key: rendererRef.current?.hexAt(p.x, p.y) ?? null,
+      key: ctlRef.current!.renderer?.hexAt(p.x, p.y) ?? null,
       phase,
       x: p.x,
       y: p.y,
@@ -224,45 +121,67 @@ export function HexMapView(props: HexMapViewProps) {
   };
 
   const painting = useRef(false);
+  // A pan or a pinch in progress (the controller does not move the map under it).
+  const panning = useRef(false);
+  const pinching = useRef(false);
+  const endPan = () => {
+    if (!panning.current) return;
+    panning.current = false;
+    ctlRef.current!.gestureEnd();
+  };
 
   useGesture(
     {
-      onDrag: ({ delta: [dx, dy], tap, event, first, last, touches, pinching, cancel, xy }) => {
-        const r = rendererRef.current;
+      onDrag: ({ delta: [dx, dy], tap, event, first, last, touches, pinching: pinchOn, cancel, xy }) => {
+        const ctl = ctlRef.current!;
+        const r = ctl.renderer;
         if (!r) return;
-        if (pinching) return cancel();
+        if (pinchOn) {
+          endPan();
+          return cancel();
+        }
         const pe = event as PointerEvent;
         const pans =
           dragPans || touches > 1 || spaceHeld.current || (pe.buttons !== undefined && (pe.buttons & 6) !== 0);
         if (tap) {
+          endPan();
           const p = local(xy[0], xy[1]);
-          propsRef.current.onHexTap?.(r.hexAt(p.x, p.y), p);
+          props.onHexTap?.(r.hexAt(p.x, p.y), p);
           return;
         }
-        if (!pans && propsRef.current.onHexPointer) {
+        if (!pans && props.onHexPointer) {
           if (first) painting.current = true;
-          if (painting.current) propsRef.current.onHexPointer(pointerInfo(pe, first ? 'down' : last ? 'up' : 'move'));
+          if (painting.current) props.onHexPointer(pointerInfo(pe, first ? 'down' : last ? 'up' : 'move'));
           if (last) painting.current = false;
           return;
         }
-        r.panBy(dx, dy);
-        propsRef.current.onViewChange?.(r.getView());
-        schedule();
+        if (!panning.current) {
+          panning.current = true;
+          ctl.gestureStart();
+        }
+        ctl.panBy(dx, dy);
+        if (last) endPan();
       },
-      onPinch: ({ origin: [ox, oy], offset: [s], memo, first }) => {
-        const r = rendererRef.current;
-        if (!r) return memo;
+      onPinch: ({ origin: [ox, oy], offset: [s], memo, first, last }) => {
+        const ctl = ctlRef.current!;
+        if (!ctl.renderer) return memo;
+        if (first && !pinching.current) {
+          pinching.current = true;
+          ctl.gestureStart();
+        }
         // offset[0] is the cumulative scale; apply the ratio since the last event.
         const prev = first || memo === undefined ? s : (memo as number);
         const p = local(ox, oy);
-        if (prev > 0) r.zoomAt(s / prev, p.x, p.y);
-        propsRef.current.onViewChange?.(r.getView());
-        schedule();
+        if (prev > 0) ctl.zoomAt(s / prev, p.x, p.y, true);
+        if (last && pinching.current) {
+          pinching.current = false;
+          ctl.gestureEnd();
+        }
         return s;
       },
       onWheel: ({ event, delta: [dx, dy] }) => {
-        const r = rendererRef.current;
-        if (!r) return;
+        const ctl = ctlRef.current!;
+        if (!ctl.renderer) return;
         const e = event as WheelEvent;
         if (e.ctrlKey) return; // trackpad pinch arrives as ctrl+wheel; onPinch handles it
         e.preventDefault();
@@ -270,19 +189,17 @@ export function HexMapView(props: HexMapViewProps) {
         // Lines vs pixels: normalise so one notch is ~10 % zoom.
         const unit = e.deltaMode === 1 ? 33 : e.deltaMode === 2 ? 400 : 1;
         const amount = (Math.abs(dy) > Math.abs(dx) ? dy : 0) * unit;
-        r.zoomAt(Math.exp(-amount * 0.0015), p.x, p.y);
-        propsRef.current.onViewChange?.(r.getView());
-        schedule();
+        ctl.zoomAt(Math.exp(-amount * 0.0015), p.x, p.y, true);
       },
       onMove: ({ xy, event, dragging }) => {
         const pe = event as PointerEvent;
         if (pe.pointerType !== 'mouse' || dragging) return;
         const p = local(xy[0], xy[1]);
-        const key = rendererRef.current?.hexAt(p.x, p.y) ?? null;
-        propsRef.current.onHexHover?.(key, p);
+        const key = ctlRef.current!.renderer?.hexAt(p.x, p.y) ?? null;
+        props.onHexHover?.(key, p);
       },
       onHover: ({ hovering, xy }) => {
-        if (!hovering) propsRef.current.onHexHover?.(null, local(xy[0], xy[1]));
+        if (!hovering) props.onHexHover?.(null, local(xy[0], xy[1]));
       },
     },
     {
@@ -295,21 +212,17 @@ export function HexMapView(props: HexMapViewProps) {
 
   // Keyboard: arrows pan, +/- zoom (the canvas is focusable).
   const onKeyDown = (e: React.KeyboardEvent) => {
-    const r = rendererRef.current;
-    if (!r) return;
-    const { w, h } = r.size();
+    const ctl = ctlRef.current!;
     const step = 60;
     const k = e.key;
-    if (k === 'ArrowLeft') r.panBy(step, 0);
-    else if (k === 'ArrowRight') r.panBy(-step, 0);
-    else if (k === 'ArrowUp') r.panBy(0, step);
-    else if (k === 'ArrowDown') r.panBy(0, -step);
-    else if (k === '+' || k === '=') r.zoomAt(1.25, w / 2, h / 2);
-    else if (k === '-' || k === '_') r.zoomAt(0.8, w / 2, h / 2);
+    if (k === 'ArrowLeft') ctl.panBy(step, 0);
+    else if (k === 'ArrowRight') ctl.panBy(-step, 0);
+    else if (k === 'ArrowUp') ctl.panBy(0, step);
+    else if (k === 'ArrowDown') ctl.panBy(0, -step);
+    else if (k === '+' || k === '=') ctl.zoomBy(1.25);
+    else if (k === '-' || k === '_') ctl.zoomBy(0.8);
     else return;
     e.preventDefault();
-    propsRef.current.onViewChange?.(r.getView());
-    schedule();
   };
 
   const map = scene.map;

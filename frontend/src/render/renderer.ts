@@ -1,9 +1,11 @@
 // Canvas 2D hex renderer, shared by the player view and the DM console. Framework-free: the
 // React wrapper (HexMapView) feeds it a scene and a view and asks it to draw.
 //
-// Speed: only hexes intersecting the viewport are visited, and hexes are batched into one path
-// per terrain so a frame costs ~14 fills however many hexes are on screen.
-import { FOG, FOG_COLOR, ALL_TERRAINS, TERRAIN_COLORS } from '../hex/terrain';
+// Two layers. The map itself (terrain, fog, glyphs, grid, veil) is cached in tiles by MapLayer
+// (layer.ts) and copied to the screen each frame, so a pan costs a few image copies however many
+// hexes are on screen. Over it, drawn afresh each frame because they move or fade on their own:
+// reveal fades, highlights, the hover outline, labels and the token.
+import { FOG_COLOR } from '../hex/terrain';
 import {
   hexCorners,
   hexToPixel,
@@ -16,11 +18,12 @@ import {
   type Point,
 } from '../hex/coords';
 import type { MapInfo } from '../protocol/schema';
-import { addGlyph, glyphStroke } from './glyphs';
+import { MapLayer } from './layer';
 
 export interface RenderScene {
   map: MapInfo | null;
-  /** terrain index per hex (row-major), FOG = not visible */
+  /** terrain index per hex (row-major), FOG = not visible. Never mutated: a change is a new array
+   * (the same holds for `veil`), which the cached layer compares with what it drew. */
   cells: Uint8Array;
   labels: ReadonlyMap<string, string>;
   token: string | null;
@@ -46,6 +49,8 @@ export interface RenderOptions {
   /** px per unit from which grid lines are drawn */
   gridMinScale: number;
   fadeMs: number;
+  /** ms per frame spent rendering tiles that something else can stand in for meanwhile */
+  tileBudgetMs: number;
 }
 
 export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
@@ -56,7 +61,16 @@ export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
   glyphMinScale: 16,
   gridMinScale: 5,
   fadeMs: 600,
+  tileBudgetMs: 8,
 };
+
+/** How long after the last step of a zoom gesture the map is re-rendered at the new scale;
+ * until then the cached tiles are scaled. */
+export const ZOOM_SETTLE_MS = 140;
+
+/** A reveal of more hexes than this on screen appears at once rather than fading in: fading
+ * thousands of hexes costs more per frame than an old phone has. */
+const MAX_FADING = 3000;
 
 /** screen (CSS px) = map px × scale + (x, y) */
 export interface View {
@@ -77,6 +91,13 @@ export const NO_INSETS: Insets = { top: 0, right: 0, bottom: 0, left: 0 };
 
 let firstMapMarked = false;
 
+interface LabelIndex {
+  source: ReadonlyMap<string, string> | null;
+  x: Float64Array;
+  y: Float64Array;
+  text: string[];
+}
+
 export class HexRenderer {
   readonly canvas: HTMLCanvasElement;
   private readonly ctx: CanvasRenderingContext2D;
@@ -86,8 +107,17 @@ export class HexRenderer {
   private cssW = 1;
   private cssH = 1;
   private dpr = 1;
+  private readonly layer = new MapLayer();
+  /** the layer's last picture had stand-ins: draw again */
+  private layerIncomplete = false;
+  /** the layer has rendering to do that does not change the picture (`work`) */
+  private layerWork = false;
+  private labelIndex: LabelIndex = { source: null, x: new Float64Array(0), y: new Float64Array(0), text: [] };
+  private fitted = new Map<string, string>();
+  private fittedFor = '';
   /** time of the last draw; exposed for benchmarks */
   lastDrawMs = 0;
+  /** hexes on screen in the last draw (painted from the cache or anew) */
   drawnHexes = 0;
 
   constructor(canvas: HTMLCanvasElement, opts: Partial<RenderOptions> = {}) {
@@ -100,10 +130,22 @@ export class HexRenderer {
 
   setOptions(opts: Partial<RenderOptions>): void {
     this.opts = { ...this.opts, ...opts };
+    this.syncLayer();
   }
 
   setScene(scene: RenderScene): void {
     this.scene = scene;
+    this.syncLayer();
+  }
+
+  private syncLayer(): void {
+    const { map, cells, veil } = this.scene;
+    this.layer.sync(map, cells, veil ?? null, this.opts);
+  }
+
+  /** Hexes painted into the cache so far, and the tiles that took; for benchmarks and tests. */
+  cacheStats(): { paintedHexes: number; tilesRendered: number } {
+    return { paintedHexes: this.layer.paintedHexes, tilesRendered: this.layer.tilesRendered };
   }
 
   getView(): View {
@@ -198,6 +240,12 @@ export class HexRenderer {
     this.setView({ scale, x: sx - (sx - v.x) * k, y: sy - (sy - v.y) * k });
   }
 
+  /** A zoom gesture is under way: scale the cached map until ZOOM_SETTLE_MS after this call,
+   * then re-render it at the scale reached (see `wakeIn`). */
+  zooming(now: number = performance.now()): void {
+    this.layer.hold(now + ZOOM_SETTLE_MS);
+  }
+
   panBy(dx: number, dy: number): void {
     this.setView({ ...this.view, x: this.view.x + dx, y: this.view.y + dy });
   }
@@ -214,175 +262,150 @@ export class HexRenderer {
     return { scale, x, y };
   }
 
-  /** True while something animates (fades), so the caller keeps requesting frames. */
+  /** True while something animates (fades) or stand-ins are on screen, so the caller keeps
+   * requesting frames. */
   animating(now: number): boolean {
+    if (this.layerIncomplete) return true;
     const f = this.scene.fadeIn;
     if (!f || f.size === 0) return false;
     for (const t of f.values()) if (now - t < this.opts.fadeMs) return true;
     return false;
   }
 
+  /** Rendering ahead that changes nothing on screen (tiles after a first frame painted directly,
+   * the ring around the screen): true while some is left. Call between frames, when the main
+   * thread is free; `budgetMs` bounds one call. */
+  hasWork(): boolean {
+    return this.layerWork;
+  }
+
+  work(budgetMs: number = this.opts.tileBudgetMs): boolean {
+    this.layerWork = this.layer.work(budgetMs);
+    return this.layerWork;
+  }
+
+  /** ms until the map wants a frame without anything else changing (a zoom gesture's settle),
+   * or null. */
+  wakeIn(now: number): number | null {
+    return this.layer.holding(now) ? this.layer.holdEnds() - now + 1 : null;
+  }
+
   draw(now: number = performance.now()): void {
     const t0 = performance.now();
-    const { ctx, opts, view, dpr } = this;
-    const { map, cells, labels, token } = this.scene;
+    const { ctx, opts, dpr } = this;
+    const { map, labels, token } = this.scene;
     ctx.setTransform(1, 0, 0, 1, 0, 0);
     ctx.fillStyle = opts.background;
     ctx.fillRect(0, 0, this.canvas.width, this.canvas.height);
     this.drawnHexes = 0;
-    if (!map || cells.length !== map.width * map.height) {
+    this.layerIncomplete = false;
+    if (!map || this.scene.cells.length !== map.width * map.height) {
       this.lastDrawMs = performance.now() - t0;
       return;
     }
-    const { width, height, orientation } = map;
-    const s = view.scale;
-    const rect = {
-      x0: -view.x / s,
-      y0: -view.y / s,
-      x1: (this.cssW - view.x) / s,
-      y1: (this.cssH - view.y) / s,
-    };
-    const { c0, c1, r0, r1 } = visibleRange(rect, width, height, orientation);
-    const corners = hexCorners(orientation);
-    // A hair larger than the hex so neighbouring fills leave no anti-aliasing seams.
-    const grow = 1 + 0.6 / s;
-    const cx = corners.map((c) => c.x * grow);
-    const cy = corners.map((c) => c.y * grow);
+    // The map layer is copied at whole device pixels (no resampling blur, no seams between
+    // tiles); everything else in this frame is drawn with the same rounded offset so it lines up.
+    const s = this.view.scale;
+    const view: View = { scale: s, x: Math.round(this.view.x * dpr) / dpr, y: Math.round(this.view.y * dpr) / dpr };
+    const drawn = this.layer.draw(
+      ctx,
+      { ...view, dpr, width: this.canvas.width, height: this.canvas.height },
+      now,
+      opts.tileBudgetMs,
+    );
+    this.layerIncomplete = !drawn.complete;
+    this.layerWork = drawn.work;
 
-    const paths: (Path2D | null)[] = new Array(ALL_TERRAINS.length).fill(null);
-    const fog = new Path2D();
-    const veilPath = new Path2D();
-    let anyFog = false;
-    let anyVeil = false;
-    const veil = this.scene.veil;
-    const flat = orientation === 'flat';
-    const half = Math.sqrt(3) / 2;
-    let drawn = 0;
-    for (let row = r0; row <= r1; row++) {
-      for (let col = c0; col <= c1; col++) {
-        const i = row * width + col;
-        const t = cells[i]!;
-        const px = flat ? 1 + 1.5 * col : half * (1 + 2 * col + (row & 1));
-        const py = flat ? half * (1 + 2 * row + (col & 1)) : 1 + 1.5 * row;
-        let p: Path2D;
-        if (t === FOG) {
-          p = fog;
-          anyFog = true;
-        } else {
-          p = paths[t] ?? (paths[t] = new Path2D());
-        }
-        p.moveTo(px + cx[0]!, py + cy[0]!);
-        for (let k = 1; k < 6; k++) p.lineTo(px + cx[k]!, py + cy[k]!);
-        // lineTo back, not closePath(): Chromium's Path2D.closePath is quadratic in the number of
-        // subpaths (10,000 hexes: 1.2 s; 40,000: 16 s), lineTo is linear (20 ms for 40,000).
-        p.lineTo(px + cx[0]!, py + cy[0]!);
-        if (veil && veil[i] === 1) {
-          anyVeil = true;
-          veilPath.moveTo(px + cx[0]!, py + cy[0]!);
-          for (let k = 1; k < 6; k++) veilPath.lineTo(px + cx[k]!, py + cy[k]!);
-          veilPath.lineTo(px + cx[0]!, py + cy[0]!); // see above: not closePath
-        }
-        drawn++;
-      }
-    }
-    this.drawnHexes = drawn;
+    const { width, height, orientation } = map;
+    const rect = { x0: -view.x / s, y0: -view.y / s, x1: (this.cssW - view.x) / s, y1: (this.cssH - view.y) / s };
+    const range = visibleRange(rect, width, height, orientation);
+    this.drawnHexes = Math.max(0, range.c1 - range.c0 + 1) * Math.max(0, range.r1 - range.r0 + 1);
 
     ctx.setTransform(dpr * s, 0, 0, dpr * s, dpr * view.x, dpr * view.y);
-    for (let t = 0; t < paths.length; t++) {
-      const p = paths[t];
-      if (!p) continue;
-      ctx.fillStyle = TERRAIN_COLORS[ALL_TERRAINS[t]!];
-      ctx.fill(p);
-    }
-    if (anyFog) {
-      ctx.fillStyle = opts.fogColor;
-      ctx.fill(fog);
-    }
+    this.drawFades(now, range);
+    this.drawHighlights(range);
 
-    // Terrain glyphs (trees, peaks, waves …) when hexes are big enough to carry them.
-    if (s >= opts.glyphMinScale) {
-      ctx.lineWidth = Math.max(1.2, s * 0.05) / s;
-      ctx.lineCap = 'round';
-      ctx.lineJoin = 'round';
-      const byTerrain: number[][] = ALL_TERRAINS.map(() => []);
-      for (let row = r0; row <= r1; row++) {
-        for (let col = c0; col <= c1; col++) {
-          const t = cells[row * width + col]!;
-          if (t !== FOG && t !== 0) byTerrain[t]!.push(row * width + col);
-        }
-      }
-      for (let t = 1; t < byTerrain.length; t++) {
-        const list = byTerrain[t]!;
-        if (list.length === 0) continue;
-        const terrain = ALL_TERRAINS[t]!;
-        ctx.beginPath();
-        for (const i of list) {
-          const col = i % width;
-          const row = (i - col) / width;
-          const c = hexToPixel({ col, row }, orientation);
-          addGlyph(ctx, terrain, c.x, c.y, (col * 7 + row * 13) & 7);
-        }
-        ctx.strokeStyle = glyphStroke(terrain);
-        ctx.stroke();
-      }
+    // Screen-space passes: text and the token stay crisp and legible at any zoom.
+    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    if (s >= opts.labelMinScale && labels.size > 0) this.drawLabels(view, rect, now);
+    if (token) this.drawToken(view, token);
+    this.lastDrawMs = performance.now() - t0;
+    if (!firstMapMarked && drawn.complete && this.drawnHexes > 0) {
+      // For the benchmark: navigation start → first frame with the map on it.
+      firstMapMarked = true;
+      performance.mark('hexcrawl:first-map');
     }
+  }
 
-    // Grid lines: one stroke for all visible hexes.
-    if (s >= opts.gridMinScale) {
-      const grid = new Path2D();
-      for (let row = r0; row <= r1; row++) {
-        for (let col = c0; col <= c1; col++) {
-          const px = flat ? 1 + 1.5 * col : half * (1 + 2 * col + (row & 1));
-          const py = flat ? half * (1 + 2 * row + (col & 1)) : 1 + 1.5 * row;
-          grid.moveTo(px + corners[0]!.x, py + corners[0]!.y);
-          for (let k = 1; k < 6; k++) grid.lineTo(px + corners[k]!.x, py + corners[k]!.y);
-          grid.lineTo(px + corners[0]!.x, py + corners[0]!.y); // see above: not closePath
-        }
-      }
-      ctx.lineWidth = 1 / s;
-      ctx.strokeStyle = 'rgba(10, 12, 16, 0.28)';
-      ctx.stroke(grid);
-    }
-
-    if (anyVeil) {
-      ctx.globalAlpha = opts.veilAlpha;
-      ctx.fillStyle = opts.fogColor;
-      ctx.fill(veilPath);
-      ctx.globalAlpha = 1;
-    }
-
-    // Fresh reveals: fog over them fading out.
+  /** Fresh reveals: fog over them, fading out; one fill per reveal. */
+  private drawFades(now: number, range: { c0: number; c1: number; r0: number; r1: number }): void {
     const fades = this.scene.fadeIn;
-    if (fades && fades.size > 0) {
-      ctx.fillStyle = opts.fogColor;
-      for (const [i, start] of fades) {
-        const a = 1 - (now - start) / opts.fadeMs;
-        if (a <= 0) continue;
-        const col = i % width;
-        const row = (i - col) / width;
-        if (col < c0 || col > c1 || row < r0 || row > r1) continue;
-        const c = hexToPixel({ col, row }, orientation);
-        ctx.globalAlpha = Math.min(1, a);
-        hexPath(ctx, c, cx, cy);
-        ctx.fill();
-      }
-      ctx.globalAlpha = 1;
+    const map = this.scene.map!;
+    if (!fades || fades.size === 0) return;
+    const groups = new Map<number, number[]>();
+    for (const [i, start] of fades) {
+      if (now - start >= this.opts.fadeMs) continue;
+      const col = i % map.width;
+      const row = (i - col) / map.width;
+      if (col < range.c0 || col > range.c1 || row < range.r0 || row > range.r1) continue;
+      let g = groups.get(start);
+      if (!g) groups.set(start, (g = []));
+      g.push(i);
     }
+    const corners = hexCorners(map.orientation);
+    const grow = 1 + 0.6 / this.view.scale;
+    const cx = corners.map((c) => c.x * grow);
+    const cy = corners.map((c) => c.y * grow);
+    const { ctx } = this;
+    ctx.fillStyle = this.opts.fogColor;
+    for (const [start, list] of groups) {
+      if (list.length > MAX_FADING) continue;
+      const path = new Path2D();
+      for (const i of list) {
+        const col = i % map.width;
+        const c = hexToPixel({ col, row: (i - col) / map.width }, map.orientation);
+        path.moveTo(c.x + cx[0]!, c.y + cy[0]!);
+        for (let k = 1; k < 6; k++) path.lineTo(c.x + cx[k]!, c.y + cy[k]!);
+        path.lineTo(c.x + cx[0]!, c.y + cy[0]!); // not closePath: quadratic in Chromium (paint.ts)
+      }
+      ctx.globalAlpha = Math.min(1, 1 - (now - start) / this.opts.fadeMs);
+      ctx.fill(path);
+    }
+    ctx.globalAlpha = 1;
+  }
 
+  /** Highlights (one path per colour) and the hover outline. */
+  private drawHighlights(range: { c0: number; c1: number; r0: number; r1: number }): void {
+    const { ctx } = this;
+    const map = this.scene.map!;
+    const { width, height, orientation } = map;
+    const s = this.view.scale;
+    const corners = hexCorners(orientation);
     const hl = this.scene.highlights;
     if (hl && hl.size > 0) {
-      ctx.lineWidth = Math.max(2, s * 0.08) / s;
+      const inner = corners.map((k) => ({ x: k.x * 0.92, y: k.y * 0.92 }));
+      const byColour = new Map<string, Path2D>();
       for (const [key, colour] of hl) {
         const idx = keyToIndex(key, width, height);
         if (idx < 0) continue;
-        const c = hexToPixel({ col: idx % width, row: Math.floor(idx / width) }, orientation);
-        hexPath(ctx, c, corners.map((k) => k.x * 0.92), corners.map((k) => k.y * 0.92));
+        const col = idx % width;
+        const row = (idx - col) / width;
+        if (col < range.c0 || col > range.c1 || row < range.r0 || row > range.r1) continue;
+        let p = byColour.get(colour);
+        if (!p) byColour.set(colour, (p = new Path2D()));
+        const c = hexToPixel({ col, row }, orientation);
+        p.moveTo(c.x + inner[0]!.x, c.y + inner[0]!.y);
+        for (let k = 1; k < 6; k++) p.lineTo(c.x + inner[k]!.x, c.y + inner[k]!.y);
+        p.closePath(); // few subpaths per colour in practice; closes the outline's corner cleanly
+      }
+      ctx.lineWidth = Math.max(2, s * 0.08) / s;
+      for (const [colour, p] of byColour) {
         ctx.globalAlpha = 0.28;
         ctx.fillStyle = colour;
-        ctx.fill();
+        ctx.fill(p);
         ctx.globalAlpha = 1;
         ctx.strokeStyle = colour;
-        ctx.stroke();
+        ctx.stroke(p);
       }
     }
 
@@ -397,50 +420,78 @@ export class HexRenderer {
         ctx.stroke();
       }
     }
-
-    // Screen-space passes: text and the token stay crisp and legible at any zoom.
-    ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-    if (s >= opts.labelMinScale && labels.size > 0) this.drawLabels(rect);
-    if (token) this.drawToken(token);
-    this.lastDrawMs = performance.now() - t0;
-    if (!firstMapMarked && drawn > 0) {
-      // For the benchmark: navigation start → first frame with hexes on it.
-      firstMapMarked = true;
-      performance.mark('hexcrawl:first-map');
-    }
   }
 
-  private drawLabels(rect: { x0: number; y0: number; x1: number; y1: number }): void {
-    const { ctx, view } = this;
+  /** Label positions, parsed once per labels map rather than every frame. */
+  private labelsIndexed(): LabelIndex {
+    const labels = this.scene.labels;
+    if (this.labelIndex.source === labels) return this.labelIndex;
     const map = this.scene.map!;
+    const x: number[] = [];
+    const y: number[] = [];
+    const text: string[] = [];
+    for (const [key, t] of labels) {
+      const o = parseHexKey(key);
+      if (!o || !inBounds(o, map.width, map.height)) continue;
+      const c = hexToPixel(o, map.orientation);
+      x.push(c.x);
+      y.push(c.y);
+      text.push(t);
+    }
+    this.labelIndex = { source: labels, x: Float64Array.from(x), y: Float64Array.from(y), text };
+    return this.labelIndex;
+  }
+
+  /** The label cut to fit `maxW` px, remembered for the current font and width. */
+  private fit(text: string, maxW: number, font: string): string {
+    const key = `${font}|${Math.round(maxW)}`;
+    if (key !== this.fittedFor) {
+      this.fitted.clear();
+      this.fittedFor = key;
+    }
+    let t = this.fitted.get(text);
+    if (t === undefined) {
+      t = fitText(this.ctx, text, Math.round(maxW));
+      this.fitted.set(text, t);
+    }
+    return t;
+  }
+
+  private drawLabels(view: View, rect: { x0: number; y0: number; x1: number; y1: number }, now: number): void {
+    const { ctx } = this;
     const s = view.scale;
-    const size = Math.round(Math.min(16, Math.max(10, s * 0.3)));
-    ctx.font = `600 ${size}px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
+    // Laid out at the scale the map was rendered at: during a zoom gesture that is the scale it
+    // began at, so labels keep their size and cut while the map moves under them, and text is
+    // neither measured nor rasterised at a new size every frame.
+    const at = this.layer.holding(now) ? (this.layer.renderedScale() ?? s) : s;
+    const size = Math.round(Math.min(16, Math.max(10, at * 0.3)));
+    const font = `600 ${size}px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
+    ctx.font = font;
     ctx.textAlign = 'center';
     ctx.textBaseline = 'middle';
     ctx.lineJoin = 'round';
     ctx.lineWidth = 3;
     ctx.strokeStyle = 'rgba(20, 22, 26, 0.85)';
     ctx.fillStyle = '#fbf7ec';
-    const maxW = s * 2.2;
-    for (const [key, text] of this.scene.labels) {
-      const o = parseHexKey(key);
-      if (!o || !inBounds(o, map.width, map.height)) continue;
-      const c = hexToPixel(o, map.orientation);
-      if (c.x < rect.x0 - 2 || c.x > rect.x1 + 2 || c.y < rect.y0 - 2 || c.y > rect.y1 + 2) continue;
-      const x = c.x * s + view.x;
-      const y = c.y * s + view.y + s * 0.64; // below the token, inside the hex
-      const t = fitText(ctx, text, maxW);
+    const maxW = at * 2.2;
+    const idx = this.labelsIndexed();
+    for (let i = 0; i < idx.text.length; i++) {
+      const cx = idx.x[i]!;
+      const cy = idx.y[i]!;
+      if (cx < rect.x0 - 2 || cx > rect.x1 + 2 || cy < rect.y0 - 2 || cy > rect.y1 + 2) continue;
+      const x = cx * s + view.x;
+      const y = cy * s + view.y + s * 0.64; // below the token, inside the hex
+      const t = this.fit(idx.text[i]!, maxW, font);
       ctx.strokeText(t, x, y);
       ctx.fillText(t, x, y);
     }
   }
 
-  private drawToken(key: string): void {
+  private drawToken(view: View, key: string): void {
     const map = this.scene.map!;
     const o = parseHexKey(key);
     if (!o || !inBounds(o, map.width, map.height)) return;
-    const { ctx, view } = this;
+    const { ctx } = this;
     const c = hexToPixel(o, map.orientation);
     const x = c.x * view.scale + view.x;
     const y = c.y * view.scale + view.y;
@@ -479,13 +530,17 @@ function hexPath(ctx: CanvasRenderingContext2D, c: Point, cx: number[], cy: numb
 }
 
 function fitText(ctx: CanvasRenderingContext2D, text: string, maxW: number): string {
-  if (ctx.measureText(text).width <= maxW) return text;
-  let lo = 0;
-  let hi = text.length;
-  while (lo < hi) {
-    const mid = (lo + hi + 1) >> 1;
-    if (ctx.measureText(text.slice(0, mid) + '…').width <= maxW) lo = mid;
-    else hi = mid - 1;
+  const w = ctx.measureText(text).width;
+  if (w <= maxW) return text;
+  // Start from the length the widths suggest and step from there: two or three measures, where a
+  // binary search takes six (text measuring is much of a first frame's labels).
+  const fits = (n: number) => ctx.measureText(text.slice(0, n) + '…').width <= maxW;
+  let n = Math.max(1, Math.min(text.length - 1, Math.floor((text.length * maxW) / w)));
+  if (fits(n)) {
+    while (n + 1 < text.length && fits(n + 1)) n++;
+  } else {
+    do n--;
+    while (n > 1 && !fits(n));
   }
-  return text.slice(0, Math.max(1, lo)) + '…';
+  return text.slice(0, Math.max(1, n)) + '…';
 }

@@ -57,6 +57,9 @@ export interface SessionStoreState {
   data: SessionData | null;
   /** true between map:changed and the fresh session:state that follows it */
   mapChanging: boolean;
+  /** session:state messages applied so far (one per connect, and after map:changed): the
+   * player's map opens fitted again at each */
+  fullStates: number;
   /** hex index → time (ms, from `now`) it became visible; the renderer fades these in */
   fadeIn: ReadonlyMap<number, number>;
   errors: readonly ServerError[];
@@ -296,17 +299,19 @@ export function createSessionStore(now: () => number = () => performance.now()):
     connection: { kind: 'connecting' },
     data: null,
     mapChanging: false,
+    fullStates: 0,
     fadeIn: new Map(),
     errors: [],
     apply(msg) {
       const patch = applyServerMessage(get(), msg, now());
-      if (patch) set(patch);
+      if (!patch) return;
+      set(msg.type === 'session:state' ? { ...patch, fullStates: get().fullStates + 1 } : patch);
     },
     setConnection(connection) {
       set({ connection });
     },
     reset() {
-      set({ connection: { kind: 'connecting' }, data: null, mapChanging: false, fadeIn: new Map(), errors: [] });
+      set({ connection: { kind: 'connecting' }, data: null, mapChanging: false, fullStates: 0, fadeIn: new Map(), errors: [] });
     },
   }));
 }
