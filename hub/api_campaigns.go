@@ -112,10 +112,7 @@ func (h *Hub) getMap(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		}
 	}
 	d.Grid = string(grid)
-	if m.Token != nil {
-		k := m.Token.String()
-		d.Token = &k
-	}
+	d.Tokens = map[string]string{}
 	return http.StatusOK, d, nil
 }
 

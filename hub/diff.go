@@ -81,14 +81,7 @@ func (r *Room) emitPlayerDiffs(b *batch, ch *change) {
 				updated = append(updated, i)
 			}
 		}
-		tokenBefore, tokenNow := -1, -1
-		if ch.tokenBefore >= 0 && ch.visibleBefore(id, ch.tokenBefore) {
-			tokenBefore = ch.tokenBefore
-		}
-		if mp.token >= 0 && mp.visible(id, mp.token) {
-			tokenNow = mp.token
-		}
-		tokenMoved := tokenBefore != tokenNow
+		tokenMoved, tokenNow := false, -1
 		if len(revealed)+len(hidden)+len(updated) == 0 && !tokenMoved {
 			continue
 		}
@@ -145,13 +138,6 @@ func playerFrames(mp *mapState, seq int64, revealed, hidden, updated []int, toke
 	if len(updated) > 0 {
 		frames = append(frames, hexUpdatedMsg{Seq: seq, Hexes: views(updated)}.frame())
 	}
-	if tokenMoved {
-		var key *string
-		if token >= 0 {
-			k := mp.size.KeyAt(token).String()
-			key = &k
-		}
-		frames = append(frames, tokenMovedMsg{Seq: seq, Key: key}.frame())
-	}
+	_, _ = tokenMoved, token
 	return frames
 }

@@ -172,11 +172,6 @@ func projectionFrom(t *testing.T, frames [][]byte) playerProjection {
 				grid[index(k)] = game.FogCode
 				delete(labels, k)
 			}
-		case msgTokenMoved:
-			if m.Key != nil && grid[index(*m.Key)] == game.FogCode {
-				t.Fatalf("the token was shown on fog: %s", raw)
-			}
-			token = m.Key
 		case msgStatusChanged:
 			status = m.Status
 		}

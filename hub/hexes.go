@@ -1,8 +1,6 @@
 package hub
 
 import (
-	"encoding/json"
-
 	"github.com/hexcrawl/hexcrawl/game"
 )
 
@@ -22,22 +20,6 @@ func (r *Room) revealOrHide(b *batch, kind game.StagedKind, c command) error {
 		return err
 	}
 	return r.stageOrApply(b, game.StagedChange{Kind: kind, HexKeys: c.HexKeys, Targets: c.Targets})
-}
-
-// moveToken is token:move.
-func (r *Room) moveToken(b *batch, c command) error {
-	if !r.st.status().Live() {
-		return game.Errorf(game.EConflict, "moving the party token needs a live session (the session is %s)", r.st.status())
-	}
-	k, _ := c.keyOrNull()
-	key := json.RawMessage("null")
-	if k != nil {
-		if err := r.onMap(*k); err != nil {
-			return err
-		}
-		key = mustJSON(k.String())
-	}
-	return r.stageOrApply(b, game.StagedChange{Kind: game.StageToken, Key: key})
 }
 
 // fill is hex:fill: paint the connected region of the key's terrain.
@@ -151,40 +133,10 @@ func (r *Room) applyStaged(b *batch, ch *change, sc game.StagedChange) error {
 	switch sc.Kind {
 	case game.StageUpdate:
 		return r.applyUpdate(b, ch, sc.Changes)
-	case game.StageToken:
-		return r.applyToken(b, sc.Key)
+	case game.StageToken, game.StageMove, game.StagePlace:
+		return errNotYet
 	}
 	return r.applyReveal(b, ch, sc)
-}
-
-func (r *Room) applyToken(b *batch, key json.RawMessage) error {
-	mp := r.st.mp
-	var k *game.Key
-	var s *string // nil for null: the token leaves the map
-	if json.Unmarshal(key, &s) == nil && s != nil {
-		parsed, err := mp.size.ParseKeyOn(*s)
-		if err != nil {
-			return game.Errorf(game.EConflict, "staged token move: %v", err)
-		}
-		k = &parsed
-	}
-	tx, err := b.write()
-	if err != nil {
-		return err
-	}
-	if err := tx.SetToken(b.ctx, mp.info.ID, k); err != nil {
-		return err
-	}
-	seq, err := b.event(game.EventTokenMove, actorDM, map[string]json.RawMessage{"key": key})
-	if err != nil {
-		return err
-	}
-	mp.token = -1
-	if k != nil {
-		mp.token = mp.size.Index(*k)
-	}
-	b.toDMs(tokenMovedMsg{Seq: seq, Key: s}.frame())
-	return nil
 }
 
 // applyReveal applies a reveal or a hide.

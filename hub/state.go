@@ -225,7 +225,7 @@ func (s *roomState) head(role game.Role) stateHead {
 func (s *roomState) playerState(memberID string) []byte {
 	st := playerStateMsg{stateHead: s.head(game.RolePlayer)}
 	if m := s.members[memberID]; m != nil {
-		st.You = &memberRef{ID: memberID, Name: m.Name}
+		st.You = &youView{ID: memberID, Name: m.Name}
 	}
 	if mp := s.mp; mp != nil {
 		grid := make([]byte, len(mp.terrain))
@@ -243,10 +243,6 @@ func (s *roomState) playerState(memberID string) []byte {
 				st.Labels[mp.size.KeyAt(i).String()] = label
 			}
 		}
-		if mp.token >= 0 && mp.visible(memberID, mp.token) {
-			k := mp.size.KeyAt(mp.token).String()
-			st.Token = &k
-		}
 	}
 	return st.frameWith(s.playersJSON())
 }
@@ -254,7 +250,7 @@ func (s *roomState) playerState(memberID string) []byte {
 // dmState is the DM's projection: everything.
 func (s *roomState) dmState() []byte {
 	st := dmStateMsg{stateHead: s.head(game.RoleDM), Notes: map[string]string{},
-		RevealedTo: map[string][]string{}, Staged: s.staged}
+		RevealedTo: map[string]map[string]uint8{}, Staged: s.staged}
 	if st.Staged == nil {
 		st.Staged = []game.StagedChange{}
 	}
@@ -278,19 +274,15 @@ func (s *roomState) dmState() []byte {
 			if _, ok := s.members[id]; !ok {
 				continue
 			}
-			var keys []string
+			keys := map[string]uint8{}
 			for i := 0; i < len(mp.terrain); i++ {
 				if b.get(i) {
-					keys = append(keys, mp.size.KeyAt(i).String())
+					keys[mp.size.KeyAt(i).String()] = 2
 				}
 			}
 			if len(keys) > 0 {
 				st.RevealedTo[id] = keys
 			}
-		}
-		if mp.token >= 0 {
-			k := mp.size.KeyAt(mp.token).String()
-			st.Token = &k
 		}
 	}
 	return st.frameWith(s.playersJSON())
