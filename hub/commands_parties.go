@@ -3,7 +3,6 @@ package hub
 import (
 	"bytes"
 	"encoding/json"
-	"fmt"
 	"maps"
 	"slices"
 
@@ -256,18 +255,4 @@ func validateSightRules(c *command) error {
 	}
 	c.rules = rules
 	return nil
-}
-
-// partyKey reads a command's "key" as a key on the active map, or nil for null or absent.
-func (r *Room) partyKey(c command) (*game.Key, error) {
-	k, err := c.keyOrNull()
-	if err != nil {
-		return nil, fmt.Errorf("key: %w", err)
-	}
-	if k != nil {
-		if err := r.onMap(*k); err != nil {
-			return nil, err
-		}
-	}
-	return k, nil
 }

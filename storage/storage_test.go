@@ -140,10 +140,11 @@ func TestCampaignMapHexes(t *testing.T) {
 	if err := s.PutHexes(ctx, m.ID, hexes); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.RevealToAll(ctx, m.ID, []game.Key{{Col: 1, Row: 1}, {Col: 9, Row: 7}}); err != nil {
+	if err := s.RevealToAll(ctx, m.ID, []game.Key{{Col: 1, Row: 1}, {Col: 9, Row: 7}}, game.LevelExplored); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetToken(ctx, m.ID, &game.Key{Col: 9, Row: 7}); err != nil {
+	parties, _ := s.ListParties(ctx, c.ID)
+	if err := s.SetPartyPosition(ctx, parties[0].ID, m.ID, &game.Key{Col: 9, Row: 7}); err != nil {
 		t.Fatal(err)
 	}
 	// Shrinking drops what no longer fits and keeps the rest.
@@ -158,7 +159,10 @@ func TestCampaignMapHexes(t *testing.T) {
 	if len(rev.All) != 1 {
 		t.Fatalf("reveals after shrink: %+v", rev.All)
 	}
-	if m, _ = s.GetMap(ctx, m.ID); m.Token != nil || m.Width != 5 {
+	if tokens, _ := s.LoadPartyPositions(ctx, m.ID); len(tokens) != 0 {
+		t.Fatalf("token off the shrunk map kept: %+v", tokens)
+	}
+	if m, _ = s.GetMap(ctx, m.ID); m.Width != 5 {
 		t.Fatalf("map after shrink: %+v", m)
 	}
 	// Clearing every field deletes the row.
@@ -181,10 +185,10 @@ func TestRevealsPerMember(t *testing.T) {
 	}
 	bo, _ := s.CreateMember(ctx, c.ID, "Bo", []byte("hash-b"))
 	keys := []game.Key{{Col: 0, Row: 0}, {Col: 1, Row: 0}}
-	if err := s.RevealToMember(ctx, m.ID, ana.ID, keys); err != nil {
+	if err := s.RevealToMember(ctx, m.ID, ana.ID, keys, game.LevelExplored); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.RevealToMember(ctx, m.ID, bo.ID, keys[:1]); err != nil {
+	if err := s.RevealToMember(ctx, m.ID, bo.ID, keys[:1], game.LevelExplored); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.HideFromMember(ctx, m.ID, ana.ID, keys[1:]); err != nil {
