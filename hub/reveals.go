@@ -60,8 +60,10 @@ func (r *Room) applyReveal(b *batch, ch *change, sc game.StagedChange) error {
 	var kept []keptKnowledge
 	switch {
 	case reveal && t.PartyIDs != nil:
+		// Even where it changes nothing: the DM said the party knows these hexes, and taking a
+		// move back must not take that away.
 		for _, id := range t.PartyIDs {
-			strip(id, func(i int) bool { return mp.party[id].level(i) < level })
+			strip(id, func(int) bool { return true })
 		}
 	case reveal:
 	case t.All:
