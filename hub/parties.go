@@ -663,7 +663,11 @@ func (r *Room) applyStep(b *batch, ch *change, sc game.StagedChange) error {
 		return err
 	}
 	rec := &moveRecord{seq: seq, from: from, to: to, raised: raised}
-	if err := tx.AppendPartyMove(b.ctx, p.ID, mp.info.ID, seq, mp.encodeMove(rec), game.MaxUndoMoves); err != nil {
+	var drop int64
+	if old := mp.moves[p.ID]; len(old) >= game.MaxUndoMoves {
+		drop = old[len(old)-game.MaxUndoMoves].seq
+	}
+	if err := tx.AppendPartyMove(b.ctx, p.ID, mp.info.ID, seq, mp.encodeMove(rec), drop); err != nil {
 		return err
 	}
 

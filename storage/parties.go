@@ -153,16 +153,20 @@ type PartyMoveRecord struct {
 
 const (
 	sqlAppendMove = `INSERT INTO party_move (party_id, map_id, seq, payload) VALUES (?, ?, ?, ?)`
-	sqlTrimMoves  = `DELETE FROM party_move WHERE party_id = ? AND map_id = ? AND seq NOT IN
-		(SELECT seq FROM party_move WHERE party_id = ? AND map_id = ? ORDER BY seq DESC LIMIT ?)`
+	sqlDeleteMove = `DELETE FROM party_move WHERE party_id = ? AND map_id = ? AND seq = ?`
 )
 
-// AppendPartyMove records a move for undo, keeping the newest keep records of that party and map.
-func (q Queries) AppendPartyMove(ctx context.Context, partyID, mapID string, seq int64, payload []byte, keep int) error {
+// AppendPartyMove records a move for undo and drops the record of seq drop (0: none), the
+// oldest when the party has as many as it keeps: the caller knows its records, and a point
+// delete costs far less than a query for the oldest on every step.
+func (q Queries) AppendPartyMove(ctx context.Context, partyID, mapID string, seq int64, payload []byte, drop int64) error {
 	if err := q.exec(ctx, "record move", sqlAppendMove, partyID, mapID, seq, string(payload)); err != nil {
 		return err
 	}
-	return q.exec(ctx, "trim moves", sqlTrimMoves, partyID, mapID, partyID, mapID, keep)
+	if drop > 0 {
+		return q.DeletePartyMove(ctx, partyID, mapID, drop)
+	}
+	return nil
 }
 
 // UpdatePartyMove rewrites an undo record (when later changes make part of it moot).
@@ -173,7 +177,7 @@ func (q Queries) UpdatePartyMove(ctx context.Context, partyID, mapID string, seq
 
 // DeletePartyMove drops one undo record.
 func (q Queries) DeletePartyMove(ctx context.Context, partyID, mapID string, seq int64) error {
-	return q.exec(ctx, "delete move", `DELETE FROM party_move WHERE party_id = ? AND map_id = ? AND seq = ?`, partyID, mapID, seq)
+	return q.exec(ctx, "delete move", sqlDeleteMove, partyID, mapID, seq)
 }
 
 // ClearPartyMoves ends a party's undo history on every map.

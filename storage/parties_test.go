@@ -223,7 +223,11 @@ func TestPartyMovesKeepTheNewest(t *testing.T) {
 	parties, _ := s.ListParties(ctx, c.ID)
 	p := parties[0].ID
 	for seq := int64(1); seq <= 5; seq++ {
-		if err := s.AppendPartyMove(ctx, p, m.ID, seq, []byte(`{"n":`+string(rune('0'+seq))+`}`), 3); err != nil {
+		var drop int64
+		if seq == 5 {
+			drop = 1
+		}
+		if err := s.AppendPartyMove(ctx, p, m.ID, seq, []byte(`{"n":`+string(rune('0'+seq))+`}`), drop); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -235,7 +239,7 @@ func TestPartyMovesKeepTheNewest(t *testing.T) {
 	for _, r := range got {
 		seqs = append(seqs, r.Seq)
 	}
-	if !slices.Equal(seqs, []int64{3, 4, 5}) || string(got[2].Payload) != `{"n":5}` {
+	if !slices.Equal(seqs, []int64{2, 3, 4, 5}) || string(got[3].Payload) != `{"n":5}` {
 		t.Fatalf("moves kept: %v %s", seqs, got[2].Payload)
 	}
 	if err := s.UpdatePartyMove(ctx, p, m.ID, 4, []byte(`{"n":9}`)); err != nil {
@@ -244,7 +248,7 @@ func TestPartyMovesKeepTheNewest(t *testing.T) {
 	if err := s.DeletePartyMove(ctx, p, m.ID, 5); err != nil {
 		t.Fatal(err)
 	}
-	if got, _ = s.LoadPartyMoves(ctx, m.ID); len(got) != 2 || string(got[1].Payload) != `{"n":9}` {
+	if got, _ = s.LoadPartyMoves(ctx, m.ID); len(got) != 3 || string(got[2].Payload) != `{"n":9}` {
 		t.Fatalf("after update and delete: %+v", got)
 	}
 	// Resizing the map ends its undo history (the records name hexes of the old size).
@@ -254,7 +258,7 @@ func TestPartyMovesKeepTheNewest(t *testing.T) {
 	if got, _ = s.LoadPartyMoves(ctx, m.ID); len(got) != 0 {
 		t.Fatalf("undo history after a resize: %+v", got)
 	}
-	if err := s.AppendPartyMove(ctx, p, m.ID, 9, []byte(`{}`), 3); err != nil {
+	if err := s.AppendPartyMove(ctx, p, m.ID, 9, []byte(`{}`), 0); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.ClearPartyMoves(ctx, p); err != nil {

@@ -19,7 +19,7 @@ var hotStatements = []string{
 	sqlAppendEvent,
 	sqlRevealToAll, sqlRevealToMember, sqlRevealToParty, sqlRaiseMember, sqlRaiseParty, sqlSetParty,
 	sqlHideAllShared, sqlHideAllPrivate, sqlHideAllParties, sqlHideFromMember, sqlHideFromParty,
-	sqlPutHex, sqlDeleteHex, sqlSetPosition, sqlDeletePosition, sqlAppendMove, sqlTrimMoves,
+	sqlPutHex, sqlDeleteHex, sqlSetPosition, sqlDeletePosition, sqlAppendMove, sqlDeleteMove,
 	sqlAppendStaged, sqlDeleteStaged, sqlClearStaged,
 	sqlSetSessionStatus,
 }
