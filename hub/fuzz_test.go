@@ -74,4 +74,3 @@ func knownErrorCode(c game.ErrorCode) bool {
 	}
 	return false
 }
-
