@@ -179,7 +179,7 @@ func (r *Room) applyUpdate(b *batch, ch *change, changes []game.HexChange) error
 	if err := tx.PutHexes(b.ctx, mp.info.ID, rows); err != nil {
 		return err
 	}
-	seq, err := b.event(game.EventHexUpdate, actorDM, map[string][]game.HexChange{"changes": changes})
+	seq, err := b.event(game.EventHexUpdate, actorDM, map[string]any{"mapId": mp.info.ID, "changes": changes})
 	if err != nil {
 		return err
 	}
