@@ -17,8 +17,9 @@ import (
 type change struct {
 	r       *Room
 	mp      *mapState
-	classes []viewerClass  // before the change
-	classOf map[string]int // online member → class, before
+	classes []viewerClass // before the change
+	members []*member     // online before the change
+	classOf []int32       // members[n]'s class, before
 	cells   map[int]*cellSnap
 	order   []int
 	// The parties and markers each class saw before, encoded; nil until something they depend
@@ -27,9 +28,12 @@ type change struct {
 	markers [][]byte
 }
 
+// viewerClass is who knows the same: a party, and a player's own knowledge when they have any.
+// The private knowledge is by pointer: cheap to hash for a thousand players, and a player
+// given private knowledge during a request is a new class after it.
 type viewerClass struct {
-	partyID  string
-	memberID string // "" unless the player has private knowledge
+	partyID string
+	private *knowledge
 }
 
 type cellSnap struct {
@@ -39,21 +43,16 @@ type cellSnap struct {
 }
 
 func (r *Room) classOf(m *member) viewerClass {
-	c := viewerClass{partyID: m.PartyID}
-	if r.st.mp.private[m.ID] != nil {
-		c.memberID = m.ID
-	}
-	return c
+	return viewerClass{partyID: m.PartyID, private: r.st.mp.private[m.ID]}
 }
 
 func (r *Room) viewerOfClass(c viewerClass) viewer {
-	mp := r.st.mp
-	return viewer{party: mp.party[c.partyID], private: mp.private[c.memberID]}
+	return viewer{party: r.st.mp.party[c.partyID], private: c.private}
 }
 
 func (r *Room) newChange() *change {
-	ch := &change{r: r, mp: r.st.mp, cells: map[int]*cellSnap{}, classOf: map[string]int{}}
-	index := map[viewerClass]int{}
+	ch := &change{r: r, mp: r.st.mp, cells: map[int]*cellSnap{}}
+	index := map[viewerClass]int32{}
 	for _, id := range r.st.order {
 		m := r.st.members[id]
 		if !m.online() {
@@ -62,11 +61,12 @@ func (r *Room) newChange() *change {
 		c := r.classOf(m)
 		n, ok := index[c]
 		if !ok {
-			n = len(ch.classes)
+			n = int32(len(ch.classes))
 			index[c] = n
 			ch.classes = append(ch.classes, c)
 		}
-		ch.classOf[id] = n
+		ch.members = append(ch.members, m)
+		ch.classOf = append(ch.classOf, n)
 	}
 	return ch
 }
@@ -123,44 +123,47 @@ func (ch *change) snapMarkers() {
 }
 
 // emitPlayerDiffs sends each online player what changed in their own projection. Players of the
-// same class before and after share one computation and one set of marshalled frames.
+// same class before and after share one computation; players with the same difference, one
+// set of marshalled frames written to all of them.
 func (r *Room) emitPlayerDiffs(b *batch, ch *change) {
-	type pair struct{ before, after viewerClass }
 	type group struct {
 		clients []*client
 		frames  [][]byte
 	}
-	groups := map[pair]*group{}
-	var order []pair
-	bySig := map[string][][]byte{}
-	sig := make([]byte, 0, 64)
-	for _, id := range r.st.order {
-		m := r.st.members[id]
-		n, ok := ch.classOf[id]
-		if !ok || !m.online() {
+	afterIndex := map[viewerClass]int32{}
+	var after []viewerClass
+	pairs := map[[2]int32]*group{}
+	groups := map[string]*group{}
+	var order []*group
+	var sig []byte
+	for n, m := range ch.members {
+		if m.gone || !m.online() {
 			continue
 		}
-		p := pair{ch.classes[n], r.classOf(m)}
-		g := groups[p]
+		c := r.classOf(m)
+		a, ok := afterIndex[c]
+		if !ok {
+			a = int32(len(after))
+			afterIndex[c] = a
+			after = append(after, c)
+		}
+		key := [2]int32{ch.classOf[n], a}
+		g := pairs[key]
 		if g == nil {
 			var frames [][]byte
-			frames, sig = r.diffFrames(b.reqSeq, ch, n, p.after, sig[:0])
-			// Different classes often see the same difference: marshal it once.
-			if prev, ok := bySig[string(sig)]; ok {
-				frames = prev
-			} else {
-				bySig[string(sig)] = frames
+			frames, sig = r.diffFrames(b.reqSeq, ch, int(key[0]), c, sig[:0])
+			if g = groups[string(sig)]; g == nil {
+				g = &group{frames: frames}
+				groups[string(sig)] = g
+				order = append(order, g)
 			}
-			g = &group{frames: frames}
-			groups[p] = g
-			order = append(order, p)
+			pairs[key] = g
 		}
-		for c := range m.clients {
-			g.clients = append(g.clients, c)
+		for cl := range m.clients {
+			g.clients = append(g.clients, cl)
 		}
 	}
-	for _, p := range order {
-		g := groups[p]
+	for _, g := range order {
 		for _, f := range g.frames {
 			b.send(f, g.clients...)
 		}

@@ -98,15 +98,15 @@ type playerStateMsg struct {
 // (levels 0 unknown, 1 glimpsed, 2 explored).
 type dmStateMsg struct {
 	stateHead
-	Notes       map[string]string           `json:"notes"`
-	RevealedAll string                      `json:"revealedAll"` // a level per hex, row-major
-	RevealedTo  map[string]map[string]uint8 `json:"revealedTo"`  // player → key → level
-	PartyKnown  map[string]string           `json:"partyKnown"`  // party → a level per hex
-	Parties     []dmPartyView               `json:"parties"`
-	Markers     []markerView                `json:"markers"`
-	SightRules  game.SightRules             `json:"sightRules"`
-	Staged      []game.StagedChange         `json:"staged"`
-	Players     []playerView                `json:"players"` // last: see withPlayers
+	Notes       map[string]string    `json:"notes"`
+	RevealedAll string               `json:"revealedAll"` // a level per hex, row-major
+	RevealedTo  map[string]keyLevels `json:"revealedTo"`  // player → key → level
+	PartyKnown  map[string]string    `json:"partyKnown"`  // party → a level per hex
+	Parties     []dmPartyView        `json:"parties"`
+	Markers     []markerView         `json:"markers"`
+	SightRules  game.SightRules      `json:"sightRules"`
+	Staged      []game.StagedChange  `json:"staged"`
+	Players     []playerView         `json:"players"` // last: see withPlayers
 }
 
 func (m playerStateMsg) frame() []byte { return m.frameWith(mustJSON(m.Players)) }

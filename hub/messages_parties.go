@@ -1,6 +1,13 @@
 package hub
 
-import "github.com/hexcrawl/hexcrawl/game"
+import (
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+
+	"github.com/hexcrawl/hexcrawl/game"
+)
 
 // The messages of exploration (docs/exploration.md): parties, their moves, what each party and
 // player knows, markers and sight rules. As in messages.go, a player's types are separate from
@@ -92,10 +99,10 @@ func (m partyKnownMsg) frame() []byte { m.Type = msgPartyKnown; return mustJSON(
 // playerKnownMsg is one player's whole private knowledge of the active map, after a change that
 // copied party knowledge into it (leaving a party, a hide from a fellow member).
 type playerKnownMsg struct {
-	Type     string           `json:"type"`
-	Seq      int64            `json:"seq"`
-	PlayerID string           `json:"playerId"`
-	Known    map[string]uint8 `json:"known"` // key → level (1 or 2)
+	Type     string    `json:"type"`
+	Seq      int64     `json:"seq"`
+	PlayerID string    `json:"playerId"`
+	Known    keyLevels `json:"known"` // key → level (1 or 2)
 }
 
 func (m playerKnownMsg) frame() []byte { m.Type = msgPlayerKnown; return mustJSON(m) }
@@ -126,3 +133,39 @@ type rulesChangedMsg struct {
 }
 
 func (m rulesChangedMsg) frame() []byte { m.Type = msgRulesChanged; return mustJSON(m) }
+
+// keyLevels is some hexes' knowledge levels, as JSON {"col,row": level}, written in row-major
+// order: encoding/json would sort a map's keys, and the DM's state lists thousands of them.
+type keyLevels struct {
+	keys   []string
+	levels []uint8
+}
+
+func (k keyLevels) MarshalJSON() ([]byte, error) {
+	out := make([]byte, 0, 2+len(k.keys)*10)
+	out = append(out, '{')
+	for n, key := range k.keys {
+		if n > 0 {
+			out = append(out, ',')
+		}
+		out = append(out, '"')
+		out = append(out, key...) // digits and a comma: nothing to escape
+		out = append(out, '"', ':', '0'+k.levels[n])
+	}
+	return append(out, '}'), nil
+}
+
+func (k *keyLevels) UnmarshalJSON(b []byte) error {
+	var m map[string]uint8
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	*k = keyLevels{}
+	for _, key := range slices.Sorted(maps.Keys(m)) {
+		if _, err := game.ParseKey(key); err != nil || m[key] < game.LevelGlimpsed || m[key] > game.LevelExplored {
+			return fmt.Errorf("%q: %d is not a hex key's level", key, m[key])
+		}
+		k.keys, k.levels = append(k.keys, key), append(k.levels, m[key])
+	}
+	return nil
+}

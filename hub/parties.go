@@ -394,11 +394,11 @@ func (r *Room) memberLeft(b *batch, memberID string) {
 	if ch != nil {
 		ch.snapParties()
 	}
+	if m := r.st.members[memberID]; m != nil {
+		m.gone = true
+	}
 	delete(r.st.members, memberID)
 	r.st.order = slices.DeleteFunc(r.st.order, func(id string) bool { return id == memberID })
-	if ch != nil {
-		delete(ch.classOf, memberID)
-	}
 	r.partiesChanged(b)
 	r.emitIf(b, ch)
 }

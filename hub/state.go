@@ -93,6 +93,7 @@ type member struct {
 	// jsonPrefix is `{"id":…,"name":…,"online":` marshalled once: every connect sends the whole
 	// player list, so 1000 players joining would otherwise re-encode a million entries.
 	jsonPrefix []byte
+	gone       bool // revoked during the current request: sent nothing more
 }
 
 func newMember(m game.Member) *member {
@@ -383,16 +384,18 @@ func (s *roomState) dmMarkers() []markerView {
 }
 
 // privateLevels is one player's private knowledge as the DM's wire shows it.
-func (m *mapState) privateLevels(id string) map[string]uint8 {
-	out := map[string]uint8{}
-	m.private[id].each(func(i int, l uint8) { out[m.size.KeyAt(i).String()] = l })
+func (m *mapState) privateLevels(id string) keyLevels {
+	var out keyLevels
+	m.private[id].each(func(i int, l uint8) {
+		out.keys, out.levels = append(out.keys, m.size.KeyAt(i).String()), append(out.levels, l)
+	})
 	return out
 }
 
 // dmState is the DM's projection: everything.
 func (s *roomState) dmState() []byte {
 	st := dmStateMsg{stateHead: s.head(game.RoleDM), Notes: map[string]string{},
-		RevealedTo: map[string]map[string]uint8{}, PartyKnown: map[string]string{}, Staged: s.staged,
+		RevealedTo: map[string]keyLevels{}, PartyKnown: map[string]string{}, Staged: s.staged,
 		Parties: s.dmParties(), Markers: s.dmMarkers(), SightRules: s.campaign.SightRules.With()}
 	if st.Staged == nil {
 		st.Staged = []game.StagedChange{}
@@ -411,7 +414,7 @@ func (s *roomState) dmState() []byte {
 			if _, ok := s.members[id]; !ok {
 				continue
 			}
-			if known := mp.privateLevels(id); len(known) > 0 {
+			if known := mp.privateLevels(id); len(known.keys) > 0 {
 				st.RevealedTo[id] = known
 			}
 		}
