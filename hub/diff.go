@@ -15,13 +15,13 @@ import (
 // Players who know the same things share one computation: a class is a party plus, for a player
 // with private knowledge, that player. Eight players walking together are one class.
 type change struct {
-	r       *Room
-	mp      *mapState
-	classes []viewerClass // before the change
-	members []*member     // online before the change
-	classOf []int32       // members[n]'s class, before
-	cells   map[int]*cellSnap
-	order   []int
+	r     *Room
+	mp    *mapState
+	index *viewerIndex // the classes before the change
+	// active marks the classes with a player online: only theirs are snapshotted and diffed.
+	active []bool
+	cells  map[int]*cellSnap
+	order  []int
 	// The parties and markers each class saw before, encoded; nil until something they depend
 	// on is about to change (snapParties, snapMarkers).
 	parties [][]byte
@@ -29,17 +29,28 @@ type change struct {
 }
 
 // viewerClass is who knows the same: a party, and a player's own knowledge when they have any.
-// The private knowledge is by pointer: cheap to hash for a thousand players, and a player
-// given private knowledge during a request is a new class after it.
+// The private knowledge is by pointer: cheap to hash, and a player given private knowledge
+// during a request is in a new class after it.
 type viewerClass struct {
 	partyID string
 	private *knowledge
 }
 
+// viewerIndex sorts the room's members into classes. It is kept between requests (working it
+// out costs a few map lookups per member, which for a thousand players is most of a reveal's
+// diff) and dropped whenever what it depends on changes: who is in which party
+// (invalidateViewers), or a player's first private knowledge of the map (privates).
+type viewerIndex struct {
+	classes  []viewerClass
+	members  []*member // every active member, in joining order
+	classOf  []int32   // members[n]'s class
+	privates int       // len(mp.private) when built
+}
+
 type cellSnap struct {
 	terrain byte
 	label   string
-	levels  []uint8 // per class
+	levels  []uint8 // per class (0 for classes nobody online is in)
 }
 
 func (r *Room) classOf(m *member) viewerClass {
@@ -50,23 +61,40 @@ func (r *Room) viewerOfClass(c viewerClass) viewer {
 	return viewer{party: r.st.mp.party[c.partyID], private: c.private}
 }
 
-func (r *Room) newChange() *change {
-	ch := &change{r: r, mp: r.st.mp, cells: map[int]*cellSnap{}}
+// invalidateViewers drops the viewer index: call it whenever a member joins, leaves or changes
+// party.
+func (r *Room) invalidateViewers() { r.st.viewers = nil }
+
+// viewers is the current viewer index, built if needed.
+func (r *Room) viewers() *viewerIndex {
+	if v := r.st.viewers; v != nil && v.privates == len(r.st.mp.private) {
+		return v
+	}
+	v := &viewerIndex{privates: len(r.st.mp.private)}
 	index := map[viewerClass]int32{}
 	for _, id := range r.st.order {
 		m := r.st.members[id]
-		if !m.online() {
-			continue
-		}
 		c := r.classOf(m)
 		n, ok := index[c]
 		if !ok {
-			n = int32(len(ch.classes))
+			n = int32(len(v.classes))
 			index[c] = n
-			ch.classes = append(ch.classes, c)
+			v.classes = append(v.classes, c)
 		}
-		ch.members = append(ch.members, m)
-		ch.classOf = append(ch.classOf, n)
+		v.members = append(v.members, m)
+		v.classOf = append(v.classOf, n)
+	}
+	r.st.viewers = v
+	return v
+}
+
+func (r *Room) newChange() *change {
+	idx := r.viewers()
+	ch := &change{r: r, mp: r.st.mp, index: idx, cells: map[int]*cellSnap{}, active: make([]bool, len(idx.classes))}
+	for n, m := range idx.members {
+		if m.online() {
+			ch.active[idx.classOf[n]] = true
+		}
 	}
 	return ch
 }
@@ -78,9 +106,11 @@ func (ch *change) touch(i int) {
 		return
 	}
 	mp := ch.mp
-	snap := &cellSnap{terrain: mp.terrain[i], label: mp.labels[i], levels: make([]uint8, len(ch.classes))}
-	for n, c := range ch.classes {
-		snap.levels[n] = mp.level(ch.r.viewerOfClass(c), i)
+	snap := &cellSnap{terrain: mp.terrain[i], label: mp.labels[i], levels: make([]uint8, len(ch.index.classes))}
+	for n, c := range ch.index.classes {
+		if ch.active[n] {
+			snap.levels[n] = mp.level(ch.r.viewerOfClass(c), i)
+		}
 	}
 	ch.cells[i] = snap
 	ch.order = append(ch.order, i)
@@ -105,9 +135,11 @@ func (ch *change) snapParties() {
 	if ch.parties != nil {
 		return
 	}
-	ch.parties = make([][]byte, len(ch.classes))
-	for n, c := range ch.classes {
-		ch.parties[n] = mustJSON(ch.r.st.playerParties(c.partyID, ch.r.viewerOfClass(c)))
+	ch.parties = make([][]byte, len(ch.index.classes))
+	for n, c := range ch.index.classes {
+		if ch.active[n] {
+			ch.parties[n] = mustJSON(ch.r.st.playerParties(c.partyID, ch.r.viewerOfClass(c)))
+		}
 	}
 }
 
@@ -116,9 +148,11 @@ func (ch *change) snapMarkers() {
 	if ch.markers != nil {
 		return
 	}
-	ch.markers = make([][]byte, len(ch.classes))
-	for n, c := range ch.classes {
-		ch.markers[n] = mustJSON(ch.r.st.playerMarkers(ch.r.viewerOfClass(c)))
+	ch.markers = make([][]byte, len(ch.index.classes))
+	for n, c := range ch.index.classes {
+		if ch.active[n] {
+			ch.markers[n] = mustJSON(ch.r.st.playerMarkers(ch.r.viewerOfClass(c)))
+		}
 	}
 }
 
@@ -130,37 +164,58 @@ func (r *Room) emitPlayerDiffs(b *batch, ch *change) {
 		clients []*client
 		frames  [][]byte
 	}
-	afterIndex := map[viewerClass]int32{}
-	var after []viewerClass
-	pairs := map[[2]int32]*group{}
 	groups := map[string]*group{}
 	var order []*group
 	var sig []byte
-	for n, m := range ch.members {
-		if m.gone || !m.online() {
-			continue
-		}
-		c := r.classOf(m)
-		a, ok := afterIndex[c]
-		if !ok {
-			a = int32(len(after))
-			afterIndex[c] = a
-			after = append(after, c)
-		}
-		key := [2]int32{ch.classOf[n], a}
-		g := pairs[key]
+	diff := func(before int, after viewerClass) *group {
+		var frames [][]byte
+		frames, sig = r.diffFrames(b.reqSeq, ch, before, after, sig[:0])
+		g := groups[string(sig)]
 		if g == nil {
-			var frames [][]byte
-			frames, sig = r.diffFrames(b.reqSeq, ch, int(key[0]), c, sig[:0])
-			if g = groups[string(sig)]; g == nil {
-				g = &group{frames: frames}
-				groups[string(sig)] = g
-				order = append(order, g)
-			}
-			pairs[key] = g
+			g = &group{frames: frames}
+			groups[string(sig)] = g
+			order = append(order, g)
 		}
-		for cl := range m.clients {
-			g.clients = append(g.clients, cl)
+		return g
+	}
+	idx := ch.index
+	if r.viewers() == idx {
+		// Nobody changed class: one diff per class with someone online, no lookups per player.
+		byClass := make([]*group, len(idx.classes))
+		for n, m := range idx.members {
+			if !m.online() {
+				continue
+			}
+			c := idx.classOf[n]
+			if byClass[c] == nil {
+				byClass[c] = diff(int(c), idx.classes[c])
+			}
+			for cl := range m.clients {
+				byClass[c].clients = append(byClass[c].clients, cl)
+			}
+		}
+	} else {
+		pairs := map[[2]int32]*group{}
+		afterIndex := map[viewerClass]int32{}
+		for n, m := range idx.members {
+			if m.gone || !m.online() {
+				continue
+			}
+			c := r.classOf(m)
+			a, ok := afterIndex[c]
+			if !ok {
+				a = int32(len(afterIndex))
+				afterIndex[c] = a
+			}
+			key := [2]int32{idx.classOf[n], a}
+			g := pairs[key]
+			if g == nil {
+				g = diff(int(key[0]), c)
+				pairs[key] = g
+			}
+			for cl := range m.clients {
+				g.clients = append(g.clients, cl)
+			}
 		}
 	}
 	for _, g := range order {

@@ -133,6 +133,7 @@ func (r *Room) applyMembers(b *batch, moving []leaving) {
 		}
 		l.m.PartyID = l.to
 	}
+	r.invalidateViewers()
 	for _, id := range grew {
 		r.playerKnown(b, id)
 	}
@@ -351,6 +352,7 @@ func (r *Room) mergeParty(b *batch, c command) error {
 	for _, id := range members {
 		r.st.members[id].PartyID = into.ID
 	}
+	r.invalidateViewers()
 	if from.Default {
 		into.Default = true
 	}
@@ -384,6 +386,7 @@ func (r *Room) memberJoined(b *batch, m *member) {
 	}
 	r.st.members[m.ID] = m
 	r.st.order = append(r.st.order, m.ID)
+	r.invalidateViewers()
 	r.partiesChanged(b)
 	r.emitIf(b, ch)
 }
@@ -399,6 +402,7 @@ func (r *Room) memberLeft(b *batch, memberID string) {
 	}
 	delete(r.st.members, memberID)
 	r.st.order = slices.DeleteFunc(r.st.order, func(id string) bool { return id == memberID })
+	r.invalidateViewers()
 	r.partiesChanged(b)
 	r.emitIf(b, ch)
 }

@@ -115,8 +115,9 @@ type roomState struct {
 	members    map[string]*member // active (not revoked) members
 	order      []string           // member ids in joining order
 	parties    map[string]*game.Party
-	partyOrder []string    // party ids in the order they were made
-	sight      *game.Sight // the campaign's rules (campaign.SightRules), compiled
+	partyOrder []string     // party ids in the order they were made
+	sight      *game.Sight  // the campaign's rules (campaign.SightRules), compiled
+	viewers    *viewerIndex // nil until needed, and whenever who is in which party changes
 	staged     []game.StagedChange
 	seq        int64
 }
