@@ -205,6 +205,18 @@ func (tb *table) check(step string) {
 	if stored := st.dmState(); !bytes.Equal(withoutPlayers(stored), withoutPlayers(dm)) {
 		tb.t.Fatalf("after %s, the room's memory and the database differ:\nmemory   %s\ndatabase %s", step, dm, stored)
 	}
+	// The DM's console, built from its deltas, knows what a fresh state says.
+	fresh, err := replayDM([][]byte{dm})
+	if err != nil {
+		tb.t.Fatal(err)
+	}
+	built, err := replayDM(tb.dm.received())
+	if err != nil {
+		tb.t.Fatal(err)
+	}
+	if b, f := built.summary(fresh.players), fresh.summary(fresh.players); b != f {
+		tb.t.Fatalf("after %s, the DM built from deltas:\n%s\nbut a fresh state says:\n%s", step, b, f)
+	}
 	for name, c := range tb.players {
 		built, err := replayPlayer(c.received())
 		if err != nil {

@@ -124,9 +124,9 @@ func (r *Room) writeMembers(b *batch, tx *storage.Tx, moving []leaving) error {
 	return nil
 }
 
-// applyMembers moves players in memory and tells the DM whose private knowledge grew.
-func (r *Room) applyMembers(b *batch, moving []leaving) {
-	var grew []string
+// applyMembers moves players in memory and returns those whose private knowledge grew (the DM
+// hears of them after the parties).
+func (r *Room) applyMembers(moving []leaving) (grew []string) {
 	for _, l := range moving {
 		if r.keepInMemory(l) {
 			grew = append(grew, l.m.ID)
@@ -134,9 +134,7 @@ func (r *Room) applyMembers(b *batch, moving []leaving) {
 		l.m.PartyID = l.to
 	}
 	r.invalidateViewers()
-	for _, id := range grew {
-		r.playerKnown(b, id)
-	}
+	return grew
 }
 
 // createParty is party:create: a new party, the listed players moved into it. It starts with the
@@ -217,9 +215,12 @@ func (r *Room) createParty(b *batch, c command) error {
 			mp.tokens[p.ID] = mp.size.Index(*key)
 		}
 	}
+	grew := r.applyMembers(moving)
 	r.partiesChanged(b)
 	r.partyKnown(b, p.ID)
-	r.applyMembers(b, moving)
+	for _, id := range grew {
+		r.playerKnown(b, id)
+	}
 	r.emitIf(b, ch)
 	return nil
 }
@@ -299,8 +300,11 @@ func (r *Room) assignParty(b *batch, c command) error {
 	}
 	ch := r.newChangeOrNil()
 	r.touchMembership(ch, parties...)
+	grew := r.applyMembers(moving)
 	r.partiesChanged(b)
-	r.applyMembers(b, moving)
+	for _, id := range grew {
+		r.playerKnown(b, id)
+	}
 	r.emitIf(b, ch)
 	return nil
 }
