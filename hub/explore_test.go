@@ -418,3 +418,14 @@ func TestMarkerLimit(t *testing.T) {
 	tb.do(`{"type":"marker:place","key":"0,0","kind":"poi","label":"","visibility":"dm"}`)
 	tb.refuse(`{"type":"marker:place","key":"0,0","kind":"poi","label":"","visibility":"dm"}`, game.EConflict, "500 markers")
 }
+
+// The DM's map editor reads where each party stands on a map over HTTP.
+func TestMapDetailTokens(t *testing.T) {
+	tb := newTable(t, "Ana")
+	tb.do(`{"type":"party:place","partyId":"$P0","key":"3,4","reveal":false}`)
+	var d MapDetail
+	tb.th.api("GET", "/api/maps/"+tb.th.mapID, "", 200, &d)
+	if len(d.Tokens) != 1 || d.Tokens[tb.parties[0]] != "3,4" {
+		t.Fatalf("tokens %v", d.Tokens)
+	}
+}
