@@ -109,7 +109,7 @@ func (r *Room) touchMembership(ch *change, partyIDs ...string) {
 	}
 }
 
-// moveMembers writes players' moves into party to ("" for none), keeping what they knew.
+// writeMembers writes players' moves into their new party ("" for none), keeping what they knew.
 func (r *Room) writeMembers(b *batch, tx *storage.Tx, moving []leaving) error {
 	for _, l := range moving {
 		if l.from != "" && l.from != l.to {
