@@ -5,10 +5,12 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
 	"github.com/hexcrawl/hexcrawl/discovery/netnstest"
+	hubpkg "github.com/hexcrawl/hexcrawl/hub"
 )
 
 // avahiScript runs in namespace B inside its own mount and PID namespaces (unshare -m -p -f
@@ -81,7 +83,7 @@ func TestAvahiFindsServe(t *testing.T) {
 	if len(f) < 10 || f[6] != "hexcrawl.local" || f[7] != "10.77.0.1" || f[8] != "7777" {
 		t.Errorf("avahi-browse resolved %q; want hexcrawl.local, 10.77.0.1, 7777", resolved)
 	} else {
-		for _, kv := range []string{`"campaign=The Fenlands (demo)"`, `"path=/"`, `"protocol=1"`} {
+		for _, kv := range []string{`"campaign=The Fenlands (demo)"`, `"path=/"`, `"protocol=` + strconv.Itoa(hubpkg.ProtocolVersion) + `"`} {
 			if !strings.Contains(f[9], kv) {
 				t.Errorf("avahi-browse TXT %s lacks %s", f[9], kv)
 			}
@@ -96,7 +98,7 @@ func TestAvahiFindsServe(t *testing.T) {
 		Protocol int      `json:"protocol"`
 		URLs     []string `json:"urls"`
 	}
-	if err := json.Unmarshal([]byte(strings.TrimPrefix(page, "CURL ")), &hub); err != nil || hub.Protocol != 1 ||
+	if err := json.Unmarshal([]byte(strings.TrimPrefix(page, "CURL ")), &hub); err != nil || hub.Protocol != hubpkg.ProtocolVersion ||
 		len(hub.URLs) == 0 || hub.URLs[0] != "http://hexcrawl.local:7777" {
 		t.Errorf("curl http://hexcrawl.local:7777/api/hub: %q (%v)", page, err)
 	}

@@ -28,7 +28,11 @@ func ensureDemoCampaign(ctx context.Context, store *storage.Store) error {
 		if err := tx.PutHexes(ctx, m.ID, demoHexes(size)); err != nil {
 			return err
 		}
-		if err := tx.SetToken(ctx, m.ID, &game.Key{Col: 3, Row: 6}); err != nil {
+		parties, err := tx.ListParties(ctx, c.ID)
+		if err != nil {
+			return err
+		}
+		if err := tx.SetPartyPosition(ctx, parties[0].ID, m.ID, &game.Key{Col: 3, Row: 6}); err != nil {
 			return err
 		}
 		code, err := game.NewInviteCode()

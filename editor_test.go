@@ -205,7 +205,7 @@ func TestCampaignFileThroughServe(t *testing.T) {
 		refusedEmpty(t, `{"format":"tiled-map","version":1}`, "not a hexcrawl campaign file")
 	})
 	t.Run("newer version", func(t *testing.T) {
-		refusedEmpty(t, strings.Replace(raw, `"version":1`, `"version":99`, 1), "newer")
+		refusedEmpty(t, strings.Replace(raw, `"version":2`, `"version":99`, 1), "newer")
 	})
 
 	t.Run("round trip", func(t *testing.T) {

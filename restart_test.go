@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"reflect"
 	"slices"
 	"strings"
 	"syscall"
@@ -155,8 +156,9 @@ func visible(t *testing.T, state map[string]json.RawMessage) []string {
 }
 
 // TestRestartAfterSIGKILL kills `hexcrawl serve` mid-session with SIGKILL and checks that the
-// next start has the campaign, map, members, reveals, staged list, token and log intact, with
-// the session paused for the DM to resume, and that every player still sees what they were shown.
+// next start has the campaign, map, members, reveals, staged list, parties, their tokens and
+// knowledge, markers and log intact, with the session paused for the DM to resume, and that every
+// player still knows exactly what they knew: the same full state, hex states included.
 func TestRestartAfterSIGKILL(t *testing.T) {
 	data := filepath.Join(t.TempDir(), "hexcrawl.db")
 	p := startServe(t, data)
@@ -175,7 +177,9 @@ func TestRestartAfterSIGKILL(t *testing.T) {
 	p.api(t, "POST", "/api/join", `{"code":"`+invites[0].Code+`","name":"Bo"}`, "", &bo)
 
 	dm := p.dial(t, cid, "")
-	dm.until("session:state")
+	var parties []struct{ ID string }
+	_ = json.Unmarshal(dm.until("session:state")["parties"], &parties)
+	company := parties[0].ID
 	pa, pb := p.dial(t, cid, ana.Cookie), p.dial(t, cid, bo.Cookie)
 	pa.until("session:state")
 	pb.until("session:state")
@@ -183,16 +187,29 @@ func TestRestartAfterSIGKILL(t *testing.T) {
 	dm.send(`{"type":"hex:reveal","hexKeys":["0,0","1,0","2,0"],"targets":"all"}`)
 	dm.send(`{"type":"hex:reveal","hexKeys":["5,5"],"targets":{"playerIds":["` + ana.PlayerID + `"]}}`)
 	dm.send(`{"type":"hex:update","changes":[{"key":"1,0","terrain":"desert","label":"Glass Flats"}]}`)
-	dm.send(`{"type":"token:move","key":"1,0"}`)
+	// Bo splits off with the scouts; the company (Ana) steps from Millbrook (3,6) to 4,6 and sees
+	// around it; the scouts are told of a hex; a camp stands where the company stands.
+	dm.send(`{"type":"party:create","name":"Scouts","color":"#3070c0","playerIds":["` + bo.PlayerID + `"],"key":"8,2"}`)
+	dm.send(`{"type":"party:move","partyId":"` + company + `","path":["4,6"]}`)
+	dm.send(`{"type":"hex:reveal","hexKeys":["9,2"],"targets":{"partyIds":["` + company + `"]},"state":"glimpsed"}`)
+	dm.send(`{"type":"marker:place","key":"4,6","kind":"camp","label":"Hunters","visibility":"players"}`)
 	dm.send(`{"type":"broadcast:mode","mode":"staged"}`)
 	dm.send(`{"type":"hex:reveal","hexKeys":["3,0"],"targets":"all"}`)
-	// Wait until the players have been shown everything: from then on it must survive.
-	pa.until("hex:revealed")
-	pa.until("hex:revealed")
-	pa.until("token:moved")
+	// Every message above is applied once the DM hears of the last (the room keeps order).
+	dm.until("staged:changed")
 	pa.until("dm:preparing")
-	pb.until("token:moved")
 	pb.until("dm:preparing")
+	// What each must find again after the restart.
+	before := map[string]map[string]json.RawMessage{
+		"dm":  p.dial(t, cid, "").until("session:state"),
+		"Ana": p.dial(t, cid, ana.Cookie).until("session:state"),
+		"Bo":  p.dial(t, cid, bo.Cookie).until("session:state"),
+	}
+	var anaGrid string
+	_ = json.Unmarshal(before["Ana"]["grid"], &anaGrid)
+	if !strings.ContainsAny(anaGrid, "PFHMSDWCTJVR,") || len(before["Ana"]["markers"]) < 10 {
+		t.Fatalf("Ana knows nothing glimpsed, or no marker, before the restart: %s %s", anaGrid, before["Ana"]["markers"])
+	}
 
 	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
 		t.Fatal(err)
@@ -209,20 +226,33 @@ func TestRestartAfterSIGKILL(t *testing.T) {
 	}
 	var staged []struct{ Kind string }
 	var players []struct{ Name string }
-	var token string
 	var labels map[string]string
 	_ = json.Unmarshal(st["staged"], &staged)
 	_ = json.Unmarshal(st["players"], &players)
-	_ = json.Unmarshal(st["token"], &token)
 	_ = json.Unmarshal(st["labels"], &labels)
-	if len(staged) != 1 || staged[0].Kind != "reveal" || len(players) != 2 || token != "1,0" || labels["1,0"] != "Glass Flats" {
-		t.Fatalf("DM state after restart: staged %+v players %+v token %q labels %v", staged, players, token, labels)
+	if len(staged) != 1 || staged[0].Kind != "reveal" || len(players) != 2 || labels["1,0"] != "Glass Flats" {
+		t.Fatalf("DM state after restart: staged %+v players %+v labels %v", staged, players, labels)
 	}
-	if got := visible(t, p2.dial(t, cid, ana.Cookie).until("session:state")); !slices.Equal(got, []string{"0,0", "1,0", "2,0", "5,5"}) {
-		t.Fatalf("Ana sees %v after restart", got)
+	// Everything the DM and each player knew, as it was: parties (tokens, members, undo),
+	// knowledge in every scope and state, markers.
+	after := map[string]map[string]json.RawMessage{
+		"dm":  st,
+		"Ana": p2.dial(t, cid, ana.Cookie).until("session:state"),
+		"Bo":  p2.dial(t, cid, bo.Cookie).until("session:state"),
 	}
-	if got := visible(t, p2.dial(t, cid, bo.Cookie).until("session:state")); !slices.Equal(got, []string{"0,0", "1,0", "2,0"}) {
-		t.Fatalf("Bo sees %v after restart", got)
+	for who, fields := range map[string][]string{
+		"dm":  {"grid", "labels", "notes", "revealedAll", "revealedTo", "partyKnown", "parties", "markers", "sightRules"},
+		"Ana": {"grid", "labels", "parties", "markers", "you"},
+		"Bo":  {"grid", "labels", "parties", "markers", "you"},
+	} {
+		for _, f := range fields {
+			if !jsonEqual(before[who][f], after[who][f]) {
+				t.Errorf("%s's %s after the restart:\n%s\nbefore:\n%s", who, f, after[who][f], before[who][f])
+			}
+		}
+	}
+	if bo, ana := visible(t, after["Bo"]), visible(t, after["Ana"]); slices.Contains(bo, "5,5") || !slices.Contains(ana, "5,5") {
+		t.Fatalf("only Ana was shown 5,5: Ana sees %v, Bo %v", ana, bo)
 	}
 	var events []struct {
 		Seq     int64
@@ -245,4 +275,13 @@ func TestRestartAfterSIGKILL(t *testing.T) {
 	// The DM resumes deliberately.
 	dm2.send(`{"type":"session:resume"}`)
 	dm2.until("session:statusChanged")
+}
+
+// jsonEqual compares two JSON values, whatever their key order.
+func jsonEqual(a, b json.RawMessage) bool {
+	var va, vb any
+	if json.Unmarshal(a, &va) != nil || json.Unmarshal(b, &vb) != nil {
+		return false
+	}
+	return reflect.DeepEqual(va, vb)
 }

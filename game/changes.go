@@ -7,23 +7,33 @@ import (
 	"unicode/utf8"
 )
 
-// Targets says who a reveal or hide is for: everyone, or the listed players.
+// Targets says who a reveal or hide is for: everyone, the listed players, or the listed parties.
+// Exactly one of All, PlayerIDs and PartyIDs is set.
 type Targets struct {
 	All       bool
 	PlayerIDs []string
+	PartyIDs  []string
 }
 
-// MarshalJSON writes "all" or {"playerIds": [...]}.
+// MarshalJSON writes "all", {"playerIds": [...]} or {"partyIds": [...]}.
 func (t Targets) MarshalJSON() ([]byte, error) {
-	if t.All {
+	switch {
+	case t.All:
 		return []byte(`"all"`), nil
+	case t.PartyIDs != nil:
+		return json.Marshal(struct {
+			PartyIDs []string `json:"partyIds"`
+		}{t.PartyIDs})
 	}
 	return json.Marshal(struct {
 		PlayerIDs []string `json:"playerIds"`
 	}{t.PlayerIDs})
 }
 
-// UnmarshalJSON accepts exactly "all" or {"playerIds": [one or more ids]}.
+var errTargets = fmt.Errorf(`targets must be "all", {"playerIds": [one or more ids]} or {"partyIds": [one or more ids]}`)
+
+// UnmarshalJSON accepts exactly "all", {"playerIds": [one or more ids]} or {"partyIds": [one or
+// more ids]}.
 func (t *Targets) UnmarshalJSON(b []byte) error {
 	if bytes.Equal(bytes.TrimSpace(b), []byte(`"all"`)) {
 		*t = Targets{All: true}
@@ -31,13 +41,14 @@ func (t *Targets) UnmarshalJSON(b []byte) error {
 	}
 	var v struct {
 		PlayerIDs []string `json:"playerIds"`
+		PartyIDs  []string `json:"partyIds"`
 	}
 	dec := json.NewDecoder(bytes.NewReader(b))
 	dec.DisallowUnknownFields()
-	if err := dec.Decode(&v); err != nil || len(v.PlayerIDs) == 0 {
-		return fmt.Errorf(`targets must be "all" or {"playerIds": [one or more ids]}`)
+	if err := dec.Decode(&v); err != nil || (len(v.PlayerIDs) == 0) == (len(v.PartyIDs) == 0) {
+		return errTargets
 	}
-	*t = Targets{PlayerIDs: v.PlayerIDs}
+	*t = Targets{PlayerIDs: v.PlayerIDs, PartyIDs: v.PartyIDs}
 	return nil
 }
 
@@ -98,21 +109,30 @@ const (
 	StageReveal StagedKind = "reveal"
 	StageHide   StagedKind = "hide"
 	StageUpdate StagedKind = "update"
-	StageToken  StagedKind = "token"
+	StageMove   StagedKind = "move"
+	StagePlace  StagedKind = "place"
+	// StageToken moved the one party token of protocol version 1. Storage turns such entries
+	// into a place of the default party (migration 00002, importing an older campaign file).
+	StageToken StagedKind = "token"
 )
 
 // StagedChange is one DM change waiting in the staged list for publishing. Its JSON is at once
 // the staged list's entry on the DM's socket, the row the database keeps and the campaign file's
 // entry: all three are the DM's, so one shape serves, and it must stay readable in old files.
-// The fields set depend on Kind: hexKeys and targets (reveal, hide), changes (update, visible
-// fields only), key (token: a key or null).
+// The fields set depend on Kind: hexKeys, targets and state (reveal; a reveal without a state
+// is explored), hexKeys and targets (hide), changes (update, visible fields only), partyId and
+// path (move), partyId, key (a key or null) and reveal (place).
 type StagedChange struct {
 	ID      string          `json:"id"`
 	Kind    StagedKind      `json:"kind"`
 	HexKeys []string        `json:"hexKeys,omitempty"`
 	Targets *Targets        `json:"targets,omitempty"`
+	State   HexState        `json:"state,omitempty"`
 	Changes []HexChange     `json:"changes,omitempty"`
+	PartyID string          `json:"partyId,omitempty"`
+	Path    []string        `json:"path,omitempty"`
 	Key     json.RawMessage `json:"key,omitempty"`
+	Reveal  *bool           `json:"reveal,omitempty"`
 }
 
 // Truncate shortens s to n bytes for an error message, marking the cut.

@@ -12,8 +12,10 @@ type Campaign struct {
 	Name          string        `json:"name"`
 	ActiveMapID   string        `json:"activeMapId"`
 	BroadcastMode BroadcastMode `json:"broadcastMode"`
-	CreatedAt     time.Time     `json:"createdAt"`
-	UpdatedAt     time.Time     `json:"updatedAt"`
+	// SightRules are the campaign's own rules as the DM set them; nil: the defaults.
+	SightRules SightRules `json:"sightRules,omitempty"`
+	CreatedAt  time.Time  `json:"createdAt"`
+	UpdatedAt  time.Time  `json:"updatedAt"`
 }
 
 // MapInfo describes a map without its hexes.
@@ -24,11 +26,8 @@ type MapInfo struct {
 	Width       int         `json:"width"`
 	Height      int         `json:"height"`
 	Orientation Orientation `json:"orientation"`
-	// Token is where the party stands; it travels in views of their own (it is fogged for
-	// players), never with the map's description.
-	Token     *Key      `json:"-"`
-	CreatedAt time.Time `json:"createdAt"`
-	UpdatedAt time.Time `json:"updatedAt"`
+	CreatedAt   time.Time   `json:"createdAt"`
+	UpdatedAt   time.Time   `json:"updatedAt"`
 }
 
 // Size is the map's dimensions.
@@ -50,6 +49,7 @@ type Member struct {
 	ID         string     `json:"id"`
 	CampaignID string     `json:"campaignId"`
 	Name       string     `json:"name"`
+	PartyID    string     `json:"partyId,omitempty"` // "": in no party
 	JoinedAt   time.Time  `json:"joinedAt"`
 	RevokedAt  *time.Time `json:"revokedAt,omitempty"`
 }

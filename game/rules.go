@@ -17,6 +17,14 @@ const (
 	MaxNotesChars      = 4000 // a hex's DM notes
 	MaxNameChars       = 120  // a campaign's or a map's name
 	MaxPlayerNameChars = 40   // a player's display name
+	MaxPartyNameChars  = 40   // a party's name: it labels a token on a phone
+)
+
+// Exploration limits (docs/exploration.md).
+const (
+	MaxPathLength    = 100 // hexes in one party:move
+	MaxMarkersPerMap = 500
+	MaxUndoMoves     = 20 // moves per party and map that party:undo can take back
 )
 
 // MinDMTokenLength is the shortest DM token accepted (given with --dm-token or the

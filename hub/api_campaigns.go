@@ -112,9 +112,13 @@ func (h *Hub) getMap(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		}
 	}
 	d.Grid = string(grid)
-	if m.Token != nil {
-		k := m.Token.String()
-		d.Token = &k
+	tokens, err := h.store.LoadPartyPositions(r.Context(), m.ID)
+	if err != nil {
+		return 0, nil, err
+	}
+	d.Tokens = map[string]string{}
+	for party, k := range tokens {
+		d.Tokens[party] = k.String()
 	}
 	return http.StatusOK, d, nil
 }

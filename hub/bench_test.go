@@ -83,7 +83,7 @@ func newStateFixture(b *testing.B, members, shared, perPlayer int) *stateFixture
 		for i := range all {
 			all[i] = size.KeyAt(i)
 		}
-		if err := tx.RevealToAll(ctx, mp.ID, all); err != nil {
+		if err := tx.RevealToAll(ctx, mp.ID, all, game.LevelExplored); err != nil {
 			return err
 		}
 		if perPlayer > 0 {
@@ -92,7 +92,7 @@ func newStateFixture(b *testing.B, members, shared, perPlayer int) *stateFixture
 				for i := range keys {
 					keys[i] = size.KeyAt(shared + p*perPlayer + i)
 				}
-				if err := tx.RevealToMember(ctx, mp.ID, players[p], keys); err != nil {
+				if err := tx.RevealToMember(ctx, mp.ID, players[p], keys, game.LevelExplored); err != nil {
 					return err
 				}
 			}
@@ -173,14 +173,14 @@ func BenchmarkEmitPlayerDiffs(b *testing.B) {
 				ch := r.newChange()
 				ch.touch(i)
 				if tc.private {
-					mp.private[target].set(i)
+					mp.private[target].set(i, game.LevelExplored)
 				} else {
-					mp.all.set(i)
+					mp.all.set(i, game.LevelExplored)
 				}
 				bt := &batch{r: r, reqSeq: 1}
 				r.emitPlayerDiffs(bt, ch)
-				mp.all.clear(i)
-				mp.private[target].clear(i)
+				mp.all.set(i, game.LevelUnknown)
+				mp.private[target].set(i, game.LevelUnknown)
 				frames, recipients = len(bt.out), 0
 				for _, o := range bt.out {
 					recipients += len(o.to)

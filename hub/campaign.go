@@ -2,7 +2,6 @@ package hub
 
 import (
 	"context"
-	"slices"
 
 	"github.com/hexcrawl/hexcrawl/game"
 	"github.com/hexcrawl/hexcrawl/storage"
@@ -16,6 +15,7 @@ import (
 
 // resyncAfter is for changes deltas cannot describe (map switch, resize, rename): write, log,
 // rebuild the room from the transaction and send everyone a fresh state.
+// payload may be a func() any, called after write (for what write makes, like a new map's id).
 func (r *Room) resyncAfter(b *batch, ev game.EventType, payload any, write func(tx *storage.Tx) error) error {
 	tx, err := b.write()
 	if err != nil {
@@ -23,6 +23,9 @@ func (r *Room) resyncAfter(b *batch, ev game.EventType, payload any, write func(
 	}
 	if err := write(tx); err != nil {
 		return err
+	}
+	if fn, ok := payload.(func() any); ok {
+		payload = fn()
 	}
 	if _, err := b.event(ev, actorDM, payload); err != nil {
 		return err
@@ -75,13 +78,20 @@ func (r *Room) deleteCampaign(ctx context.Context) error {
 func (r *Room) createMap(ctx context.Context, name string, size game.Size, o game.Orientation) (game.MapInfo, error) {
 	var created game.MapInfo
 	err := r.do(ctx, func(b *batch) error {
+		// Every map's creation is logged with all it is made of, so a replay of the log can build
+		// it; the campaign's first map is also activated, which everyone sees.
 		write := func(tx *storage.Tx) error {
 			m, err := tx.CreateMap(b.ctx, r.id, name, size, o)
+			if err != nil {
+				return err
+			}
 			created = m
+			_, err = b.event(game.EventMapCreate, actorDM, map[string]any{"mapId": m.ID, "name": m.Name,
+				"width": m.Width, "height": m.Height, "orientation": m.Orientation})
 			return err
 		}
 		if r.st.mp == nil {
-			return r.resyncAfter(b, game.EventMapActivate, map[string]string{"created": "true"}, write)
+			return r.resyncAfter(b, game.EventMapActivate, func() any { return map[string]string{"mapId": created.ID} }, write)
 		}
 		tx, err := b.write()
 		if err != nil {
@@ -126,7 +136,11 @@ func (r *Room) patchMap(ctx context.Context, m game.MapInfo, p mapPatch) (game.M
 		if size != m.Size() && len(r.st.staged) > 0 && r.st.campaign.ActiveMapID == m.ID {
 			return game.Errorf(game.EConflict, "publish or undo the staged changes before resizing the map")
 		}
-		payload := map[string]any{"mapId": m.ID, "width": size.Width, "height": size.Height}
+		name := m.Name
+		if p.Name != nil {
+			name = *p.Name
+		}
+		payload := map[string]any{"mapId": m.ID, "name": name, "width": size.Width, "height": size.Height}
 		return r.resyncAfter(b, game.EventMapResize, payload, func(tx *storage.Tx) error {
 			if p.Name != nil {
 				if err := tx.RenameMap(b.ctx, m.ID, *p.Name); err != nil {
@@ -210,13 +224,12 @@ func (r *Room) join(ctx context.Context, name string, secretHash []byte) (game.M
 		if m, err = tx.CreateMember(b.ctx, r.id, name, secretHash); err != nil {
 			return err
 		}
-		if _, err := b.event(game.EventMemberJoin, m.ID, map[string]string{"name": name}); err != nil {
+		if _, err := b.event(game.EventMemberJoin, m.ID, map[string]any{"name": name, "partyId": nullable(m.PartyID)}); err != nil {
 			return err
 		}
-		r.st.members[m.ID] = newMember(m)
-		r.st.order = append(r.st.order, m.ID)
 		campaignName = r.st.campaign.Name
 		b.toDMs(memberAddedMsg{Member: memberRef{ID: m.ID, Name: m.Name}}.frame())
+		r.memberJoined(b, newMember(m))
 		return nil
 	})
 	return m, campaignName, err
@@ -245,8 +258,7 @@ func (r *Room) revoke(ctx context.Context, memberID string) error {
 		// request may have cached it from the not yet committed database.
 		h.forgetPlayers(memberID)
 		b.after = append(b.after, func() { h.forgetPlayers(memberID) })
-		delete(r.st.members, memberID)
-		r.st.order = slices.DeleteFunc(r.st.order, func(id string) bool { return id == memberID })
+		r.memberLeft(b, memberID)
 		for c := range m.clients {
 			delete(r.clients, c)
 			b.closeAfter(c, CloseRevoked, "removed by the DM")

@@ -28,15 +28,24 @@ func TestOldCampaignFilePlays(t *testing.T) {
 	for _, sc := range st.Staged {
 		kinds = append(kinds, sc.Kind)
 	}
-	if want := []game.StagedKind{game.StageReveal, game.StageUpdate, game.StageToken, game.StageHide}; !slices.Equal(kinds, want) {
+	// Version 1's staged token move is a placement of the default party now.
+	if want := []game.StagedKind{game.StageReveal, game.StageUpdate, game.StagePlace, game.StageHide}; !slices.Equal(kinds, want) {
 		t.Fatalf("staged kinds %v, want %v", kinds, want)
 	}
-	if st.Session == nil || st.Session.Status != game.Paused || st.Token == nil || *st.Token != "1,1" {
+	if len(st.Parties) != 1 || st.Parties[0].Key == nil || *st.Parties[0].Key != "1,1" || !st.Parties[0].Default ||
+		len(st.Parties[0].MemberIDs) != 1 || st.Staged[2].PartyID != st.Parties[0].ID {
+		t.Fatalf("imported parties: %+v, staged %+v", st.Parties, st.Staged)
+	}
+	if st.Session == nil || st.Session.Status != game.Paused {
 		t.Fatalf("imported state: %+v", st)
 	}
 	dm.send(`{"type":"session:resume"}`)
 	dm.expectNonPresence(msgStatusChanged)
 	dm.send(`{"type":"broadcast:publish"}`)
+	// The placement took the party off the map.
+	if moved := decode[partyMovedMsg](t, dm.skipUntil(msgPartyMoved)); moved.Key != nil || moved.PartyID != st.Parties[0].ID {
+		t.Fatalf("published placement: %+v", moved)
+	}
 	got := decode[stateMsg](t, dm.skipUntil(msgStagedChanged))
 	if len(got.Staged) != 0 {
 		t.Fatalf("staged after publishing: %+v", got.Staged)

@@ -10,17 +10,37 @@ import (
 	"github.com/hexcrawl/hexcrawl/game"
 )
 
-// command is one validated client message. Fields are set according to Type.
+// command is one validated client message. Fields are set according to Type. A field that may
+// be null or of two types on the wire (key, partyId, reveal) stays raw until validated.
 type command struct {
-	Type    string             `json:"type"`
-	Ref     string             `json:"ref,omitempty"`
-	Mode    game.BroadcastMode `json:"mode,omitempty"`
-	Index   *int               `json:"index,omitempty"`
-	HexKeys []string           `json:"hexKeys,omitempty"`
-	Targets *game.Targets      `json:"targets,omitempty"`
-	Changes []game.HexChange   `json:"changes,omitempty"`
-	Key     json.RawMessage    `json:"key,omitempty"`
-	Terrain *game.Terrain      `json:"terrain,omitempty"`
+	Type       string                 `json:"type"`
+	Ref        string                 `json:"ref,omitempty"`
+	Mode       game.BroadcastMode     `json:"mode,omitempty"`
+	Index      *int                   `json:"index,omitempty"`
+	HexKeys    []string               `json:"hexKeys,omitempty"`
+	Targets    *game.Targets          `json:"targets,omitempty"`
+	State      *game.HexState         `json:"state,omitempty"`
+	Changes    []game.HexChange       `json:"changes,omitempty"`
+	Key        json.RawMessage        `json:"key,omitempty"`
+	Terrain    *game.Terrain          `json:"terrain,omitempty"`
+	PartyID    json.RawMessage        `json:"partyId,omitempty"`
+	IntoID     string                 `json:"intoId,omitempty"`
+	PlayerIDs  *[]string              `json:"playerIds,omitempty"`
+	Name       *string                `json:"name,omitempty"`
+	Color      *string                `json:"color,omitempty"`
+	Reveal     json.RawMessage        `json:"reveal,omitempty"`
+	Path       []string               `json:"path,omitempty"`
+	MarkerID   string                 `json:"markerId,omitempty"`
+	Kind       *game.MarkerKind       `json:"kind,omitempty"`
+	Label      *string                `json:"label,omitempty"`
+	Visibility *game.MarkerVisibility `json:"visibility,omitempty"`
+	Rules      json.RawMessage        `json:"rules,omitempty"`
+
+	// Set by validation from the raw fields above.
+	partyID     string // "" for null (party:assign: into no party)
+	revealMode  game.PartyReveal
+	revealHexes bool
+	rules       game.SightRules
 }
 
 // commandSpec is everything the hub knows about one client message. Adding a message is one
@@ -28,6 +48,7 @@ type command struct {
 // schema.
 type commandSpec struct {
 	fields   []string // besides type and ref; every one is required
+	optional []string
 	dmOnly   bool
 	needsMap bool                   // refused with conflict while the campaign has no map
 	validate func(c *command) error // structure only; what needs the room's state is run's job
@@ -49,7 +70,7 @@ var commands = map[string]commandSpec{
 	cmdPublish: {dmOnly: true, run: func(r *Room, b *batch, _ command) error { return r.publish(b) }},
 	cmdUndo: {fields: []string{"index"}, dmOnly: true, validate: validateIndex,
 		run: func(r *Room, b *batch, c command) error { return r.undo(b, *c.Index) }},
-	cmdReveal: {fields: []string{"hexKeys", "targets"}, dmOnly: true, needsMap: true, validate: validateKeysAndTargets,
+	cmdReveal: {fields: []string{"hexKeys", "targets"}, optional: []string{"state"}, dmOnly: true, needsMap: true, validate: validateReveal,
 		run: func(r *Room, b *batch, c command) error { return r.revealOrHide(b, game.StageReveal, c) }},
 	cmdHide: {fields: []string{"hexKeys", "targets"}, dmOnly: true, needsMap: true, validate: validateKeysAndTargets,
 		run: func(r *Room, b *batch, c command) error { return r.revealOrHide(b, game.StageHide, c) }},
@@ -57,8 +78,28 @@ var commands = map[string]commandSpec{
 		run: func(r *Room, b *batch, c command) error { return r.update(b, c.Changes, r.staging()) }},
 	cmdFill: {fields: []string{"key", "terrain"}, dmOnly: true, needsMap: true, validate: validateFill,
 		run: (*Room).fill},
-	cmdToken: {fields: []string{"key"}, dmOnly: true, needsMap: true, validate: validateKeyOrNull,
-		run: (*Room).moveToken},
+	cmdPartyCreate: {fields: []string{"name", "color", "playerIds"}, optional: []string{"key"}, dmOnly: true, validate: validatePartyCreate,
+		run: (*Room).createParty},
+	cmdPartyUpdate: {fields: []string{"partyId"}, optional: []string{"name", "color", "reveal"}, dmOnly: true, validate: validatePartyUpdate,
+		run: (*Room).updateParty},
+	cmdPartyAssign: {fields: []string{"partyId", "playerIds"}, dmOnly: true, validate: validatePartyAssign,
+		run: (*Room).assignParty},
+	cmdPartyMerge: {fields: []string{"partyId", "intoId"}, dmOnly: true, validate: validatePartyMerge,
+		run: (*Room).mergeParty},
+	cmdPartyMove: {fields: []string{"partyId", "path"}, dmOnly: true, needsMap: true, validate: validatePartyMove,
+		run: (*Room).moveParty},
+	cmdPartyPlace: {fields: []string{"partyId", "key", "reveal"}, dmOnly: true, needsMap: true, validate: validatePartyPlace,
+		run: (*Room).placeParty},
+	cmdPartyUndo: {fields: []string{"partyId"}, dmOnly: true, needsMap: true, validate: validatePartyID,
+		run: (*Room).undoPartyMove},
+	cmdMarkerPlace: {fields: []string{"key", "kind", "label", "visibility"}, dmOnly: true, needsMap: true, validate: validateMarkerPlace,
+		run: (*Room).placeMarker},
+	cmdMarkerUpdate: {fields: []string{"markerId"}, optional: []string{"key", "kind", "label", "visibility"}, dmOnly: true, needsMap: true,
+		validate: validateMarkerUpdate, run: (*Room).updateMarker},
+	cmdMarkerRemove: {fields: []string{"markerId"}, dmOnly: true, needsMap: true, validate: validateMarkerID,
+		run: (*Room).removeMarker},
+	cmdSightRules: {fields: []string{"rules"}, dmOnly: true, validate: validateSightRules,
+		run: (*Room).setSightRules},
 	// The client's heartbeat; answered on the socket's own goroutine (Hub.onMessage).
 	cmdPing: {},
 }
@@ -101,7 +142,7 @@ func decodeCommand(raw []byte) (command, error) {
 		return fail(game.Errorf(game.EUnknownType, "unknown message type %q", game.Truncate(typ, 40)))
 	}
 	for name := range fields {
-		if name != "type" && name != "ref" && !slices.Contains(spec.fields, name) {
+		if name != "type" && name != "ref" && !slices.Contains(spec.fields, name) && !slices.Contains(spec.optional, name) {
 			return fail(game.Errorf(game.EInvalid, "%s: unexpected field %q", typ, game.Truncate(name, 40)))
 		}
 	}
@@ -174,13 +215,6 @@ func validateFill(c *command) error {
 	}
 	if c.Terrain == nil || !c.Terrain.Valid() {
 		return game.Errorf(game.EInvalid, "terrain must be one of the known terrains")
-	}
-	return nil
-}
-
-func validateKeyOrNull(c *command) error {
-	if _, err := c.keyOrNull(); err != nil {
-		return game.Errorf(game.EInvalid, "key must be a hex key or null")
 	}
 	return nil
 }

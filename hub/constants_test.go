@@ -4,8 +4,10 @@ import (
 	"encoding/json"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 	"time"
 
@@ -25,10 +27,22 @@ type sharedConstants struct {
 		Live []game.SessionStatus `json:"live"`
 	} `json:"sessionStatuses"`
 	Terrains struct {
-		Palette []game.Terrain          `json:"palette"`
-		Codes   map[game.Terrain]string `json:"codes"`
-		FogCode string                  `json:"fogCode"`
+		Palette               []game.Terrain          `json:"palette"`
+		Codes                 map[game.Terrain]string `json:"codes"`
+		FogCode               string                  `json:"fogCode"`
+		GlimpsedUnpaintedCode string                  `json:"glimpsedUnpaintedCode"`
 	} `json:"terrains"`
+	HexStates []game.HexState `json:"hexStates"`
+	Parties   struct {
+		Reveals      []game.PartyReveal `json:"reveals"`
+		DefaultName  string             `json:"defaultName"`
+		DefaultColor string             `json:"defaultColor"`
+		ColorPattern string             `json:"colorPattern"`
+	} `json:"parties"`
+	Markers struct {
+		Kinds        []game.MarkerKind       `json:"kinds"`
+		Visibilities []game.MarkerVisibility `json:"visibilities"`
+	} `json:"markers"`
 	CloseCodes []struct {
 		Code      int    `json:"code"`
 		Name      string `json:"name"`
@@ -102,6 +116,34 @@ func TestSharedConstants(t *testing.T) {
 	if c.Terrains.FogCode != string(game.FogCode) {
 		t.Errorf("fog code %q in the file, %q in Go", c.Terrains.FogCode, game.FogCode)
 	}
+	if c.Terrains.GlimpsedUnpaintedCode != string(game.GlimpsedUnpaintedCode) {
+		t.Errorf("glimpsed unpainted code %q in the file, %q in Go", c.Terrains.GlimpsedUnpaintedCode, game.GlimpsedUnpaintedCode)
+	}
+	for tr, code := range c.Terrains.Codes {
+		want := strings.ToUpper(code)
+		if tr == game.Unpainted {
+			want = c.Terrains.GlimpsedUnpaintedCode
+		}
+		if got := string(game.GridCode(tr.Code(), game.LevelGlimpsed)); got != want {
+			t.Errorf("glimpsed %q is %q in Go, %q by the file's rule", tr, got, want)
+		}
+	}
+	if !slices.Equal(c.HexStates, []game.HexState{game.Glimpsed, game.Explored}) {
+		t.Errorf("hex states %v in the file", c.HexStates)
+	}
+	if !slices.Equal(c.Parties.Reveals, game.PartyReveals) || c.Parties.DefaultName != game.DefaultPartyName ||
+		c.Parties.DefaultColor != game.DefaultPartyColor {
+		t.Errorf("parties in the file %+v; Go has %v %q %q", c.Parties, game.PartyReveals, game.DefaultPartyName, game.DefaultPartyColor)
+	}
+	for _, color := range []string{"#e0a030", "#000000", "#E0A030", "e0a030", "#e0a03", "#e0a0300", "#g0a030"} {
+		ok, _ := regexp.MatchString(c.Parties.ColorPattern, color)
+		if (game.ValidColor(color) == nil) != ok {
+			t.Errorf("colour %q: the file's pattern says %v, Go's check the opposite", color, ok)
+		}
+	}
+	if !slices.Equal(c.Markers.Kinds, game.MarkerKinds) || !slices.Equal(c.Markers.Visibilities, []game.MarkerVisibility{game.VisibleDM, game.VisiblePlayers}) {
+		t.Errorf("markers in the file %+v; Go has %v", c.Markers, game.MarkerKinds)
+	}
 
 	// Every close code the hub sends, by the name the file gives it.
 	hubCloses := map[string]int{
@@ -159,6 +201,12 @@ func TestSharedConstants(t *testing.T) {
 		"maxNameChars":       game.MaxNameChars,
 		"maxPlayerNameChars": game.MaxPlayerNameChars,
 		"minDMTokenLength":   game.MinDMTokenLength,
+		"maxPartyNameChars":  game.MaxPartyNameChars,
+		"maxPathLength":      game.MaxPathLength,
+		"maxMarkersPerMap":   game.MaxMarkersPerMap,
+		"maxUndoMoves":       game.MaxUndoMoves,
+		"maxSight":           game.MaxSight,
+		"maxHeight":          game.MaxHeight,
 	}
 	for name, v := range c.Limits {
 		if goV, ok := limits[name]; !ok || goV != v {

@@ -1,134 +1,283 @@
 package hub
 
 import (
+	"bytes"
 	"encoding/binary"
+
+	"github.com/hexcrawl/hexcrawl/game"
 )
 
-// change remembers what touched hexes looked like before a request, so each player can be sent
-// exactly the difference in what they see — and, by construction, nothing they cannot see.
-// Whatever decides visibility (mapState.visible) decides the diff: a new way of seeing hexes
-// changes that one function and the snapshot below, not the fan-out.
+// change remembers what a request is about to touch as it looked before, so each player can be
+// sent exactly the difference in what they know — and, by construction, nothing they may not.
+// Whatever decides what a player knows (mapState.level, roomState.playerParties,
+// roomState.playerMarkers) decides the diff; the fan-out does not change.
+//
+// Players who know the same things share one computation: a class is a party plus, for a player
+// with private knowledge, that player. Eight players walking together are one class.
 type change struct {
-	mp          *mapState
-	cells       map[int]*cellSnap
-	order       []int
-	tokenBefore int
+	r     *Room
+	mp    *mapState
+	index *viewerIndex // the classes before the change
+	// active marks the classes with a player online: only theirs are snapshotted and diffed.
+	active []bool
+	cells  map[int]*cellSnap
+	order  []int
+	// The parties and markers each class saw before, encoded; nil until something they depend
+	// on is about to change (snapParties, snapMarkers).
+	parties [][]byte
+	markers [][]byte
+}
+
+// viewerClass is who knows the same: a party, and a player's own knowledge when they have any.
+// The private knowledge is by pointer: cheap to hash, and a player given private knowledge
+// during a request is in a new class after it.
+type viewerClass struct {
+	partyID string
+	private *knowledge
+}
+
+// viewerIndex sorts the room's members into classes. It is kept between requests (working it
+// out costs a few map lookups per member, which for a thousand players is most of a reveal's
+// diff) and dropped whenever what it depends on changes: who is in which party
+// (invalidateViewers), or a player's first private knowledge of the map (privates).
+type viewerIndex struct {
+	classes  []viewerClass
+	members  []*member // every active member, in joining order
+	classOf  []int32   // members[n]'s class
+	privates int       // len(mp.private) when built
 }
 
 type cellSnap struct {
 	terrain byte
 	label   string
-	all     bool
-	private map[string]bool
+	levels  []uint8 // per class (0 for classes nobody online is in)
+}
+
+func (r *Room) classOf(m *member) viewerClass {
+	return viewerClass{partyID: m.PartyID, private: r.st.mp.private[m.ID]}
+}
+
+func (r *Room) viewerOfClass(c viewerClass) viewer {
+	return viewer{party: r.st.mp.party[c.partyID], private: c.private}
+}
+
+// invalidateViewers drops the viewer index: call it whenever a member joins, leaves or changes
+// party.
+func (r *Room) invalidateViewers() { r.st.viewers = nil }
+
+// viewers is the current viewer index, built if needed.
+func (r *Room) viewers() *viewerIndex {
+	if v := r.st.viewers; v != nil && v.privates == len(r.st.mp.private) {
+		return v
+	}
+	v := &viewerIndex{privates: len(r.st.mp.private)}
+	index := map[viewerClass]int32{}
+	for _, id := range r.st.order {
+		m := r.st.members[id]
+		c := r.classOf(m)
+		n, ok := index[c]
+		if !ok {
+			n = int32(len(v.classes))
+			index[c] = n
+			v.classes = append(v.classes, c)
+		}
+		v.members = append(v.members, m)
+		v.classOf = append(v.classOf, n)
+	}
+	r.st.viewers = v
+	return v
 }
 
 func (r *Room) newChange() *change {
-	return &change{mp: r.st.mp, cells: map[int]*cellSnap{}, tokenBefore: r.st.mp.token}
+	idx := r.viewers()
+	ch := &change{r: r, mp: r.st.mp, index: idx, cells: map[int]*cellSnap{}, active: make([]bool, len(idx.classes))}
+	for n, m := range idx.members {
+		if m.online() {
+			ch.active[idx.classOf[n]] = true
+		}
+	}
+	return ch
 }
 
-// touch snapshots hex i before its first change in this request.
+// touch snapshots hex i before its first change in this request. Every change to a hex's
+// terrain, label or anyone's knowledge of it must be preceded by a touch.
 func (ch *change) touch(i int) {
 	if _, ok := ch.cells[i]; ok {
 		return
 	}
 	mp := ch.mp
-	snap := &cellSnap{terrain: mp.terrain[i], label: mp.labels[i], all: mp.all.get(i)}
-	for id, bs := range mp.private {
-		if bs.get(i) {
-			if snap.private == nil {
-				snap.private = map[string]bool{}
-			}
-			snap.private[id] = true
+	snap := &cellSnap{terrain: mp.terrain[i], label: mp.labels[i], levels: make([]uint8, len(ch.index.classes))}
+	for n, c := range ch.index.classes {
+		if ch.active[n] {
+			snap.levels[n] = mp.level(ch.r.viewerOfClass(c), i)
 		}
 	}
 	ch.cells[i] = snap
 	ch.order = append(ch.order, i)
-}
-
-func (ch *change) visibleBefore(member string, i int) bool {
-	if s, ok := ch.cells[i]; ok {
-		return s.all || s.private[member]
+	// What players see of parties and markers depends on what they know of the hexes these
+	// stand on.
+	if mp.markerAt[i] > 0 {
+		ch.snapMarkers()
 	}
-	return ch.mp.visible(member, i)
+	if mp.tokenAt(i) {
+		ch.snapParties()
+	}
 }
 
-// emitPlayerDiffs sends each online player what changed in their own projection. Players with
-// the same difference share one marshalled frame.
+// touchKnown touches every hex a scope knows.
+func (ch *change) touchKnown(k *knowledge) {
+	k.each(func(i int, _ uint8) { ch.touch(i) })
+}
+
+// snapParties remembers what each class sees of the parties; call it before changing a party,
+// a token or who is in which party.
+func (ch *change) snapParties() {
+	if ch.parties != nil {
+		return
+	}
+	ch.parties = make([][]byte, len(ch.index.classes))
+	for n, c := range ch.index.classes {
+		if ch.active[n] {
+			ch.parties[n] = mustJSON(ch.r.st.playerParties(c.partyID, ch.r.viewerOfClass(c)))
+		}
+	}
+}
+
+// snapMarkers remembers what each class sees of the markers; call it before changing one.
+func (ch *change) snapMarkers() {
+	if ch.markers != nil {
+		return
+	}
+	ch.markers = make([][]byte, len(ch.index.classes))
+	for n, c := range ch.index.classes {
+		if ch.active[n] {
+			ch.markers[n] = mustJSON(ch.r.st.playerMarkers(ch.r.viewerOfClass(c)))
+		}
+	}
+}
+
+// emitPlayerDiffs sends each online player what changed in their own projection. Players of the
+// same class before and after share one computation; players with the same difference, one
+// set of marshalled frames written to all of them.
 func (r *Room) emitPlayerDiffs(b *batch, ch *change) {
-	mp := ch.mp
-	seq := b.reqSeq
 	type group struct {
 		clients []*client
 		frames  [][]byte
 	}
 	groups := map[string]*group{}
-	var order []string
-	sig := make([]byte, 0, 64)
-	for _, id := range r.st.order {
-		m := r.st.members[id]
-		if m == nil || !m.online() {
-			continue
-		}
-		var revealed, hidden, updated []int
-		for _, i := range ch.order {
-			was, now := ch.visibleBefore(id, i), mp.visible(id, i)
-			switch {
-			case !was && now:
-				revealed = append(revealed, i)
-			case was && !now:
-				hidden = append(hidden, i)
-			case was && now && (ch.cells[i].terrain != mp.terrain[i] || ch.cells[i].label != mp.labels[i]):
-				updated = append(updated, i)
-			}
-		}
-		tokenBefore, tokenNow := -1, -1
-		if ch.tokenBefore >= 0 && ch.visibleBefore(id, ch.tokenBefore) {
-			tokenBefore = ch.tokenBefore
-		}
-		if mp.token >= 0 && mp.visible(id, mp.token) {
-			tokenNow = mp.token
-		}
-		tokenMoved := tokenBefore != tokenNow
-		if len(revealed)+len(hidden)+len(updated) == 0 && !tokenMoved {
-			continue
-		}
-		sig = sig[:0]
-		for _, list := range [][]int{revealed, hidden, updated} {
-			sig = binary.AppendUvarint(sig, uint64(len(list)))
-			for _, i := range list {
-				sig = binary.AppendUvarint(sig, uint64(i))
-			}
-		}
-		sig = binary.AppendVarint(sig, int64(tokenNow))
-		if !tokenMoved {
-			sig = append(sig, 0)
-		}
-		key := string(sig)
-		g := groups[key]
+	var order []*group
+	var sig []byte
+	diff := func(before int, after viewerClass) *group {
+		var frames [][]byte
+		frames, sig = r.diffFrames(b.reqSeq, ch, before, after, sig[:0])
+		g := groups[string(sig)]
 		if g == nil {
-			g = &group{frames: playerFrames(mp, seq, revealed, hidden, updated, tokenMoved, tokenNow)}
-			groups[key] = g
-			order = append(order, key)
+			g = &group{frames: frames}
+			groups[string(sig)] = g
+			order = append(order, g)
 		}
-		for c := range m.clients {
-			g.clients = append(g.clients, c)
+		return g
+	}
+	idx := ch.index
+	if r.viewers() == idx {
+		// Nobody changed class: one diff per class with someone online, no lookups per player.
+		byClass := make([]*group, len(idx.classes))
+		for n, m := range idx.members {
+			if !m.online() {
+				continue
+			}
+			c := idx.classOf[n]
+			if byClass[c] == nil {
+				byClass[c] = diff(int(c), idx.classes[c])
+			}
+			for cl := range m.clients {
+				byClass[c].clients = append(byClass[c].clients, cl)
+			}
+		}
+	} else {
+		pairs := map[[2]int32]*group{}
+		afterIndex := map[viewerClass]int32{}
+		for n, m := range idx.members {
+			if m.gone || !m.online() {
+				continue
+			}
+			c := r.classOf(m)
+			a, ok := afterIndex[c]
+			if !ok {
+				a = int32(len(afterIndex))
+				afterIndex[c] = a
+			}
+			key := [2]int32{idx.classOf[n], a}
+			g := pairs[key]
+			if g == nil {
+				g = diff(int(key[0]), c)
+				pairs[key] = g
+			}
+			for cl := range m.clients {
+				g.clients = append(g.clients, cl)
+			}
 		}
 	}
-	for _, key := range order {
-		g := groups[key]
+	for _, g := range order {
 		for _, f := range g.frames {
 			b.send(f, g.clients...)
 		}
 	}
 }
 
-// playerFrames builds one player's diff: hidden, revealed, updated hexes, then the token.
-func playerFrames(mp *mapState, seq int64, revealed, hidden, updated []int, tokenMoved bool, token int) [][]byte {
+// diffFrames builds the frames that take one class's projection from before to after: hidden,
+// revealed (new, or known differently), updated hexes, then parties and markers. sig is
+// appended a signature of the difference.
+func (r *Room) diffFrames(seq int64, ch *change, before int, after viewerClass, sig []byte) ([][]byte, []byte) {
+	mp := ch.mp
+	v := r.viewerOfClass(after)
+	var hidden, revealed, updated []int
+	var levels []uint8 // of revealed and updated, in order
+	for _, i := range ch.order {
+		snap := ch.cells[i]
+		was, now := snap.levels[before], mp.level(v, i)
+		switch {
+		case was == game.LevelUnknown && now == game.LevelUnknown:
+		case now == game.LevelUnknown:
+			hidden = append(hidden, i)
+		case was != now:
+			revealed = append(revealed, i)
+			levels = append(levels, now)
+		case snap.terrain != mp.terrain[i] || now == game.LevelExplored && snap.label != mp.labels[i]:
+			updated = append(updated, i)
+		}
+	}
+	for _, i := range updated {
+		levels = append(levels, mp.level(v, i))
+	}
+	var parties, markers []byte
+	if ch.parties != nil {
+		if now := mustJSON(r.st.playerParties(after.partyID, v)); !bytes.Equal(now, ch.parties[before]) {
+			parties = now
+		}
+	}
+	if ch.markers != nil {
+		if now := mustJSON(r.st.playerMarkers(v)); !bytes.Equal(now, ch.markers[before]) {
+			markers = now
+		}
+	}
+	for _, list := range [][]int{hidden, revealed, updated} {
+		sig = binary.AppendUvarint(sig, uint64(len(list)))
+		for _, i := range list {
+			sig = binary.AppendUvarint(sig, uint64(i))
+		}
+	}
+	sig = append(sig, levels...)
+	sig = binary.AppendUvarint(sig, uint64(len(parties)))
+	sig = append(sig, parties...)
+	sig = binary.AppendUvarint(sig, uint64(len(markers)))
+	sig = append(sig, markers...)
+
 	var frames [][]byte
-	views := func(idx []int) []playerHexView {
+	views := func(idx []int, levels []uint8) []playerHexView {
 		out := make([]playerHexView, len(idx))
 		for n, i := range idx {
-			out[n] = mp.playerHex(i)
+			out[n] = mp.playerHex(i, levels[n])
 		}
 		return out
 	}
@@ -140,18 +289,16 @@ func playerFrames(mp *mapState, seq int64, revealed, hidden, updated []int, toke
 		frames = append(frames, hexHiddenMsg{Seq: seq, Keys: keys}.frame())
 	}
 	if len(revealed) > 0 {
-		frames = append(frames, hexRevealedMsg{Seq: seq, Hexes: views(revealed)}.frame())
+		frames = append(frames, hexRevealedMsg{Seq: seq, Hexes: views(revealed, levels)}.frame())
 	}
 	if len(updated) > 0 {
-		frames = append(frames, hexUpdatedMsg{Seq: seq, Hexes: views(updated)}.frame())
+		frames = append(frames, hexUpdatedMsg{Seq: seq, Hexes: views(updated, levels[len(revealed):])}.frame())
 	}
-	if tokenMoved {
-		var key *string
-		if token >= 0 {
-			k := mp.size.KeyAt(token).String()
-			key = &k
-		}
-		frames = append(frames, tokenMovedMsg{Seq: seq, Key: key}.frame())
+	if parties != nil {
+		frames = append(frames, partiesChangedMsg{Seq: seq, Parties: r.st.playerParties(after.partyID, v)}.frame())
 	}
-	return frames
+	if markers != nil {
+		frames = append(frames, markersChangedMsg{Seq: seq, Markers: r.st.playerMarkers(v)}.frame())
+	}
+	return frames, sig
 }

@@ -1,14 +1,12 @@
 package hub
 
 import (
-	"encoding/json"
-
 	"github.com/hexcrawl/hexcrawl/game"
 )
 
-// What the DM does to the map: reveal, hide, paint, label, note and move the party token. Each
-// stages or applies; applying writes, then changes memory, then queues the DM's frame and, per
-// player, the difference in what they see (diff.go).
+// What the DM does to the map: reveal, hide, paint, label and note. Each stages or applies;
+// applying writes, then changes memory, then queues the DM's frame and, per player, the
+// difference in what they know (diff.go). Parties' moves are in parties.go.
 
 // revealOrHide is hex:reveal and hex:hide.
 func (r *Room) revealOrHide(b *batch, kind game.StagedKind, c command) error {
@@ -18,26 +16,17 @@ func (r *Room) revealOrHide(b *batch, kind game.StagedKind, c command) error {
 	if _, err := r.keysOnMap("hexKeys", c.HexKeys); err != nil {
 		return err
 	}
-	if err := r.checkPlayers(*c.Targets); err != nil {
+	if err := r.checkTargets(*c.Targets); err != nil {
 		return err
 	}
-	return r.stageOrApply(b, game.StagedChange{Kind: kind, HexKeys: c.HexKeys, Targets: c.Targets})
-}
-
-// moveToken is token:move.
-func (r *Room) moveToken(b *batch, c command) error {
-	if !r.st.status().Live() {
-		return game.Errorf(game.EConflict, "moving the party token needs a live session (the session is %s)", r.st.status())
-	}
-	k, _ := c.keyOrNull()
-	key := json.RawMessage("null")
-	if k != nil {
-		if err := r.onMap(*k); err != nil {
-			return err
+	sc := game.StagedChange{Kind: kind, HexKeys: c.HexKeys, Targets: c.Targets}
+	if kind == game.StageReveal {
+		sc.State = game.Explored
+		if c.State != nil {
+			sc.State = *c.State
 		}
-		key = mustJSON(k.String())
 	}
-	return r.stageOrApply(b, game.StagedChange{Kind: game.StageToken, Key: key})
+	return r.stageOrApply(b, sc)
 }
 
 // fill is hex:fill: paint the connected region of the key's terrain.
@@ -95,10 +84,15 @@ func (r *Room) keysOnMap(field string, keys []string) ([]int, error) {
 	return out, nil
 }
 
-func (r *Room) checkPlayers(t game.Targets) error {
-	for _, id := range t.PlayerIDs {
+func (r *Room) checkTargets(t game.Targets) error {
+	for n, id := range t.PlayerIDs {
 		if _, ok := r.st.members[id]; !ok {
-			return game.Errorf(game.ENotFound, "no player %q in this campaign", game.Truncate(id, 40))
+			return game.Errorf(game.ENotFound, "targets.playerIds[%d]: no player %q in this campaign", n, game.Truncate(id, 40))
+		}
+	}
+	for n, id := range t.PartyIDs {
+		if _, ok := r.st.parties[id]; !ok {
+			return game.Errorf(game.ENotFound, "targets.partyIds[%d]: no party %q in this campaign", n, game.Truncate(id, 40))
 		}
 	}
 	return nil
@@ -151,143 +145,10 @@ func (r *Room) applyStaged(b *batch, ch *change, sc game.StagedChange) error {
 	switch sc.Kind {
 	case game.StageUpdate:
 		return r.applyUpdate(b, ch, sc.Changes)
-	case game.StageToken:
-		return r.applyToken(b, sc.Key)
+	case game.StageMove, game.StagePlace:
+		return r.applyStep(b, ch, sc)
 	}
 	return r.applyReveal(b, ch, sc)
-}
-
-func (r *Room) applyToken(b *batch, key json.RawMessage) error {
-	mp := r.st.mp
-	var k *game.Key
-	var s *string // nil for null: the token leaves the map
-	if json.Unmarshal(key, &s) == nil && s != nil {
-		parsed, err := mp.size.ParseKeyOn(*s)
-		if err != nil {
-			return game.Errorf(game.EConflict, "staged token move: %v", err)
-		}
-		k = &parsed
-	}
-	tx, err := b.write()
-	if err != nil {
-		return err
-	}
-	if err := tx.SetToken(b.ctx, mp.info.ID, k); err != nil {
-		return err
-	}
-	seq, err := b.event(game.EventTokenMove, actorDM, map[string]json.RawMessage{"key": key})
-	if err != nil {
-		return err
-	}
-	mp.token = -1
-	if k != nil {
-		mp.token = mp.size.Index(*k)
-	}
-	b.toDMs(tokenMovedMsg{Seq: seq, Key: s}.frame())
-	return nil
-}
-
-// applyReveal applies a reveal or a hide.
-func (r *Room) applyReveal(b *batch, ch *change, sc game.StagedChange) error {
-	mp := r.st.mp
-	idx, err := r.keysOnMap("hexKeys", sc.HexKeys)
-	if err != nil {
-		return game.Errorf(game.EConflict, "staged %s: %v", sc.Kind, game.MessageOf(err))
-	}
-	t := *sc.Targets
-	if !t.All {
-		// A player revoked after the change was staged simply drops out of it; publishing the
-		// rest must not fail on them.
-		var live []string
-		for _, id := range t.PlayerIDs {
-			if _, ok := r.st.members[id]; ok {
-				live = append(live, id)
-			}
-		}
-		if len(live) == 0 {
-			return nil
-		}
-		t.PlayerIDs = live
-	}
-	keys := make([]game.Key, len(idx))
-	for i, x := range idx {
-		keys[i] = mp.size.KeyAt(x)
-	}
-	tx, err := b.write()
-	if err != nil {
-		return err
-	}
-	reveal := sc.Kind == game.StageReveal
-	switch {
-	case reveal && t.All:
-		err = tx.RevealToAll(b.ctx, mp.info.ID, keys)
-	case reveal:
-		for _, p := range t.PlayerIDs {
-			if err = tx.RevealToMember(b.ctx, mp.info.ID, p, keys); err != nil {
-				break
-			}
-		}
-	case t.All:
-		err = tx.HideFromAll(b.ctx, mp.info.ID, keys)
-	default:
-		for _, p := range t.PlayerIDs {
-			if err = tx.HideFromMember(b.ctx, mp.info.ID, p, keys); err != nil {
-				break
-			}
-		}
-	}
-	if err != nil {
-		return err
-	}
-	ev := game.EventHexReveal
-	if !reveal {
-		ev = game.EventHexHide
-	}
-	seq, err := b.event(ev, actorDM, struct {
-		HexKeys []string     `json:"hexKeys"`
-		Targets game.Targets `json:"targets"`
-	}{sc.HexKeys, t})
-	if err != nil {
-		return err
-	}
-
-	for _, i := range idx {
-		ch.touch(i)
-		switch {
-		case reveal && t.All:
-			mp.all.set(i)
-		case reveal:
-			for _, p := range t.PlayerIDs {
-				bs := mp.private[p]
-				if bs == nil {
-					bs = newBitset(mp.size.Cells())
-					mp.private[p] = bs
-				}
-				bs.set(i)
-			}
-		case t.All:
-			mp.all.clear(i)
-			for _, bs := range mp.private {
-				bs.clear(i)
-			}
-		default:
-			for _, p := range t.PlayerIDs {
-				if bs := mp.private[p]; bs != nil {
-					bs.clear(i)
-				}
-			}
-		}
-	}
-	if reveal {
-		hexes := make([]hexView, len(idx))
-		for n, i := range idx {
-			hexes[n] = mp.dmHex(i)
-		}
-		b.toDMs(hexRevealedDMMsg{Seq: seq, Hexes: hexes, Targets: t}.frame())
-	} else {
-		b.toDMs(hexHiddenDMMsg{Seq: seq, Keys: sc.HexKeys, Targets: t}.frame())
-	}
-	return nil
 }
 
 func (r *Room) applyUpdate(b *batch, ch *change, changes []game.HexChange) error {
@@ -318,7 +179,7 @@ func (r *Room) applyUpdate(b *batch, ch *change, changes []game.HexChange) error
 	if err := tx.PutHexes(b.ctx, mp.info.ID, rows); err != nil {
 		return err
 	}
-	seq, err := b.event(game.EventHexUpdate, actorDM, map[string][]game.HexChange{"changes": changes})
+	seq, err := b.event(game.EventHexUpdate, actorDM, map[string]any{"mapId": mp.info.ID, "changes": changes})
 	if err != nil {
 		return err
 	}

@@ -26,11 +26,12 @@ type hexView struct {
 }
 
 // playerHexView is a hex as a player sees it. It has no field for notes: a player's message
-// cannot carry them.
+// cannot carry them. A glimpsed hex never has a label (mapState.playerHex).
 type playerHexView struct {
-	Key     string       `json:"key"`
-	Terrain game.Terrain `json:"terrain"`
-	Label   string       `json:"label,omitempty"`
+	Key     string        `json:"key"`
+	Terrain game.Terrain  `json:"terrain"`
+	Label   string        `json:"label,omitempty"`
+	State   game.HexState `json:"state"`
 }
 
 type playerView struct {
@@ -42,6 +43,13 @@ type playerView struct {
 type memberRef struct {
 	ID   string `json:"id"`
 	Name string `json:"name"`
+}
+
+// youView is a player's own seat in their session:state.
+type youView struct {
+	ID      string  `json:"id"`
+	Name    string  `json:"name"`
+	PartyID *string `json:"partyId"` // null: in no party
 }
 
 type campaignView struct {
@@ -67,7 +75,7 @@ type stateHead struct {
 	Type          string             `json:"type"`
 	Seq           int64              `json:"seq"`
 	Role          game.Role          `json:"role"`
-	You           *memberRef         `json:"you"`
+	You           *youView           `json:"you"`
 	Campaign      campaignView       `json:"campaign"`
 	Session       *sessionView       `json:"session"`
 	BroadcastMode game.BroadcastMode `json:"broadcastMode"`
@@ -75,23 +83,30 @@ type stateHead struct {
 	Map           *mapView           `json:"map"`
 	Grid          string             `json:"grid"`
 	Labels        map[string]string  `json:"labels"`
-	Token         *string            `json:"token"`
 }
 
-// playerStateMsg is session:state for a player: fog on every hex they cannot see.
+// playerStateMsg is session:state for a player: fog on every hex they do not know, glimpsed
+// hexes in upper case without labels, and only the parties and markers they may see.
 type playerStateMsg struct {
 	stateHead
-	Players []playerView `json:"players"` // last: see withPlayers
+	Parties []playerPartyView  `json:"parties"`
+	Markers []playerMarkerView `json:"markers"`
+	Players []playerView       `json:"players"` // last: see withPlayers
 }
 
-// dmStateMsg is session:state for the DM: everything.
+// dmStateMsg is session:state for the DM: everything, and what each scope knows of each hex
+// (levels 0 unknown, 1 glimpsed, 2 explored).
 type dmStateMsg struct {
 	stateHead
-	Notes       map[string]string   `json:"notes"`
-	RevealedAll string              `json:"revealedAll"`
-	RevealedTo  map[string][]string `json:"revealedTo"`
-	Staged      []game.StagedChange `json:"staged"`
-	Players     []playerView        `json:"players"` // last: see withPlayers
+	Notes       map[string]string    `json:"notes"`
+	RevealedAll string               `json:"revealedAll"` // a level per hex, row-major
+	RevealedTo  map[string]keyLevels `json:"revealedTo"`  // player → key → level
+	PartyKnown  map[string]string    `json:"partyKnown"`  // party → a level per hex
+	Parties     []dmPartyView        `json:"parties"`
+	Markers     []markerView         `json:"markers"`
+	SightRules  game.SightRules      `json:"sightRules"`
+	Staged      []game.StagedChange  `json:"staged"`
+	Players     []playerView         `json:"players"` // last: see withPlayers
 }
 
 func (m playerStateMsg) frame() []byte { return m.frameWith(mustJSON(m.Players)) }
@@ -149,12 +164,13 @@ type hexRevealedMsg struct {
 
 func (m hexRevealedMsg) frame() []byte { m.Type = msgHexRevealed; return mustJSON(m) }
 
-// hexRevealedDMMsg tells the DM what was revealed, and to whom.
+// hexRevealedDMMsg tells the DM what was revealed, to whom, and as what.
 type hexRevealedDMMsg struct {
-	Type    string       `json:"type"`
-	Seq     int64        `json:"seq"`
-	Hexes   []hexView    `json:"hexes"`
-	Targets game.Targets `json:"targets"`
+	Type    string        `json:"type"`
+	Seq     int64         `json:"seq"`
+	Hexes   []hexView     `json:"hexes"`
+	Targets game.Targets  `json:"targets"`
+	State   game.HexState `json:"state"`
 }
 
 func (m hexRevealedDMMsg) frame() []byte { m.Type = msgHexRevealed; return mustJSON(m) }
@@ -195,16 +211,6 @@ type hexUpdatedDMMsg struct {
 }
 
 func (m hexUpdatedDMMsg) frame() []byte { m.Type = msgHexUpdated; return mustJSON(m) }
-
-// tokenMovedMsg places the party token; Key is null when the token is off the map or, for a
-// player, on a hex they cannot see.
-type tokenMovedMsg struct {
-	Type string  `json:"type"`
-	Seq  int64   `json:"seq"`
-	Key  *string `json:"key"`
-}
-
-func (m tokenMovedMsg) frame() []byte { m.Type = msgTokenMoved; return mustJSON(m) }
 
 // mapChangedMsg announces a fresh session:state: deltas cannot describe the change.
 type mapChangedMsg struct {
@@ -314,7 +320,7 @@ type MapDetail struct {
 	Grid   string            `json:"grid"`
 	Labels map[string]string `json:"labels"`
 	Notes  map[string]string `json:"notes"`
-	Token  *string           `json:"token"`
+	Tokens map[string]string `json:"tokens"` // party id → where its token stands on this map
 }
 
 // inviteView is an invite with the link players open.

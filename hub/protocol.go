@@ -11,7 +11,7 @@ import (
 // testdata/protocol/constants.json, which TestSharedConstants checks them against.
 
 // ProtocolVersion is the wire protocol's version.
-const ProtocolVersion = 1
+const ProtocolVersion = 2
 
 const (
 	subprotocol      = "hexcrawl.v1"
@@ -37,21 +37,26 @@ const (
 
 // Server → client message types (messages.go has their shapes).
 const (
-	msgSessionState  = "session:state"
-	msgStatusChanged = "session:statusChanged"
-	msgModeChanged   = "broadcast:modeChanged"
-	msgHexRevealed   = "hex:revealed"
-	msgHexHidden     = "hex:hidden"
-	msgHexUpdated    = "hex:updated"
-	msgTokenMoved    = "token:moved"
-	msgMapChanged    = "map:changed"
-	msgStagedChanged = "staged:changed"
-	msgPlayerJoined  = "player:joined"
-	msgPlayerLeft    = "player:left"
-	msgMemberAdded   = "member:added"
-	msgDMPreparing   = "dm:preparing"
-	msgPong          = "pong"
-	msgError         = "error"
+	msgSessionState   = "session:state"
+	msgStatusChanged  = "session:statusChanged"
+	msgModeChanged    = "broadcast:modeChanged"
+	msgHexRevealed    = "hex:revealed"
+	msgHexHidden      = "hex:hidden"
+	msgHexUpdated     = "hex:updated"
+	msgMapChanged     = "map:changed"
+	msgStagedChanged  = "staged:changed"
+	msgPlayerJoined   = "player:joined"
+	msgPlayerLeft     = "player:left"
+	msgMemberAdded    = "member:added"
+	msgDMPreparing    = "dm:preparing"
+	msgPartiesChanged = "parties:changed"
+	msgPartyMoved     = "party:moved"
+	msgPartyKnown     = "party:known"
+	msgPlayerKnown    = "player:known"
+	msgMarkersChanged = "markers:changed"
+	msgRulesChanged   = "sight:rulesChanged"
+	msgPong           = "pong"
+	msgError          = "error"
 )
 
 // Client → server message types (commands.go says what each carries and does).
@@ -67,7 +72,17 @@ const (
 	cmdHide         = "hex:hide"
 	cmdUpdate       = "hex:update"
 	cmdFill         = "hex:fill"
-	cmdToken        = "token:move"
+	cmdPartyCreate  = "party:create"
+	cmdPartyUpdate  = "party:update"
+	cmdPartyAssign  = "party:assign"
+	cmdPartyMerge   = "party:merge"
+	cmdPartyMove    = "party:move"
+	cmdPartyPlace   = "party:place"
+	cmdPartyUndo    = "party:undo"
+	cmdMarkerPlace  = "marker:place"
+	cmdMarkerUpdate = "marker:update"
+	cmdMarkerRemove = "marker:remove"
+	cmdSightRules   = "sight:rules"
 	cmdPing         = "ping"
 )
 

@@ -21,34 +21,45 @@ type serverMessage interface{ frame() []byte }
 
 // serverExamples says which type sends each example in testdata/protocol/server.
 var serverExamples = map[string]serverMessage{
-	"broadcast-modeChanged.json":     modeChangedMsg{},
-	"dm-preparing.json":              dmPreparingMsg{},
-	"error.json":                     errorMsg{},
-	"hex-hidden-dm.json":             hexHiddenDMMsg{},
-	"hex-hidden-player.json":         hexHiddenMsg{},
-	"hex-revealed-dm.json":           hexRevealedDMMsg{},
-	"hex-revealed-player.json":       hexRevealedMsg{},
-	"hex-updated-dm.json":            hexUpdatedDMMsg{},
-	"hex-updated-player.json":        hexUpdatedMsg{},
-	"map-changed.json":               mapChangedMsg{},
-	"member-added.json":              memberAddedMsg{},
-	"player-joined.json":             playerJoinedMsg{},
-	"player-left.json":               playerLeftMsg{},
-	"pong.json":                      pongMsg{},
-	"session-state-dm.json":          dmStateMsg{},
-	"session-state-player.json":      playerStateMsg{},
-	"session-state-waiting.json":     playerStateMsg{},
-	"session-statusChanged.json":     statusChangedMsg{},
-	"staged-changed.json":            stagedChangedMsg{},
-	"staged-changed-every-kind.json": stagedChangedMsg{},
-	"token-moved-hidden.json":        tokenMovedMsg{},
-	"token-moved.json":               tokenMovedMsg{},
+	"broadcast-modeChanged.json":          modeChangedMsg{},
+	"dm-preparing.json":                   dmPreparingMsg{},
+	"error.json":                          errorMsg{},
+	"hex-hidden-dm.json":                  hexHiddenDMMsg{},
+	"hex-hidden-dm-parties.json":          hexHiddenDMMsg{},
+	"hex-revealed-dm-parties.json":        hexRevealedDMMsg{},
+	"hex-hidden-player.json":              hexHiddenMsg{},
+	"hex-revealed-dm.json":                hexRevealedDMMsg{},
+	"hex-revealed-player.json":            hexRevealedMsg{},
+	"hex-updated-dm.json":                 hexUpdatedDMMsg{},
+	"hex-updated-player.json":             hexUpdatedMsg{},
+	"map-changed.json":                    mapChangedMsg{},
+	"markers-changed-dm.json":             markersChangedDMMsg{},
+	"markers-changed-player.json":         markersChangedMsg{},
+	"parties-changed-dm.json":             partiesChangedDMMsg{},
+	"parties-changed-player.json":         partiesChangedMsg{},
+	"parties-changed-player-off-map.json": partiesChangedMsg{},
+	"party-known.json":                    partyKnownMsg{},
+	"party-moved.json":                    partyMovedMsg{},
+	"party-moved-off-map.json":            partyMovedMsg{},
+	"player-known.json":                   playerKnownMsg{},
+	"member-added.json":                   memberAddedMsg{},
+	"player-joined.json":                  playerJoinedMsg{},
+	"player-left.json":                    playerLeftMsg{},
+	"pong.json":                           pongMsg{},
+	"session-state-dm.json":               dmStateMsg{},
+	"session-state-player.json":           playerStateMsg{},
+	"session-state-waiting.json":          playerStateMsg{},
+	"session-statusChanged.json":          statusChangedMsg{},
+	"sight-rulesChanged.json":             rulesChangedMsg{},
+	"staged-changed.json":                 stagedChangedMsg{},
+	"staged-changed-every-kind.json":      stagedChangedMsg{},
 }
 
 // neverSent lists fields a type has but the hub never fills, so no example can show them.
 var neverSent = map[string]string{
 	"dmStateMsg .you.id":                         "the DM is not a member: its you is null",
 	"dmStateMsg .you.name":                       "the DM is not a member: its you is null",
+	"dmStateMsg .you.partyId":                    "the DM is not a member: its you is null",
 	"dmStateMsg .staged[].changes[].notes":       "notes apply at once; only terrain and label are staged",
 	"stagedChangedMsg .staged[].changes[].notes": "notes apply at once; only terrain and label are staged",
 }
@@ -117,8 +128,9 @@ func TestProtocolExamples(t *testing.T) {
 		}
 	}
 	for _, typ := range []string{msgSessionState, msgStatusChanged, msgModeChanged, msgHexRevealed, msgHexHidden,
-		msgHexUpdated, msgTokenMoved, msgMapChanged, msgStagedChanged, msgPlayerJoined, msgPlayerLeft,
-		msgMemberAdded, msgDMPreparing, msgPong, msgError} {
+		msgHexUpdated, msgMapChanged, msgStagedChanged, msgPlayerJoined, msgPlayerLeft,
+		msgMemberAdded, msgDMPreparing, msgPong, msgError, msgPartiesChanged, msgPartyMoved, msgPartyKnown,
+		msgPlayerKnown, msgMarkersChanged, msgRulesChanged} {
 		if !seenTypes[typ] {
 			t.Errorf("no example of server message %s in testdata/protocol/server", typ)
 		}

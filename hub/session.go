@@ -188,6 +188,9 @@ func (r *Room) publish(b *batch) error {
 	if r.st.mp == nil {
 		return game.Errorf(game.EConflict, "the campaign has no map yet")
 	}
+	if err := r.checkStagedMoves(); err != nil {
+		return err
+	}
 	ch := r.newChange()
 	for _, sc := range r.st.staged {
 		if err := r.applyStaged(b, ch, sc); err != nil {

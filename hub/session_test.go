@@ -28,8 +28,11 @@ type stateMsg struct {
 	Labels        map[string]string
 	Notes         map[string]string
 	RevealedAll   string
-	RevealedTo    map[string][]string
-	Token         *string
+	RevealedTo    map[string]map[string]uint8
+	PartyKnown    map[string]string
+	Parties       []dmPartyView
+	Markers       []markerView
+	You           *youView
 	Players       []playerView
 	Staged        []game.StagedChange
 	Map           *mapView
@@ -213,16 +216,44 @@ func TestWholeSession(t *testing.T) {
 			t.Fatalf("%s hidden %+v", c.name, got)
 		}
 	}
-	dm.send(`{"type":"token:move","key":"2,0"}`)
-	dm.expectNonPresence("token:moved")
-	if got := decode[struct{ Key *string }](t, pa.expectNonPresence("token:moved")); got.Key == nil || *got.Key != "2,0" {
-		t.Fatalf("Ana token %+v", got)
+	// The party (everyone is in the default party): placed where all can see it, its reveal
+	// mode narrowed to its own hex, one step onto 1,0, then taken back.
+	party := decode[stateMsg](t, frame{raw: dm.received()[0]}).Parties[0]
+	dm.send(map[string]any{"type": "party:place", "partyId": party.ID, "key": "0,0", "reveal": false})
+	if got := decode[partyMovedMsg](t, dm.expectNonPresence("party:moved")); got.Key == nil || *got.Key != "0,0" || got.Undo != 1 {
+		t.Fatalf("DM party placed %+v", got)
 	}
-	dm.send(`{"type":"token:move","key":"0,0"}`)
-	dm.expectNonPresence("token:moved")
 	for _, c := range players {
-		if got := decode[struct{ Key *string }](t, c.expectNonPresence("token:moved")); got.Key == nil || *got.Key != "0,0" {
-			t.Fatalf("%s token %+v", c.name, got)
+		got := decode[partiesChangedMsg](t, c.expectNonPresence("parties:changed"))
+		if len(got.Parties) != 1 || got.Parties[0].Key == nil || *got.Parties[0].Key != "0,0" || len(got.Parties[0].MemberIDs) != 3 {
+			t.Fatalf("%s parties %+v", c.name, got)
+		}
+	}
+	dm.send(map[string]any{"type": "party:update", "partyId": party.ID, "reveal": "hex"})
+	dm.expectNonPresence("parties:changed")
+	dm.send(map[string]any{"type": "party:move", "partyId": party.ID, "path": []string{"1,0"}})
+	if got := decode[partyMovedMsg](t, dm.expectNonPresence("party:moved")); !slices.Equal(got.Explored, []string{"1,0"}) || len(got.Glimpsed) != 0 {
+		t.Fatalf("DM party moved %+v", got)
+	}
+	for _, c := range players {
+		got := decode[hexesMsg](t, c.expectNonPresence("hex:revealed"))
+		if len(got.Hexes) != 1 || got.Hexes[0].Key != "1,0" || got.Hexes[0].Terrain != "mountains" {
+			t.Fatalf("%s after the step %+v", c.name, got)
+		}
+		c.expectNonPresence("parties:changed")
+	}
+	dm.send(map[string]any{"type": "party:undo", "partyId": party.ID})
+	dm.expectNonPresence("parties:changed")
+	if got := decode[partyKnownMsg](t, dm.expectNonPresence("party:known")); got.Known != strings.Repeat("0", 48) {
+		t.Fatalf("party knowledge after the undo %q", got.Known)
+	}
+	for _, c := range players {
+		if got := decode[hexesMsg](t, c.expectNonPresence("hex:hidden")); !slices.Equal(got.Keys, []string{"1,0"}) {
+			t.Fatalf("%s after the undo %+v", c.name, got)
+		}
+		got := decode[partiesChangedMsg](t, c.expectNonPresence("parties:changed"))
+		if *got.Parties[0].Key != "0,0" {
+			t.Fatalf("%s token after the undo %+v", c.name, got)
 		}
 	}
 	dm.send(`{"type":"session:end"}`)

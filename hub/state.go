@@ -24,13 +24,39 @@ type mapState struct {
 	terrain []byte // terrain codes, row-major
 	labels  map[int]string
 	notes   map[int]string
-	all     bitset            // revealed to everyone
-	private map[string]bitset // member id → privately revealed
-	token   int               // index of the party token, -1 when off the map
+	all     *knowledge            // revealed to everyone
+	private map[string]*knowledge // member id → revealed to them alone
+	party   map[string]*knowledge // party id → what the party knows
+	tokens  map[string]int        // party id → the hex its token stands on; absent: off the map
+	moves   map[string][]*moveRecord
+	markers []*game.Marker // in the order they were placed
+	// markerAt counts the markers on each hex: a change to a hex with none cannot change what
+	// anyone sees of markers.
+	markerAt map[int]int
 }
 
-func (m *mapState) visible(member string, i int) bool {
-	return m.all.get(i) || m.private[member].get(i)
+func (m *mapState) addMarker(mk game.Marker) {
+	m.markers = append(m.markers, &mk)
+	m.markerAt[m.size.Index(mk.Key)]++
+}
+
+func (m *mapState) marker(id string) (*game.Marker, int) {
+	for n, mk := range m.markers {
+		if mk.ID == id {
+			return mk, n
+		}
+	}
+	return nil, -1
+}
+
+// tokenAt reports whether some party's token stands on hex i.
+func (m *mapState) tokenAt(i int) bool {
+	for _, c := range m.tokens {
+		if c == i {
+			return true
+		}
+	}
+	return false
 }
 
 func (m *mapState) terrainAt(i int) game.Terrain {
@@ -42,8 +68,14 @@ func (m *mapState) dmHex(i int) hexView {
 	return hexView{Key: m.size.KeyAt(i).String(), Terrain: m.terrainAt(i), Label: m.labels[i], Notes: m.notes[i]}
 }
 
-func (m *mapState) playerHex(i int) playerHexView {
-	return playerHexView{Key: m.size.KeyAt(i).String(), Terrain: m.terrainAt(i), Label: m.labels[i]}
+// playerHex is hex i as a player who knows it at level l sees it: a glimpsed hex is its
+// terrain, nothing more.
+func (m *mapState) playerHex(i int, l uint8) playerHexView {
+	h := playerHexView{Key: m.size.KeyAt(i).String(), Terrain: m.terrainAt(i), State: game.StateOfLevel(l)}
+	if l == game.LevelExplored {
+		h.Label = m.labels[i]
+	}
+	return h
 }
 
 func (m *mapState) storedHex(i int) game.Hex {
@@ -61,6 +93,7 @@ type member struct {
 	// jsonPrefix is `{"id":…,"name":…,"online":` marshalled once: every connect sends the whole
 	// player list, so 1000 players joining would otherwise re-encode a million entries.
 	jsonPrefix []byte
+	gone       bool // revoked during the current request: sent nothing more
 }
 
 func newMember(m game.Member) *member {
@@ -76,13 +109,28 @@ func (m *member) online() bool { return len(m.clients) > 0 }
 
 // roomState is everything the room projects to its clients.
 type roomState struct {
-	campaign game.Campaign
-	session  *game.Session      // nil until the first session starts
-	mp       *mapState          // nil when the campaign has no map
-	members  map[string]*member // active (not revoked) members
-	order    []string           // member ids in joining order
-	staged   []game.StagedChange
-	seq      int64
+	campaign   game.Campaign
+	session    *game.Session      // nil until the first session starts
+	mp         *mapState          // nil when the campaign has no map
+	members    map[string]*member // active (not revoked) members
+	order      []string           // member ids in joining order
+	parties    map[string]*game.Party
+	partyOrder []string     // party ids in the order they were made
+	sight      *game.Sight  // the campaign's rules (campaign.SightRules), compiled
+	viewers    *viewerIndex // nil until needed, and whenever who is in which party changes
+	staged     []game.StagedChange
+	seq        int64
+}
+
+// partyMembers lists a party's members in joining order.
+func (s *roomState) partyMembers(partyID string) []string {
+	out := []string{}
+	for _, id := range s.order {
+		if s.members[id].PartyID == partyID {
+			out = append(out, id)
+		}
+	}
+	return out
 }
 
 func (s *roomState) status() game.SessionStatus {
@@ -117,6 +165,18 @@ func loadRoomState(ctx context.Context, q storage.Queries, campaignID string) (*
 	if s.staged, err = q.LoadStaged(ctx, campaignID); err != nil {
 		return nil, err
 	}
+	parties, err := q.ListParties(ctx, campaignID)
+	if err != nil {
+		return nil, err
+	}
+	s.parties = make(map[string]*game.Party, len(parties))
+	for _, p := range parties {
+		s.parties[p.ID] = &p
+		s.partyOrder = append(s.partyOrder, p.ID)
+	}
+	if s.sight, err = c.SightRules.Compile(); err != nil {
+		return nil, err
+	}
 	if s.seq, err = q.LastSeq(ctx, campaignID); err != nil {
 		return nil, err
 	}
@@ -135,8 +195,9 @@ func loadMapState(ctx context.Context, q storage.Queries, mapID string) (*mapSta
 	}
 	size := info.Size()
 	m := &mapState{info: info, size: size, terrain: make([]byte, size.Cells()),
-		labels: map[int]string{}, notes: map[int]string{}, all: newBitset(size.Cells()),
-		private: map[string]bitset{}, token: -1}
+		labels: map[int]string{}, notes: map[int]string{}, all: newKnowledge(size.Cells()),
+		private: map[string]*knowledge{}, party: map[string]*knowledge{}, tokens: map[string]int{},
+		moves: map[string][]*moveRecord{}, markerAt: map[int]int{}}
 	for i := range m.terrain {
 		m.terrain[i] = game.Unpainted.Code()
 	}
@@ -161,22 +222,20 @@ func loadMapState(ctx context.Context, q storage.Queries, mapID string) (*mapSta
 	if err != nil {
 		return nil, err
 	}
-	for _, k := range rev.All {
-		if size.Contains(k) {
-			m.all.set(size.Index(k))
-		}
+	tokens, err := q.LoadPartyPositions(ctx, mapID)
+	if err != nil {
+		return nil, err
 	}
-	for id, keys := range rev.ByMember {
-		b := newBitset(size.Cells())
-		for _, k := range keys {
-			if size.Contains(k) {
-				b.set(size.Index(k))
-			}
-		}
-		m.private[id] = b
+	markers, err := q.LoadMarkers(ctx, mapID)
+	if err != nil {
+		return nil, err
 	}
-	if info.Token != nil && size.Contains(*info.Token) {
-		m.token = size.Index(*info.Token)
+	moves, err := q.LoadPartyMoves(ctx, mapID)
+	if err != nil {
+		return nil, err
+	}
+	if err := m.loadExploration(rev, tokens, markers, moves); err != nil {
+		return nil, err
 	}
 	return m, nil
 }
@@ -220,41 +279,125 @@ func (s *roomState) head(role game.Role) stateHead {
 	return st
 }
 
-// playerState is the full projection for one player: fog on every hex they cannot see, and
-// nothing at all about those hexes beyond that.
+// playerState is the full projection for one player: fog on every hex they do not know,
+// glimpsed hexes as terrain alone, and nothing at all about either beyond that.
 func (s *roomState) playerState(memberID string) []byte {
-	st := playerStateMsg{stateHead: s.head(game.RolePlayer)}
-	if m := s.members[memberID]; m != nil {
-		st.You = &memberRef{ID: memberID, Name: m.Name}
+	st := playerStateMsg{stateHead: s.head(game.RolePlayer), Parties: []playerPartyView{}, Markers: []playerMarkerView{}}
+	m := s.members[memberID]
+	if m != nil {
+		st.You = &youView{ID: memberID, Name: m.Name}
+		if m.PartyID != "" {
+			st.You.PartyID = &m.PartyID
+		}
 	}
-	if mp := s.mp; mp != nil {
+	if mp := s.mp; mp != nil && m != nil {
+		v := mp.viewerOf(m)
 		grid := make([]byte, len(mp.terrain))
-		priv := mp.private[memberID]
 		for i, code := range mp.terrain {
-			if mp.all.get(i) || priv.get(i) {
-				grid[i] = code
-			} else {
-				grid[i] = game.FogCode
-			}
+			grid[i] = game.GridCode(code, mp.level(v, i))
 		}
 		st.Grid = string(grid)
 		for i, label := range mp.labels {
-			if mp.visible(memberID, i) {
+			if mp.level(v, i) == game.LevelExplored {
 				st.Labels[mp.size.KeyAt(i).String()] = label
 			}
 		}
-		if mp.token >= 0 && mp.visible(memberID, mp.token) {
-			k := mp.size.KeyAt(mp.token).String()
-			st.Token = &k
-		}
+		st.Parties = s.playerParties(m.PartyID, v)
+		st.Markers = s.playerMarkers(v)
 	}
 	return st.frameWith(s.playersJSON())
+}
+
+// playerParties is what a player in party partyID, knowing v, may see of the parties: their own
+// (with its members, wherever it stands), and any other whose token stands on a hex they
+// explored.
+func (s *roomState) playerParties(partyID string, v viewer) []playerPartyView {
+	out := []playerPartyView{}
+	mp := s.mp
+	for _, id := range s.partyOrder {
+		p := s.parties[id]
+		var key *string
+		if mp != nil {
+			if c, ok := mp.tokens[id]; ok {
+				key = mp.keyOrNil(c)
+				if id != partyID && mp.level(v, c) != game.LevelExplored {
+					continue
+				}
+			} else if id != partyID {
+				continue
+			}
+		} else if id != partyID {
+			continue
+		}
+		view := playerPartyView{ID: id, Name: p.Name, Color: p.Color, Key: key}
+		if id == partyID {
+			view.MemberIDs = s.partyMembers(id)
+		}
+		out = append(out, view)
+	}
+	return out
+}
+
+// playerMarkers is the markers a player knowing v may see: visible to players, on a hex they
+// explored.
+func (s *roomState) playerMarkers(v viewer) []playerMarkerView {
+	out := []playerMarkerView{}
+	mp := s.mp
+	if mp == nil {
+		return out
+	}
+	for _, mk := range mp.markers {
+		if mk.Visibility == game.VisiblePlayers && mp.level(v, mp.size.Index(mk.Key)) == game.LevelExplored {
+			out = append(out, playerMarkerView{ID: mk.ID, Key: mk.Key.String(), Kind: mk.Kind, Label: mk.Label})
+		}
+	}
+	return out
+}
+
+// dmParties is every party as the DM sees it.
+func (s *roomState) dmParties() []dmPartyView {
+	out := make([]dmPartyView, 0, len(s.partyOrder))
+	for _, id := range s.partyOrder {
+		p := s.parties[id]
+		view := dmPartyView{ID: id, Name: p.Name, Color: p.Color, Default: p.Default, Reveal: p.Reveal,
+			MemberIDs: s.partyMembers(id)}
+		if mp := s.mp; mp != nil {
+			if c, ok := mp.tokens[id]; ok {
+				view.Key = mp.keyOrNil(c)
+			}
+			view.Undo = len(mp.moves[id])
+		}
+		out = append(out, view)
+	}
+	return out
+}
+
+// dmMarkers is every marker of the active map.
+func (s *roomState) dmMarkers() []markerView {
+	out := []markerView{}
+	if s.mp == nil {
+		return out
+	}
+	for _, mk := range s.mp.markers {
+		out = append(out, markerView{ID: mk.ID, Key: mk.Key.String(), Kind: mk.Kind, Label: mk.Label, Visibility: mk.Visibility})
+	}
+	return out
+}
+
+// privateLevels is one player's private knowledge as the DM's wire shows it.
+func (m *mapState) privateLevels(id string) keyLevels {
+	var out keyLevels
+	m.private[id].each(func(i int, l uint8) {
+		out.keys, out.levels = append(out.keys, m.size.KeyAt(i).String()), append(out.levels, l)
+	})
+	return out
 }
 
 // dmState is the DM's projection: everything.
 func (s *roomState) dmState() []byte {
 	st := dmStateMsg{stateHead: s.head(game.RoleDM), Notes: map[string]string{},
-		RevealedTo: map[string][]string{}, Staged: s.staged}
+		RevealedTo: map[string]keyLevels{}, PartyKnown: map[string]string{}, Staged: s.staged,
+		Parties: s.dmParties(), Markers: s.dmMarkers(), SightRules: s.campaign.SightRules.With()}
 	if st.Staged == nil {
 		st.Staged = []game.StagedChange{}
 	}
@@ -266,31 +409,18 @@ func (s *roomState) dmState() []byte {
 		for i, note := range mp.notes {
 			st.Notes[mp.size.KeyAt(i).String()] = note
 		}
-		all := make([]byte, len(mp.terrain))
-		for i := range all {
-			all[i] = '0'
-			if mp.all.get(i) {
-				all[i] = '1'
-			}
-		}
-		st.RevealedAll = string(all)
-		for id, b := range mp.private {
+		n := len(mp.terrain)
+		st.RevealedAll = mp.all.levels(n)
+		for id := range mp.private {
 			if _, ok := s.members[id]; !ok {
 				continue
 			}
-			var keys []string
-			for i := 0; i < len(mp.terrain); i++ {
-				if b.get(i) {
-					keys = append(keys, mp.size.KeyAt(i).String())
-				}
-			}
-			if len(keys) > 0 {
-				st.RevealedTo[id] = keys
+			if known := mp.privateLevels(id); len(known.keys) > 0 {
+				st.RevealedTo[id] = known
 			}
 		}
-		if mp.token >= 0 {
-			k := mp.size.KeyAt(mp.token).String()
-			st.Token = &k
+		for _, id := range s.partyOrder {
+			st.PartyKnown[id] = mp.party[id].levels(n)
 		}
 	}
 	return st.frameWith(s.playersJSON())

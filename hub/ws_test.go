@@ -106,7 +106,7 @@ func TestBadInputKeepsConnectionAndChangesNothing(t *testing.T) {
 		invalidCase{"end while waiting", `{"type":"session:end"}`, "conflict"},
 		invalidCase{"publish nothing", `{"type":"broadcast:publish"}`, "conflict"},
 		invalidCase{"undo nothing", `{"type":"staged:undo","index":0}`, "not_found"},
-		invalidCase{"token before session", `{"type":"token:move","key":"0,0"}`, "conflict"},
+		invalidCase{"move before session", `{"type":"party:move","partyId":"p","path":["0,0"]}`, "conflict"},
 		invalidCase{"oversized label", `{"type":"hex:update","changes":[{"key":"0,0","label":"` + strings.Repeat("x", 81) + `"}]}`, "invalid"},
 	)
 	before, _ := th.store.LastSeq(ctx, th.campaignID)

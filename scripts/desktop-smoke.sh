@@ -217,7 +217,9 @@ else
 fi
 
 hub=$(curl -fsS -m 5 "http://$ADDR/api/hub" 2>&1)
-if [[ "$hub" == *'"protocol":1'* ]]; then ok "hub answers on $ADDR: $hub"; else fail "hub on $ADDR: $hub"; fi
+# The wire protocol's version, from the file both sides check their constants against.
+protocol=$(sed -n 's/^ *"protocolVersion": *\([0-9]*\).*/\1/p' testdata/protocol/constants.json)
+if [[ -n "$protocol" && "$hub" == *"\"protocol\":$protocol,"* ]]; then ok "hub answers on $ADDR: $hub"; else fail "hub on $ADDR (protocol ${protocol:-?}): $hub"; fi
 
 camps=$(curl -fsS -m 5 -H "Authorization: Bearer $TOKEN" "http://$ADDR/api/campaigns" 2>&1)
 ncamps=$(grep -o '"id"' <<<"$camps" | wc -l)

@@ -40,7 +40,7 @@ func revealRequest(ctx context.Context, tx *Tx, campaignID, mapID string, i int)
 		return err
 	}
 	k := game.Key{Col: i % 100, Row: (i / 100) % 100}
-	if err := tx.RevealToAll(ctx, mapID, []game.Key{k}); err != nil {
+	if err := tx.RevealToAll(ctx, mapID, []game.Key{k}, game.LevelExplored); err != nil {
 		return err
 	}
 	payload := map[string]any{"hexKeys": []string{k.String()}, "targets": "all"}

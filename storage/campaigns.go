@@ -14,7 +14,7 @@ func notFound(what, id string) error {
 	return game.Errorf(game.ENotFound, "no %s %q", what, id)
 }
 
-// CreateCampaign makes an empty campaign.
+// CreateCampaign makes an empty campaign with its default party.
 func (q Queries) CreateCampaign(ctx context.Context, name string) (game.Campaign, error) {
 	if err := game.ValidName(name); err != nil {
 		return game.Campaign{}, err
@@ -27,17 +27,24 @@ func (q Queries) CreateCampaign(ctx context.Context, name string) (game.Campaign
 	if err != nil {
 		return game.Campaign{}, fmt.Errorf("create campaign: %w", err)
 	}
+	if _, err := q.CreateParty(ctx, c.ID, game.Party{Name: game.DefaultPartyName, Color: game.DefaultPartyColor, Default: true}); err != nil {
+		return game.Campaign{}, err
+	}
 	c.CreatedAt, c.UpdatedAt = parseTime(ts), parseTime(ts)
 	return c, nil
 }
 
-const campaignColumns = `id, name, COALESCE(active_map_id, ''), broadcast_mode, created_at, updated_at`
+const campaignColumns = `id, name, COALESCE(active_map_id, ''), broadcast_mode, sight_rules, created_at, updated_at`
 
 func scanCampaign(row rowScanner) (game.Campaign, error) {
 	var c game.Campaign
 	var created, updated string
-	err := row.Scan(&c.ID, &c.Name, &c.ActiveMapID, &c.BroadcastMode, &created, &updated)
+	var rules sql.NullString
+	err := row.Scan(&c.ID, &c.Name, &c.ActiveMapID, &c.BroadcastMode, &rules, &created, &updated)
 	c.CreatedAt, c.UpdatedAt = parseTime(created), parseTime(updated)
+	if err == nil {
+		c.SightRules, err = parseSightRules(rules)
+	}
 	return c, err
 }
 

@@ -5,14 +5,17 @@ import (
 	"encoding/json"
 	"time"
 
+	"github.com/google/uuid"
 	"github.com/hexcrawl/hexcrawl/game"
 )
 
 // Campaign files: one JSON document holding everything of one campaign, for backups and for
 // moving a campaign to another laptop.
+// Version 2 added parties, markers, glimpsed knowledge and sight rules; version 1 files (one
+// party token per map, every reveal explored) still import.
 const (
 	CampaignFileFormat  = "hexcrawl-campaign"
-	CampaignFileVersion = 1
+	CampaignFileVersion = 2
 )
 
 // CampaignFile is the exported form of a campaign.
@@ -23,23 +26,41 @@ type CampaignFile struct {
 	Campaign   game.Campaign  `json:"campaign"`
 	Maps       []FileMap      `json:"maps"`
 	Members    []FileMember   `json:"members"`
+	Parties    []game.Party   `json:"parties"`
 	Invites    []game.Invite  `json:"invites"`
 	Sessions   []game.Session `json:"sessions"`
 	Staged     []FileStaged   `json:"staged"`
 	Events     []Event        `json:"events"`
 }
 
-// FileMap is a map with its hexes and reveal state.
+// FileMap is a map with its hexes, knowledge, tokens and markers. Explored hexes are "revealed"
+// (the one state version 1 had), glimpsed ones "glimpsed".
 type FileMap struct {
-	ID          string              `json:"id"`
-	Name        string              `json:"name"`
-	Width       int                 `json:"width"`
-	Height      int                 `json:"height"`
-	Orientation game.Orientation    `json:"orientation"`
-	Token       *string             `json:"token"`
-	Hexes       []FileHex           `json:"hexes"`
-	RevealedAll []string            `json:"revealedAll"`
-	RevealedTo  map[string][]string `json:"revealedTo"`
+	ID          string           `json:"id"`
+	Name        string           `json:"name"`
+	Width       int              `json:"width"`
+	Height      int              `json:"height"`
+	Orientation game.Orientation `json:"orientation"`
+	// Token is version 1's one party token (the default party's); read, never written.
+	Token         *string             `json:"token,omitempty"`
+	Tokens        map[string]string   `json:"tokens"` // party id → key
+	Hexes         []FileHex           `json:"hexes"`
+	RevealedAll   []string            `json:"revealedAll"`
+	GlimpsedAll   []string            `json:"glimpsedAll"`
+	RevealedTo    map[string][]string `json:"revealedTo"`
+	GlimpsedTo    map[string][]string `json:"glimpsedTo"`
+	RevealedParty map[string][]string `json:"revealedParty"`
+	GlimpsedParty map[string][]string `json:"glimpsedParty"`
+	Markers       []FileMarker        `json:"markers"`
+}
+
+// FileMarker is a marker of a map.
+type FileMarker struct {
+	ID         string                `json:"id"`
+	Key        string                `json:"key"`
+	Kind       game.MarkerKind       `json:"kind"`
+	Label      string                `json:"label"`
+	Visibility game.MarkerVisibility `json:"visibility"`
 }
 
 // FileHex is one stored hex.
@@ -63,12 +84,30 @@ type FileStaged struct {
 	Payload json.RawMessage `json:"payload"`
 }
 
-func keyStrings(keys []game.Key) []string {
-	out := make([]string, len(keys))
-	for i, k := range keys {
-		out[i] = k.String()
+// byLevel splits knowledge into the keys explored and the keys glimpsed.
+func byLevel(kls []KeyLevel) (explored, glimpsed []string) {
+	explored, glimpsed = []string{}, []string{}
+	for _, kl := range kls {
+		if kl.Level == game.LevelGlimpsed {
+			glimpsed = append(glimpsed, kl.Key.String())
+		} else {
+			explored = append(explored, kl.Key.String())
+		}
 	}
-	return out
+	return explored, glimpsed
+}
+
+// splitScopes fills the file's revealed and glimpsed maps of one scope.
+func splitScopes(by map[string][]KeyLevel, revealed, glimpsed map[string][]string) {
+	for id, kls := range by {
+		e, g := byLevel(kls)
+		if len(e) > 0 {
+			revealed[id] = e
+		}
+		if len(g) > 0 {
+			glimpsed[id] = g
+		}
+	}
 }
 
 // ExportCampaign reads a whole campaign. Run it in a Tx for a consistent snapshot.
@@ -79,16 +118,30 @@ func (q Queries) ExportCampaign(ctx context.Context, id string) (*CampaignFile, 
 	}
 	f := &CampaignFile{Format: CampaignFileFormat, Version: CampaignFileVersion, ExportedAt: time.Now().UTC(), Campaign: c,
 		Maps: []FileMap{}, Members: []FileMember{}, Sessions: []game.Session{}, Staged: []FileStaged{}}
+	if f.Parties, err = q.ListParties(ctx, id); err != nil {
+		return nil, err
+	}
 	maps, err := q.ListMaps(ctx, id)
 	if err != nil {
 		return nil, err
 	}
 	for _, m := range maps {
 		fm := FileMap{ID: m.ID, Name: m.Name, Width: m.Width, Height: m.Height, Orientation: m.Orientation,
-			Hexes: []FileHex{}, RevealedAll: []string{}, RevealedTo: map[string][]string{}}
-		if m.Token != nil {
-			k := m.Token.String()
-			fm.Token = &k
+			Tokens: map[string]string{}, Hexes: []FileHex{}, RevealedTo: map[string][]string{}, GlimpsedTo: map[string][]string{},
+			RevealedParty: map[string][]string{}, GlimpsedParty: map[string][]string{}, Markers: []FileMarker{}}
+		tokens, err := q.LoadPartyPositions(ctx, m.ID)
+		if err != nil {
+			return nil, err
+		}
+		for party, k := range tokens {
+			fm.Tokens[party] = k.String()
+		}
+		markers, err := q.LoadMarkers(ctx, m.ID)
+		if err != nil {
+			return nil, err
+		}
+		for _, mk := range markers {
+			fm.Markers = append(fm.Markers, FileMarker{ID: mk.ID, Key: mk.Key.String(), Kind: mk.Kind, Label: mk.Label, Visibility: mk.Visibility})
 		}
 		hexes, err := q.LoadHexes(ctx, m.ID)
 		if err != nil {
@@ -101,10 +154,9 @@ func (q Queries) ExportCampaign(ctx context.Context, id string) (*CampaignFile, 
 		if err != nil {
 			return nil, err
 		}
-		fm.RevealedAll = append(fm.RevealedAll, keyStrings(rev.All)...)
-		for member, keys := range rev.ByMember {
-			fm.RevealedTo[member] = keyStrings(keys)
-		}
+		fm.RevealedAll, fm.GlimpsedAll = byLevel(rev.All)
+		splitScopes(rev.ByMember, fm.RevealedTo, fm.GlimpsedTo)
+		splitScopes(rev.ByParty, fm.RevealedParty, fm.GlimpsedParty)
 		f.Maps = append(f.Maps, fm)
 	}
 	type secret struct {
@@ -149,6 +201,8 @@ func ts(t time.Time) string { return t.UTC().Format(time.RFC3339Nano) }
 
 // ImportCampaign writes a campaign file into the database. Call it in a Tx: any error leaves
 // nothing behind. The file is checked as it goes; a campaign already on this hub is a conflict.
+// A version 1 file gets what migration 00002 gives an older database: a default party holding
+// every active member, standing where the one party token stood.
 func (q Queries) ImportCampaign(ctx context.Context, f *CampaignFile) (game.Campaign, error) {
 	bad := func(format string, args ...any) (game.Campaign, error) {
 		return game.Campaign{}, game.Errorf(game.EInvalid, "damaged campaign file: "+format, args...)
@@ -166,6 +220,9 @@ func (q Queries) ImportCampaign(ctx context.Context, f *CampaignFile) (game.Camp
 	if c.ID == "" || game.ValidName(c.Name) != nil || !c.BroadcastMode.Valid() {
 		return bad("the campaign needs an id, a name of 1 to 120 characters and a broadcast mode")
 	}
+	if err := c.SightRules.Validate(); err != nil {
+		return bad("%v", err)
+	}
 	if _, err := q.GetCampaign(ctx, c.ID); err == nil {
 		return game.Campaign{}, game.Errorf(game.EConflict, "campaign %q is already on this hub: delete it first to restore this file", c.Name)
 	}
@@ -179,6 +236,41 @@ func (q Queries) ImportCampaign(ctx context.Context, f *CampaignFile) (game.Camp
 		c.ID, c.Name, c.BroadcastMode, ts(c.CreatedAt), ts(time.Now())); err != nil {
 		return game.Campaign{}, err
 	}
+	if c.SightRules != nil {
+		if err := q.SetSightRules(ctx, c.ID, c.SightRules); err != nil {
+			return game.Campaign{}, err
+		}
+	}
+
+	parties := f.Parties
+	if f.Version == 1 {
+		parties = []game.Party{{ID: uuid.NewString(), Name: game.DefaultPartyName, Color: game.DefaultPartyColor, Default: true}}
+	}
+	partyIDs := map[string]bool{}
+	defaultParty := ""
+	for _, p := range parties {
+		if p.ID == "" || partyIDs[p.ID] {
+			return bad("party %q: a party needs an id of its own", p.ID)
+		}
+		if p.Default {
+			if defaultParty != "" {
+				return bad("parties %q and %q are both the default", defaultParty, p.ID)
+			}
+			defaultParty = p.ID
+		}
+		p.Default = false // marked below, once the file's parties are known to be sound
+		if _, err := q.CreateParty(ctx, c.ID, p); err != nil {
+			return bad("party %q: %v", p.ID, game.MessageOf(err))
+		}
+		partyIDs[p.ID] = true
+	}
+	if defaultParty == "" {
+		return bad("no party is the default")
+	}
+	if err := q.SetDefaultParty(ctx, c.ID, defaultParty); err != nil {
+		return game.Campaign{}, err
+	}
+
 	for _, m := range f.Members {
 		if game.ValidPlayerName(m.Name) != nil || len(m.SecretHash) == 0 {
 			return bad("member %q", m.ID)
@@ -187,68 +279,25 @@ func (q Queries) ImportCampaign(ctx context.Context, f *CampaignFile) (game.Camp
 		if m.RevokedAt != nil {
 			revoked = ts(*m.RevokedAt)
 		}
-		if err := exec("member "+m.ID, `INSERT INTO member (id, campaign_id, name, secret_hash, joined_at, revoked_at) VALUES (?, ?, ?, ?, ?, ?)`,
-			m.ID, c.ID, m.Name, m.SecretHash, ts(m.JoinedAt), revoked); err != nil {
+		party := m.PartyID
+		if f.Version == 1 && m.RevokedAt == nil {
+			party = defaultParty
+		}
+		var partyArg any
+		if party != "" {
+			if !partyIDs[party] {
+				return bad("member %q is in party %q, which the file lacks", m.ID, party)
+			}
+			partyArg = party
+		}
+		if err := exec("member "+m.ID, `INSERT INTO member (id, campaign_id, name, secret_hash, joined_at, revoked_at, party_id) VALUES (?, ?, ?, ?, ?, ?, ?)`,
+			m.ID, c.ID, m.Name, m.SecretHash, ts(m.JoinedAt), revoked, partyArg); err != nil {
 			return game.Campaign{}, err
 		}
 	}
 	for _, m := range f.Maps {
-		size := game.Size{Width: m.Width, Height: m.Height}
-		if !size.Valid() || !m.Orientation.Valid() || game.ValidName(m.Name) != nil {
-			return bad("map %q has a bad size, orientation or name", m.ID)
-		}
-		var tc, tr any
-		if m.Token != nil {
-			k, err := size.ParseKeyOn(*m.Token)
-			if err != nil {
-				return bad("map %q token: %v", m.Name, err)
-			}
-			tc, tr = k.Col, k.Row
-		}
-		if err := exec("map "+m.ID, `INSERT INTO map (id, campaign_id, name, width, height, orientation, token_col, token_row, created_at, updated_at)
-			VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, c.ID, m.Name, m.Width, m.Height, m.Orientation, tc, tr, ts(time.Now()), ts(time.Now())); err != nil {
+		if _, err := q.importMap(ctx, c.ID, m, f.Version, defaultParty, partyIDs); err != nil {
 			return game.Campaign{}, err
-		}
-		hexes := make([]game.Hex, 0, len(m.Hexes))
-		for _, h := range m.Hexes {
-			k, err := size.ParseKeyOn(h.Key)
-			if err != nil {
-				return bad("map %q: %v", m.Name, err)
-			}
-			if !h.Terrain.Valid() {
-				return bad("map %q: unknown terrain %q", m.Name, h.Terrain)
-			}
-			hexes = append(hexes, game.Hex{Key: k, Terrain: h.Terrain, Label: h.Label, Notes: h.Notes})
-		}
-		if err := q.PutHexes(ctx, m.ID, hexes); err != nil {
-			return game.Campaign{}, err
-		}
-		parse := func(list []string) ([]game.Key, error) {
-			out := make([]game.Key, len(list))
-			for i, s := range list {
-				k, err := size.ParseKeyOn(s)
-				if err != nil {
-					return nil, err
-				}
-				out[i] = k
-			}
-			return out, nil
-		}
-		all, err := parse(m.RevealedAll)
-		if err != nil {
-			return bad("map %q reveals: %v", m.Name, err)
-		}
-		if err := q.RevealToAll(ctx, m.ID, all); err != nil {
-			return game.Campaign{}, err
-		}
-		for member, list := range m.RevealedTo {
-			keys, err := parse(list)
-			if err != nil {
-				return bad("map %q reveals: %v", m.Name, err)
-			}
-			if err := q.RevealToMember(ctx, m.ID, member, keys); err != nil {
-				return bad("map %q reveals to %q: %v", m.Name, member, err)
-			}
 		}
 	}
 	if c.ActiveMapID != "" {
@@ -280,11 +329,12 @@ func (q Queries) ImportCampaign(ctx context.Context, f *CampaignFile) (game.Camp
 		}
 	}
 	for i, s := range f.Staged {
-		if !json.Valid(s.Payload) {
-			return bad("staged change %q", s.ID)
+		payload, err := importStaged(s.Payload, defaultParty)
+		if err != nil {
+			return bad("staged change %q: %v", s.ID, err)
 		}
 		if err := exec("staged change", `INSERT INTO staged_change (campaign_id, position, id, payload) VALUES (?, ?, ?, ?)`,
-			c.ID, i+1, s.ID, string(s.Payload)); err != nil {
+			c.ID, i+1, s.ID, string(payload)); err != nil {
 			return game.Campaign{}, err
 		}
 	}
@@ -302,4 +352,138 @@ func (q Queries) ImportCampaign(ctx context.Context, f *CampaignFile) (game.Camp
 		}
 	}
 	return q.GetCampaign(ctx, c.ID)
+}
+
+// importStaged checks a staged entry and turns version 1's token move into a placement of the
+// default party that reveals nothing (what migration 00002 does to a database's).
+func importStaged(payload json.RawMessage, defaultParty string) (json.RawMessage, error) {
+	var sc game.StagedChange
+	if err := json.Unmarshal(payload, &sc); err != nil {
+		return nil, err
+	}
+	if sc.Kind != game.StageToken {
+		return payload, nil
+	}
+	no := false
+	key := sc.Key
+	if len(key) == 0 {
+		key = json.RawMessage("null")
+	}
+	sc = game.StagedChange{ID: sc.ID, Kind: game.StagePlace, PartyID: defaultParty, Key: key, Reveal: &no}
+	return json.Marshal(sc)
+}
+
+func (q Queries) importMap(ctx context.Context, campaignID string, m FileMap, version int, defaultParty string, partyIDs map[string]bool) (game.Campaign, error) {
+	bad := func(format string, args ...any) (game.Campaign, error) {
+		return game.Campaign{}, game.Errorf(game.EInvalid, "damaged campaign file: map %q: "+format, append([]any{m.Name}, args...)...)
+	}
+	size := game.Size{Width: m.Width, Height: m.Height}
+	if !size.Valid() || !m.Orientation.Valid() || game.ValidName(m.Name) != nil {
+		return bad("a bad size, orientation or name")
+	}
+	if _, err := q.q.ExecContext(ctx, `INSERT INTO map (id, campaign_id, name, width, height, orientation, created_at, updated_at)
+		VALUES (?, ?, ?, ?, ?, ?, ?, ?)`, m.ID, campaignID, m.Name, m.Width, m.Height, m.Orientation, ts(time.Now()), ts(time.Now())); err != nil {
+		return bad("%v", err)
+	}
+	hexes := make([]game.Hex, 0, len(m.Hexes))
+	for _, h := range m.Hexes {
+		k, err := size.ParseKeyOn(h.Key)
+		if err != nil {
+			return bad("%v", err)
+		}
+		if !h.Terrain.Valid() {
+			return bad("unknown terrain %q", h.Terrain)
+		}
+		hexes = append(hexes, game.Hex{Key: k, Terrain: h.Terrain, Label: h.Label, Notes: h.Notes})
+	}
+	if err := q.PutHexes(ctx, m.ID, hexes); err != nil {
+		return game.Campaign{}, err
+	}
+	parse := func(list []string) ([]game.Key, error) {
+		out := make([]game.Key, len(list))
+		for i, s := range list {
+			k, err := size.ParseKeyOn(s)
+			if err != nil {
+				return nil, err
+			}
+			out[i] = k
+		}
+		return out, nil
+	}
+	// Glimpsed first: a hex listed in both ends up explored, never lowered.
+	for _, scope := range []struct {
+		list  []string
+		level uint8
+	}{{m.GlimpsedAll, game.LevelGlimpsed}, {m.RevealedAll, game.LevelExplored}} {
+		keys, err := parse(scope.list)
+		if err != nil {
+			return bad("reveals: %v", err)
+		}
+		if err := q.RevealToAll(ctx, m.ID, keys, scope.level); err != nil {
+			return game.Campaign{}, err
+		}
+	}
+	for _, scope := range []struct {
+		by    map[string][]string
+		level uint8
+	}{{m.GlimpsedTo, game.LevelGlimpsed}, {m.RevealedTo, game.LevelExplored}} {
+		for member, list := range scope.by {
+			keys, err := parse(list)
+			if err != nil {
+				return bad("reveals: %v", err)
+			}
+			if err := q.RevealToMember(ctx, m.ID, member, keys, scope.level); err != nil {
+				return bad("reveals to %q: %v", member, err)
+			}
+		}
+	}
+	for _, scope := range []struct {
+		by    map[string][]string
+		level uint8
+	}{{m.GlimpsedParty, game.LevelGlimpsed}, {m.RevealedParty, game.LevelExplored}} {
+		for party, list := range scope.by {
+			keys, err := parse(list)
+			if err != nil {
+				return bad("party reveals: %v", err)
+			}
+			if !partyIDs[party] {
+				return bad("reveals to party %q, which the file lacks", party)
+			}
+			if err := q.RevealToParty(ctx, m.ID, party, keys, scope.level); err != nil {
+				return game.Campaign{}, err
+			}
+		}
+	}
+	tokens := m.Tokens
+	if version == 1 && m.Token != nil {
+		tokens = map[string]string{defaultParty: *m.Token}
+	}
+	for party, s := range tokens {
+		k, err := size.ParseKeyOn(s)
+		if err != nil {
+			return bad("token: %v", err)
+		}
+		if !partyIDs[party] {
+			return bad("a token of party %q, which the file lacks", party)
+		}
+		if err := q.SetPartyPosition(ctx, party, m.ID, &k); err != nil {
+			return game.Campaign{}, err
+		}
+	}
+	if len(m.Markers) > game.MaxMarkersPerMap {
+		return bad("%d markers, more than %d", len(m.Markers), game.MaxMarkersPerMap)
+	}
+	for _, mk := range m.Markers {
+		k, err := size.ParseKeyOn(mk.Key)
+		if err != nil {
+			return bad("marker %q: %v", mk.ID, err)
+		}
+		if mk.ID == "" {
+			return bad("a marker without an id")
+		}
+		if err := q.CreateMarker(ctx, game.Marker{ID: mk.ID, MapID: m.ID, Key: k, Kind: mk.Kind, Label: mk.Label, Visibility: mk.Visibility}); err != nil {
+			return bad("marker %q: %v", mk.ID, game.MessageOf(err))
+		}
+	}
+	return game.Campaign{}, nil
 }

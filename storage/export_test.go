@@ -24,12 +24,26 @@ func fixtureCampaign(t *testing.T, s *Store) string {
 	}
 	ana, _ := s.CreateMember(ctx, c.ID, "Ana", []byte("hash-ana"))
 	_ = s.PutHexes(ctx, m.ID, []game.Hex{{Key: game.Key{Col: 1, Row: 2}, Terrain: game.Forest, Label: "Elderwood", Notes: "owlbears"}})
-	_ = s.RevealToAll(ctx, m.ID, []game.Key{{Col: 0, Row: 0}})
-	_ = s.RevealToMember(ctx, m.ID, ana.ID, []game.Key{{Col: 1, Row: 2}})
-	_ = s.SetToken(ctx, m.ID, &game.Key{Col: 1, Row: 2})
+	_ = s.RevealToAll(ctx, m.ID, []game.Key{{Col: 0, Row: 0}}, game.LevelExplored)
+	_ = s.RevealToAll(ctx, m.ID, []game.Key{{Col: 1, Row: 0}}, game.LevelGlimpsed)
+	_ = s.RevealToMember(ctx, m.ID, ana.ID, []game.Key{{Col: 1, Row: 2}}, game.LevelExplored)
+	_ = s.RevealToMember(ctx, m.ID, ana.ID, []game.Key{{Col: 2, Row: 2}}, game.LevelGlimpsed)
+	parties, _ := s.ListParties(ctx, c.ID)
+	scouts, err := s.CreateParty(ctx, c.ID, game.Party{Name: "Scouts", Color: "#3070c0", Reveal: game.RevealHex})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_ = s.SetMemberParty(ctx, ana.ID, scouts.ID)
+	_ = s.SetPartyPosition(ctx, parties[0].ID, m.ID, &game.Key{Col: 1, Row: 2})
+	_ = s.SetPartyPosition(ctx, scouts.ID, m.ID, &game.Key{Col: 3, Row: 3})
+	_ = s.RevealToParty(ctx, m.ID, scouts.ID, []game.Key{{Col: 3, Row: 3}}, game.LevelExplored)
+	_ = s.RevealToParty(ctx, m.ID, scouts.ID, []game.Key{{Col: 3, Row: 2}}, game.LevelGlimpsed)
+	_ = s.CreateMarker(ctx, game.Marker{ID: "mk1", MapID: m.ID, Key: game.Key{Col: 2, Row: 1}, Kind: game.MarkerCamp, Label: "Goblins", Visibility: game.VisiblePlayers})
+	_ = s.SetSightRules(ctx, c.ID, game.SightRules{game.Hills: {Sight: 3, Height: 1}})
 	sess, _ := s.StartSession(ctx, c.ID)
 	_, _ = s.AppendEvent(ctx, c.ID, sess.ID, game.EventSessionStart, "dm", map[string]string{})
-	_ = s.AppendStaged(ctx, c.ID, game.StagedChange{ID: "st1", Kind: game.StageToken, Key: json.RawMessage(`"0,0"`)})
+	no := false
+	_ = s.AppendStaged(ctx, c.ID, game.StagedChange{ID: "st1", Kind: game.StagePlace, PartyID: scouts.ID, Key: json.RawMessage(`"0,0"`), Reveal: &no})
 	if _, err := s.CreateInvite(ctx, c.ID, "ABCDEFGHJK", fixedFuture); err != nil {
 		t.Fatal(err)
 	}
@@ -81,8 +95,16 @@ func TestExportImportRoundTrip(t *testing.T) {
 	before.Campaign.UpdatedAt, after.Campaign.UpdatedAt = after.Campaign.UpdatedAt, before.Campaign.UpdatedAt
 	if !reflect.DeepEqual(before.Maps, after.Maps) || !reflect.DeepEqual(before.Members, after.Members) ||
 		!reflect.DeepEqual(before.Events, after.Events) || !reflect.DeepEqual(before.Staged, after.Staged) ||
-		!reflect.DeepEqual(before.Sessions, after.Sessions) || before.Campaign.ActiveMapID != after.Campaign.ActiveMapID {
+		!reflect.DeepEqual(before.Sessions, after.Sessions) || before.Campaign.ActiveMapID != after.Campaign.ActiveMapID ||
+		!reflect.DeepEqual(before.Parties, after.Parties) || !reflect.DeepEqual(before.Campaign.SightRules, after.Campaign.SightRules) {
 		t.Fatalf("round trip differs:\nbefore %s\nafter  %s", raw, exportJSON(t, dst, id))
+	}
+	// Everything exploration adds is in the file, and came back.
+	fm := after.Maps[0]
+	if len(after.Parties) != 2 || len(fm.Tokens) != 2 || len(fm.GlimpsedAll) != 1 || len(fm.GlimpsedTo) != 1 ||
+		len(fm.RevealedParty) != 1 || len(fm.GlimpsedParty) != 1 || len(fm.Markers) != 1 || after.Campaign.SightRules == nil ||
+		after.Members[0].PartyID != after.Parties[1].ID {
+		t.Fatalf("exploration lost in the round trip: %s", exportJSON(t, dst, id))
 	}
 	// The player's cookie hash came along: the same browser still authenticates.
 	if _, err := dst.MemberBySecret(context.Background(), []byte("hash-ana")); err != nil {
@@ -103,7 +125,14 @@ func TestImportRejectsBadFilesAtomically(t *testing.T) {
 		wantMsg string
 	}{
 		{"ErrForeign", `{"format":"something-else","version":1}`, "not a Hexcrawl campaign file"},
-		{"ErrNewerVersion", strings.Replace(raw, `"version":1`, `"version":7`, 1), "newer Hexcrawl"},
+		{"ErrNewerVersion", strings.Replace(raw, `"version":2`, `"version":7`, 1), "newer Hexcrawl"},
+		{"ErrTwoDefaultParties", strings.Replace(raw, `"default":false`, `"default":true`, 1), "both the default"},
+		{"ErrNoDefaultParty", strings.Replace(raw, `"default":true`, `"default":false`, 1), "no party is the default"},
+		{"ErrMemberInUnknownParty", strings.Replace(raw, `"partyId":"`, `"partyId":"x`, 1), "which the file lacks"},
+		{"ErrTokenOfUnknownParty", strings.Replace(raw, `"tokens":{"`, `"tokens":{"x`, 1), "which the file lacks"},
+		{"ErrMarkerKind", strings.Replace(raw, `"kind":"camp"`, `"kind":"dragon"`, 1), "marker"},
+		{"ErrPartyRevealOffMap", strings.Replace(raw, `"revealedParty":{"`, `"revealedParty":{"x`, 1), "which the file lacks"},
+		{"ErrBadSightRules", strings.Replace(raw, `"sight":3`, `"sight":30`, 1), "sight must be"},
 		{"ErrKeyOffMap", strings.Replace(raw, `"key":"1,2"`, `"key":"9,9"`, 1), "off the"},
 		{"ErrBadTerrain", strings.Replace(raw, `"terrain":"forest"`, `"terrain":"lava"`, 1), "unknown terrain"},
 		{"ErrEventGap", strings.Replace(raw, `"seq":1`, `"seq":5`, 1), "gap-free"},
@@ -132,10 +161,12 @@ func mustTime(s string) (t time.Time) {
 	return t
 }
 
-// A campaign file written by an earlier Hexcrawl (testdata/export: exported through the hub's
-// API, with a revoked player, private reveals and every kind of staged change) still imports,
-// and exporting it again gives the same document: the export format is a contract with files
-// people keep, whatever the Go types behind it.
+// A campaign file written by an earlier Hexcrawl (testdata/export: version 1, exported through
+// the hub's API, with a revoked player, private reveals, a party token and every kind of staged
+// change) still imports, and exporting it again gives the same document, changed exactly as
+// version 2 says: one default party holding every active member, standing where the token
+// stood; every reveal explored; the staged token move a placement of that party. The export
+// format is a contract with files people keep, whatever the Go types behind it.
 func TestOldExportFileImportsUnchanged(t *testing.T) {
 	golden, err := os.ReadFile(filepath.Join("..", "testdata", "export", "campaign-v1.hexcrawl.json"))
 	if err != nil {
@@ -146,6 +177,11 @@ func TestOldExportFileImportsUnchanged(t *testing.T) {
 	if err != nil {
 		t.Fatalf("import: %v", err)
 	}
+	parties, err := s.ListParties(context.Background(), c.ID)
+	if err != nil || len(parties) != 1 || !parties[0].Default || parties[0].Name != game.DefaultPartyName {
+		t.Fatalf("a version 1 file's parties: %+v, %v", parties, err)
+	}
+	party := parties[0].ID
 	normalise := func(raw []byte) map[string]any {
 		t.Helper()
 		var doc map[string]any
@@ -163,7 +199,36 @@ func TestOldExportFileImportsUnchanged(t *testing.T) {
 		}
 		return doc
 	}
-	want, got := normalise(golden), normalise(exportJSON(t, s, c.ID))
+	want := normalise(golden)
+	// What version 2 adds to a version 1 file.
+	want["version"] = float64(2)
+	want["parties"] = []any{map[string]any{"id": party, "name": game.DefaultPartyName, "color": game.DefaultPartyColor, "reveal": "sight", "default": true}}
+	for _, m := range want["members"].([]any) {
+		if m := m.(map[string]any); m["revokedAt"] == nil {
+			m["partyId"] = party
+		}
+	}
+	for _, m := range want["maps"].([]any) {
+		m := m.(map[string]any)
+		tokens := map[string]any{}
+		if m["token"] != nil {
+			tokens[party] = m["token"]
+		}
+		delete(m, "token")
+		m["tokens"] = tokens
+		m["glimpsedAll"] = []any{}
+		for _, k := range []string{"glimpsedTo", "revealedParty", "glimpsedParty"} {
+			m[k] = map[string]any{}
+		}
+		m["markers"] = []any{}
+	}
+	for _, st := range want["staged"].([]any) {
+		p := st.(map[string]any)["payload"].(map[string]any)
+		if p["kind"] == "token" {
+			p["kind"], p["partyId"], p["reveal"] = "place", party, false
+		}
+	}
+	got := normalise(exportJSON(t, s, c.ID))
 	if !reflect.DeepEqual(want, got) {
 		wantJSON, _ := json.MarshalIndent(want, "", " ")
 		gotJSON, _ := json.MarshalIndent(got, "", " ")

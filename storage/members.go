@@ -10,28 +10,31 @@ import (
 	"github.com/hexcrawl/hexcrawl/game"
 )
 
-// CreateMember adds a player. secretHash is the SHA-256 of the player's cookie secret.
+// CreateMember adds a player to the campaign's default party. secretHash is the SHA-256 of the
+// player's cookie secret.
 func (q Queries) CreateMember(ctx context.Context, campaignID, name string, secretHash []byte) (game.Member, error) {
 	if err := game.ValidPlayerName(name); err != nil {
 		return game.Member{}, err
 	}
 	ts := now()
 	m := game.Member{ID: uuid.NewString(), CampaignID: campaignID, Name: name, JoinedAt: parseTime(ts)}
-	_, err := q.q.ExecContext(ctx, `INSERT INTO member (id, campaign_id, name, secret_hash, joined_at) VALUES (?, ?, ?, ?, ?)`,
-		m.ID, campaignID, name, secretHash, ts)
+	// Every new player joins the campaign's default party.
+	err := q.q.QueryRowContext(ctx, `INSERT INTO member (id, campaign_id, name, secret_hash, joined_at, party_id)
+		VALUES (?, ?, ?, ?, ?, (SELECT id FROM party WHERE campaign_id = ? AND is_default = 1))
+		RETURNING COALESCE(party_id, '')`, m.ID, campaignID, name, secretHash, ts, campaignID).Scan(&m.PartyID)
 	if err != nil {
 		return game.Member{}, fmt.Errorf("create member: %w", err)
 	}
 	return m, nil
 }
 
-const memberColumns = `id, campaign_id, name, joined_at, revoked_at`
+const memberColumns = `id, campaign_id, name, COALESCE(party_id, ''), joined_at, revoked_at`
 
 func scanMember(row rowScanner) (game.Member, error) {
 	var m game.Member
 	var joined string
 	var revoked sql.NullString
-	err := row.Scan(&m.ID, &m.CampaignID, &m.Name, &joined, &revoked)
+	err := row.Scan(&m.ID, &m.CampaignID, &m.Name, &m.PartyID, &joined, &revoked)
 	m.JoinedAt, m.RevokedAt = parseTime(joined), parseNullTime(revoked)
 	return m, err
 }

@@ -17,8 +17,9 @@ import (
 var hotStatements = []string{
 	sqlSavepoint, sqlRelease,
 	sqlAppendEvent,
-	sqlRevealToAll, sqlRevealToMember, sqlHideAllShared, sqlHideAllPrivate, sqlHideFromMember,
-	sqlPutHex, sqlDeleteHex, sqlSetToken,
+	sqlRevealToAll, sqlRevealToMember, sqlRevealToParty, sqlRaiseMember, sqlRaiseParty, sqlSetParty,
+	sqlHideAllShared, sqlHideAllPrivate, sqlHideAllParties, sqlHideFromMember, sqlHideFromParty,
+	sqlPutHex, sqlDeleteHex, sqlSetPosition, sqlDeletePosition, sqlAppendMove, sqlDeleteMove,
 	sqlAppendStaged, sqlDeleteStaged, sqlClearStaged,
 	sqlSetSessionStatus,
 }

@@ -12,6 +12,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"strings"
 	"time"
 
 	"github.com/gofrs/flock"
@@ -73,7 +74,7 @@ func open(ctx context.Context, path string) (*Store, error) {
 	// survive that. Group commit in the hub keeps throughput up despite the fsync per commit.
 	// _txlock=immediate: writers take the write lock at BEGIN, so two writers never deadlock
 	// upgrading a read lock.
-	dsn := "file:" + path +
+	dsn := "file:" + uriPath(path) +
 		"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)" +
 		"&_pragma=synchronous(FULL)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
@@ -94,6 +95,13 @@ func open(ctx context.Context, path string) (*Store, error) {
 	}
 	s.Queries = Queries{q: cachedQuerier{querier: db, cache: s.stmts}}
 	return s, nil
+}
+
+// uriPath escapes a file path for a "file:" URI: SQLite reads '?' as the start of the
+// parameters and '#' as a fragment, so "/tmp/a#1/h.db" would open "/tmp/a" (Go names a fuzz
+// seed's temporary directory "…seed#0…").
+func uriPath(path string) string {
+	return strings.NewReplacer("%", "%25", "?", "%3f", "#", "%23").Replace(path)
 }
 
 func (s *Store) checkAndMigrate(ctx context.Context) error {

@@ -50,6 +50,29 @@ func TestOpen(t *testing.T) {
 			t.Fatalf("schema version %d, %v", v, err)
 		}
 	})
+	t.Run("OK a path with # and ? opens that file", func(t *testing.T) {
+		dir := t.TempDir()
+		for _, name := range []string{"a#1", "a?x=1", "a%23"} {
+			if err := os.Mkdir(filepath.Join(dir, name), 0o700); err != nil {
+				t.Fatal(err)
+			}
+			s, err := Open(ctx, filepath.Join(dir, name, "h.db"))
+			if err != nil {
+				t.Fatal(err)
+			}
+			cs, _ := s.ListCampaigns(ctx)
+			if _, err := s.CreateCampaign(ctx, name); err != nil || len(cs) != 0 {
+				t.Fatalf("%s: %d campaigns there already (%v)", name, len(cs), err)
+			}
+			_ = s.Close()
+			if _, err := os.Stat(filepath.Join(dir, name, "h.db")); err != nil {
+				t.Fatalf("%s: the database is not where asked: %v", name, err)
+			}
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 3 {
+			t.Fatalf("files beside the directories: %v", entries)
+		}
+	})
 	t.Run("ErrLocked second opener", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "h.db")
 		s, err := Open(ctx, path)
@@ -140,10 +163,11 @@ func TestCampaignMapHexes(t *testing.T) {
 	if err := s.PutHexes(ctx, m.ID, hexes); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.RevealToAll(ctx, m.ID, []game.Key{{Col: 1, Row: 1}, {Col: 9, Row: 7}}); err != nil {
+	if err := s.RevealToAll(ctx, m.ID, []game.Key{{Col: 1, Row: 1}, {Col: 9, Row: 7}}, game.LevelExplored); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.SetToken(ctx, m.ID, &game.Key{Col: 9, Row: 7}); err != nil {
+	parties, _ := s.ListParties(ctx, c.ID)
+	if err := s.SetPartyPosition(ctx, parties[0].ID, m.ID, &game.Key{Col: 9, Row: 7}); err != nil {
 		t.Fatal(err)
 	}
 	// Shrinking drops what no longer fits and keeps the rest.
@@ -158,7 +182,10 @@ func TestCampaignMapHexes(t *testing.T) {
 	if len(rev.All) != 1 {
 		t.Fatalf("reveals after shrink: %+v", rev.All)
 	}
-	if m, _ = s.GetMap(ctx, m.ID); m.Token != nil || m.Width != 5 {
+	if tokens, _ := s.LoadPartyPositions(ctx, m.ID); len(tokens) != 0 {
+		t.Fatalf("token off the shrunk map kept: %+v", tokens)
+	}
+	if m, _ = s.GetMap(ctx, m.ID); m.Width != 5 {
 		t.Fatalf("map after shrink: %+v", m)
 	}
 	// Clearing every field deletes the row.
@@ -181,10 +208,10 @@ func TestRevealsPerMember(t *testing.T) {
 	}
 	bo, _ := s.CreateMember(ctx, c.ID, "Bo", []byte("hash-b"))
 	keys := []game.Key{{Col: 0, Row: 0}, {Col: 1, Row: 0}}
-	if err := s.RevealToMember(ctx, m.ID, ana.ID, keys); err != nil {
+	if err := s.RevealToMember(ctx, m.ID, ana.ID, keys, game.LevelExplored); err != nil {
 		t.Fatal(err)
 	}
-	if err := s.RevealToMember(ctx, m.ID, bo.ID, keys[:1]); err != nil {
+	if err := s.RevealToMember(ctx, m.ID, bo.ID, keys[:1], game.LevelExplored); err != nil {
 		t.Fatal(err)
 	}
 	if err := s.HideFromMember(ctx, m.ID, ana.ID, keys[1:]); err != nil {

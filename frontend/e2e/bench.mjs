@@ -64,7 +64,7 @@ const { code } = await hub.api('POST', `/api/campaigns/${camp.id}/invites`, {});
 const dm = await hub.dm(camp.id);
 await dm.send({ type: 'session:start' }, 'session:statusChanged');
 await dm.send({ type: 'hex:reveal', hexKeys: keys, targets: 'all' }, 'hex:revealed');
-await dm.send({ type: 'token:move', key: `${mid},${mid}` }, 'token:moved');
+await dm.placeParty(`${mid},${mid}`);
 
 // BENCH_PROFILE=1: a normal browser profile on disk, like a player's own browser, where Chromium
 // reuses compiled code on later visits. Default: Playwright's incognito-like context, which never

@@ -293,10 +293,11 @@ test('issue 4: move the party, publish, hide; ending asks for confirmation', asy
   const page = ctx.dm.page;
   await page.keyboard.press('t');
   await clickHex(page, '4,2');
-  await dmWaitUntil(page, (s) => s.staged.some((x) => x.kind === 'token' && x.key === '4,2'), 'token move staged');
+  await dmWaitUntil(page, (s) => s.staged.some((x) => x.kind === 'place' && x.key === '4,2'), 'party placement staged');
   await page.click('[data-testid=publish]');
+  // Both are in the default party: a player always sees where their own party stands.
   await waitUntil(ctx.ana.page, (s) => s.token === '4,2', 'Ana sees the party');
-  eq((await summary(ctx.bo.page)).token, null, 'Bo cannot see where the party is');
+  await waitUntil(ctx.bo.page, (s) => s.token === '4,2', 'Bo sees his party too');
   // Immediate mode: hide 2,2 from Ana at once.
   await page.click('[data-testid=mode-immediate]');
   await dmWaitUntil(page, (s) => s.mode === 'immediate', 'immediate');

@@ -153,7 +153,7 @@ test('a reload keeps the same player', async () => {
   await ctx.ana.page.reload();
   await waitForState(ctx.ana.page);
   const s = await summary(ctx.ana.page);
-  eq(s.you, { id: ctx.anaId, name: 'Ana' }, 'same player after reload');
+  eq({ id: s.you.id, name: s.you.name }, { id: ctx.anaId, name: 'Ana' }, 'same player after reload');
   assert((await ctx.ana.page.$('[data-testid=join-name]')) === null, 'no join form after reload');
 });
 
@@ -167,7 +167,7 @@ test('a wrong remembered seat is corrected by the cookie', async () => {
   await p.reload();
   await waitForState(p);
   const s = await summary(p);
-  eq(s.you, { id: ctx.anaId, name: 'Ana' }, 'the cookie’s player');
+  eq({ id: s.you.id, name: s.you.name }, { id: ctx.anaId, name: 'Ana' }, 'the cookie’s player');
   eq(s.map?.id, ctx.map.id, 'the cookie’s campaign map');
   const seat = await p.evaluate(() => JSON.parse(localStorage.getItem('hexcrawl.seat')));
   eq(seat.playerId, ctx.anaId, 'remembered seat corrected');
@@ -183,7 +183,7 @@ test('a join link for the campaign you sit in goes to your seat, and makes no ne
     await p.goto(`${hub.url}/join/${code}`);
     await waitForState(p);
     const s = await summary(p);
-    eq(s.you, { id: ctx.anaId, name: 'Ana' }, `same player after opening /join/${code}`);
+    eq({ id: s.you.id, name: s.you.name }, { id: ctx.anaId, name: 'Ana' }, `same player after opening /join/${code}`);
     eq(new URL(p.url()).pathname, '/', 'the join link is replaced by /');
     assert((await p.$('[data-testid=join-name]')) === null, 'no join form for your own campaign');
   }
@@ -196,7 +196,7 @@ test('the session starts and a reveal to all reaches both players', async () => 
   const keys = [];
   for (let r = 2; r <= 6; r++) for (let q = 2; q <= 7; q++) keys.push(`${q},${r}`);
   await ctx.dm.send({ type: 'hex:reveal', hexKeys: keys, targets: 'all' }, 'hex:revealed');
-  await ctx.dm.send({ type: 'token:move', key: '4,4' }, 'token:moved');
+  await ctx.dm.placeParty('4,4');
   for (const p of [ctx.ana.page, ctx.bo.page]) {
     const s = await waitUntil(p, (s) => s.visible.length === keys.length && s.token === '4,4', 'revealed + token');
     eq(s.labels, { '4,4': 'Millbrook' }, 'labels of visible hexes only');
@@ -333,7 +333,7 @@ async function outageAndReturn() {
   ctx.dm = await hub.dm(ctx.camp.id);
   // While Ana is cut off, the DM hides a hex and moves the party: she gets no deltas for these.
   await ctx.dm.send({ type: 'hex:hide', hexKeys: ['3,3'], targets: 'all' }, 'hex:hidden');
-  await ctx.dm.send({ type: 'token:move', key: '5,4' }, 'token:moved');
+  await ctx.dm.placeParty('5,4');
   const hide33 = (s) => s.visible.filter((k) => k !== '3,3').sort();
 
   // Bo waits out his backoff.
@@ -391,7 +391,7 @@ async function halfOpen(relay, { page }) {
   // The phone sleeps; its connection dies without a word to either end.
   relay.freeze();
   await ctx.dm.send({ type: 'hex:reveal', hexKeys: ['12,8'], targets: 'all' }, 'hex:revealed');
-  await ctx.dm.send({ type: 'token:move', key: '6,4' }, 'token:moved');
+  await ctx.dm.placeParty('6,4');
   await waitUntil(ctx.ana.page, (s) => s.visible.includes('12,8') && s.token === '6,4', 'Ana sees the DM’s moves');
   const stale = await summary(page);
   assert(!stale.visible.includes('12,8') && stale.token !== '6,4', 'Eli got nothing through the frozen link');

@@ -173,7 +173,7 @@ test('set up: a 200Ã—200 map, a small revealed patch far from the middle, the pa
   ctx.dm = await hub.dm(camp.id);
   await ctx.dm.send({ type: 'session:start' }, 'session:statusChanged');
   await ctx.dm.send({ type: 'hex:reveal', hexKeys: ctx.patch, targets: 'all' }, 'hex:revealed');
-  await ctx.dm.send({ type: 'token:move', key: '10,10' }, 'token:moved'); // in the fog: players do not see it
+  await ctx.dm.placeParty('10,10'); // in the fog: players do not see it
   // The phone reaches the hub through a relay, so a later step can cut its connection.
   ctx.relay = await new Relay(port).start();
 });
@@ -328,7 +328,7 @@ test('the view glides after the party token when it leaves the screen, and only 
   eq(await view(page), v0, 'a reveal off screen does not move the view');
   const off = await page.evaluate(() => window.__hexcrawl.map().renderer().hexCenter('185,60'));
   assert(off.x > 360 || off.y > 640 || off.x < 0 || off.y < 0, `185,60 should be off screen, at ${JSON.stringify(off)}`);
-  await ctx.dm.send({ type: 'token:move', key: '185,60' }, 'token:moved');
+  await ctx.dm.placeParty('185,60');
   const samples = [];
   const t0 = Date.now();
   while (Date.now() - t0 < 900) {
@@ -348,11 +348,11 @@ test('the view glides after the party token when it leaves the screen, and only 
   await shot(page, 'view-phone-followed');
 
   // A step within the screen, and a step into the fog (players lose sight of the party): no move.
-  await ctx.dm.send({ type: 'token:move', key: '185,61' }, 'token:moved');
+  await ctx.dm.placeParty('185,61');
   await waitUntil(page, (s) => s.token === '185,61', 'the token at 185,61');
   await page.waitForTimeout(600);
   eq(await view(page), end, 'the view after a move within the screen');
-  await ctx.dm.send({ type: 'token:move', key: '10,10' }, 'token:moved');
+  await ctx.dm.placeParty('10,10');
   await waitUntil(page, (s) => s.token === null, 'the token out of sight');
   await page.waitForTimeout(600);
   eq(await view(page), end, 'the view after the party left sight');
@@ -393,7 +393,7 @@ test('a large known area opens at a tappable scale, centred on the party (CPU 4Ã
   for (let q = 20; q < 120; q++) for (let r = 100; r < 200; r++) block.push(`${q},${r}`);
   for (const k of block) if (!ctx.terrain.has(k)) ctx.terrain.set(k, '');
   await ctx.dm.send({ type: 'hex:reveal', hexKeys: block, targets: 'all' }, 'hex:revealed');
-  await ctx.dm.send({ type: 'token:move', key: '60,150' }, 'token:moved');
+  await ctx.dm.placeParty('60,150');
   await waitUntil(page, (s) => s.token === '60,150', 'the token at 60,150', 15000);
   await cdp.send('Emulation.setCPUThrottlingRate', { rate: 4 });
   await page.reload();

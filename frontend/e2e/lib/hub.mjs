@@ -150,6 +150,17 @@ export class DmSocket {
     return m;
   }
 
+  /** The default party's id, from the latest session:state. */
+  defaultParty() {
+    const st = this.messages.findLast((m) => m.type === 'session:state');
+    return st.parties.find((p) => p.default).id;
+  }
+
+  /** Puts the default party's token on key: a placement that reveals nothing. */
+  placeParty(key) {
+    return this.send({ type: 'party:place', partyId: this.defaultParty(), key, reveal: false }, 'party:moved');
+  }
+
   close() {
     this.ws.removeAllListeners('close');
     this.ws.close();

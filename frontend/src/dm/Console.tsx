@@ -317,7 +317,7 @@ function ToolOptions() {
         <>
           <span className="muted">Click a hex to move the party{token ? ` (now at ${token})` : ''}</span>
           {token && (
-            <button className="dbtn dbtn-sm" onClick={() => dm.getState().command({ type: 'token:move', key: null })}>
+            <button className="dbtn dbtn-sm" onClick={() => dm.getState().moveToken(null)}>
               Remove token
             </button>
           )}

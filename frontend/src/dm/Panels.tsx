@@ -118,7 +118,10 @@ export function SessionPanel() {
 
 function targetText(t: Targets, data: SessionData): string {
   if (t === 'all') return 'everyone';
-  const names = t.playerIds.map((id) => data.players.get(id)?.name ?? 'a removed player');
+  const names =
+    'playerIds' in t
+      ? t.playerIds.map((id) => data.players.get(id)?.name ?? 'a removed player')
+      : t.partyIds.map((id) => data.parties.find((p) => p.id === id)?.name ?? 'a party');
   return names.length <= 2 ? names.join(' and ') : `${names.slice(0, 2).join(', ')} +${names.length - 2}`;
 }
 
@@ -130,8 +133,10 @@ export function describeStaged(sc: StagedChange, data: SessionData): { title: st
       return { title: `Reveal ${plural(sc.hexKeys.length, 'hex')}`.replace('hexs', 'hexes'), detail: `to ${targetText(sc.targets, data)}`, colour: COLORS.stagedReveal };
     case 'hide':
       return { title: `Hide ${plural(sc.hexKeys.length, 'hex')}`.replace('hexs', 'hexes'), detail: `from ${targetText(sc.targets, data)}`, colour: COLORS.stagedHide };
-    case 'token':
-      return { title: sc.key ? 'Move the party' : 'Remove the party token', detail: sc.key ? `to ${sc.key}` : '', colour: COLORS.stagedUpdate };
+    case 'place':
+      return { title: sc.key ? 'Place a party' : 'Remove a party token', detail: sc.key ? `at ${sc.key}` : '', colour: COLORS.stagedUpdate };
+    case 'move':
+      return { title: 'Move a party', detail: `to ${sc.path[sc.path.length - 1] ?? ''}`, colour: COLORS.stagedUpdate };
     case 'update': {
       const terrains = new Set(sc.changes.flatMap((c) => (c.terrain !== undefined ? [c.terrain] : [])));
       const labels = sc.changes.filter((c) => c.label !== undefined);
@@ -387,7 +392,7 @@ export function HexPanel(props: { sweep: Sweep }) {
           <button className="dbtn dbtn-sm" onClick={() => props.sweep('hide', [key])}>
             Hide
           </button>
-          <button className="dbtn dbtn-sm" onClick={() => dm.getState().command({ type: 'token:move', key })}>
+          <button className="dbtn dbtn-sm" onClick={() => dm.getState().moveToken(key)}>
             Party here
           </button>
         </div>

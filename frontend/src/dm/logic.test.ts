@@ -152,6 +152,11 @@ describe('PendingEdits', () => {
   });
 });
 
+// The default party, its token at key.
+function partyAt(key: string | null) {
+  return [{ id: 'p1', name: 'The party', color: '#e0a030', key, default: true, reveal: 'sight' as const, memberIds: ['ana', 'bo'], undo: 0 }];
+}
+
 // A DM state on a 4×3 flat map with two players.
 function dmData(over: Partial<ServerMessageOf<'session:state'>> = {}): SessionData {
   return sessionDataFromState({
@@ -166,14 +171,15 @@ function dmData(over: Partial<ServerMessageOf<'session:state'>> = {}): SessionDa
     map: { id: 'm', name: 'M', width: 4, height: 3, orientation: 'flat' },
     grid: 'pfhmsdwctjvr',
     labels: { '0,0': 'Start', '3,2': 'Far' },
-    token: '1,0',
+    parties: partyAt('1,0'),
+    markers: [],
     players: [
       { id: 'ana', name: 'Ana', online: true },
       { id: 'bo', name: 'Bo', online: false },
     ],
     notes: { '0,0': 'secret' },
-    revealedAll: '110000000000',
-    revealedTo: { ana: ['2,0', '3,2'], gone: ['0,1'] },
+    revealedAll: '210000000000',
+    revealedTo: { ana: { '2,0': 2, '3,2': 1 }, gone: { '0,1': 2 } },
     staged: [],
     ...over,
   });
@@ -184,7 +190,7 @@ describe('stagedOverlay and composeDisplay', () => {
     { id: '1', kind: 'update', changes: [{ key: '2,0', terrain: 'water', label: 'Lake' }, { key: '9,9', terrain: 'water' }] },
     { id: '2', kind: 'reveal', hexKeys: ['2,1', '3,1'], targets: { playerIds: ['ana'] } },
     { id: '3', kind: 'hide', hexKeys: ['3,1'], targets: 'all' },
-    { id: '4', kind: 'token', key: '2,2' },
+    { id: '4', kind: 'place', partyId: 'p1', key: '2,2', reveal: false },
     { id: '5', kind: 'update', changes: [{ key: '2,0', terrain: 'desert' }, { key: '0,0', label: '' }] },
   ];
 
@@ -275,7 +281,7 @@ describe('visibility and view-as', () => {
     expect(bo.cells[keyToIndex('2,0', 4, 3)]).toBe(FOG);
 
     // the token is hidden when its hex is not visible to that player
-    const hidden = projectFor(dmData({ token: '2,0' }), 'bo');
+    const hidden = projectFor(dmData({ parties: partyAt('2,0') }), 'bo');
     expect(hidden.token).toBeNull();
     expect([...visibleTo(d, 'nobody')].filter(Boolean)).toHaveLength(2);
   });

@@ -53,8 +53,11 @@ export function stagedOverlay(staged: readonly StagedChange[], width: number, he
           o.reveal.delete(k);
         }
         break;
-      case 'token':
+      case 'place':
         o.token = sc.key;
+        break;
+      case 'move':
+        o.token = sc.path[sc.path.length - 1] ?? o.token;
         break;
     }
   }
@@ -139,7 +142,7 @@ export function visibility(data: VisibilityInput): Visibility {
   const n = w * h;
   const veil = new Uint8Array(n);
   const all = data.revealedAll;
-  for (let i = 0; i < n; i++) veil[i] = all && all[i] === 1 ? 0 : 1;
+  for (let i = 0; i < n; i++) veil[i] = all && all[i]! > 0 ? 0 : 1;
   const privateKeys = new Set<string>();
   for (const id of memberIds(data)) {
     for (const k of data.revealedTo.get(id) ?? []) {
@@ -159,7 +162,7 @@ export function visibleTo(data: SessionData, playerId: string): Uint8Array {
   const h = data.map?.height ?? 0;
   const out = new Uint8Array(n);
   const all = data.revealedAll;
-  if (all) for (let i = 0; i < n; i++) out[i] = all[i] === 1 ? 1 : 0;
+  if (all) for (let i = 0; i < n; i++) out[i] = all[i]! > 0 ? 1 : 0;
   for (const k of data.revealedTo.get(playerId) ?? []) {
     const i = keyToIndex(k, w, h);
     if (i >= 0) out[i] = 1;
@@ -202,7 +205,7 @@ export function seenBy(data: SessionData, key: string): 'all' | string[] {
   const h = data.map?.height ?? 0;
   const i = keyToIndex(key, w, h);
   if (i < 0) return [];
-  if (data.revealedAll?.[i] === 1) return 'all';
+  if ((data.revealedAll?.[i] ?? 0) > 0) return 'all';
   return memberIds(data).filter((id) => data.revealedTo.get(id)?.has(key));
 }
 
@@ -217,8 +220,8 @@ export function keysToReveal(data: SessionData, keys: Iterable<string>, targets:
   for (const k of keys) {
     const i = keyToIndex(k, w, h);
     if (i < 0) continue;
-    if (data.revealedAll?.[i] === 1) continue;
-    if (targets !== 'all' && targets.playerIds.every((p) => data.revealedTo.get(p)?.has(k))) continue;
+    if ((data.revealedAll?.[i] ?? 0) > 0) continue;
+    if (targets !== 'all' && 'playerIds' in targets && targets.playerIds.every((p) => data.revealedTo.get(p)?.has(k))) continue;
     out.push(k);
   }
   return out;
@@ -232,10 +235,10 @@ export function keysToHide(data: SessionData, keys: Iterable<string>, targets: T
   for (const k of keys) {
     const i = keyToIndex(k, w, h);
     if (i < 0) continue;
-    const all = data.revealedAll?.[i] === 1;
+    const all = (data.revealedAll?.[i] ?? 0) > 0;
     if (targets === 'all') {
       if (all || memberIds(data).some((p) => data.revealedTo.get(p)?.has(k))) out.push(k);
-    } else if (targets.playerIds.some((p) => data.revealedTo.get(p)?.has(k))) out.push(k);
+    } else if ('partyIds' in targets || targets.playerIds.some((p) => data.revealedTo.get(p)?.has(k))) out.push(k);
   }
   return out;
 }

@@ -1,4 +1,5 @@
 // One palette for the player view and the DM console.
+import { GLIMPSED_UNPAINTED_CODE } from '../protocol/constants';
 import { TERRAINS, type Terrain } from '../protocol/schema';
 
 export { TERRAINS };
@@ -66,6 +67,14 @@ export const FOG_COLOR = '#262a31';
 const indexByCode = new Map<string, number>();
 ALL_TERRAINS.forEach((t, i) => indexByCode.set(TERRAIN_CODES[t], i));
 indexByCode.set(FOG_CODE, FOG);
+/** Glimpsed codes (upper case, ',' for unpainted) decode to their terrain; see isGlimpsedCode. */
+const glimpsedByCode = new Map<string, number>();
+ALL_TERRAINS.forEach((t, i) => glimpsedByCode.set(t === '' ? GLIMPSED_UNPAINTED_CODE : TERRAIN_CODES[t].toUpperCase(), i));
+
+/** Whether a player's grid code marks a glimpsed hex (terrain only, no label). */
+export function isGlimpsedCode(code: string): boolean {
+  return glimpsedByCode.has(code);
+}
 
 export function terrainIndex(t: Terrain): number {
   return ALL_TERRAINS.indexOf(t);
@@ -85,6 +94,8 @@ export function indexOfCode(code: string): number | undefined {
 const NO_CODE = 254;
 const indexByCharCode = new Uint8Array(128).fill(NO_CODE);
 for (const [code, idx] of indexByCode) indexByCharCode[code.charCodeAt(0)] = idx;
+// Glimpsed codes decode to their terrain too; isGlimpsedCode tells them apart.
+for (const [code, idx] of glimpsedByCode) indexByCharCode[code.charCodeAt(0)] = idx;
 
 /** Decodes the compact grid (one code per hex, row-major) into terrain indices. */
 export function decodeGrid(grid: string, width: number, height: number): Uint8Array {

@@ -9,9 +9,9 @@ import { HEARTBEAT, HexcrawlSocket, socketUrl, type ConnectionStatus, type Heart
 import type { ServerMessage } from '../protocol/schema';
 
 const STATE = JSON.stringify({
-  type: 'session:state', seq: 1, role: 'player', you: { id: 'a', name: 'Ana' },
+  type: 'session:state', seq: 1, role: 'player', you: { id: 'a', name: 'Ana', partyId: null },
   campaign: { id: 'c1', name: 'C' }, session: null, broadcastMode: 'immediate', preparing: false,
-  map: null, grid: '', labels: {}, token: null, players: [],
+  map: null, grid: '', labels: {}, parties: [], markers: [], players: [],
 });
 
 interface Harness {
@@ -136,7 +136,7 @@ describe('HexcrawlSocket', () => {
     expect(req.url).toBe('/ws?campaignId=c1');
     expect(req.headers['sec-websocket-protocol']?.split(/,\s*/)).toEqual(['hexcrawl.v1', 'hexcrawl.dm.secret']);
     ws.send('{nope');
-    ws.send(JSON.stringify({ type: 'token:moved', seq: 'x', key: null }));
+    ws.send(JSON.stringify({ type: 'parties:changed', seq: 'x', parties: [] }));
     ws.send(STATE);
     await until(() => c.messages.length === 1);
     expect(c.messages[0]?.type).toBe('session:state');

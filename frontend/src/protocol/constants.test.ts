@@ -7,6 +7,10 @@ import { ALL_TERRAINS, FOG_CODE, TERRAIN_CODES } from '../hex/terrain';
 import {
   CLOSE,
   DM_TOKEN_SUBPROTOCOL_PREFIX,
+  GLIMPSED_UNPAINTED_CODE,
+  HEX_STATES,
+  MARKERS,
+  PARTIES,
   ERROR_CODES,
   INVITES,
   LIMITS,
@@ -22,7 +26,10 @@ interface SharedConstants {
   subprotocol: string;
   dmTokenSubprotocolPrefix: string;
   sessionStatuses: { all: string[]; live: string[] };
-  terrains: { palette: string[]; codes: Record<string, string>; fogCode: string };
+  terrains: { palette: string[]; codes: Record<string, string>; fogCode: string; glimpsedUnpaintedCode: string };
+  hexStates: string[];
+  parties: Record<string, unknown>;
+  markers: Record<string, unknown>;
   closeCodes: { code: number; name: string; sentBy: 'hub' | 'client' | 'either'; reconnect: boolean; meaning: string }[];
   errorCodes: { code: string; httpStatus: number; meaning: string }[];
   limits: Record<string, number>;
@@ -73,6 +80,13 @@ describe('shared constants', () => {
     expect(ALL_TERRAINS).toEqual(['', ...shared.terrains.palette]);
     expect(TERRAIN_CODES).toEqual(shared.terrains.codes);
     expect(FOG_CODE).toBe(shared.terrains.fogCode);
+    expect(GLIMPSED_UNPAINTED_CODE).toBe(shared.terrains.glimpsedUnpaintedCode);
+  });
+
+  it('hex states, parties and markers', () => {
+    expect([...HEX_STATES]).toEqual(shared.hexStates);
+    expect(PARTIES).toEqual(shared.parties);
+    expect(MARKERS).toEqual(shared.markers);
   });
 
   it.each(shared.joinUrl.vectors)('join link from $urls → $want', ({ urls, want }) => {

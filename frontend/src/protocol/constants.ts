@@ -3,7 +3,7 @@
 // hub/constants_test.go checks the Go side. The grouped objects use the file's names, so a
 // value added to one side and not the other fails a test.
 
-export const PROTOCOL_VERSION = 1;
+export const PROTOCOL_VERSION = 2;
 /** The WebSocket subprotocol every client asks for. */
 export const SUBPROTOCOL = 'hexcrawl.v1';
 /** + the DM token: the browser's only way to send it (no headers on a WebSocket). */
@@ -58,7 +58,38 @@ export const LIMITS = {
   maxNameChars: 120,
   maxPlayerNameChars: 40,
   minDMTokenLength: 16,
+  maxPartyNameChars: 40,
+  /** hexes in one party:move */
+  maxPathLength: 100,
+  maxMarkersPerMap: 500,
+  /** moves per party and map that party:undo can take back */
+  maxUndoMoves: 20,
+  /** sight rules: a sight or landmark distance, in hexes */
+  maxSight: 12,
+  maxHeight: 3,
 } as const;
+
+/** What a player knows of a hex beyond fog. */
+export const HEX_STATES = ['glimpsed', 'explored'] as const;
+/** The grid code of a glimpsed unpainted hex; other glimpsed hexes are their code in upper case. */
+export const GLIMPSED_UNPAINTED_CODE = ',';
+
+/** What a party's move reveals; its colour's form; a new campaign's party. */
+export const PARTIES = {
+  reveals: ['sight', 'hex', 'none'],
+  defaultName: 'The party',
+  defaultColor: '#e0a030',
+  colorPattern: '^#[0-9a-f]{6}$',
+} as const;
+export const PARTY_REVEALS = PARTIES.reveals;
+export const PARTY_COLOR_RE = new RegExp(PARTIES.colorPattern);
+
+export const MARKERS = {
+  kinds: ['monster', 'camp', 'npc', 'treasure', 'danger', 'poi'],
+  visibilities: ['dm', 'players'],
+} as const;
+export const MARKER_KINDS = MARKERS.kinds;
+export const MARKER_VISIBILITIES = MARKERS.visibilities;
 
 export const MAX_HEXES_PER_MESSAGE = LIMITS.maxKeysPerMessage;
 export const MAX_LABEL = LIMITS.maxLabelChars;

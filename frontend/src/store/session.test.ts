@@ -50,10 +50,14 @@ describe('session:state', () => {
     expect(d.cells[0]).toBe(terrainIndex('plains'));
     expect(d.cells[2]).toBe(FOG);
     expect(d.labels.get('1,0')).toBe('Old Mill');
-    expect(d.token).toBe('1,0');
+    expect(d.cells[4]).toBe(terrainIndex('')); // glimpsed, unpainted
+    expect(d.cells[5]).toBe(terrainIndex('hills')); // glimpsed
+    expect(d.token).toBe('1,0'); // Ana's own party
+    expect(d.parties).toHaveLength(2);
     expect([...d.players.values()].map((p) => [p.name, p.online])).toEqual([
       ['Ana', true],
       ['Bo', false],
+      ['Cy', true],
     ]);
     expect(d.revealedAll).toBeNull();
   });
@@ -61,9 +65,12 @@ describe('session:state', () => {
     const d = data(dmStore());
     expect(d.role).toBe('dm');
     expect(d.notes.get('3,0')).toBe('dragon lair');
-    expect([...(d.revealedAll ?? [])]).toEqual([1, 1, 0, 0, 0, 0, 1, 0]);
+    expect([...(d.revealedAll ?? [])]).toEqual([2, 1, 0, 0, 0, 0, 1, 0]);
     expect([...(d.revealedTo.get(BO) ?? [])]).toEqual(['2,0']);
-    expect(d.staged.map((s) => s.kind)).toEqual(['reveal', 'update', 'token', 'hide']);
+    expect(d.staged.map((s) => s.kind)).toEqual(['reveal', 'reveal', 'update', 'move', 'place', 'place', 'hide']);
+    expect(d.parties.map((p) => p.name)).toEqual(['The Company', 'Scouts', 'Stragglers']);
+    expect(d.token).toBe('1,0'); // the default party's
+    expect(d.markers).toHaveLength(2);
     expect(d.broadcastMode).toBe('staged');
     expect(d.preparing).toBe(true);
   });
@@ -130,13 +137,13 @@ describe('deltas (player)', () => {
     store.getState().apply(msg({ type: 'hex:revealed', seq: 44, hexes: [{ key: '3,0', terrain: 'hills' }] }));
     expect([...store.getState().fadeIn.keys()]).toEqual([3]);
   });
-  it('hex:hidden fogs the hex, drops its label and the token on it', () => {
+  it('hex:hidden fogs the hex and drops its label; our own party stays where it stands', () => {
     const { store } = playerStore();
     store.getState().apply(msg({ type: 'hex:hidden', seq: 46, keys: ['1,0'] }));
     const d = data(store);
     expect(d.cells[1]).toBe(FOG);
     expect(d.labels.has('1,0')).toBe(false);
-    expect(d.token).toBeNull();
+    expect(d.token).toBe('1,0');
   });
   it('hex:updated changes terrain and label in place', () => {
     const { store } = playerStore();
@@ -149,12 +156,14 @@ describe('deltas (player)', () => {
     expect(d.cells[1]).toBe(terrainIndex(''));
     expect(d.labels.has('1,0')).toBe(false); // omitted label = empty
   });
-  it('token:moved, including out of sight', () => {
+  it('parties:changed moves our token, and off the map', () => {
     const { store } = playerStore();
-    store.getState().apply(example('token-moved.json'));
-    expect(data(store).token).toBe('2,0');
-    store.getState().apply(example('token-moved-hidden.json'));
+    store.getState().apply(example('parties-changed-player.json'));
+    expect(data(store).token).toBe('1,0');
+    expect(data(store).parties.map((p) => p.key)).toEqual(['1,0', '1,1']);
+    store.getState().apply(example('parties-changed-player-off-map.json'));
     expect(data(store).token).toBeNull();
+    expect(data(store).parties).toHaveLength(1);
   });
   it('player:joined and player:left flip online flags', () => {
     const { store } = playerStore();
@@ -190,12 +199,12 @@ describe('deltas (player)', () => {
   });
   it('ignores deltas older than the state', () => {
     const { store } = playerStore();
-    store.getState().apply(msg({ type: 'token:moved', seq: 41, key: '0,0' }));
+    store.getState().apply(msg({ type: 'parties:changed', seq: 41, parties: [] }));
     expect(data(store).token).toBe('1,0');
   });
   it('ignores deltas before the first state', () => {
     const store = createSessionStore();
-    store.getState().apply(example('token-moved.json'));
+    store.getState().apply(example('parties-changed-player.json'));
     expect(store.getState().data).toBeNull();
   });
   it('ignores hexes off the map instead of crashing', () => {
@@ -220,7 +229,20 @@ describe('deltas (DM)', () => {
   it('hex:revealed to all sets revealedAll', () => {
     const store = dmStore();
     store.getState().apply(msg({ type: 'hex:revealed', seq: 45, hexes: [{ key: '3,0', terrain: 'mountains' }], targets: 'all' }));
-    expect(data(store).revealedAll?.[3]).toBe(1);
+    expect(data(store).revealedAll?.[3]).toBe(2);
+    store.getState().apply(msg({ type: 'hex:revealed', seq: 46, hexes: [{ key: '2,0', terrain: 'hills' }], targets: 'all', state: 'glimpsed' }));
+    expect(data(store).revealedAll?.[2]).toBe(1);
+    // a reveal never lowers
+    store.getState().apply(msg({ type: 'hex:revealed', seq: 47, hexes: [{ key: '3,0', terrain: 'mountains' }], targets: 'all', state: 'glimpsed' }));
+    expect(data(store).revealedAll?.[3]).toBe(2);
+  });
+  it('party:moved moves the party', () => {
+    const store = dmStore();
+    store.getState().apply(example('party-moved.json'));
+    const p = data(store).parties.find((x) => x.id === '5d1f0a2b-3c4d-4e5f-8a9b-0c1d2e3f4a5b');
+    expect(p?.key).toBe('3,0');
+    expect(p?.undo).toBe(3);
+    expect(data(store).token).toBe('3,0');
   });
   it('hex:hidden from all clears both kinds of reveal', () => {
     const store = dmStore();
@@ -235,7 +257,7 @@ describe('deltas (DM)', () => {
     store.getState().apply(msg({ type: 'hex:hidden', seq: 46, keys: ['2,0', '0,0'], targets: { playerIds: [BO] } }));
     const d = data(store);
     expect(d.revealedTo.get(BO)?.size).toBe(0);
-    expect(d.revealedAll?.[0]).toBe(1);
+    expect(d.revealedAll?.[0]).toBe(2);
   });
   it('hex:updated carries notes to the DM', () => {
     const store = dmStore();
@@ -273,7 +295,16 @@ describe('every server message type is handled', () => {
       'player-left.json',
       'session-statusChanged.json',
       'staged-changed.json',
-      'token-moved.json',
+      'staged-changed-every-kind.json',
+      'parties-changed-dm.json',
+      'party-moved.json',
+      'party-moved-off-map.json',
+      'party-known.json',
+      'player-known.json',
+      'markers-changed-dm.json',
+      'sight-rulesChanged.json',
+      'hex-revealed-dm-parties.json',
+      'hex-hidden-dm-parties.json',
     ]) {
       const store = dmStore();
       expect(() => store.getState().apply(example(f))).not.toThrow();

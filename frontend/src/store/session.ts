@@ -8,7 +8,8 @@ import type {
   BroadcastMode,
   HexView,
   MapInfo,
-  Member,
+  MarkerView,
+  PartyView,
   ServerMessage,
   ServerMessageOf,
   SessionStatus,
@@ -26,7 +27,7 @@ export interface Player {
 export interface SessionData {
   seq: number;
   role: 'player' | 'dm';
-  you: Member | null;
+  you: { id: string; name: string; partyId: string | null } | null;
   campaign: { id: string; name: string };
   session: { id: string; status: SessionStatus } | null;
   broadcastMode: BroadcastMode;
@@ -35,12 +36,16 @@ export interface SessionData {
   /** terrain index per hex (row-major); FOG where not visible to us */
   cells: Uint8Array;
   labels: ReadonlyMap<string, string>;
+  /** where our party stands (a player's own party; for the DM the default party), if on the map */
   token: string | null;
+  parties: readonly PartyView[];
+  markers: readonly MarkerView[];
   players: ReadonlyMap<string, Player>;
   // DM only (empty for players)
   notes: ReadonlyMap<string, string>;
-  /** 1 per hex revealed to all; null for players */
+  /** per hex, what all players know: 0 unknown, 1 glimpsed, 2 explored; null for players */
   revealedAll: Uint8Array | null;
+  /** per player, the hexes they know privately (glimpsed or explored) */
   revealedTo: ReadonlyMap<string, ReadonlySet<string>>;
   staged: readonly StagedChange[];
 }
@@ -76,11 +81,11 @@ export function sessionDataFromState(m: ServerMessageOf<'session:state'>): Sessi
   const h = m.map?.height ?? 0;
   const cells = m.map ? decodeGrid(m.grid, w, h) : new Uint8Array(0);
   const revealedTo = new Map<string, Set<string>>();
-  for (const [pid, keys] of Object.entries(m.revealedTo ?? {})) revealedTo.set(pid, new Set(keys));
+  for (const [pid, known] of Object.entries(m.revealedTo ?? {})) revealedTo.set(pid, new Set(Object.keys(known)));
   let revealedAll: Uint8Array | null = null;
   if (m.revealedAll !== undefined) {
     revealedAll = new Uint8Array(m.revealedAll.length);
-    for (let i = 0; i < m.revealedAll.length; i++) revealedAll[i] = m.revealedAll.charCodeAt(i) === 49 ? 1 : 0;
+    for (let i = 0; i < m.revealedAll.length; i++) revealedAll[i] = m.revealedAll.charCodeAt(i) - 48;
   }
   return {
     seq: m.seq,
@@ -93,13 +98,21 @@ export function sessionDataFromState(m: ServerMessageOf<'session:state'>): Sessi
     map: m.map,
     cells,
     labels: new Map(Object.entries(m.labels)),
-    token: m.token,
+    token: tokenOf(m.role, m.you?.partyId ?? null, m.parties),
+    parties: m.parties,
+    markers: m.markers,
     players: new Map(m.players.map((p) => [p.id, { ...p }])),
     notes: new Map(Object.entries(m.notes ?? {})),
     revealedAll,
     revealedTo,
     staged: m.staged ?? [],
   };
+}
+
+/** Our party's token: a player's own party, the DM's default party. */
+export function tokenOf(role: 'player' | 'dm', partyId: string | null, parties: readonly PartyView[]): string | null {
+  const p = role === 'dm' ? parties.find((x) => x.default) : parties.find((x) => x.id === partyId);
+  return p?.key ?? null;
 }
 
 interface Patch {
@@ -129,7 +142,12 @@ function applyHexViews(d: SessionData, hexes: readonly HexView[]): Pick<SessionD
 }
 
 function playerIdsOf(t: Targets | undefined): string[] | null {
-  return t === undefined || t === 'all' ? null : t.playerIds;
+  if (t === undefined || t === 'all') return null;
+  return 'playerIds' in t ? t.playerIds : [];
+}
+
+function isParties(t: Targets | undefined): boolean {
+  return t !== undefined && t !== 'all' && 'partyIds' in t;
 }
 
 /** Pure reducer: returns the patch for a message, or null to ignore it. */
@@ -166,12 +184,14 @@ export function reduce(
       const h = d.map?.height ?? 0;
       const patch = applyHexViews(d, msg.hexes);
       if (d.role === 'dm') {
+        if (isParties(msg.targets)) return { data: { ...d, ...patch, seq } };
         const ids = playerIdsOf(msg.targets);
         if (ids === null) {
           const revealedAll = d.revealedAll ? new Uint8Array(d.revealedAll) : new Uint8Array(w * h);
+          const level = msg.state === 'glimpsed' ? 1 : 2;
           for (const hv of msg.hexes) {
             const i = keyToIndex(hv.key, w, h);
-            if (i >= 0) revealedAll[i] = 1;
+            if (i >= 0) revealedAll[i] = Math.max(revealedAll[i]!, level);
           }
           return { data: { ...d, ...patch, seq, revealedAll } };
         }
@@ -195,6 +215,7 @@ export function reduce(
       const w = d.map?.width ?? 0;
       const h = d.map?.height ?? 0;
       if (d.role === 'dm') {
+        if (isParties(msg.targets)) return { data: { ...d, seq } };
         const ids = playerIdsOf(msg.targets);
         const revealedTo = new Map(d.revealedTo);
         if (ids === null) {
@@ -223,21 +244,29 @@ export function reduce(
       const cells = new Uint8Array(d.cells);
       const labels = new Map(d.labels);
       const fadeIn = new Map(state.fadeIn);
-      let token = d.token;
       for (const k of msg.keys) {
         const i = keyToIndex(k, w, h);
         if (i < 0) continue;
         cells[i] = FOG;
         labels.delete(k);
         fadeIn.delete(i);
-        if (token === k) token = null; // we cannot know where the party is any more
       }
-      return { data: { ...d, seq, cells, labels, token }, fadeIn };
+      return { data: { ...d, seq, cells, labels }, fadeIn };
     }
     case 'hex:updated':
       return { data: { ...d, ...applyHexViews(d, msg.hexes), seq } };
-    case 'token:moved':
-      return { data: { ...d, seq, token: msg.key } };
+    case 'parties:changed':
+      return { data: { ...d, seq, parties: msg.parties, token: tokenOf(d.role, d.you?.partyId ?? null, msg.parties) } };
+    case 'party:moved': {
+      const parties = d.parties.map((p) => (p.id === msg.partyId ? { ...p, key: msg.key, undo: msg.undo } : p));
+      return { data: { ...d, seq, parties, token: tokenOf(d.role, d.you?.partyId ?? null, parties) } };
+    }
+    case 'markers:changed':
+      return { data: { ...d, seq, markers: msg.markers } };
+    case 'party:known':
+    case 'player:known':
+    case 'sight:rulesChanged':
+      return { data: { ...d, seq } };
     case 'map:changed':
       return { data: { ...d, seq }, mapChanging: true };
     case 'staged:changed':

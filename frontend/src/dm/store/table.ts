@@ -5,6 +5,7 @@ import { errorText, type DmApi, type Invite, type MapRow } from '../api';
 import { currentInvite } from '../invites';
 import { keysToHide, keysToReveal } from '../preview';
 import { defineSlice } from './slice';
+import { placeDefaultParty } from '../parties';
 
 /** Reveals or hides of more hexes than this at once ask first. */
 export const LARGE_REVEAL = 50;
@@ -116,12 +117,19 @@ export const tableSlice = defineSlice(
         return {
           message: { type: kind === 'reveal' ? ('hex:reveal' as const) : ('hex:hide' as const), hexKeys: list, targets: t },
           count: list.length,
-          who: t === 'all' ? 'everyone' : t.playerIds.map((id) => data.players.get(id)?.name ?? '?').join(', '),
+          who:
+            t === 'all'
+              ? 'everyone'
+              : 'playerIds' in t
+                ? t.playerIds.map((id) => data.players.get(id)?.name ?? '?').join(', ')
+                : t.partyIds.map((id) => data.parties.find((p) => p.id === id)?.name ?? '?').join(', '),
           staged: data.broadcastMode === 'staged',
         };
       },
       moveToken(key: string | null) {
-        if (liveOrSay('move the party')) get().command({ type: 'token:move', key });
+        const data = get().data;
+        const msg = data && placeDefaultParty(data, key);
+        if (msg && liveOrSay('move the party')) get().command(msg);
       },
     };
   },

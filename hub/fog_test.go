@@ -1,0 +1,362 @@
+package hub
+
+import (
+	"bytes"
+	"encoding/json"
+	"fmt"
+	"maps"
+	"slices"
+	"strings"
+	"testing"
+
+	"github.com/hexcrawl/hexcrawl/game"
+)
+
+// The fog as a property, for every frame a player receives. replayPlayer is a player's client:
+// it builds the projection from session:state and the deltas after it, and checks as it goes
+// that nothing breaks the fog. expectedFor derives, independently, the projection a player
+// must have from the DM's full state (what all, each party and each player know). A test then
+// asks: built from deltas == a fresh session:state == derived from the DM's state.
+
+// projection is what a player's client holds, in comparable form.
+type projection struct {
+	grid    string // one code per hex: '?' fog, lower case explored, upper case (',') glimpsed
+	labels  string // sorted key=label;
+	parties string // the player's list, as JSON
+	markers string // the player's list, as JSON
+	status  string
+}
+
+func (p projection) String() string {
+	return fmt.Sprintf("grid %s\nlabels %s\nparties %s\nmarkers %s\nstatus %s", p.grid, p.labels, p.parties, p.markers, p.status)
+}
+
+// bannedForPlayers are fields only the DM's messages have.
+var bannedForPlayers = []string{`"notes":`, `"staged":`, `"revealedTo":`, `"revealedAll":`, `"targets":`,
+	`"partyKnown":`, `"visibility":`, `"undo":`, `"default":`, `"sightRules":`, `"explored":`, `"glimpsed":[`}
+
+// replay is a player's client state while replaying.
+type replay struct {
+	me      string
+	width   int
+	grid    []byte
+	labels  map[string]string
+	parties []playerPartyView
+	markers []playerMarkerView
+	status  string
+}
+
+func (r *replay) index(key string) (int, error) {
+	k, err := game.ParseKey(key)
+	if err != nil || r.width == 0 || k.Col >= r.width || k.Row*r.width+k.Col >= len(r.grid) {
+		return 0, fmt.Errorf("a player frame names hex %q off the %d-wide map", key, r.width)
+	}
+	return k.Row*r.width + k.Col, nil
+}
+
+func explored(code byte) bool { return code != game.FogCode && !glimpsed(code) }
+func glimpsed(code byte) bool {
+	return code == game.GlimpsedUnpaintedCode || code >= 'A' && code <= 'Z'
+}
+func levelOfCode(c byte) uint8 {
+	switch {
+	case c == game.FogCode:
+		return game.LevelUnknown
+	case glimpsed(c):
+		return game.LevelGlimpsed
+	}
+	return game.LevelExplored
+}
+
+// check is the fog between requests: labels, markers and other parties' tokens only on hexes
+// the player explored; at most one party of their own, with them in it.
+func (r *replay) check() error {
+	if r.grid == nil {
+		return nil
+	}
+	for k := range r.labels {
+		i, err := r.index(k)
+		if err != nil {
+			return err
+		}
+		if !explored(r.grid[i]) {
+			return fmt.Errorf("a label on %s, which the player has not explored (%q)", k, r.grid[i])
+		}
+	}
+	for _, m := range r.markers {
+		i, err := r.index(m.Key)
+		if err != nil {
+			return err
+		}
+		if !explored(r.grid[i]) {
+			return fmt.Errorf("marker %s on %s, which the player has not explored", m.ID, m.Key)
+		}
+	}
+	own := 0
+	for _, p := range r.parties {
+		if p.MemberIDs != nil {
+			own++
+			if !slices.Contains(p.MemberIDs, r.me) {
+				return fmt.Errorf("the members of party %s, which the player is not in", p.ID)
+			}
+			continue
+		}
+		if p.Key == nil {
+			return fmt.Errorf("another party (%s) off the map", p.ID)
+		}
+		i, err := r.index(*p.Key)
+		if err != nil {
+			return err
+		}
+		if !explored(r.grid[i]) {
+			return fmt.Errorf("party %s on %s, which the player has not explored", p.ID, *p.Key)
+		}
+	}
+	if own > 1 {
+		return fmt.Errorf("%d parties of their own", own)
+	}
+	return nil
+}
+
+// replayPlayer replays a player's frames, failing on the first that breaks the fog.
+func replayPlayer(frames [][]byte) (projection, error) {
+	var r replay
+	lastSeq := int64(-1)
+	for _, raw := range frames {
+		for _, banned := range bannedForPlayers {
+			if bytes.Contains(raw, []byte(banned)) {
+				return projection{}, fmt.Errorf("a player received %s: %s", banned, raw)
+			}
+		}
+		var m struct {
+			Type    string
+			Seq     *int64
+			Grid    string
+			Map     *mapView
+			You     *youView
+			Labels  map[string]string
+			Keys    []string
+			Hexes   []playerHexView
+			Parties []playerPartyView
+			Markers []playerMarkerView
+			Status  string
+			Session *sessionView
+		}
+		if err := json.Unmarshal(raw, &m); err != nil {
+			return projection{}, fmt.Errorf("a player frame is not JSON: %s", raw)
+		}
+		// The frames of one request share a seq and come together: check the fog between them.
+		if m.Seq == nil || *m.Seq != lastSeq {
+			if err := r.check(); err != nil {
+				return projection{}, fmt.Errorf("before %s: %w", raw, err)
+			}
+		}
+		if m.Seq != nil {
+			lastSeq = *m.Seq
+		}
+		fail := func(format string, args ...any) (projection, error) {
+			return projection{}, fmt.Errorf(format+": %s", append(args, raw)...)
+		}
+		switch m.Type {
+		case msgSessionState:
+			r = replay{grid: []byte(m.Grid), labels: m.Labels, parties: m.Parties, markers: m.Markers}
+			if m.You != nil {
+				r.me = m.You.ID
+				var own *string
+				for _, p := range m.Parties {
+					if p.MemberIDs != nil {
+						own = &p.ID
+					}
+				}
+				if (own == nil) != (m.You.PartyID == nil) || own != nil && *own != *m.You.PartyID {
+					return fail("you.partyId does not name the party listed as theirs")
+				}
+			}
+			if m.Map != nil {
+				r.width = m.Map.Width
+			}
+			if m.Session != nil {
+				r.status = string(m.Session.Status)
+			}
+			if err := r.check(); err != nil {
+				return fail("%v", err)
+			}
+		case msgHexRevealed, msgHexUpdated:
+			for _, h := range m.Hexes {
+				i, err := r.index(h.Key)
+				if err != nil {
+					return fail("%v", err)
+				}
+				if !h.State.Valid() {
+					return fail("hex %s without a state", h.Key)
+				}
+				if h.State == game.Glimpsed && h.Label != "" {
+					return fail("a label on glimpsed hex %s", h.Key)
+				}
+				if m.Type == msgHexUpdated {
+					if r.grid[i] == game.FogCode {
+						return fail("hex:updated for %s, which this player does not know", h.Key)
+					}
+					if game.StateOfLevel(levelOfCode(r.grid[i])) != h.State {
+						return fail("hex:updated changed the state of %s", h.Key)
+					}
+				}
+				r.grid[i] = game.GridCode(h.Terrain.Code(), h.State.Level())
+				if h.State == game.Explored && h.Label != "" {
+					r.labels[h.Key] = h.Label
+				} else {
+					delete(r.labels, h.Key)
+				}
+			}
+		case msgHexHidden:
+			for _, k := range m.Keys {
+				i, err := r.index(k)
+				if err != nil {
+					return fail("%v", err)
+				}
+				r.grid[i] = game.FogCode
+				delete(r.labels, k)
+			}
+		case msgPartiesChanged:
+			r.parties = m.Parties
+		case msgMarkersChanged:
+			r.markers = m.Markers
+		case msgStatusChanged:
+			r.status = m.Status
+		}
+	}
+	if err := r.check(); err != nil {
+		return projection{}, err
+	}
+	return r.projection(), nil
+}
+
+func (r *replay) projection() projection {
+	p := projection{grid: string(r.grid), status: r.status, parties: string(mustJSON(r.parties)), markers: string(mustJSON(r.markers))}
+	for _, k := range slices.Sorted(maps.Keys(r.labels)) {
+		p.labels += k + "=" + r.labels[k] + ";"
+	}
+	return p
+}
+
+// dmStateFull is the DM's session:state as a test reads it.
+type dmStateFull struct {
+	Grid        string
+	Map         *mapView
+	Session     *sessionView
+	Labels      map[string]string
+	RevealedAll string
+	RevealedTo  map[string]map[string]uint8
+	PartyKnown  map[string]string
+	Parties     []dmPartyView
+	Markers     []markerView
+}
+
+// expectedFor derives from the DM's state what the player must know: their level on each hex
+// is the highest of what all, their party and they alone know; labels, markers and other
+// parties only where they explored.
+func expectedFor(t testing.TB, dmRaw []byte, playerID string) projection {
+	t.Helper()
+	var dm dmStateFull
+	if err := json.Unmarshal(dmRaw, &dm); err != nil {
+		t.Fatal(err)
+	}
+	p := projection{}
+	if dm.Session != nil {
+		p.status = string(dm.Session.Status)
+	}
+	if dm.Map == nil {
+		p.parties, p.markers = "[]", "[]"
+		return p
+	}
+	w := dm.Map.Width
+	own := ""
+	for _, pv := range dm.Parties {
+		if slices.Contains(pv.MemberIDs, playerID) {
+			own = pv.ID
+		}
+	}
+	level := func(key string) uint8 {
+		k, _ := game.ParseKey(key)
+		i := k.Row*w + k.Col
+		l := dm.RevealedAll[i] - '0'
+		if known := dm.PartyKnown[own]; own != "" {
+			l = max(l, known[i]-'0')
+		}
+		return max(l, dm.RevealedTo[playerID][key])
+	}
+	grid := make([]byte, len(dm.Grid))
+	for i := range grid {
+		grid[i] = game.GridCode(dm.Grid[i], level(keyAt(i, w)))
+	}
+	p.grid = string(grid)
+	for _, k := range slices.Sorted(maps.Keys(dm.Labels)) {
+		if level(k) == game.LevelExplored {
+			p.labels += k + "=" + dm.Labels[k] + ";"
+		}
+	}
+	parties := []playerPartyView{}
+	for _, pv := range dm.Parties {
+		switch {
+		case pv.ID == own:
+			parties = append(parties, playerPartyView{ID: pv.ID, Name: pv.Name, Color: pv.Color, Key: pv.Key, MemberIDs: pv.MemberIDs})
+		case pv.Key != nil && level(*pv.Key) == game.LevelExplored:
+			parties = append(parties, playerPartyView{ID: pv.ID, Name: pv.Name, Color: pv.Color, Key: pv.Key})
+		}
+	}
+	markers := []playerMarkerView{}
+	for _, mk := range dm.Markers {
+		if mk.Visibility == game.VisiblePlayers && level(mk.Key) == game.LevelExplored {
+			markers = append(markers, playerMarkerView{ID: mk.ID, Key: mk.Key, Kind: mk.Kind, Label: mk.Label})
+		}
+	}
+	p.parties, p.markers = string(mustJSON(parties)), string(mustJSON(markers))
+	return p
+}
+
+// The checker catches what it is there to catch: each of these sequences breaks the fog once.
+func TestFogCheckerCatchesLeaks(t *testing.T) {
+	state := func(grid, labels, parties, markers string) string {
+		return `{"type":"session:state","seq":1,"role":"player","you":{"id":"ana","name":"Ana","partyId":"p1"},"campaign":{"id":"c","name":"C"},` +
+			`"session":null,"broadcastMode":"immediate","preparing":false,"map":{"id":"m","name":"M","width":2,"height":1,"orientation":"flat"},` +
+			`"grid":"` + grid + `","labels":` + labels + `,"parties":` + parties + `,"markers":` + markers + `,"players":[]}`
+	}
+	own := `[{"id":"p1","name":"Us","color":"#000000","key":"1,0","memberIds":["ana"]}]`
+	ok := state("pF", `{}`, own, `[]`)
+	if _, err := replayPlayer([][]byte{[]byte(ok)}); err != nil {
+		t.Fatalf("a sound state refused: %v", err)
+	}
+	for _, tc := range []struct {
+		name, want string
+		frames     []string
+	}{
+		{"label in a state on a glimpsed hex", "label on 1,0", []string{state("pF", `{"1,0":"Secret"}`, own, `[]`)}},
+		{"label in a delta on a glimpsed hex", "a label on glimpsed", []string{ok,
+			`{"type":"hex:revealed","seq":2,"hexes":[{"key":"1,0","terrain":"forest","label":"Secret","state":"glimpsed"}]}`}},
+		{"marker on a glimpsed hex", "marker m1 on 1,0", []string{ok,
+			`{"type":"markers:changed","seq":2,"markers":[{"id":"m1","key":"1,0","kind":"camp","label":""}]}`}},
+		{"marker left on a hex gone glimpsed", "marker m1 on 0,0", []string{state("pF", `{}`, own, `[{"id":"m1","key":"0,0","kind":"camp","label":""}]`),
+			`{"type":"hex:revealed","seq":2,"hexes":[{"key":"0,0","terrain":"plains","state":"glimpsed"}]}`,
+			`{"type":"session:statusChanged","seq":3,"sessionId":"s","status":"active"}`}},
+		{"another party on a glimpsed hex", "party p2 on 1,0", []string{ok,
+			`{"type":"parties:changed","seq":2,"parties":[{"id":"p2","name":"Them","color":"#000000","key":"1,0"}]}`}},
+		{"another party's members", "not in", []string{ok,
+			`{"type":"parties:changed","seq":2,"parties":[{"id":"p2","name":"Them","color":"#000000","key":"0,0","memberIds":["bo"]}]}`}},
+		{"an update of a fogged hex", "does not know", []string{state("p?", `{}`, own, `[]`),
+			`{"type":"hex:updated","seq":2,"hexes":[{"key":"1,0","terrain":"forest","state":"explored"}]}`}},
+		{"a hex without a state", "without a state", []string{ok, `{"type":"hex:revealed","seq":2,"hexes":[{"key":"1,0","terrain":"forest"}]}`}},
+		{"notes", "notes", []string{ok, `{"type":"hex:updated","seq":2,"hexes":[{"key":"0,0","terrain":"plains","notes":"x","state":"explored"}]}`}},
+		{"party knowledge", "partyKnown", []string{strings.Replace(ok, `"players":[]`, `"partyKnown":{},"players":[]`, 1)}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			var frames [][]byte
+			for _, f := range tc.frames {
+				frames = append(frames, []byte(f))
+			}
+			_, err := replayPlayer(frames)
+			if err == nil || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("got %v, want an error mentioning %q", err, tc.want)
+			}
+		})
+	}
+}
