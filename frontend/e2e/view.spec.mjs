@@ -173,7 +173,7 @@ test('set up: a 200×200 map, a small revealed patch far from the middle, the pa
   ctx.dm = await hub.dm(camp.id);
   await ctx.dm.send({ type: 'session:start' }, 'session:statusChanged');
   await ctx.dm.send({ type: 'hex:reveal', hexKeys: ctx.patch, targets: 'all' }, 'hex:revealed');
-  await ctx.dm.placeParty('10,10'); // in the fog: players do not see it
+  await ctx.dm.placeParty('10,10'); // in the fog: the view neither opens nor glides there
   // The phone reaches the hub through a relay, so a later step can cut its connection.
   ctx.relay = await new Relay(port).start();
 });
@@ -347,13 +347,15 @@ test('the view glides after the party token when it leaves the screen, and only 
   assert(px && !near(px, FOG_RGB), `185,60 drawn after the glide, got ${px}`);
   await shot(page, 'view-phone-followed');
 
-  // A step within the screen, and a step into the fog (players lose sight of the party): no move.
+  // A step within the screen, and a placement into the fog: no move.
   await ctx.dm.placeParty('185,61');
   await waitUntil(page, (s) => s.token === '185,61', 'the token at 185,61');
   await page.waitForTimeout(600);
   eq(await view(page), end, 'the view after a move within the screen');
+  // A player always sees their own party's token, even placed in the fog; the view does not
+  // follow it there (nothing to show but fog).
   await ctx.dm.placeParty('10,10');
-  await waitUntil(page, (s) => s.token === null, 'the token out of sight');
+  await waitUntil(page, (s) => s.token === '10,10', 'the token at 10,10, in the fog');
   await page.waitForTimeout(600);
   eq(await view(page), end, 'the view after the party left sight');
 });

@@ -31,8 +31,21 @@ function mapKey(scene: RenderScene): string | null {
   return m ? `${m.id}:${m.width}x${m.height}:${m.orientation}` : null;
 }
 
+/**
+ * The party token when it stands on a hex the viewer knows. A player always sees their own
+ * party's token, even placed in the fog (docs/exploration.md); the view fits and follows it only
+ * onto known ground, so an opening view or a glide never lands on a screenful of fog.
+ */
+function knownToken(scene: RenderScene): string | null {
+  const m = scene.map;
+  if (!m || !scene.token) return null;
+  const o = parseHexKey(scene.token);
+  if (!o || o.col >= m.width || o.row >= m.height) return null;
+  return scene.cells[o.row * m.width + o.col] === FOG ? null : scene.token;
+}
+
 function knowsSomething(scene: RenderScene): boolean {
-  if (scene.token) return true;
+  if (knownToken(scene)) return true;
   for (let i = 0; i < scene.cells.length; i++) if (scene.cells[i] !== FOG) return true;
   return false;
 }
@@ -122,7 +135,7 @@ export class MapController {
     const scene = this.scene!;
     r.setScene(scene);
     const key = mapKey(scene);
-    const token = scene.token;
+    const token = knownToken(scene);
     if (key !== null && (key !== this.fittedMap || this.fitKey !== this.fittedKey)) {
       this.fittedMap = key;
       this.fittedKey = this.fitKey;
@@ -150,7 +163,7 @@ export class MapController {
       this.setView(r.fitView(undefined, 48, this.config.fitInsets));
       return;
     }
-    const v = openingView(scene.map, scene.cells, scene.token, this.viewport());
+    const v = openingView(scene.map, scene.cells, knownToken(scene), this.viewport());
     if (v) return this.setView(v);
     // Nothing known yet: the middle of the map, and fit again once something is.
     const { width, height, orientation } = scene.map;
@@ -275,7 +288,7 @@ export class MapController {
     const scene = this.scene;
     if (!r || !scene?.map) return;
     this.userMoved();
-    const b = known ? knownBounds(scene.map, scene.cells, scene.token) : null;
+    const b = known ? knownBounds(scene.map, scene.cells, knownToken(scene)) : null;
     this.setView(r.fitView(b ?? undefined, known && b ? 40 : 48, this.config.fitInsets));
     this.schedule();
   }
