@@ -695,3 +695,29 @@ func TestMergeTravel(t *testing.T) {
 		t.Fatalf("%+v", got)
 	}
 }
+
+// BenchmarkTravelStep is the travel rules' own work for one step of a move on a 200×200 map
+// with every check on (navigation, each hex, each watch): the part a travel move adds to a
+// party move. docs/benchmarks.md has the numbers.
+func BenchmarkTravelStep(b *testing.B) {
+	rules := DefaultTravelRules()
+	rules.Encounters.Points = EncounterPoints{Watch: true, Hex: true, Rest: true}
+	tr := rules.MustCompile()
+	size := Size{Width: 200, Height: 200}
+	terrain := make([]byte, size.Cells())
+	codes := []byte("pfhmsdwctjvr.")
+	for i := range terrain {
+		terrain[i] = codes[(i*7+i/200)%len(codes)]
+	}
+	m := TravelMap{Size: size, Orientation: Flat, Terrain: terrain}
+	r := NewSeededRandom(1)
+	from, to := Key{Col: 100, Row: 100}, Key{Col: 101, Row: 100}
+	st := PartyTravel{Pace: Normal, Weather: &Weather{Name: "Fair", PaceFactor: 1}}
+	path := []Key{to}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := tr.Move(m, st, from, path, true, r); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
