@@ -335,11 +335,11 @@ type TravelStep struct {
 type TravelEvent struct {
 	Kind      TravelEventKind `json:"kind"`
 	Minutes   int             `json:"minutes"`
+	Clock     ClockTime       `json:"clock"` // Minutes read by the calendar, as it was then
 	Step      *TravelStep     `json:"step,omitempty"`
 	Weather   *Weather        `json:"weather,omitempty"`
 	Encounter *EncounterCheck `json:"encounter,omitempty"`
 	Spent     int             `json:"spent,omitempty"` // rest, camp, advance: minutes spent
-	Watch     *ClockTime      `json:"watch,omitempty"` // watch: the watch that began
 	At        string          `json:"at,omitempty"`    // found: the hex the token jumps to
 }
 
@@ -400,18 +400,25 @@ func (x *run) outcome() TravelOutcome {
 	return TravelOutcome{Events: x.events, State: x.st, Token: x.token}
 }
 
+// emit records an event at the party's clock now.
+func (x *run) emit(e TravelEvent) {
+	e.Minutes = x.st.Minutes
+	e.Clock = x.t.rules.Calendar.At(e.Minutes)
+	x.events = append(x.events, e)
+}
+
 func (x *run) truePos() Key { return x.st.TruePosition(x.m.Size, x.token) }
 
 func (x *run) rollWeather() {
 	w := x.t.rules.Weather.Roll(x.r, x.st.Minutes)
 	x.st.Weather = &w
-	x.events = append(x.events, TravelEvent{Kind: WeatherEvent, Minutes: x.st.Minutes, Weather: &w})
+	x.emit(TravelEvent{Kind: WeatherEvent, Weather: &w})
 }
 
 func (x *run) check(reason CheckReason, at Key) {
 	t := x.m.terrain(at)
 	c := x.t.rules.Encounters.check(x.r, reason, at, t, x.t.encounter[t.Code()])
-	x.events = append(x.events, TravelEvent{Kind: EncounterEvent, Minutes: x.st.Minutes, Encounter: &c})
+	x.emit(TravelEvent{Kind: EncounterEvent, Encounter: &c})
 }
 
 // spend moves the clock on by `minutes`, and at every watch that begins on the way rolls the
@@ -425,8 +432,7 @@ func (x *run) spend(minutes int) error {
 	cal := x.t.rules.Calendar
 	for next := cal.NextWatch(x.st.Minutes); next <= end; next = cal.NextWatch(next) {
 		x.st.Minutes = next
-		at := cal.At(next)
-		x.events = append(x.events, TravelEvent{Kind: WatchEvent, Minutes: next, Watch: &at})
+		x.emit(TravelEvent{Kind: WatchEvent})
 		if x.t.rules.Weather.Every == WeatherPerWatch || IsDayStart(next) {
 			x.rollWeather()
 		}
@@ -513,7 +519,7 @@ func (x *run) step(to Key, reveals bool) error {
 	}
 	s.Reveal = reveals && !s.Lost
 	s.SightPenalty = x.st.Weather.Penalty()
-	x.events = append(x.events, TravelEvent{Kind: StepEvent, Minutes: x.st.Minutes, Step: &s})
+	x.emit(TravelEvent{Kind: StepEvent, Step: &s})
 	if x.t.rules.Encounters.Points.Hex {
 		x.check(CheckHex, trueTo)
 	}
@@ -576,7 +582,7 @@ func (t *Travel) pause(m TravelMap, st PartyTravel, token Key, r Roller, kind Tr
 	if err := x.spend(spent); err != nil {
 		return TravelOutcome{}, err
 	}
-	x.events = append(x.events, TravelEvent{Kind: kind, Minutes: x.st.Minutes, Spent: spent})
+	x.emit(TravelEvent{Kind: kind, Spent: spent})
 	return x.outcome(), nil
 }
 
@@ -598,7 +604,7 @@ func (t *Travel) Advance(m TravelMap, st PartyTravel, token Key, n int, r Roller
 	if err := x.spend(spent); err != nil {
 		return TravelOutcome{}, err
 	}
-	x.events = append(x.events, TravelEvent{Kind: AdvanceEvent, Minutes: x.st.Minutes, Spent: spent})
+	x.emit(TravelEvent{Kind: AdvanceEvent, Spent: spent})
 	return x.outcome(), nil
 }
 
@@ -627,7 +633,7 @@ func (t *Travel) Found(m TravelMap, st PartyTravel, token Key) (TravelOutcome, e
 	at := st.TruePosition(m.Size, token)
 	st.Lost = nil
 	return TravelOutcome{
-		Events: []TravelEvent{{Kind: FoundEvent, Minutes: st.Minutes, At: at.String()}},
+		Events: []TravelEvent{{Kind: FoundEvent, Minutes: st.Minutes, Clock: t.rules.Calendar.At(st.Minutes), At: at.String()}},
 		State:  st, Token: at,
 	}, nil
 }

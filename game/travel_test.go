@@ -179,7 +179,7 @@ func TestMoveClockAndChecks(t *testing.T) {
 	if out.State.Minutes != 480 || tr.Calendar().At(out.State.Minutes).WatchName != "Afternoon" {
 		t.Fatalf("clock %d", out.State.Minutes)
 	}
-	if w := out.Events[0].Watch; w == nil || w.WatchName != "Midday" || out.Events[0].Minutes != 240 {
+	if w := out.Events[0].Clock; w.WatchName != "Midday" || w.Day != 1 || out.Events[0].Minutes != 240 {
 		t.Fatalf("first watch event %+v", out.Events[0])
 	}
 }
