@@ -320,7 +320,11 @@ type TravelStep struct {
 	Terrain Terrain  `json:"terrain"`        // of the hex truly entered
 	Cost    CostKind `json:"cost"`
 	Minutes int      `json:"minutes"` // time the step took
-	Road    bool     `json:"road"`    // road to road: no navigation check
+	// Start is the clock when the party set off (the navigation check's time), read by the
+	// calendar in StartClock; the event's own clock is the arrival.
+	Start      int       `json:"start"`
+	StartClock ClockTime `json:"startClock"`
+	Road       bool      `json:"road"` // road to road: no navigation check
 	// Navigation is the check made on leaving From; nil when none was due (a road, already
 	// lost, or a "0 in N" chance).
 	Navigation *NavigationCheck `json:"navigation,omitempty"`
@@ -479,7 +483,7 @@ func (t *Travel) Move(m TravelMap, st PartyTravel, token Key, path []Key, reveal
 
 func (x *run) step(to Key, reveals bool) error {
 	from := x.token
-	s := TravelStep{From: from.String(), To: to.String()}
+	s := TravelStep{From: from.String(), To: to.String(), Start: x.st.Minutes, StartClock: x.t.rules.Calendar.At(x.st.Minutes)}
 	s.Road = x.m.road(from) && x.m.road(to)
 	trueTo := to
 	if x.st.Lost != nil {

@@ -721,3 +721,73 @@ func BenchmarkTravelStep(b *testing.B) {
 		}
 	}
 }
+
+// testdata/travel/log-example.json is a short journey as the hub logs it (the entries the
+// front end's travel log reads): two moves through forest into hills, the second getting lost,
+// a camp, and the party found. The front end parses it with its zod schemas and builds its log
+// from it, so the two sides cannot drift apart. UPDATE_TRAVEL_DEFAULTS=1 rewrites it.
+func TestTravelLogExample(t *testing.T) {
+	const path = "../testdata/travel/log-example.json"
+	rules := DefaultTravelRules()
+	rules.Navigation = map[Terrain]Chance{Forest: {1, 2}, Hills: {0, 6}}
+	rules.Encounters.Chance = map[Terrain]Chance{Forest: {1, 6}, Hills: {1, 6}}
+	rules.Encounters.Tables = map[Terrain][]EncounterEntry{Forest: {{"2d4 wolves", 1}}, Hills: {{"a lone hermit", 1}}}
+	tr := rules.MustCompile()
+	m := travelMap(t, Flat, []string{"ffhh", "ffhh", "ffhh"})
+	type entry struct {
+		Seq      int           `json:"seq"`
+		PartyID  string        `json:"partyId"`
+		Action   string        `json:"action"`
+		Events   []TravelEvent `json:"events"`
+		Explored []string      `json:"explored,omitempty"`
+		Glimpsed []string      `json:"glimpsed,omitempty"`
+	}
+	var entries []entry
+	const party = "5d1f0c2e-0000-4000-8000-000000000001"
+	st, token := NewPartyTravel(), key(t, "0,1")
+	do := func(action string, faces []int, f func(r Roller) (TravelOutcome, error), explored, glimpsed []string) {
+		t.Helper()
+		r := roll(t, faces...)
+		out, err := f(r)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r.done()
+		st, token = out.State, out.Token
+		entries = append(entries, entry{Seq: 10 + len(entries), PartyID: party, Action: action, Events: out.Events, Explored: explored, Glimpsed: glimpsed})
+	}
+	// Fog (16 on 1d18); on course (2 on 1d2); Midday's check finds 3+4 wolves.
+	do("move", []int{16, 2, 1, 1, 3, 4}, func(r Roller) (TravelOutcome, error) {
+		return tr.Move(m, st, token, keys(t, "1,1"), true, r)
+	}, []string{"1,1"}, nil)
+	// Lost (1 on 1d2), veering straight on (3 on 1d6) to 2,0; Afternoon's check finds nothing.
+	do("move", []int{1, 3, 5}, func(r Roller) (TravelOutcome, error) {
+		return tr.Move(m, st, token, keys(t, "2,1"), true, r)
+	}, nil, nil)
+	// Camp: three watches' checks, then day 2's weather (Clear) and its check.
+	do("camp", []int{2, 3, 4, 1, 6}, func(r Roller) (TravelOutcome, error) { return tr.Camp(m, st, token, r) }, nil, nil)
+	do("found", nil, func(Roller) (TravelOutcome, error) { return tr.Found(m, st, token) }, []string{"2,0"}, []string{"3,0", "3,1"})
+	if token != key(t, "2,0") || st.Lost != nil || st.Minutes != 1440 {
+		t.Fatalf("the journey ended at %v, %+v", token, st)
+	}
+	want, err := json.MarshalIndent(struct {
+		About   string  `json:"about"`
+		Entries []entry `json:"entries"`
+	}{"A short journey as the travel log reads it (docs/travel.md); written by game/travel_test.go TestTravelLogExample, read by frontend/src/dm/travelLog.test.ts.", entries}, "", " ")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want = append(want, '\n')
+	if os.Getenv("UPDATE_TRAVEL_DEFAULTS") == "1" {
+		if err := os.WriteFile(path, want, 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(got, want) {
+		t.Fatalf("%s differs from the journey; run UPDATE_TRAVEL_DEFAULTS=1 go test ./game/ -run TravelLogExample", path)
+	}
+}

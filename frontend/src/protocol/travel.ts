@@ -1,0 +1,195 @@
+// Zod schemas of the travel turn (docs/travel.md): the rules a campaign saves, the views of a
+// party's clock and weather, the events an action produced, the DM's encounter prompts. Like
+// the rest of the wire, what the hub sends is read leniently (extra fields pass), what the DM
+// sends is strict.
+import { z } from 'zod/mini';
+
+const terrain = z.enum([
+  '',
+  'plains',
+  'forest',
+  'hills',
+  'mountains',
+  'swamp',
+  'desert',
+  'water',
+  'coast',
+  'tundra',
+  'jungle',
+  'settlement',
+  'ruins',
+]);
+const hexKey = z.string().check(z.regex(/^(0|[1-9][0-9]*),(0|[1-9][0-9]*)$/, 'not a canonical "col,row" key'));
+const count = z.int().check(z.nonnegative());
+
+export const PACES = ['slow', 'normal', 'fast'] as const;
+export const paceSchema = z.enum(PACES);
+export type Pace = z.infer<typeof paceSchema>;
+
+export const SEASONS = ['spring', 'summer', 'autumn', 'winter'] as const;
+export const seasonSchema = z.enum(SEASONS);
+export type Season = z.infer<typeof seasonSchema>;
+
+/** "N in M": a 1dM showing N or less. The hub checks the numbers' ranges. */
+export const chanceSchema = z.string().check(z.regex(/^\s*\d{1,4} in \d{1,4}\s*$/, 'a chance is written "N in M", e.g. "1 in 6"'));
+
+export const rollSchema = z.object({
+  dice: z.string(),
+  faces: z.array(z.int()),
+  modifier: z.optional(z.int()),
+  total: z.int(),
+});
+export type Roll = z.infer<typeof rollSchema>;
+
+export const clockSchema = z.object({
+  day: z.int().check(z.minimum(1)),
+  watch: count,
+  watchName: z.string(),
+  hour: count,
+  minute: count,
+});
+export type Clock = z.infer<typeof clockSchema>;
+
+// ---------------------------------------------------------------- rules
+
+const paceMinutes = z.object({ slow: z.int(), normal: z.int(), fast: z.int() });
+export type PaceMinutes = z.infer<typeof paceMinutes>;
+
+export const weatherEntrySchema = z.object({
+  name: z.string(),
+  weight: z.int(),
+  sightPenalty: z.int(),
+  paceFactor: z.optional(z.number()),
+  share: z.boolean(),
+});
+export type WeatherEntry = z.infer<typeof weatherEntrySchema>;
+
+export const encounterEntrySchema = z.object({ text: z.string(), weight: z.int() });
+export type EncounterEntry = z.infer<typeof encounterEntrySchema>;
+
+export const travelRulesSchema = z.object({
+  calendar: z.object({
+    watches: z.array(z.object({ name: z.string(), hours: z.int() })),
+    firstWatchStarts: z.int(),
+  }),
+  time: z.object({
+    terrain: z.partialRecord(terrain, paceMinutes),
+    road: paceMinutes,
+    unknown: paceMinutes,
+  }),
+  navigation: z.partialRecord(terrain, chanceSchema),
+  encounters: z.object({
+    points: z.object({ watch: z.boolean(), hex: z.boolean(), rest: z.boolean() }),
+    chance: z.partialRecord(terrain, chanceSchema),
+    tables: z.partialRecord(terrain, z.array(encounterEntrySchema)),
+  }),
+  weather: z.object({
+    every: z.enum(['day', 'watch']),
+    climate: z.string(),
+    season: seasonSchema,
+    tables: z.record(z.string(), z.partialRecord(seasonSchema, z.array(weatherEntrySchema))),
+  }),
+});
+export type TravelRules = z.infer<typeof travelRulesSchema>;
+
+// ---------------------------------------------------------------- state and events
+
+export const weatherSchema = z.object({
+  name: z.string(),
+  sightPenalty: count,
+  paceFactor: z.number(),
+  shared: z.boolean(),
+  climate: z.string(),
+  season: seasonSchema,
+  minutes: count,
+  roll: z.optional(rollSchema),
+});
+export type Weather = z.infer<typeof weatherSchema>;
+
+/** A party's travel state as the DM sees it. */
+export const travelViewSchema = z.object({
+  partyId: z.string(),
+  minutes: count,
+  clock: clockSchema,
+  pace: paceSchema,
+  weather: z.nullable(weatherSchema),
+  lost: z.nullable(z.object({ at: hexKey, since: count })),
+});
+export type TravelView = z.infer<typeof travelViewSchema>;
+
+/** A player's view of their own party's travel: no rolls, no true position. */
+export const playerTravelSchema = z.object({
+  clock: clockSchema,
+  pace: paceSchema,
+  weather: z.nullable(z.object({ name: z.string() })),
+});
+export type PlayerTravel = z.infer<typeof playerTravelSchema>;
+
+export const encounterResultSchema = z.object({
+  terrain,
+  entry: z.int(),
+  text: z.string(),
+  pick: z.optional(rollSchema),
+  count: z.optional(rollSchema),
+  summary: z.string(),
+});
+export const encounterCheckSchema = z.object({
+  reason: z.enum(['watch', 'hex', 'rest', 'manual']),
+  at: hexKey,
+  terrain,
+  chance: chanceSchema,
+  roll: z.optional(rollSchema),
+  hit: z.boolean(),
+  result: z.optional(encounterResultSchema),
+});
+export type EncounterCheck = z.infer<typeof encounterCheckSchema>;
+
+export const navigationCheckSchema = z.object({
+  terrain,
+  chance: chanceSchema,
+  roll: rollSchema,
+  lost: z.boolean(),
+  veer: z.optional(rollSchema),
+});
+
+export const travelStepSchema = z.object({
+  from: hexKey,
+  to: hexKey,
+  true: z.optional(hexKey),
+  terrain,
+  cost: z.enum(['terrain', 'road', 'unknown']),
+  minutes: count,
+  start: count,
+  startClock: clockSchema,
+  road: z.boolean(),
+  navigation: z.optional(navigationCheckSchema),
+  lost: z.boolean(),
+  reveal: z.boolean(),
+  sightPenalty: count,
+});
+export type TravelStep = z.infer<typeof travelStepSchema>;
+
+export const TRAVEL_EVENT_KINDS = ['step', 'watch', 'weather', 'encounter', 'rest', 'camp', 'advance', 'found'] as const;
+export const travelEventSchema = z.object({
+  kind: z.enum(TRAVEL_EVENT_KINDS),
+  minutes: count,
+  clock: clockSchema,
+  step: z.optional(travelStepSchema),
+  weather: z.optional(weatherSchema),
+  encounter: z.optional(encounterCheckSchema),
+  spent: z.optional(count),
+  at: z.optional(hexKey),
+});
+export type TravelEvent = z.infer<typeof travelEventSchema>;
+
+export const TRAVEL_ACTIONS = ['move', 'rest', 'camp', 'advance', 'check', 'weather', 'found'] as const;
+export type TravelAction = (typeof TRAVEL_ACTIONS)[number];
+
+export const encounterPromptSchema = z.object({
+  id: z.string(),
+  partyId: z.string(),
+  minutes: count,
+  clock: clockSchema,
+  check: encounterCheckSchema,
+});
+export type EncounterPrompt = z.infer<typeof encounterPromptSchema>;
