@@ -731,7 +731,7 @@ func TestTravelLogExample(t *testing.T) {
 	rules := DefaultTravelRules()
 	rules.Navigation = map[Terrain]Chance{Forest: {1, 2}, Hills: {0, 6}}
 	rules.Encounters.Chance = map[Terrain]Chance{Forest: {1, 6}, Hills: {1, 6}}
-	rules.Encounters.Tables = map[Terrain][]EncounterEntry{Forest: {{"2d4 wolves", 1}}, Hills: {{"a lone hermit", 1}}}
+	rules.Encounters.Tables = map[Terrain][]EncounterEntry{Forest: {{"1d4+2 wolves", 1}}, Hills: {{"a lone hermit", 1}}}
 	tr := rules.MustCompile()
 	m := travelMap(t, Flat, []string{"ffhh", "ffhh", "ffhh"})
 	type entry struct {
@@ -756,8 +756,8 @@ func TestTravelLogExample(t *testing.T) {
 		st, token = out.State, out.Token
 		entries = append(entries, entry{Seq: 10 + len(entries), PartyID: party, Action: action, Events: out.Events, Explored: explored, Glimpsed: glimpsed})
 	}
-	// Fog (16 on 1d18); on course (2 on 1d2); Midday's check finds 3+4 wolves.
-	do("move", []int{16, 2, 1, 1, 3, 4}, func(r Roller) (TravelOutcome, error) {
+	// Fog (16 on 1d18); on course (2 on 1d2); Midday's check finds 3+2 wolves.
+	do("move", []int{16, 2, 1, 1, 3}, func(r Roller) (TravelOutcome, error) {
 		return tr.Move(m, st, token, keys(t, "1,1"), true, r)
 	}, []string{"1,1"}, nil)
 	// Lost (1 on 1d2), veering straight on (3 on 1d6) to 2,0; Afternoon's check finds nothing.

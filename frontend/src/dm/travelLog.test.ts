@@ -52,7 +52,7 @@ describe('travel log', () => {
     expect(midday).toEqual([
       '10:00 Midday begins',
       '10:00 Encounter check (watch, forest, 1 in 6): 1d6: 1, an encounter',
-      '10:00 Encounter at 1,1: 7 wolves (1d1: 1; 2d4: 3+4 = 7)',
+      '10:00 Encounter at 1,1: 5 wolves (1d1: 1; 1d4+2: 3+2 = 5)',
       '10:00 Moved 0,1 → 1,1 (forest, 4 h)',
       '10:00 Revealed 1 explored, 0 glimpsed',
       '10:00 Navigation (forest, 1 in 2): 1d2: 1, lost',
@@ -75,7 +75,7 @@ describe('travel log', () => {
   it('filters by kind and by party', () => {
     const encounters = travelLog(example, { partyId: null, kinds: new Set(['encounter']) });
     expect(encounters.flatMap((d) => d.watches.flatMap((w) => w.lines.map((l) => l.text)))).toEqual([
-      'Encounter at 1,1: 7 wolves (1d1: 1; 2d4: 3+4 = 7)',
+      'Encounter at 1,1: 5 wolves (1d1: 1; 1d4+2: 3+2 = 5)',
     ]);
     const lost = travelLog(example, { partyId: null, kinds: new Set(['lost']) });
     expect(lost.flatMap((d) => d.watches.flatMap((w) => w.lines.map((l) => l.text)))).toEqual([

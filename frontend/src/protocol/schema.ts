@@ -15,6 +15,7 @@ import {
   PARTY_COLOR_RE,
   PARTY_REVEALS,
 } from './constants';
+import { encounterPromptSchema, playerTravelSchema, travelRulesSchema, travelServerMessageSchemas, travelViewSchema } from './travel';
 
 export { MAX_HEXES_PER_MESSAGE, MAX_LABEL, MAX_NOTES, MAX_REF, PROTOCOL_VERSION } from './constants';
 
@@ -210,6 +211,10 @@ export const sessionStateSchema = z
     partyKnown: z.optional(z.record(id, levels)),
     sightRules: z.optional(sightRulesSchema),
     staged: z.optional(z.array(stagedChangeSchema)),
+    // The travel turn (docs/travel.md): the DM's every party and prompts, a player's own party.
+    travelRules: z.optional(travelRulesSchema),
+    travel: z.optional(z.union([z.array(travelViewSchema), z.nullable(playerTravelSchema)])),
+    encounters: z.optional(z.array(encounterPromptSchema)),
   })
   .check(z.superRefine((s, ctx) => {
     // The grid must match the map, or the store would index past it.
@@ -341,6 +346,7 @@ export const serverMessageSchemas = {
   'dm:preparing': dmPreparingSchema,
   pong: pongSchema,
   error: errorMessageSchema,
+  ...travelServerMessageSchemas,
 } as const;
 
 export type ServerMessageType = keyof typeof serverMessageSchemas;

@@ -193,3 +193,38 @@ export const encounterPromptSchema = z.object({
   check: encounterCheckSchema,
 });
 export type EncounterPrompt = z.infer<typeof encounterPromptSchema>;
+
+// ---------------------------------------------------------------- messages
+
+const seq = z.int().check(z.nonnegative());
+
+export const travelChangedSchema = z.object({
+  type: z.literal('travel:changed'),
+  seq,
+  // The DM's view names its party; a player's is their own party's.
+  travel: z.union([travelViewSchema, playerTravelSchema]),
+});
+export const travelHappenedSchema = z.object({
+  type: z.literal('travel:happened'),
+  seq,
+  partyId: z.string(),
+  action: z.enum(TRAVEL_ACTIONS),
+  events: z.array(travelEventSchema),
+});
+export const encountersChangedSchema = z.object({
+  type: z.literal('encounters:changed'),
+  seq,
+  encounters: z.array(encounterPromptSchema),
+});
+export const travelRulesChangedSchema = z.object({
+  type: z.literal('travel:rulesChanged'),
+  seq,
+  rules: travelRulesSchema,
+});
+
+export const travelServerMessageSchemas = {
+  'travel:changed': travelChangedSchema,
+  'travel:happened': travelHappenedSchema,
+  'encounters:changed': encountersChangedSchema,
+  'travel:rulesChanged': travelRulesChangedSchema,
+} as const;

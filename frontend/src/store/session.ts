@@ -17,6 +17,7 @@ import type {
   Targets,
 } from '../protocol/schema';
 import type { ConnectionStatus } from '../net/socket';
+import { reduceTravel, travelFromState, type TravelData } from './travel';
 
 export interface Player {
   id: string;
@@ -48,6 +49,7 @@ export interface SessionData {
   /** per player, the hexes they know privately (glimpsed or explored) */
   revealedTo: ReadonlyMap<string, ReadonlySet<string>>;
   staged: readonly StagedChange[];
+  travel: TravelData;
 }
 
 export interface ServerError {
@@ -103,6 +105,7 @@ export function sessionDataFromState(m: ServerMessageOf<'session:state'>): Sessi
     revealedAll,
     revealedTo,
     staged: m.staged ?? [],
+    travel: travelFromState(m),
   };
 }
 
@@ -289,6 +292,11 @@ export function reduce(
     }
     case 'dm:preparing':
       return { data: { ...d, preparing: msg.preparing } };
+    case 'travel:changed':
+    case 'travel:happened':
+    case 'encounters:changed':
+    case 'travel:rulesChanged':
+      return { data: { ...d, seq, travel: reduceTravel(d.travel, msg) } };
     case 'error':
       return null; // handled by the store (kept in `errors`), not part of the session data
     case 'pong':
