@@ -11,6 +11,7 @@ import { CLOSE } from '../protocol/constants';
 import type { PlayerConnection } from './connection';
 import { Brand } from './ui';
 import { PlayersButton } from './Players';
+import { TravelClock } from './TravelClock';
 
 export type SessionEnd =
   | { kind: 'removed' }
@@ -121,6 +122,7 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
             {data?.campaign.name ?? ' '}
           </div>
           {map && <div className="mapname">{map.name}</div>}
+          {data?.travel.mine && status !== 'waiting' && <TravelClock travel={data.travel.mine} />}
         </div>
         <StatusChip status={status} connection={connectionStatus.kind} hasData={data !== null} />
         {data && <PlayersButton players={data.players} youId={me.playerId} />}
