@@ -641,3 +641,21 @@ func (t *Travel) Found(m TravelMap, st PartyTravel, token Key) (TravelOutcome, e
 		State:  st, Token: at,
 	}, nil
 }
+
+// The travel turn's events in the campaign's log: each action's payload holds its TravelEvents,
+// so the travel log (and the weather's history) is read back from the log.
+const (
+	EventTravelMove      EventType = "travel:move"
+	EventTravelRest      EventType = "travel:rest"
+	EventTravelCamp      EventType = "travel:camp"
+	EventTravelAdvance   EventType = "travel:advance"
+	EventTravelFound     EventType = "travel:found"
+	EventTravelPace      EventType = "travel:pace"
+	EventTravelWeather   EventType = "travel:weather"   // rolled, chosen, shown or hidden
+	EventTravelCheck     EventType = "travel:check"     // an encounter check by hand
+	EventTravelEncounter EventType = "travel:encounter" // a prompt answered: rerolled, dismissed, placed
+	EventTravelRules     EventType = "travel:rules"
+)
+
+// TravelEventPrefix starts the type of every travel event.
+const TravelEventPrefix = "travel:"

@@ -91,6 +91,7 @@ type playerStateMsg struct {
 	stateHead
 	Parties []playerPartyView  `json:"parties"`
 	Markers []playerMarkerView `json:"markers"`
+	Travel  *playerTravelView  `json:"travel"`  // their party's clock; null before it travels
 	Players []playerView       `json:"players"` // last: see withPlayers
 }
 
@@ -106,6 +107,9 @@ type dmStateMsg struct {
 	Markers     []markerView         `json:"markers"`
 	SightRules  game.SightRules      `json:"sightRules"`
 	Staged      []game.StagedChange  `json:"staged"`
+	TravelRules game.TravelRules     `json:"travelRules"`
+	Travel      []travelView         `json:"travel"`
+	Encounters  []encounterPrompt    `json:"encounters"`
 	Players     []playerView         `json:"players"` // last: see withPlayers
 }
 

@@ -53,11 +53,12 @@ type travelChangedDMMsg struct {
 
 func (m travelChangedDMMsg) frame() []byte { m.Type = msgTravelChanged; return mustJSON(m) }
 
-// travelChangedMsg tells a player their party's travel view after it changed.
+// travelChangedMsg tells a player their party's travel view after it changed; null when they
+// are in no party (or one that has not travelled) any more.
 type travelChangedMsg struct {
-	Type   string           `json:"type"`
-	Seq    int64            `json:"seq"`
-	Travel playerTravelView `json:"travel"`
+	Type   string            `json:"type"`
+	Seq    int64             `json:"seq"`
+	Travel *playerTravelView `json:"travel"`
 }
 
 func (m travelChangedMsg) frame() []byte { m.Type = msgTravelChanged; return mustJSON(m) }

@@ -28,6 +28,7 @@ type mapState struct {
 	private map[string]*knowledge // member id → revealed to them alone
 	party   map[string]*knowledge // party id → what the party knows
 	tokens  map[string]int        // party id → the hex its token stands on; absent: off the map
+	roads   []bool                // row-major; nil: no roads on this map
 	moves   map[string][]*moveRecord
 	markers []*game.Marker // in the order they were placed
 	// markerAt counts the markers on each hex: a change to a hex with none cannot change what
@@ -118,6 +119,7 @@ type roomState struct {
 	partyOrder []string     // party ids in the order they were made
 	sight      *game.Sight  // the campaign's rules (campaign.SightRules), compiled
 	viewers    *viewerIndex // nil until needed, and whenever who is in which party changes
+	travel     *travelState
 	staged     []game.StagedChange
 	seq        int64
 }
@@ -175,6 +177,9 @@ func loadRoomState(ctx context.Context, q storage.Queries, campaignID string) (*
 		s.partyOrder = append(s.partyOrder, p.ID)
 	}
 	if s.sight, err = c.SightRules.Compile(); err != nil {
+		return nil, err
+	}
+	if s.travel, err = loadTravel(ctx, q, campaignID); err != nil {
 		return nil, err
 	}
 	if s.seq, err = q.LastSeq(ctx, campaignID); err != nil {
@@ -305,6 +310,9 @@ func (s *roomState) playerState(memberID string) []byte {
 		st.Parties = s.playerParties(m.PartyID, v)
 		st.Markers = s.playerMarkers(v)
 	}
+	if m != nil {
+		st.Travel = s.playerTravel(m.PartyID)
+	}
 	return st.frameWith(s.playersJSON())
 }
 
@@ -316,6 +324,9 @@ func (s *roomState) playerParties(partyID string, v viewer) []playerPartyView {
 	mp := s.mp
 	for _, id := range s.partyOrder {
 		p := s.parties[id]
+		if s.hiddenLost(id, partyID) {
+			continue
+		}
 		var key *string
 		if mp != nil {
 			if c, ok := mp.tokens[id]; ok {
@@ -397,7 +408,8 @@ func (m *mapState) privateLevels(id string) keyLevels {
 func (s *roomState) dmState() []byte {
 	st := dmStateMsg{stateHead: s.head(game.RoleDM), Notes: map[string]string{},
 		RevealedTo: map[string]keyLevels{}, PartyKnown: map[string]string{}, Staged: s.staged,
-		Parties: s.dmParties(), Markers: s.dmMarkers(), SightRules: s.campaign.SightRules.With()}
+		Parties: s.dmParties(), Markers: s.dmMarkers(), SightRules: s.campaign.SightRules.With(),
+		TravelRules: s.travel.rules.Rules(), Travel: s.dmTravel(), Encounters: s.dmEncounters()}
 	if st.Staged == nil {
 		st.Staged = []game.StagedChange{}
 	}

@@ -15,7 +15,14 @@ import {
   PARTY_COLOR_RE,
   PARTY_REVEALS,
 } from './constants';
-import { encounterPromptSchema, playerTravelSchema, travelRulesSchema, travelServerMessageSchemas, travelViewSchema } from './travel';
+import {
+  encounterPromptSchema,
+  playerTravelSchema,
+  travelClientMessageSchemas,
+  travelRulesSchema,
+  travelServerMessageSchemas,
+  travelViewSchema,
+} from './travel';
 
 export { MAX_HEXES_PER_MESSAGE, MAX_LABEL, MAX_NOTES, MAX_REF, PROTOCOL_VERSION } from './constants';
 
@@ -458,6 +465,7 @@ export const clientMessageSchemas = {
   'sight:rules': z.strictObject({ type: z.literal('sight:rules'), rules: sightRulesSchema, ref }),
   // Any role; the hub answers `pong` at once without touching the session.
   ping: z.strictObject({ type: z.literal('ping'), ref }),
+  ...travelClientMessageSchemas,
 } as const;
 
 export type ClientMessageType = keyof typeof clientMessageSchemas;

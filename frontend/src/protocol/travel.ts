@@ -52,31 +52,19 @@ export type Clock = z.infer<typeof clockSchema>;
 
 // ---------------------------------------------------------------- rules
 
+// The rules as the hub sends them: every part filled in, read leniently.
 const paceMinutes = z.object({ slow: z.int(), normal: z.int(), fast: z.int() });
-export type PaceMinutes = z.infer<typeof paceMinutes>;
-
-export const weatherEntrySchema = z.object({
+const weatherEntrySchema = z.object({
   name: z.string(),
   weight: z.int(),
   sightPenalty: z.int(),
   paceFactor: z.optional(z.number()),
   share: z.boolean(),
 });
-export type WeatherEntry = z.infer<typeof weatherEntrySchema>;
-
-export const encounterEntrySchema = z.object({ text: z.string(), weight: z.int() });
-export type EncounterEntry = z.infer<typeof encounterEntrySchema>;
-
+const encounterEntrySchema = z.object({ text: z.string(), weight: z.int() });
 export const travelRulesSchema = z.object({
-  calendar: z.object({
-    watches: z.array(z.object({ name: z.string(), hours: z.int() })),
-    firstWatchStarts: z.int(),
-  }),
-  time: z.object({
-    terrain: z.partialRecord(terrain, paceMinutes),
-    road: paceMinutes,
-    unknown: paceMinutes,
-  }),
+  calendar: z.object({ watches: z.array(z.object({ name: z.string(), hours: z.int() })), firstWatchStarts: z.int() }),
+  time: z.object({ terrain: z.partialRecord(terrain, paceMinutes), road: paceMinutes, unknown: paceMinutes }),
   navigation: z.partialRecord(terrain, chanceSchema),
   encounters: z.object({
     points: z.object({ watch: z.boolean(), hex: z.boolean(), rest: z.boolean() }),
@@ -90,7 +78,50 @@ export const travelRulesSchema = z.object({
     tables: z.record(z.string(), z.partialRecord(seasonSchema, z.array(weatherEntrySchema))),
   }),
 });
+
+// The rules the DM saves with travel:rules: strict like every client message; parts left out
+// keep the defaults. The hub checks every number, name and dice notation.
+const paceMinutesIn = z.strictObject({ slow: z.int(), normal: z.int(), fast: z.int() });
+export const travelRulesInputSchema = z.strictObject({
+  calendar: z.optional(
+    z.strictObject({ watches: z.array(z.strictObject({ name: z.string(), hours: z.int() })), firstWatchStarts: z.int() }),
+  ),
+  time: z.optional(z.strictObject({ terrain: z.partialRecord(terrain, paceMinutesIn), road: paceMinutesIn, unknown: paceMinutesIn })),
+  navigation: z.optional(z.partialRecord(terrain, chanceSchema)),
+  encounters: z.optional(
+    z.strictObject({
+      points: z.strictObject({ watch: z.boolean(), hex: z.boolean(), rest: z.boolean() }),
+      chance: z.partialRecord(terrain, chanceSchema),
+      tables: z.partialRecord(terrain, z.array(z.strictObject({ text: z.string(), weight: z.int() }))),
+    }),
+  ),
+  weather: z.optional(
+    z.strictObject({
+      every: z.enum(['day', 'watch']),
+      climate: z.string(),
+      season: seasonSchema,
+      tables: z.record(
+        z.string(),
+        z.partialRecord(
+          seasonSchema,
+          z.array(
+            z.strictObject({
+              name: z.string(),
+              weight: z.int(),
+              sightPenalty: z.int(),
+              paceFactor: z.optional(z.number()),
+              share: z.boolean(),
+            }),
+          ),
+        ),
+      ),
+    }),
+  ),
+});
 export type TravelRules = z.infer<typeof travelRulesSchema>;
+export type PaceMinutes = z.infer<typeof paceMinutes>;
+export type WeatherEntry = z.infer<typeof weatherEntrySchema>;
+export type EncounterEntry = z.infer<typeof encounterEntrySchema>;
 
 // ---------------------------------------------------------------- state and events
 
@@ -201,8 +232,8 @@ const seq = z.int().check(z.nonnegative());
 export const travelChangedSchema = z.object({
   type: z.literal('travel:changed'),
   seq,
-  // The DM's view names its party; a player's is their own party's.
-  travel: z.union([travelViewSchema, playerTravelSchema]),
+  // The DM's view names its party; a player's is their own party's, null when in none.
+  travel: z.union([travelViewSchema, z.nullable(playerTravelSchema)]),
 });
 export const travelHappenedSchema = z.object({
   type: z.literal('travel:happened'),
@@ -227,4 +258,47 @@ export const travelServerMessageSchemas = {
   'travel:happened': travelHappenedSchema,
   'encounters:changed': encountersChangedSchema,
   'travel:rulesChanged': travelRulesChangedSchema,
+} as const;
+
+// ---------------------------------------------------------------- client → server
+
+const ref = z.optional(z.string().check(z.maxLength(64)));
+const partyId = z.string().check(z.minLength(1));
+const encounterId = z.string().check(z.minLength(1));
+const path = z.array(hexKey).check(z.minLength(1), z.maxLength(100));
+
+export const travelClientMessageSchemas = {
+  'travel:move': z.strictObject({ type: z.literal('travel:move'), partyId, path, ref }),
+  'travel:pace': z.strictObject({ type: z.literal('travel:pace'), partyId, pace: paceSchema, ref }),
+  'travel:rest': z.strictObject({ type: z.literal('travel:rest'), partyId, ref }),
+  'travel:camp': z.strictObject({ type: z.literal('travel:camp'), partyId, ref }),
+  'travel:advance': z.strictObject({
+    type: z.literal('travel:advance'),
+    partyId,
+    watches: z.int().check(z.minimum(1), z.maximum(100)),
+    ref,
+  }),
+  'travel:found': z.strictObject({ type: z.literal('travel:found'), partyId, ref }),
+  'weather:roll': z.strictObject({ type: z.literal('weather:roll'), partyId, ref }),
+  'weather:set': z
+    .strictObject({
+      type: z.literal('weather:set'),
+      partyId,
+      entry: z.optional(z.int().check(z.nonnegative())),
+      shared: z.optional(z.boolean()),
+      ref,
+    })
+    .check(z.refine((m) => m.entry !== undefined || m.shared !== undefined, { message: 'weather:set needs entry, shared or both' })),
+  'encounter:check': z.strictObject({ type: z.literal('encounter:check'), partyId, ref }),
+  'encounter:reroll': z.strictObject({ type: z.literal('encounter:reroll'), encounterId, ref }),
+  'encounter:dismiss': z.strictObject({ type: z.literal('encounter:dismiss'), encounterId, ref }),
+  'encounter:place': z.strictObject({
+    type: z.literal('encounter:place'),
+    encounterId,
+    kind: z.optional(z.enum(['monster', 'camp', 'npc', 'treasure', 'danger', 'poi'])),
+    label: z.optional(z.string().check(z.maxLength(80))),
+    visibility: z.optional(z.enum(['dm', 'players'])),
+    ref,
+  }),
+  'travel:rules': z.strictObject({ type: z.literal('travel:rules'), rules: travelRulesInputSchema, ref }),
 } as const;

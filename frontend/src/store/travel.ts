@@ -42,7 +42,7 @@ export function reduceTravel(t: TravelData, msg: TravelMessage): TravelData {
   switch (msg.type) {
     case 'travel:changed': {
       const v = msg.travel;
-      if ('partyId' in v) {
+      if (v !== null && 'partyId' in v) {
         const parties = new Map(t.parties);
         parties.set(v.partyId, v);
         return { ...t, parties };
