@@ -21,6 +21,9 @@ type travelView struct {
 	Pace    game.Pace      `json:"pace"`
 	Weather *game.Weather  `json:"weather"`
 	Lost    *game.Lost     `json:"lost"`
+	// Travelled says whether the party has travelled at all: until it has, its players see no
+	// clock.
+	Travelled bool `json:"travelled"`
 }
 
 // playerWeather is the weather as players see it: its name, while the DM shares it.

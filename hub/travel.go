@@ -68,9 +68,12 @@ func (t *travelState) prompt(id string) (int, error) {
 
 // travelView is a party's travel state for the DM.
 func (s *roomState) travelView(partyID string) travelView {
-	st := s.travel.of(partyID)
+	st, travelled := s.travel.parties[partyID]
+	if !travelled {
+		st = game.NewPartyTravel()
+	}
 	return travelView{PartyID: partyID, Minutes: st.Minutes, Clock: s.travel.rules.Calendar().At(st.Minutes),
-		Pace: st.Pace, Weather: st.Weather, Lost: st.Lost}
+		Pace: st.Pace, Weather: st.Weather, Lost: st.Lost, Travelled: travelled}
 }
 
 // dmTravel is every party's travel state, in the parties' order.

@@ -145,6 +145,8 @@ export const travelViewSchema = z.object({
   pace: paceSchema,
   weather: z.nullable(weatherSchema),
   lost: z.nullable(z.object({ at: hexKey, since: count })),
+  /** Whether the party has travelled at all: until then its players see no clock. */
+  travelled: z.boolean(),
 });
 export type TravelView = z.infer<typeof travelViewSchema>;
 
