@@ -124,3 +124,44 @@ func mustMarshal(v any) []byte {
 	}
 	return b
 }
+
+// importTravel writes a campaign file's travel rules, party travel states and prompts, checking
+// each.
+func (q Queries) importTravel(ctx context.Context, campaignID string, f *CampaignFile, partyIDs map[string]bool) error {
+	bad := func(format string, args ...any) error {
+		return game.Errorf(game.EInvalid, "damaged campaign file: "+format, args...)
+	}
+	if f.TravelRules != nil {
+		if err := f.TravelRules.Validate(); err != nil {
+			return bad("travel rules: %s", game.MessageOf(err))
+		}
+		if err := q.SetTravelRules(ctx, campaignID, f.TravelRules); err != nil {
+			return err
+		}
+	}
+	for party, st := range f.Travel {
+		if !partyIDs[party] {
+			return bad("travel of party %q, which the file lacks", party)
+		}
+		if st.Minutes < 0 || st.Minutes > game.MaxClockMinutes || !st.Pace.Valid() {
+			return bad("travel of party %q: a bad clock or pace", party)
+		}
+		if st.Lost != nil {
+			if _, err := game.ParseKey(st.Lost.At); err != nil {
+				return bad("travel of party %q: %v", party, err)
+			}
+		}
+		if err := q.SetPartyTravel(ctx, party, st); err != nil {
+			return err
+		}
+	}
+	for _, e := range f.Encounters {
+		if e.ID == "" || !partyIDs[e.PartyID] {
+			return bad("encounter %q of party %q, which the file lacks", e.ID, e.PartyID)
+		}
+		if err := q.AddEncounter(ctx, campaignID, e); err != nil {
+			return bad("encounter %q: %v", e.ID, err)
+		}
+	}
+	return nil
+}
