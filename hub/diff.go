@@ -50,6 +50,7 @@ type viewerIndex struct {
 
 type cellSnap struct {
 	terrain byte
+	road    bool
 	label   string
 	levels  []uint8 // per class (0 for classes nobody online is in)
 }
@@ -107,7 +108,7 @@ func (ch *change) touch(i int) {
 		return
 	}
 	mp := ch.mp
-	snap := &cellSnap{terrain: mp.terrain[i], label: mp.labels[i], levels: make([]uint8, len(ch.index.classes))}
+	snap := &cellSnap{terrain: mp.terrain[i], road: mp.road(i), label: mp.labels[i], levels: make([]uint8, len(ch.index.classes))}
 	for n, c := range ch.index.classes {
 		if ch.active[n] {
 			snap.levels[n] = mp.level(ch.r.viewerOfClass(c), i)
@@ -246,7 +247,7 @@ func (r *Room) diffFrames(seq int64, ch *change, before int, after viewerClass, 
 		case was != now:
 			revealed = append(revealed, i)
 			levels = append(levels, now)
-		case snap.terrain != mp.terrain[i] || now == game.LevelExplored && snap.label != mp.labels[i]:
+		case snap.terrain != mp.terrain[i] || now == game.LevelExplored && (snap.label != mp.labels[i] || snap.road != mp.road(i)):
 			updated = append(updated, i)
 		}
 	}

@@ -22,6 +22,7 @@ import (
 type projection struct {
 	grid    string // one code per hex: '?' fog, lower case explored, upper case (',') glimpsed
 	labels  string // sorted key=label;
+	roads   string // sorted keys;
 	parties string // the player's list, as JSON
 	markers string // the player's list, as JSON
 	status  string
@@ -29,7 +30,7 @@ type projection struct {
 }
 
 func (p projection) String() string {
-	return fmt.Sprintf("grid %s\nlabels %s\nparties %s\nmarkers %s\nstatus %s\ntravel %s", p.grid, p.labels, p.parties, p.markers, p.status, p.travel)
+	return fmt.Sprintf("grid %s\nlabels %s\nroads %s\nparties %s\nmarkers %s\nstatus %s\ntravel %s", p.grid, p.labels, p.roads, p.parties, p.markers, p.status, p.travel)
 }
 
 // bannedForPlayers are fields only the DM's messages have.
@@ -45,6 +46,7 @@ type replay struct {
 	width   int
 	grid    []byte
 	labels  map[string]string
+	roads   map[string]bool
 	parties []playerPartyView
 	markers []playerMarkerView
 	status  string
@@ -86,6 +88,15 @@ func (r *replay) check() error {
 		}
 		if !explored(r.grid[i]) {
 			return fmt.Errorf("a label on %s, which the player has not explored (%q)", k, r.grid[i])
+		}
+	}
+	for k := range r.roads {
+		i, err := r.index(k)
+		if err != nil {
+			return err
+		}
+		if !explored(r.grid[i]) {
+			return fmt.Errorf("a road on %s, which the player has not explored (%q)", k, r.grid[i])
 		}
 	}
 	for _, m := range r.markers {
@@ -140,6 +151,7 @@ func replayPlayer(frames [][]byte) (projection, error) {
 			Map     *mapView
 			You     *youView
 			Labels  map[string]string
+			Roads   []string
 			Keys    []string
 			Hexes   []playerHexView
 			Parties []playerPartyView
@@ -165,7 +177,10 @@ func replayPlayer(frames [][]byte) (projection, error) {
 		}
 		switch m.Type {
 		case msgSessionState:
-			r = replay{grid: []byte(m.Grid), labels: m.Labels, parties: m.Parties, markers: m.Markers, travel: m.Travel}
+			r = replay{grid: []byte(m.Grid), labels: m.Labels, roads: map[string]bool{}, parties: m.Parties, markers: m.Markers, travel: m.Travel}
+			for _, k := range m.Roads {
+				r.roads[k] = true
+			}
 			if m.You != nil {
 				r.me = m.You.ID
 				var own *string
@@ -213,6 +228,14 @@ func replayPlayer(frames [][]byte) (projection, error) {
 				} else {
 					delete(r.labels, h.Key)
 				}
+				if h.Road && h.State != game.Explored {
+					return fail("a road on glimpsed hex %s", h.Key)
+				}
+				if h.Road {
+					r.roads[h.Key] = true
+				} else {
+					delete(r.roads, h.Key)
+				}
 			}
 		case msgHexHidden:
 			for _, k := range m.Keys {
@@ -222,6 +245,7 @@ func replayPlayer(frames [][]byte) (projection, error) {
 				}
 				r.grid[i] = game.FogCode
 				delete(r.labels, k)
+				delete(r.roads, k)
 			}
 		case msgPartiesChanged:
 			r.parties = m.Parties
@@ -245,6 +269,9 @@ func (r *replay) projection() projection {
 	for _, k := range slices.Sorted(maps.Keys(r.labels)) {
 		p.labels += k + "=" + r.labels[k] + ";"
 	}
+	for _, k := range slices.Sorted(maps.Keys(r.roads)) {
+		p.roads += k + ";"
+	}
 	return p
 }
 
@@ -254,6 +281,7 @@ type dmStateFull struct {
 	Map         *mapView
 	Session     *sessionView
 	Labels      map[string]string
+	Roads       []string
 	RevealedAll string
 	RevealedTo  map[string]map[string]uint8
 	PartyKnown  map[string]string
@@ -316,6 +344,11 @@ func expectedFor(t testing.TB, dmRaw []byte, playerID string) projection {
 	for _, k := range slices.Sorted(maps.Keys(dm.Labels)) {
 		if level(k) == game.LevelExplored {
 			p.labels += k + "=" + dm.Labels[k] + ";"
+		}
+	}
+	for _, k := range slices.Sorted(slices.Values(dm.Roads)) {
+		if level(k) == game.LevelExplored {
+			p.roads += k + ";"
 		}
 	}
 	parties := []playerPartyView{}

@@ -60,13 +60,37 @@ func (m *mapState) tokenAt(i int) bool {
 	return false
 }
 
+func (m *mapState) road(i int) bool { return m.roads != nil && m.roads[i] }
+
+// setRoad marks or clears a road; a map gets its road grid with its first road.
+func (m *mapState) setRoad(i int, road bool) {
+	if m.roads == nil {
+		if !road {
+			return
+		}
+		m.roads = make([]bool, m.size.Cells())
+	}
+	m.roads[i] = road
+}
+
+// roadKeys lists the roads on hexes keep accepts, in row-major order.
+func (m *mapState) roadKeys(keep func(i int) bool) []string {
+	out := []string{}
+	for i, r := range m.roads {
+		if r && keep(i) {
+			out = append(out, m.size.KeyAt(i).String())
+		}
+	}
+	return out
+}
+
 func (m *mapState) terrainAt(i int) game.Terrain {
 	t, _ := game.TerrainFromCode(m.terrain[i])
 	return t
 }
 
 func (m *mapState) dmHex(i int) hexView {
-	return hexView{Key: m.size.KeyAt(i).String(), Terrain: m.terrainAt(i), Label: m.labels[i], Notes: m.notes[i]}
+	return hexView{Key: m.size.KeyAt(i).String(), Terrain: m.terrainAt(i), Label: m.labels[i], Notes: m.notes[i], Road: m.road(i)}
 }
 
 // playerHex is hex i as a player who knows it at level l sees it: a glimpsed hex is its
@@ -74,13 +98,13 @@ func (m *mapState) dmHex(i int) hexView {
 func (m *mapState) playerHex(i int, l uint8) playerHexView {
 	h := playerHexView{Key: m.size.KeyAt(i).String(), Terrain: m.terrainAt(i), State: game.StateOfLevel(l)}
 	if l == game.LevelExplored {
-		h.Label = m.labels[i]
+		h.Label, h.Road = m.labels[i], m.road(i)
 	}
 	return h
 }
 
 func (m *mapState) storedHex(i int) game.Hex {
-	return game.Hex{Key: m.size.KeyAt(i), Terrain: m.terrainAt(i), Label: m.labels[i], Notes: m.notes[i]}
+	return game.Hex{Key: m.size.KeyAt(i), Terrain: m.terrainAt(i), Label: m.labels[i], Notes: m.notes[i], Road: m.road(i)}
 }
 
 func (m *mapState) view() *mapView {
@@ -222,6 +246,7 @@ func loadMapState(ctx context.Context, q storage.Queries, mapID string) (*mapSta
 		if h.Notes != "" {
 			m.notes[i] = h.Notes
 		}
+		m.setRoad(i, h.Road)
 	}
 	rev, err := q.LoadReveals(ctx, mapID)
 	if err != nil {
@@ -273,7 +298,7 @@ func (s *roomState) head(role game.Role) stateHead {
 		Seq: s.seq, Role: role,
 		Campaign:      campaignView{ID: s.campaign.ID, Name: s.campaign.Name},
 		BroadcastMode: s.campaign.BroadcastMode, Preparing: s.preparing(),
-		Labels: map[string]string{},
+		Labels: map[string]string{}, Roads: []string{},
 	}
 	if s.session != nil {
 		st.Session = &sessionView{ID: s.session.ID, Status: s.session.Status}
@@ -307,6 +332,7 @@ func (s *roomState) playerState(memberID string) []byte {
 				st.Labels[mp.size.KeyAt(i).String()] = label
 			}
 		}
+		st.Roads = mp.roadKeys(func(i int) bool { return mp.level(v, i) == game.LevelExplored })
 		st.Parties = s.playerParties(m.PartyID, v)
 		st.Markers = s.playerMarkers(v)
 	}
@@ -421,6 +447,7 @@ func (s *roomState) dmState() []byte {
 		for i, note := range mp.notes {
 			st.Notes[mp.size.KeyAt(i).String()] = note
 		}
+		st.Roads = mp.roadKeys(func(int) bool { return true })
 		n := len(mp.terrain)
 		st.RevealedAll = mp.all.levels(n)
 		for id := range mp.private {

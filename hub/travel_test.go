@@ -354,3 +354,43 @@ func TestTravelRulesSaved(t *testing.T) {
 		t.Fatalf("stored rules %+v, %v", rules, err)
 	}
 }
+
+// Roads: painted with hex:update, shown to players on explored hexes only, and a party that
+// follows one (road hex to road hex) spends open-ground time and cannot get lost.
+func TestTravelRoads(t *testing.T) {
+	tb := newTable(t, "Ana")
+	tb.do(paintLine())
+	// A road through the forest of row 1 (4,1 and 5,1) from the plains either side.
+	tb.do(`{"type":"hex:update","changes":[{"key":"3,1","road":true},{"key":"4,1","road":true},{"key":"5,1","road":true},{"key":"6,1","road":true}]}`)
+	tb.do(`{"type":"session:start"}`)
+	tb.do(`{"type":"party:place","partyId":"$P0","key":"3,1","reveal":true}`)
+	tb.check("a road, partly glimpsed")
+	if p, _ := replayPlayer(tb.players["Ana"].received()); p.roads != "3,1;" {
+		t.Fatalf("Ana sees roads %q; she explored only 3,1", p.roads)
+	}
+	tb.do(travelRules(map[string]string{"forest": "6 in 6", "plains": "6 in 6"}, nil))
+	frames := tb.do(`{"type":"travel:move","partyId":"$P0","path":["4,1","5,1"]}`)
+	for _, e := range happened(t, frames).Events {
+		if e.Step != nil && (e.Step.Cost != game.CostRoad || e.Step.Navigation != nil || e.Step.Minutes != 120) {
+			t.Fatalf("a road step: %+v", e.Step)
+		}
+	}
+	if tv := tb.travelOf(tb.parties[0]); tv.Lost != nil || tv.Minutes != 240 {
+		t.Fatalf("after following the road: %+v", tv)
+	}
+	tb.check("following the road")
+	if p, _ := replayPlayer(tb.players["Ana"].received()); p.roads != "3,1;4,1;5,1;" {
+		t.Fatalf("Ana's roads after walking them: %q", p.roads)
+	}
+	// Off the road, into the mountains: checked, and lost.
+	tb.do(`{"type":"travel:move","partyId":"$P0","path":["5,2"]}`)
+	if tv := tb.travelOf(tb.parties[0]); tv.Lost == nil {
+		t.Fatalf("leaving the road: %+v", tv)
+	}
+	// Taking a road away.
+	tb.do(`{"type":"hex:update","changes":[{"key":"4,1","road":false}]}`)
+	tb.check("a road taken away")
+	if p, _ := replayPlayer(tb.players["Ana"].received()); p.roads != "3,1;5,1;" {
+		t.Fatalf("Ana's roads: %q", p.roads)
+	}
+}

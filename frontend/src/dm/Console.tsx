@@ -256,8 +256,10 @@ function Palette() {
   const dm = useDmStore();
   const tool = useDm((s) => s.tool);
   const terrain = useDm((s) => s.terrain);
+  const roadBrush = useDm((s) => s.roadBrush);
   const viewAs = useDm((s) => s.viewAs);
   if ((tool !== 'brush' && tool !== 'fill') || viewAs) return null;
+  const onTerrain = (t: typeof terrain) => roadBrush === null && terrain === t;
   return (
     <div className="palette" role="radiogroup" aria-label="Terrain" data-testid="palette">
       {ALL_TERRAINS.map((t, i) => {
@@ -266,8 +268,8 @@ function Palette() {
           <button
             key={t || 'none'}
             role="radio"
-            aria-checked={terrain === t}
-            className={terrain === t ? 'sw on' : 'sw'}
+            aria-checked={onTerrain(t)}
+            className={onTerrain(t) ? 'sw on' : 'sw'}
             onClick={() => dm.getState().setTerrain(t)}
             title={`${TERRAIN_NAMES[t]}${n ? ` (${n})` : ''}`}
             data-testid={`terrain-${t || 'none'}`}
@@ -278,6 +280,21 @@ function Palette() {
           </button>
         );
       })}
+      {tool === 'brush' &&
+        ([true, false] as const).map((road) => (
+          <button
+            key={road ? 'road' : 'no-road'}
+            role="radio"
+            aria-checked={roadBrush === road}
+            className={roadBrush === road ? 'sw on' : 'sw'}
+            onClick={() => dm.getState().setRoadBrush(road)}
+            title={road ? 'Lay a road (travel along it is faster and never gets lost)' : 'Lift a road'}
+            data-testid={road ? 'brush-road' : 'brush-no-road'}
+          >
+            <span className={road ? 'sw-chip sw-road' : 'sw-chip sw-no-road'} />
+            <span className="sw-name">{road ? 'Road' : 'No road'}</span>
+          </button>
+        ))}
     </div>
   );
 }

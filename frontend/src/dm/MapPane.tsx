@@ -97,17 +97,19 @@ export function MapPane(props: { sweep: Sweep; handle: RefObject<HexMapHandle | 
     return hl;
   }, [staged, sweepKeys, footprint, selected, tool, viewAs]);
 
+  const roads = useDm((s) => s.data?.roads);
   const scene: RenderScene = useMemo(
     () => ({
       map,
       cells: display?.cells ?? new Uint8Array(0),
       labels: display?.labels ?? new Map(),
+      roads,
       token: display?.token ?? null,
       veil: viewAs || !showVeil ? null : (vis?.veil ?? null),
       highlights,
       hover: footprint && footprint.length > 1 ? null : hover,
     }),
-    [map, display, vis, highlights, hover, footprint, viewAs, showVeil],
+    [map, display, roads, vis, highlights, hover, footprint, viewAs, showVeil],
   );
 
   // Hexes only some players see get a violet dot, drawn on the renderer's canvas right after each
@@ -248,11 +250,12 @@ export function MapPane(props: { sweep: Sweep; handle: RefObject<HexMapHandle | 
           last.current = null;
           return;
         }
-        s.beginStroke(`Paint ${terrainName(s.terrain)}`);
+        s.beginStroke(s.roadBrush === null ? `Paint ${terrainName(s.terrain)}` : s.roadBrush ? 'Lay a road' : 'Lift a road');
         last.current = downKey.current;
       }
       if (e.key && (e.phase !== 'down' || !e.altKey)) {
-        s.paint(pathKeys(last.current, e.key), { terrain: dm.getState().terrain });
+        const { roadBrush, terrain } = dm.getState();
+        s.paint(pathKeys(last.current, e.key), roadBrush === null ? { terrain } : { road: roadBrush });
         last.current = e.key;
       }
       if (e.phase === 'up') {

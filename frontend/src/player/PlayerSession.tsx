@@ -85,11 +85,12 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
       map,
       cells: data?.cells ?? new Uint8Array(0),
       labels: data?.labels ?? new Map(),
+      roads: data?.roads,
       token: data?.token ?? null,
       fadeIn,
       hover: tapped?.key ?? hover?.key ?? null,
     }),
-    [map, data?.cells, data?.labels, data?.token, fadeIn, hover?.key, tapped?.key],
+    [map, data?.cells, data?.labels, data?.roads, data?.token, fadeIn, hover?.key, tapped?.key],
   );
 
   // A different map: drop the pinned info card (during render, so it is never drawn over the new map).

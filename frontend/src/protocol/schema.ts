@@ -86,6 +86,8 @@ export const hexViewSchema = z.object({
   terrain: terrainSchema,
   label: z.optional(z.string()),
   notes: z.optional(z.string()),
+  /** a road runs through it (to a player: explored hexes only) */
+  road: z.optional(z.boolean()),
   state: z.optional(hexStateSchema),
 });
 export type HexView = z.infer<typeof hexViewSchema>;
@@ -151,10 +153,11 @@ export const hexChangeSchema = z
     terrain: z.optional(terrainSchema),
     label: z.optional(maxRunes(MAX_LABEL)),
     notes: z.optional(maxRunes(MAX_NOTES)),
+    road: z.optional(z.boolean()),
   })
   .check(
-    z.refine((c) => c.terrain !== undefined || c.label !== undefined || c.notes !== undefined, {
-      message: 'a change needs terrain, label or notes',
+    z.refine((c) => c.terrain !== undefined || c.label !== undefined || c.notes !== undefined || c.road !== undefined, {
+      message: 'a change needs terrain, label, notes or road',
     }),
   );
 export type HexChange = z.infer<typeof hexChangeSchema>;
@@ -208,6 +211,7 @@ export const sessionStateSchema = z
     map: z.nullable(mapInfoSchema),
     grid: z.string(),
     labels: z.record(hexKeySchema, z.string()),
+    roads: z.optional(z.array(hexKeySchema)),
     parties: z.array(partyViewSchema),
     markers: z.array(markerViewSchema),
     players: z.array(playerPresenceSchema),

@@ -5,6 +5,8 @@
 // per terrain so a frame costs ~14 fills however many hexes are on screen.
 import { FOG, FOG_COLOR, ALL_TERRAINS, TERRAIN_COLORS } from '../hex/terrain';
 import {
+  hexKey,
+  neighbours,
   hexCorners,
   hexToPixel,
   inBounds,
@@ -32,6 +34,8 @@ export interface RenderScene {
   highlights?: ReadonlyMap<string, string> | undefined;
   /** hex under the pointer, outlined */
   hover?: string | null | undefined;
+  /** hexes a road runs through: drawn joining neighbouring road hexes (docs/travel.md) */
+  roads?: ReadonlySet<string> | undefined;
 }
 
 export interface RenderOptions {
@@ -327,6 +331,9 @@ export class HexRenderer {
       }
     }
 
+    const roads = this.scene.roads;
+    if (roads && roads.size > 0) this.drawRoads(roads, cells, rect);
+
     // Grid lines: one stroke for all visible hexes.
     if (s >= opts.gridMinScale) {
       const grid = new Path2D();
@@ -408,6 +415,50 @@ export class HexRenderer {
       firstMapMarked = true;
       performance.mark('hexcrawl:first-map');
     }
+  }
+
+  /**
+   * Roads, in map units: from each road hex's centre to the edge it shares with each road
+   * neighbour (so two road hexes draw one line between their centres), a dot where a road hex has
+   * no road neighbour. Fogged hexes draw nothing.
+   */
+  private drawRoads(roads: ReadonlySet<string>, cells: Uint8Array, rect: { x0: number; y0: number; x1: number; y1: number }): void {
+    const { ctx, view } = this;
+    const map = this.scene.map!;
+    const { width, height, orientation } = map;
+    const s = view.scale;
+    const path = new Path2D();
+    const dots = new Path2D();
+    const r = Math.max(0.08, 2 / s);
+    for (const key of roads) {
+      const o = parseHexKey(key);
+      if (!o || !inBounds(o, width, height) || cells[o.row * width + o.col] === FOG) continue;
+      const c = hexToPixel(o, orientation);
+      if (c.x < rect.x0 - 2 || c.x > rect.x1 + 2 || c.y < rect.y0 - 2 || c.y > rect.y1 + 2) continue;
+      let joined = false;
+      for (const n of neighbours(o, orientation, width, height)) {
+        const k = hexKey(n.col, n.row);
+        if (!roads.has(k) || cells[n.row * width + n.col] === FOG) continue;
+        const m = hexToPixel(n, orientation);
+        path.moveTo(c.x, c.y);
+        path.lineTo((c.x + m.x) / 2, (c.y + m.y) / 2);
+        joined = true;
+      }
+      if (!joined) {
+        dots.moveTo(c.x + r * 2, c.y);
+        dots.arc(c.x, c.y, r * 2, 0, Math.PI * 2);
+      }
+    }
+    ctx.lineCap = 'round';
+    ctx.lineJoin = 'round';
+    ctx.lineWidth = Math.max(0.12, 3.5 / s);
+    ctx.strokeStyle = 'rgba(40, 28, 14, 0.55)';
+    ctx.stroke(path);
+    ctx.lineWidth = Math.max(0.07, 2 / s);
+    ctx.strokeStyle = '#c9a46a';
+    ctx.stroke(path);
+    ctx.fillStyle = '#c9a46a';
+    ctx.fill(dots);
   }
 
   private drawLabels(rect: { x0: number; y0: number; x1: number; y1: number }): void {

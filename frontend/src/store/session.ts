@@ -37,6 +37,8 @@ export interface SessionData {
   /** terrain index per hex (row-major); FOG where not visible to us */
   cells: Uint8Array;
   labels: ReadonlyMap<string, string>;
+  /** hexes a road runs through (a player's: explored ones) */
+  roads: ReadonlySet<string>;
   /** where our party stands (a player's own party; for the DM the default party), if on the map */
   token: string | null;
   parties: readonly PartyView[];
@@ -97,6 +99,7 @@ export function sessionDataFromState(m: ServerMessageOf<'session:state'>): Sessi
     map: m.map,
     cells,
     labels: new Map(Object.entries(m.labels)),
+    roads: new Set(m.roads ?? []),
     token: tokenOf(m.role, m.you?.partyId ?? null, m.parties),
     parties: m.parties,
     markers: m.markers,
@@ -121,11 +124,12 @@ interface Patch {
   mapChanging?: boolean;
 }
 
-function applyHexViews(d: SessionData, hexes: readonly HexView[]): Pick<SessionData, 'cells' | 'labels' | 'notes'> {
+function applyHexViews(d: SessionData, hexes: readonly HexView[]): Pick<SessionData, 'cells' | 'labels' | 'notes' | 'roads'> {
   const w = d.map?.width ?? 0;
   const h = d.map?.height ?? 0;
   const cells = new Uint8Array(d.cells);
   const labels = new Map(d.labels);
+  const roads = new Set(d.roads);
   const notes = d.role === 'dm' ? new Map(d.notes) : d.notes;
   for (const hv of hexes) {
     const i = keyToIndex(hv.key, w, h);
@@ -133,12 +137,14 @@ function applyHexViews(d: SessionData, hexes: readonly HexView[]): Pick<SessionD
     cells[i] = terrainIndex(hv.terrain);
     if (hv.label) labels.set(hv.key, hv.label);
     else labels.delete(hv.key);
+    if (hv.road) roads.add(hv.key);
+    else roads.delete(hv.key);
     if (d.role === 'dm') {
       if (hv.notes) (notes as Map<string, string>).set(hv.key, hv.notes);
       else (notes as Map<string, string>).delete(hv.key);
     }
   }
-  return { cells, labels, notes };
+  return { cells, labels, notes, roads };
 }
 
 function playerIdsOf(t: Targets | undefined): string[] | null {
@@ -243,15 +249,17 @@ export function reduce(
       }
       const cells = new Uint8Array(d.cells);
       const labels = new Map(d.labels);
+      const roads = new Set(d.roads);
       const fadeIn = new Map(state.fadeIn);
       for (const k of msg.keys) {
         const i = keyToIndex(k, w, h);
         if (i < 0) continue;
         cells[i] = FOG;
         labels.delete(k);
+        roads.delete(k);
         fadeIn.delete(i);
       }
-      return { data: { ...d, seq, cells, labels }, fadeIn };
+      return { data: { ...d, seq, cells, labels, roads }, fadeIn };
     }
     case 'hex:updated':
       return { data: { ...d, ...applyHexViews(d, msg.hexes), seq } };

@@ -21,6 +21,8 @@ const EMPTY: ReadonlySet<string> = new Set();
 export interface ToolsSlice {
   tool: Tool;
   terrain: Terrain;
+  /** the brush lays (true) or lifts (false) roads instead of painting terrain; null: terrain */
+  roadBrush: boolean | null;
   brush: number;
   selected: string | null;
   hover: string | null;
@@ -36,6 +38,8 @@ export interface ToolsSlice {
 
   setTool(tool: Tool): void;
   setTerrain(terrain: Terrain): void;
+  /** The palette's road entries: the brush lays or lifts roads (null: back to terrain). */
+  setRoadBrush(road: boolean | null): void;
   /** The palette's number keys: 1–9 and 0 pick a terrain (and the brush unless filling). */
   terrainKey(digit: string): void;
   setBrush(n: number): void;
@@ -54,6 +58,7 @@ export const toolsSlice = defineSlice(
   () => ({
     tool: 'brush' as Tool,
     terrain: 'forest' as Terrain,
+    roadBrush: null as boolean | null,
     brush: 1,
     selected: null as string | null,
     hover: null as string | null,
@@ -68,11 +73,14 @@ export const toolsSlice = defineSlice(
       set({ tool, sweep: EMPTY });
     },
     setTerrain(terrain: Terrain) {
-      set({ terrain });
+      set({ terrain, roadBrush: null });
+    },
+    setRoadBrush(roadBrush: boolean | null) {
+      set({ roadBrush, tool: 'brush' });
     },
     terrainKey(digit: string) {
       const terrain = TERRAINS[digit === '0' ? 9 : Number(digit) - 1];
-      if (terrain) set({ terrain, tool: get().tool === 'fill' ? 'fill' : 'brush' });
+      if (terrain) set({ terrain, roadBrush: null, tool: get().tool === 'fill' ? 'fill' : 'brush' });
     },
     setBrush(n: number) {
       set({ brush: clampBrush(n) });
