@@ -130,6 +130,9 @@ func (r TravelRules) With() TravelRules {
 	}
 	out.Time.Terrain = fill(d.Time.Terrain, r.Time.Terrain)
 	out.Navigation = fill(d.Navigation, r.Navigation)
+	if r.Encounters.Chance == nil && r.Encounters.Tables == nil && r.Encounters.Points == (EncounterPoints{}) {
+		out.Encounters = d.Encounters // no encounter rules at all: when to check is the defaults' too
+	}
 	out.Encounters.Chance = fill(d.Encounters.Chance, r.Encounters.Chance)
 	out.Encounters.Tables = fill(d.Encounters.Tables, r.Encounters.Tables)
 	if len(out.Weather.Tables) == 0 {

@@ -567,6 +567,9 @@ func TestTravelRulesValidate(t *testing.T) {
 	if err := (TravelRules{}).Validate(); err != nil {
 		t.Fatalf("rules never saved are the defaults: %v", err)
 	}
+	if got := (TravelRules{}).With(); !reflect.DeepEqual(got, DefaultTravelRules()) {
+		t.Fatalf("rules never saved are not the defaults:\n%+v", got)
+	}
 	pace := func(f float64) *float64 { return &f }
 	cases := []struct {
 		name   string

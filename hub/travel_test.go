@@ -394,3 +394,36 @@ func TestTravelRoads(t *testing.T) {
 		t.Fatalf("Ana's roads: %q", p.roads)
 	}
 }
+
+// The travel log is the event log's travel events: GET …/events?type=travel: lists them alone.
+func TestTravelLogFromEvents(t *testing.T) {
+	tb := newTable(t, "Ana")
+	tb.do(paintLine())
+	tb.do(`{"type":"session:start"}`)
+	tb.do(`{"type":"party:place","partyId":"$P0","key":"3,1","reveal":true}`)
+	tb.do(`{"type":"travel:move","partyId":"$P0","path":["4,1"]}`)
+	tb.do(`{"type":"travel:camp","partyId":"$P0"}`)
+	var evs []struct {
+		Seq     int64
+		Type    string
+		Payload struct {
+			PartyID string
+			Events  []game.TravelEvent
+		}
+	}
+	tb.th.api("GET", "/api/campaigns/"+tb.th.campaignID+"/events?type=travel:", "", 200, &evs)
+	var types []string
+	for _, e := range evs {
+		types = append(types, e.Type)
+		if e.Payload.PartyID != tb.parties[0] || len(e.Payload.Events) == 0 {
+			t.Fatalf("event %d: %+v", e.Seq, e.Payload)
+		}
+	}
+	if !slices.Equal(types, []string{"travel:move", "travel:camp"}) {
+		t.Fatalf("travel events %v", types)
+	}
+	// A campaign that never saved rules has the defaults: a check each watch.
+	if !slices.ContainsFunc(evs[0].Payload.Events, func(e game.TravelEvent) bool { return e.Encounter != nil && e.Encounter.Reason == game.CheckWatch }) {
+		t.Fatalf("no watch check with the default rules: %+v", evs[0].Payload.Events)
+	}
+}
