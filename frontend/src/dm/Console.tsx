@@ -12,6 +12,7 @@ import type { DmConnection } from './connection';
 import { useDm, useDmStore } from './useDm';
 import { COLORS, MapPane } from './MapPane';
 import { HexPanel, PlayersPanel, SessionPanel } from './Panels';
+import { TravelPanel } from './TravelPanel';
 import { TopBar } from './TopBar';
 import { InviteDialog } from './Invite';
 import { confirmDialog, DialogFrame, dialogOpen, openDialog } from './dialogs';
@@ -160,6 +161,7 @@ export function Console() {
         </main>
         <aside className="dm-side">
           <SessionPanel />
+          <TravelPanel />
           <PlayersPanel onInvite={invite} onRevoke={(id, name) => void revoke(id, name)} />
           <HexPanel sweep={sweep} />
         </aside>
@@ -202,6 +204,7 @@ const TOOL_ICONS: Record<Tool, () => React.JSX.Element> = {
   reveal: Icon.reveal,
   hide: Icon.hide,
   token: Icon.token,
+  travel: Icon.travel,
 };
 
 function ToolRail() {

@@ -123,11 +123,12 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
             {data?.campaign.name ?? ' '}
           </div>
           {map && <div className="mapname">{map.name}</div>}
-          {data?.travel.mine && status !== 'waiting' && <TravelClock travel={data.travel.mine} />}
         </div>
         <StatusChip status={status} connection={connectionStatus.kind} hasData={data !== null} />
         {data && <PlayersButton players={data.players} youId={me.playerId} />}
       </header>
+
+      {data?.travel.mine && status !== 'waiting' && <TravelClock travel={data.travel.mine} />}
 
       {connectionStatus.kind === 'reconnecting' && (
         // One banner per attempt: its countdown starts when the attempt is scheduled.

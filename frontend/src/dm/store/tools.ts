@@ -5,7 +5,7 @@ import { TERRAINS } from '../../hex/terrain';
 import { clampBrush } from '../brush';
 import { defineSlice } from './slice';
 
-export type Tool = 'select' | 'brush' | 'fill' | 'reveal' | 'hide' | 'token';
+export type Tool = 'select' | 'brush' | 'fill' | 'reveal' | 'hide' | 'token' | 'travel';
 
 export const TOOLS: readonly { id: Tool; name: string; key: string; hint: string }[] = [
   { id: 'select', name: 'Select', key: 'S', hint: 'Click a hex to edit its label and notes' },
@@ -14,6 +14,7 @@ export const TOOLS: readonly { id: Tool; name: string; key: string; hint: string
   { id: 'reveal', name: 'Reveal', key: 'R', hint: 'Click or drag to reveal hexes to the chosen players' },
   { id: 'hide', name: 'Hide', key: 'H', hint: 'Click or drag to hide hexes again' },
   { id: 'token', name: 'Party', key: 'T', hint: 'Click a hex to move the party token there' },
+  { id: 'travel', name: 'Travel', key: 'G', hint: 'Click a hex: the party travels there, spending time, with its checks (Travel panel)' },
 ];
 
 const EMPTY: ReadonlySet<string> = new Set();
