@@ -118,15 +118,15 @@ type moveRecord struct {
 	seq      int64
 	from, to int // cells; -1 off the map
 	raised   []raise
-	travel   *game.PartyTravel // a travel move: the party's travel state before it
+	travel   *travelUndo // a travel move: the party's clock and lost state before it
 }
 
 // moveRecordJSON is a moveRecord as party_move keeps it.
 type moveRecordJSON struct {
-	From   *string           `json:"from"`
-	To     *string           `json:"to"`
-	Raised []raisedJSON      `json:"raised"`
-	Travel *game.PartyTravel `json:"travel,omitempty"`
+	From   *string      `json:"from"`
+	To     *string      `json:"to"`
+	Raised []raisedJSON `json:"raised"`
+	Travel *travelUndo  `json:"travel,omitempty"`
 }
 
 type raisedJSON struct {

@@ -1,6 +1,10 @@
 package hub
 
-import "github.com/hexcrawl/hexcrawl/game"
+import (
+	"encoding/json"
+
+	"github.com/hexcrawl/hexcrawl/game"
+)
 
 // The travel turn's messages (docs/travel.md). What a player may know of travel — their own
 // party's clock, pace, and the weather while it is shared — has its own types with no field for
@@ -67,12 +71,13 @@ type travelChangedMsg struct {
 func (m travelChangedMsg) frame() []byte { m.Type = msgTravelChanged; return mustJSON(m) }
 
 // travelHappenedMsg is what a travel action did, every roll in it, for the DM's prompt and log.
+// Events are the action's []game.TravelEvent, marshalled once for the log and this frame.
 type travelHappenedMsg struct {
-	Type    string             `json:"type"`
-	Seq     int64              `json:"seq"`
-	PartyID string             `json:"partyId"`
-	Action  string             `json:"action"`
-	Events  []game.TravelEvent `json:"events"`
+	Type    string          `json:"type"`
+	Seq     int64           `json:"seq"`
+	PartyID string          `json:"partyId"`
+	Action  string          `json:"action"`
+	Events  json.RawMessage `json:"events"`
 }
 
 func (m travelHappenedMsg) frame() []byte { m.Type = msgTravelHappened; return mustJSON(m) }

@@ -139,7 +139,7 @@ func (r *Room) travelParty(partyID string, live bool) (*game.Party, int, error) 
 
 // travelFrames queues the DM's frames for a travel action: the party's travel state, what the
 // action did, and the prompts when it opened some.
-func (r *Room) travelFrames(b *batch, partyID, action string, events []game.TravelEvent, prompted bool) {
+func (r *Room) travelFrames(b *batch, partyID, action string, events json.RawMessage, prompted bool) {
 	b.toDMs(travelChangedDMMsg{Seq: b.reqSeq, Travel: r.st.travelView(partyID)}.frame())
 	if events != nil {
 		b.toDMs(travelHappenedMsg{Seq: b.reqSeq, PartyID: partyID, Action: action, Events: events}.frame())
@@ -165,18 +165,19 @@ func newPrompts(partyID string, out game.TravelOutcome) []storage.Encounter {
 }
 
 // writeOutcome writes a party's travel state after an action, the prompts it opened and its
-// event; it returns the prompts.
-func (r *Room) writeOutcome(b *batch, tx *storage.Tx, partyID string, ev game.EventType, out game.TravelOutcome, payload map[string]any) ([]storage.Encounter, error) {
+// event; it returns the prompts and the events as JSON (for travel:happened).
+func (r *Room) writeOutcome(b *batch, tx *storage.Tx, partyID string, ev game.EventType, out game.TravelOutcome, payload map[string]any) ([]storage.Encounter, json.RawMessage, error) {
 	if err := tx.SetPartyTravel(b.ctx, partyID, out.State); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	prompts := newPrompts(partyID, out)
 	for _, e := range prompts {
 		if err := tx.AddEncounter(b.ctx, r.id, e); err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 	}
-	payload["partyId"], payload["events"] = partyID, out.Events
+	events := json.RawMessage(mustJSON(out.Events))
+	payload["partyId"], payload["events"] = partyID, events
 	if len(prompts) > 0 {
 		ids := make([]string, len(prompts))
 		for n, e := range prompts {
@@ -185,9 +186,9 @@ func (r *Room) writeOutcome(b *batch, tx *storage.Tx, partyID string, ev game.Ev
 		payload["encounterIds"] = ids
 	}
 	if _, err := b.event(ev, actorDM, payload); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
-	return prompts, nil
+	return prompts, events, nil
 }
 
 // stepSights says, for each step event of a move, whether it reveals and through what weather.
@@ -255,12 +256,12 @@ func (r *Room) travelMove(b *batch, c command) error {
 			return err
 		}
 	}
-	prompts, err := r.writeOutcome(b, tx, p.ID, game.EventTravelMove, out, map[string]any{"mapId": mp.info.ID,
+	prompts, events, err := r.writeOutcome(b, tx, p.ID, game.EventTravelMove, out, map[string]any{"mapId": mp.info.ID,
 		"from": mp.keyOrNil(from), "path": c.Path, "explored": explored, "glimpsed": glimpsed})
 	if err != nil {
 		return err
 	}
-	rec := &moveRecord{seq: b.reqSeq, from: from, to: to, raised: raised, travel: &before}
+	rec := &moveRecord{seq: b.reqSeq, from: from, to: to, raised: raised, travel: &travelUndo{Minutes: before.Minutes, Lost: before.Lost}}
 	if err := tx.AppendPartyMove(b.ctx, p.ID, mp.info.ID, rec.seq, mp.encodeMove(rec), game.MaxUndoMoves); err != nil {
 		return err
 	}
@@ -284,7 +285,7 @@ func (r *Room) travelMove(b *batch, c command) error {
 	r.st.travel.prompts = append(r.st.travel.prompts, prompts...)
 	b.toDMs(partyMovedMsg{Seq: b.reqSeq, PartyID: p.ID, Key: mp.keyOrNil(to), Path: c.Path, Explored: explored,
 		Glimpsed: glimpsed, Undo: len(moves)}.frame())
-	r.travelFrames(b, p.ID, "move", out.Events, len(prompts) > 0)
+	r.travelFrames(b, p.ID, "move", events, len(prompts) > 0)
 	r.emitPlayerDiffs(b, ch)
 	return nil
 }
@@ -339,7 +340,7 @@ func (r *Room) travelPause(b *batch, c command) error {
 	if err != nil {
 		return err
 	}
-	prompts, err := r.writeOutcome(b, tx, p.ID, ev, out, payload)
+	prompts, events, err := r.writeOutcome(b, tx, p.ID, ev, out, payload)
 	if err != nil {
 		return err
 	}
@@ -355,7 +356,7 @@ func (r *Room) travelPause(b *batch, c command) error {
 	if hadMoves {
 		r.partiesChanged(b) // the undo count
 	}
-	r.travelFrames(b, p.ID, action, out.Events, len(prompts) > 0)
+	r.travelFrames(b, p.ID, action, events, len(prompts) > 0)
 	r.emitPlayerDiffs(b, ch)
 	return nil
 }
@@ -388,8 +389,9 @@ func (r *Room) travelFound(b *batch, c command) error {
 			return err
 		}
 	}
-	if _, err := r.writeOutcome(b, tx, p.ID, game.EventTravelFound, out, map[string]any{"mapId": mp.info.ID,
-		"from": mp.keyOrNil(from), "key": out.Token.String(), "explored": explored, "glimpsed": glimpsed}); err != nil {
+	_, events, err := r.writeOutcome(b, tx, p.ID, game.EventTravelFound, out, map[string]any{"mapId": mp.info.ID,
+		"from": mp.keyOrNil(from), "key": out.Token.String(), "explored": explored, "glimpsed": glimpsed})
+	if err != nil {
 		return err
 	}
 	if err := tx.ClearPartyMoves(b.ctx, p.ID); err != nil {
@@ -409,7 +411,7 @@ func (r *Room) travelFound(b *batch, c command) error {
 	r.st.travel.parties[p.ID] = out.State
 	b.toDMs(partyMovedMsg{Seq: b.reqSeq, PartyID: p.ID, Key: mp.keyOrNil(to), Path: []string{out.Token.String()},
 		Explored: explored, Glimpsed: glimpsed, Undo: 0}.frame())
-	r.travelFrames(b, p.ID, "found", out.Events, false)
+	r.travelFrames(b, p.ID, "found", events, false)
 	r.emitPlayerDiffs(b, ch)
 	return nil
 }
@@ -425,8 +427,10 @@ func (r *Room) setTravelState(b *batch, partyID string, st game.PartyTravel, ev 
 		return err
 	}
 	payload["partyId"] = partyID
+	var raw json.RawMessage
 	if events != nil {
-		payload["events"] = events
+		raw = mustJSON(events)
+		payload["events"] = raw
 	}
 	if _, err := b.event(ev, actorDM, payload); err != nil {
 		return err
@@ -436,7 +440,7 @@ func (r *Room) setTravelState(b *batch, partyID string, st game.PartyTravel, ev 
 		ch.snapParties()
 	}
 	r.st.travel.parties[partyID] = st
-	r.travelFrames(b, partyID, action, events, false)
+	r.travelFrames(b, partyID, action, raw, false)
 	r.emitIf(b, ch)
 	return nil
 }
@@ -504,7 +508,7 @@ func (r *Room) encounterCheck(b *batch, c command) error {
 	if err != nil {
 		return err
 	}
-	prompts, err := r.writeOutcome(b, tx, p.ID, game.EventTravelCheck, out, map[string]any{})
+	prompts, events, err := r.writeOutcome(b, tx, p.ID, game.EventTravelCheck, out, map[string]any{})
 	if err != nil {
 		return err
 	}
@@ -512,7 +516,7 @@ func (r *Room) encounterCheck(b *batch, c command) error {
 	ch.snapParties()
 	r.st.travel.parties[p.ID] = out.State
 	r.st.travel.prompts = append(r.st.travel.prompts, prompts...)
-	r.travelFrames(b, p.ID, "check", out.Events, len(prompts) > 0)
+	r.travelFrames(b, p.ID, "check", events, len(prompts) > 0)
 	r.emitPlayerDiffs(b, ch)
 	return nil
 }
@@ -696,16 +700,27 @@ func (r *Room) placedTravel(b *batch, tx *storage.Tx, partyID string) (func(), e
 	}, nil
 }
 
-// undoneTravel puts back the travel state a travel move saved when party:undo takes it back.
-func (r *Room) undoneTravel(b *batch, tx *storage.Tx, partyID string, before *game.PartyTravel) (func(), error) {
+// travelUndo is what an undo record keeps of a travel move: the clock and the lost state before
+// it (small: every move writes one). Undo puts these back; the pace and the weather stay as they
+// are now.
+type travelUndo struct {
+	Minutes int        `json:"minutes"`
+	Lost    *game.Lost `json:"lost,omitempty"`
+}
+
+// undoneTravel puts back the clock and lost state a travel move saved when party:undo takes it
+// back.
+func (r *Room) undoneTravel(b *batch, tx *storage.Tx, partyID string, before *travelUndo) (func(), error) {
 	if before == nil {
 		return nothing, nil
 	}
-	if err := tx.SetPartyTravel(b.ctx, partyID, *before); err != nil {
+	st := r.st.travel.of(partyID)
+	st.Minutes, st.Lost = before.Minutes, before.Lost
+	if err := tx.SetPartyTravel(b.ctx, partyID, st); err != nil {
 		return nil, err
 	}
 	return func() {
-		r.st.travel.parties[partyID] = *before
+		r.st.travel.parties[partyID] = st
 		b.toDMs(travelChangedDMMsg{Seq: b.reqSeq, Travel: r.st.travelView(partyID)}.frame())
 	}, nil
 }

@@ -71,10 +71,13 @@ func (q Queries) LoadPartyTravel(ctx context.Context, campaignID string) (map[st
 	return out, nil
 }
 
+// Every travel action writes the party's state: a hot statement (stmts.go).
+const sqlSetPartyTravel = `INSERT INTO party_travel (party_id, state) VALUES (?, ?)
+	ON CONFLICT (party_id) DO UPDATE SET state = excluded.state`
+
 // SetPartyTravel stores a party's travel state.
 func (q Queries) SetPartyTravel(ctx context.Context, partyID string, st game.PartyTravel) error {
-	return q.exec(ctx, "set party travel", `INSERT INTO party_travel (party_id, state) VALUES (?, ?)
-		ON CONFLICT (party_id) DO UPDATE SET state = excluded.state`, partyID, string(mustMarshal(st)))
+	return q.exec(ctx, "set party travel", sqlSetPartyTravel, partyID, string(mustMarshal(st)))
 }
 
 // Encounter is an encounter prompt waiting for the DM.
@@ -96,10 +99,12 @@ func (q Queries) LoadEncounters(ctx context.Context, campaignID string) ([]Encou
 	}, `SELECT id, party_id, minutes, check_json FROM encounter WHERE campaign_id = ? ORDER BY created_at, rowid`, campaignID)
 }
 
+const sqlAddEncounter = `INSERT INTO encounter (id, campaign_id, party_id, minutes, check_json, created_at)
+	VALUES (?, ?, ?, ?, ?, ?)`
+
 // AddEncounter stores a prompt.
 func (q Queries) AddEncounter(ctx context.Context, campaignID string, e Encounter) error {
-	return q.exec(ctx, "add encounter", `INSERT INTO encounter (id, campaign_id, party_id, minutes, check_json, created_at)
-		VALUES (?, ?, ?, ?, ?, ?)`, e.ID, campaignID, e.PartyID, e.Minutes, string(mustMarshal(e.Check)), now())
+	return q.exec(ctx, "add encounter", sqlAddEncounter, e.ID, campaignID, e.PartyID, e.Minutes, string(mustMarshal(e.Check)), now())
 }
 
 // UpdateEncounter rewrites a prompt's check (a reroll).
