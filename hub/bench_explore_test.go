@@ -366,7 +366,7 @@ func BenchmarkMoveCompute(b *testing.B) {
 		}
 		cell := cells[n%len(cells)]
 		n++
-		raised := r.planSteps(r.st.parties[partyID], []int{cell})
+		raised := r.planSteps(r.st.parties[partyID], []int{cell}, nil)
 		raisedTotal += len(raised)
 		ch := r.newChange()
 		ch.snapParties()

@@ -138,14 +138,14 @@ test('watch one: a forest hex takes the morning; Midday’s check finds somethin
   const page = ctx.dm.page;
   await page.keyboard.press('g');
   await clickHex(page, '2,2');
-  let t = await waitForTravel(page, (t) => t.key === '2,2' && t.prompts.length === 1, 'the forest step and its prompt');
+  const t = await waitForTravel(page, (t) => t.key === '2,2' && t.prompts.length === 1, 'the forest step and its prompt');
   eq(t.travel.clock.watchName, 'Midday', 'the watch after a forest hex');
   const prompt = page.locator('[data-testid=encounter-prompt]');
   const rolls = await prompt.locator('[data-testid=encounter-rolls]').textContent();
   assert(/check 1d6: \d/.test(rolls) && /table 1d\d+: \d+/.test(rolls), `the prompt shows the rolls: ${rolls}`);
   await shot(page, 'travel-prompt');
   await prompt.locator('[data-testid=encounter-place]').click();
-  t = await waitForTravel(page, (t) => t.prompts.length === 0 && t.markers === 1, 'the encounter placed as a marker');
+  await waitForTravel(page, (t) => t.prompts.length === 0 && t.markers === 1, 'the encounter placed as a marker');
   await waitUntil(ctx.ana.page, (s) => s.token === '2,2', 'Ana follows');
 });
 
