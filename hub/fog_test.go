@@ -315,7 +315,7 @@ func expectedFor(t testing.TB, dmRaw []byte, playerID string) projection {
 	for _, tv := range dm.Travel {
 		lost[tv.PartyID] = tv.Lost != nil
 		if tv.PartyID == own && tv.Travelled {
-			travel = &playerTravelView{Clock: tv.Clock, Pace: tv.Pace}
+			travel = &playerTravelView{Clock: playerClock{Day: tv.Clock.Day, Watch: tv.Clock.Watch, WatchName: tv.Clock.WatchName}, Pace: tv.Pace}
 			if tv.Weather != nil && tv.Weather.Shared {
 				travel.Weather = &playerWeather{Name: tv.Weather.Name}
 			}

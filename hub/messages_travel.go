@@ -35,9 +35,17 @@ type playerWeather struct {
 	Name string `json:"name"`
 }
 
+// playerClock is the day and watch as players see them: no time of day, so their view changes
+// when a watch begins, not with every step.
+type playerClock struct {
+	Day       int    `json:"day"`
+	Watch     int    `json:"watch"`
+	WatchName string `json:"watchName"`
+}
+
 // playerTravelView is a player's view of their own party's travel.
 type playerTravelView struct {
-	Clock   game.ClockTime `json:"clock"`
+	Clock   playerClock    `json:"clock"`
 	Pace    game.Pace      `json:"pace"`
 	Weather *playerWeather `json:"weather"`
 }
@@ -70,14 +78,16 @@ type travelChangedMsg struct {
 
 func (m travelChangedMsg) frame() []byte { m.Type = msgTravelChanged; return mustJSON(m) }
 
-// travelHappenedMsg is what a travel action did, every roll in it, for the DM's prompt and log.
-// Events are the action's []game.TravelEvent, marshalled once for the log and this frame.
+// travelHappenedMsg is what a travel action did, every roll in it, for the DM's prompt and log,
+// and the party's travel state after it (one frame, not a travel:changed besides). Events are
+// the action's []game.TravelEvent, marshalled once for the log and this frame.
 type travelHappenedMsg struct {
 	Type    string          `json:"type"`
 	Seq     int64           `json:"seq"`
 	PartyID string          `json:"partyId"`
 	Action  string          `json:"action"`
 	Events  json.RawMessage `json:"events"`
+	Travel  travelView      `json:"travel"`
 }
 
 func (m travelHappenedMsg) frame() []byte { m.Type = msgTravelHappened; return mustJSON(m) }

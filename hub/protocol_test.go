@@ -80,6 +80,7 @@ var neverSent = map[string]string{
 	"dmStateMsg .encounters[].check.result.pick.modifier":           "a check, a pick, a veer or the weather rolls one plain die: no modifier",
 	"dmStateMsg .encounters[].check.roll.modifier":                  "a check, a pick, a veer or the weather rolls one plain die: no modifier",
 	"dmStateMsg .travel[].weather.roll.modifier":                    "a check, a pick, a veer or the weather rolls one plain die: no modifier",
+	"travelHappenedMsg .travel.weather.roll.modifier":               "a check, a pick, a veer or the weather rolls one plain die: no modifier",
 	"travelChangedDMMsg .travel.weather.roll.modifier":              "a check, a pick, a veer or the weather rolls one plain die: no modifier",
 	"travelHappenedMsg .events[].encounter.result.pick.modifier":    "a check, a pick, a veer or the weather rolls one plain die: no modifier",
 	"travelHappenedMsg .events[].encounter.roll.modifier":           "a check, a pick, a veer or the weather rolls one plain die: no modifier",

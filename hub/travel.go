@@ -93,7 +93,8 @@ func (s *roomState) playerTravel(partyID string) *playerTravelView {
 	if partyID == "" || !ok {
 		return nil
 	}
-	v := &playerTravelView{Clock: s.travel.rules.Calendar().At(st.Minutes), Pace: st.Pace}
+	c := s.travel.rules.Calendar().At(st.Minutes)
+	v := &playerTravelView{Clock: playerClock{Day: c.Day, Watch: c.Watch, WatchName: c.WatchName}, Pace: st.Pace}
 	if st.Weather != nil && st.Weather.Shared {
 		v.Weather = &playerWeather{Name: st.Weather.Name}
 	}
@@ -137,12 +138,14 @@ func (r *Room) travelParty(partyID string, live bool) (*game.Party, int, error) 
 	return p, from, nil
 }
 
-// travelFrames queues the DM's frames for a travel action: the party's travel state, what the
-// action did, and the prompts when it opened some.
+// travelFrames queues the DM's frames for a travel action: what it did with the party's travel
+// state after it (travel:happened; travel:changed when it rolled nothing), and the prompts when
+// it opened some.
 func (r *Room) travelFrames(b *batch, partyID, action string, events json.RawMessage, prompted bool) {
-	b.toDMs(travelChangedDMMsg{Seq: b.reqSeq, Travel: r.st.travelView(partyID)}.frame())
 	if events != nil {
-		b.toDMs(travelHappenedMsg{Seq: b.reqSeq, PartyID: partyID, Action: action, Events: events}.frame())
+		b.toDMs(travelHappenedMsg{Seq: b.reqSeq, PartyID: partyID, Action: action, Events: events, Travel: r.st.travelView(partyID)}.frame())
+	} else {
+		b.toDMs(travelChangedDMMsg{Seq: b.reqSeq, Travel: r.st.travelView(partyID)}.frame())
 	}
 	if prompted {
 		r.encountersChanged(b)

@@ -3,12 +3,8 @@
 import type { PlayerTravel } from '../protocol/travel';
 import './travel.css';
 
-const pad = (n: number) => String(n).padStart(2, '0');
-
 export function travelClockText(t: PlayerTravel): string {
-  const parts = [`Day ${t.clock.day}`, `${t.clock.watchName} ${pad(t.clock.hour)}:${pad(t.clock.minute)}`];
-  if (t.weather) parts.push(t.weather.name);
-  return parts.join(' · ');
+  return [`Day ${t.clock.day}`, t.clock.watchName, ...(t.weather ? [t.weather.name] : [])].join(' · ');
 }
 
 export function TravelClock({ travel }: { travel: PlayerTravel }) {
@@ -18,7 +14,7 @@ export function TravelClock({ travel }: { travel: PlayerTravel }) {
       <span className="travel-day">Day {c.day}</span>
       <span className="travel-sep" aria-hidden="true">·</span>
       <span className="travel-watch" data-testid="travel-watch">
-        {c.watchName} <span className="travel-time">{pad(c.hour)}:{pad(c.minute)}</span>
+        {c.watchName}
       </span>
       {travel.weather && (
         <>

@@ -150,9 +150,9 @@ export const travelViewSchema = z.object({
 });
 export type TravelView = z.infer<typeof travelViewSchema>;
 
-/** A player's view of their own party's travel: no rolls, no true position. */
+/** A player's view of their own party's travel: the day and watch (no time of day), no rolls, no true position. */
 export const playerTravelSchema = z.object({
-  clock: clockSchema,
+  clock: z.object({ day: z.int().check(z.minimum(1)), watch: count, watchName: z.string() }),
   pace: paceSchema,
   weather: z.nullable(z.object({ name: z.string() })),
 });
@@ -243,6 +243,8 @@ export const travelHappenedSchema = z.object({
   partyId: z.string(),
   action: z.enum(TRAVEL_ACTIONS),
   events: z.array(travelEventSchema),
+  /** the party's travel state after the action */
+  travel: travelViewSchema,
 });
 export const encountersChangedSchema = z.object({
   type: z.literal('encounters:changed'),

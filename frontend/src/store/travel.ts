@@ -53,7 +53,11 @@ export function reduceTravel(t: TravelData, msg: TravelMessage): TravelData {
       return { ...t, encounters: msg.encounters };
     case 'travel:rulesChanged':
       return { ...t, rules: msg.rules };
-    case 'travel:happened':
-      return t; // the DM console's log keeps these; the state changes come as travel:changed
+    case 'travel:happened': {
+      // The log is the DM console's (dm/store/travel.ts); the state after the action is here.
+      const parties = new Map(t.parties);
+      parties.set(msg.travel.partyId, msg.travel);
+      return { ...t, parties };
+    }
   }
 }
