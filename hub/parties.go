@@ -226,6 +226,7 @@ func (r *Room) createParty(b *batch, c command) error {
 	for _, id := range grew {
 		r.playerKnown(b, id)
 	}
+	r.travelChanged(b, p.ID)
 	r.emitIf(b, ch)
 	return nil
 }

@@ -644,7 +644,7 @@ func nothing() {}
 func (r *Room) splitTravel(b *batch, tx *storage.Tx, source, partyID string, samePlace bool) (func(), error) {
 	st, ok := r.st.travel.parties[source]
 	if !ok {
-		return nothing, nil
+		return nothing, nil // not travelled: the new party's view is the campaign's start
 	}
 	if !samePlace {
 		st.Lost = nil
@@ -652,10 +652,12 @@ func (r *Room) splitTravel(b *batch, tx *storage.Tx, source, partyID string, sam
 	if err := tx.SetPartyTravel(b.ctx, partyID, st); err != nil {
 		return nil, err
 	}
-	return func() {
-		r.st.travel.parties[partyID] = st
-		b.toDMs(travelChangedDMMsg{Seq: b.reqSeq, Travel: r.st.travelView(partyID)}.frame())
-	}, nil
+	return func() { r.st.travel.parties[partyID] = st }, nil
+}
+
+// travelChanged tells the DM a party's travel state (a new party's, after the parties).
+func (r *Room) travelChanged(b *batch, partyID string) {
+	b.toDMs(travelChangedDMMsg{Seq: b.reqSeq, Travel: r.st.travelView(partyID)}.frame())
 }
 
 // mergeTravel gives the surviving party the later clock (game.MergeTravel) and the merged
