@@ -17,7 +17,7 @@ import type {
   Targets,
 } from '../protocol/schema';
 import type { ConnectionStatus } from '../net/socket';
-import { reduceTravel, travelFromState, type TravelData } from './travel';
+import { reduceTravel, travelFromState, withParties, type TravelData } from './travel';
 
 export interface Player {
   id: string;
@@ -264,7 +264,9 @@ export function reduce(
     case 'hex:updated':
       return { data: { ...d, ...applyHexViews(d, msg.hexes), seq } };
     case 'parties:changed':
-      return { data: { ...d, seq, parties: msg.parties, token: tokenOf(d.role, d.you?.partyId ?? null, msg.parties) } };
+      return {
+        data: { ...d, seq, parties: msg.parties, token: tokenOf(d.role, d.you?.partyId ?? null, msg.parties), travel: withParties(d.travel, msg.parties) },
+      };
     case 'party:moved': {
       const parties = d.parties.map((p) => (p.id === msg.partyId ? { ...p, key: msg.key, undo: msg.undo } : p));
       return { data: { ...d, seq, parties, token: tokenOf(d.role, d.you?.partyId ?? null, parties) } };

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseServerMessage } from '../protocol/parse';
 import type { ServerMessage } from '../protocol/schema';
-import { emptyTravel, reduceTravel, travelFromState, type TravelMessage } from './travel';
+import { emptyTravel, reduceTravel, travelFromState, withParties, type TravelMessage } from './travel';
 
 const dir = join(__dirname, '../../../testdata/protocol/server');
 function example(name: string): TravelMessage {
@@ -41,6 +41,13 @@ describe('travel reducer', () => {
     expect(t.rules?.weather.climate).toBe('temperate');
     const after = reduceTravel(t, example('travel-happened-move.json'));
     expect([...after.parties.values()].map((v) => v.clock.watchName)).toEqual(['Midday']);
+  });
+
+  it('drops the view of a party that is gone', () => {
+    const t = reduceTravel(emptyTravel, example('travel-changed-dm.json'));
+    const id = [...t.parties.keys()][0] ?? '';
+    expect(withParties(t, [{ id }])).toBe(t);
+    expect(withParties(t, [{ id: 'another' }]).parties.size).toBe(0);
   });
 
   it('reads a session:state of either role, or of a hub without travel', () => {

@@ -61,3 +61,9 @@ export function reduceTravel(t: TravelData, msg: TravelMessage): TravelData {
     }
   }
 }
+
+/** The travel views of the parties there still are: a merged party's goes with it. */
+export function withParties(t: TravelData, parties: readonly { id: string }[]): TravelData {
+  if ([...t.parties.keys()].every((id) => parties.some((p) => p.id === id))) return t;
+  return { ...t, parties: new Map([...t.parties].filter(([id]) => parties.some((p) => p.id === id))) };
+}
