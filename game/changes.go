@@ -58,6 +58,7 @@ type HexChange struct {
 	Terrain *Terrain `json:"terrain,omitempty"`
 	Label   *string  `json:"label,omitempty"`
 	Notes   *string  `json:"notes,omitempty"`
+	Road    *bool    `json:"road,omitempty"` // a road runs through the hex (docs/travel.md)
 }
 
 // Apply returns h with the change's fields set.
@@ -71,11 +72,14 @@ func (c HexChange) Apply(h Hex) Hex {
 	if c.Notes != nil {
 		h.Notes = *c.Notes
 	}
+	if c.Road != nil {
+		h.Road = *c.Road
+	}
 	return h
 }
 
 // Visible reports whether the change touches what players can see (notes are the DM's alone).
-func (c HexChange) Visible() bool { return c.Terrain != nil || c.Label != nil }
+func (c HexChange) Visible() bool { return c.Terrain != nil || c.Label != nil || c.Road != nil }
 
 // Validate checks the change on its own: a canonical key, something to change, a known terrain
 // and texts within their limits. Whether the key lies on a map is the map's question.
@@ -83,8 +87,8 @@ func (c HexChange) Validate() error {
 	if _, err := ParseKey(c.Key); err != nil {
 		return err
 	}
-	if c.Terrain == nil && c.Label == nil && c.Notes == nil {
-		return fmt.Errorf("a change needs terrain, label or notes")
+	if c.Terrain == nil && c.Label == nil && c.Notes == nil && c.Road == nil {
+		return fmt.Errorf("a change needs terrain, label, notes or road")
 	}
 	if c.Terrain != nil && !c.Terrain.Valid() {
 		return fmt.Errorf("unknown terrain %q", Truncate(string(*c.Terrain), 40))

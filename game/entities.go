@@ -39,10 +39,11 @@ type Hex struct {
 	Terrain Terrain
 	Label   string
 	Notes   string
+	Road    bool // a road runs through it (docs/travel.md)
 }
 
 // Empty reports whether the hex carries nothing worth storing.
-func (h Hex) Empty() bool { return h.Terrain == Unpainted && h.Label == "" && h.Notes == "" }
+func (h Hex) Empty() bool { return h.Terrain == Unpainted && h.Label == "" && h.Notes == "" && !h.Road }
 
 // Member is a player of one campaign. The DM is not a member.
 type Member struct {

@@ -200,7 +200,12 @@ func (h *Hub) listEvents(w http.ResponseWriter, r *http.Request) (int, any, erro
 		}
 		limit = n
 	}
-	evs, err := h.store.ListEvents(r.Context(), id, after, limit)
+	// type=travel: lists the events whose type starts with it (the travel log).
+	prefix := r.URL.Query().Get("type")
+	if len(prefix) > 40 {
+		return 0, nil, game.Errorf(game.EInvalid, "type is at most 40 characters")
+	}
+	evs, err := h.store.ListEventsOfType(r.Context(), id, after, limit, prefix)
 	return http.StatusOK, evs, err
 }
 

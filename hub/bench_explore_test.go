@@ -108,6 +108,7 @@ type moveClientSpec struct {
 	PartyID  string   `json:"partyId"`
 	Path     []string `json:"path"`
 	Prologue []string `json:"prologue"` // DM messages before the timed moves (not counted)
+	Kind     string   `json:"kind"`     // the move's message type: party:move, or travel:move
 }
 
 const moveClientEnv = "HEXCRAWL_BENCH_MOVE_CLIENT"
@@ -222,7 +223,7 @@ func runMoveClient(spec moveClientSpec, in io.Reader, out io.Writer) error {
 	lat := make([]time.Duration, 0, len(spec.Path))
 	for _, key := range spec.Path {
 		start := time.Now()
-		if err := send(`{"type":"party:move","partyId":"` + spec.PartyID + `","path":["` + key + `"]}`); err != nil {
+		if err := send(`{"type":"` + spec.Kind + `","partyId":"` + spec.PartyID + `","path":["` + key + `"]}`); err != nil {
 			return err
 		}
 		end, err := waitMove()
@@ -272,7 +273,10 @@ func moveTable(b *testing.B, th *testHub, n int) moveClientSpec {
 // BenchmarkPartyMove is one step of a party with sight 6 and line of sight on a 200×200 map:
 // computed, committed and sent to the DM and 8 players, who wait for each move before the next.
 // Target: under 1 ms of hub CPU per move (hub-cpu-µs/move).
-func BenchmarkPartyMove(b *testing.B) {
+func BenchmarkPartyMove(b *testing.B) { benchMoves(b, "party:move") }
+
+// benchMoves is BenchmarkPartyMove with moves of the given type (travel_bench_test.go).
+func benchMoves(b *testing.B, kind string, prologue ...string) {
 	exe, err := os.Executable()
 	if err != nil {
 		b.Fatal(err)
@@ -280,6 +284,8 @@ func BenchmarkPartyMove(b *testing.B) {
 	n := b.N
 	th := newTestHub(b)
 	spec := moveTable(b, th, n)
+	spec.Kind = kind
+	spec.Prologue = append(spec.Prologue, prologue...)
 	cmd := exec.Command(exe, "-test.run=^TestMoveBenchClient$", "-test.v")
 	cmd.Env = append(os.Environ(), moveClientEnv+"="+string(mustJSON(spec)))
 	stdin, _ := cmd.StdinPipe()
@@ -366,7 +372,7 @@ func BenchmarkMoveCompute(b *testing.B) {
 		}
 		cell := cells[n%len(cells)]
 		n++
-		raised := r.planSteps(r.st.parties[partyID], []int{cell})
+		raised := r.planSteps(r.st.parties[partyID], []int{cell}, nil)
 		raisedTotal += len(raised)
 		ch := r.newChange()
 		ch.snapParties()

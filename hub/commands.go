@@ -35,12 +35,19 @@ type command struct {
 	Label      *string                `json:"label,omitempty"`
 	Visibility *game.MarkerVisibility `json:"visibility,omitempty"`
 	Rules      json.RawMessage        `json:"rules,omitempty"`
+	// The travel turn (commands_travel.go).
+	Pace        *game.Pace `json:"pace,omitempty"`
+	Watches     *int       `json:"watches,omitempty"`
+	Entry       *int       `json:"entry,omitempty"`
+	Shared      *bool      `json:"shared,omitempty"`
+	EncounterID string     `json:"encounterId,omitempty"`
 
 	// Set by validation from the raw fields above.
 	partyID     string // "" for null (party:assign: into no party)
 	revealMode  game.PartyReveal
 	revealHexes bool
 	rules       game.SightRules
+	travelRules game.TravelRules
 }
 
 // commandSpec is everything the hub knows about one client message. Adding a message is one

@@ -26,6 +26,7 @@ type change struct {
 	// on is about to change (snapParties, snapMarkers).
 	parties [][]byte
 	markers [][]byte
+	travel  [][]byte // each class's view of its party's travel, with parties
 }
 
 // viewerClass is who knows the same: a party, and a player's own knowledge when they have any.
@@ -49,6 +50,7 @@ type viewerIndex struct {
 
 type cellSnap struct {
 	terrain byte
+	road    bool
 	label   string
 	levels  []uint8 // per class (0 for classes nobody online is in)
 }
@@ -106,7 +108,7 @@ func (ch *change) touch(i int) {
 		return
 	}
 	mp := ch.mp
-	snap := &cellSnap{terrain: mp.terrain[i], label: mp.labels[i], levels: make([]uint8, len(ch.index.classes))}
+	snap := &cellSnap{terrain: mp.terrain[i], road: mp.road(i), label: mp.labels[i], levels: make([]uint8, len(ch.index.classes))}
 	for n, c := range ch.index.classes {
 		if ch.active[n] {
 			snap.levels[n] = mp.level(ch.r.viewerOfClass(c), i)
@@ -136,9 +138,11 @@ func (ch *change) snapParties() {
 		return
 	}
 	ch.parties = make([][]byte, len(ch.index.classes))
+	ch.travel = make([][]byte, len(ch.index.classes))
 	for n, c := range ch.index.classes {
 		if ch.active[n] {
 			ch.parties[n] = mustJSON(ch.r.st.playerParties(c.partyID, ch.r.viewerOfClass(c)))
+			ch.travel[n] = mustJSON(ch.r.st.playerTravel(c.partyID))
 		}
 	}
 }
@@ -243,17 +247,20 @@ func (r *Room) diffFrames(seq int64, ch *change, before int, after viewerClass, 
 		case was != now:
 			revealed = append(revealed, i)
 			levels = append(levels, now)
-		case snap.terrain != mp.terrain[i] || now == game.LevelExplored && snap.label != mp.labels[i]:
+		case snap.terrain != mp.terrain[i] || now == game.LevelExplored && (snap.label != mp.labels[i] || snap.road != mp.road(i)):
 			updated = append(updated, i)
 		}
 	}
 	for _, i := range updated {
 		levels = append(levels, mp.level(v, i))
 	}
-	var parties, markers []byte
+	var parties, markers, travel []byte
 	if ch.parties != nil {
 		if now := mustJSON(r.st.playerParties(after.partyID, v)); !bytes.Equal(now, ch.parties[before]) {
 			parties = now
+		}
+		if now := mustJSON(r.st.playerTravel(after.partyID)); !bytes.Equal(now, ch.travel[before]) {
+			travel = now
 		}
 	}
 	if ch.markers != nil {
@@ -272,6 +279,8 @@ func (r *Room) diffFrames(seq int64, ch *change, before int, after viewerClass, 
 	sig = append(sig, parties...)
 	sig = binary.AppendUvarint(sig, uint64(len(markers)))
 	sig = append(sig, markers...)
+	sig = binary.AppendUvarint(sig, uint64(len(travel)))
+	sig = append(sig, travel...)
 
 	var frames [][]byte
 	views := func(idx []int, levels []uint8) []playerHexView {
@@ -299,6 +308,9 @@ func (r *Room) diffFrames(seq int64, ch *change, before int, after viewerClass, 
 	}
 	if markers != nil {
 		frames = append(frames, markersChangedMsg{Seq: seq, Markers: r.st.playerMarkers(v)}.frame())
+	}
+	if travel != nil {
+		frames = append(frames, travelChangedMsg{Seq: seq, Travel: r.st.playerTravel(after.partyID)}.frame())
 	}
 	return frames, sig
 }

@@ -27,6 +27,11 @@ type dmModel struct {
 	markers     []markerView
 	rules       game.SightRules
 	players     []string
+	// The travel turn.
+	roads       map[string]bool
+	travel      map[string]travelView
+	encounters  []encounterPrompt
+	travelRules game.TravelRules
 }
 
 func (d *dmModel) index(key string) int {
@@ -77,6 +82,10 @@ func replayDM(frames [][]byte) (*dmModel, error) {
 			Explored    []string
 			Glimpsed    []string
 			Known       json.RawMessage
+			Roads       []string
+			Travel      json.RawMessage // session:state: [TravelView]; travel:changed, travel:happened: TravelView
+			Encounters  []encounterPrompt
+			TravelRules game.TravelRules
 		}
 		if err := json.Unmarshal(raw, &m); err != nil {
 			return nil, err
@@ -97,10 +106,26 @@ func replayDM(frames [][]byte) (*dmModel, error) {
 			for _, p := range m.Players {
 				d.players = append(d.players, p.ID)
 			}
+			d.roads, d.travel, d.encounters, d.travelRules = map[string]bool{}, map[string]travelView{}, m.Encounters, m.TravelRules
+			for _, k := range m.Roads {
+				d.roads[k] = true
+			}
+			var views []travelView
+			if err := json.Unmarshal(m.Travel, &views); err != nil {
+				return nil, err
+			}
+			for _, v := range views {
+				d.travel[v.PartyID] = v
+			}
 		case msgHexUpdated:
 			for _, h := range m.Hexes {
 				d.grid[d.index(h.Key)] = h.Terrain.Code()
 				setOrDeleteLabel(d.labels, h.Key, h.Label)
+				if h.Road {
+					d.roads[h.Key] = true
+				} else {
+					delete(d.roads, h.Key)
+				}
 			}
 		case msgHexRevealed:
 			l := m.State.Level()
@@ -172,6 +197,11 @@ func replayDM(frames [][]byte) (*dmModel, error) {
 				}
 			}
 			d.partyKnown = known
+			for id := range d.travel {
+				if !slices.ContainsFunc(m.Parties, func(p dmPartyView) bool { return p.ID == id }) {
+					delete(d.travel, id) // a merged party's travel goes with it
+				}
+			}
 		case msgPartyKnown:
 			var s string
 			_ = json.Unmarshal(m.Known, &s)
@@ -184,6 +214,20 @@ func replayDM(frames [][]byte) (*dmModel, error) {
 			d.markers = m.Markers
 		case msgRulesChanged:
 			d.rules = m.Rules
+		case msgTravelChanged, msgTravelHappened:
+			var v travelView
+			if err := json.Unmarshal(m.Travel, &v); err != nil {
+				return nil, err
+			}
+			d.travel[v.PartyID] = v
+		case msgEncountersChanged:
+			d.encounters = m.Encounters
+		case msgTravelRulesChanged:
+			var r struct{ Rules game.TravelRules }
+			if err := json.Unmarshal(raw, &r); err != nil {
+				return nil, err
+			}
+			d.travelRules = r.Rules
 		case msgMapChanged:
 			d = nil // a fresh session:state follows
 		}
@@ -207,7 +251,8 @@ func (d *dmModel) summary(players []string) string {
 		known[id] = string(k)
 	}
 	return string(mustJSON(map[string]any{"grid": string(d.grid), "labels": d.labels, "revealedAll": string(d.revealedAll),
-		"revealedTo": to, "partyKnown": known, "parties": d.parties, "markers": d.markers, "rules": d.rules}))
+		"revealedTo": to, "partyKnown": known, "parties": d.parties, "markers": d.markers, "rules": d.rules,
+		"roads": d.roads, "travel": d.travel, "encounters": d.encounters, "travelRules": d.travelRules}))
 }
 
 func setOrDeleteLabel(labels map[string]string, key, label string) {

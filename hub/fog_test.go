@@ -22,18 +22,23 @@ import (
 type projection struct {
 	grid    string // one code per hex: '?' fog, lower case explored, upper case (',') glimpsed
 	labels  string // sorted key=label;
+	roads   string // sorted keys;
 	parties string // the player's list, as JSON
 	markers string // the player's list, as JSON
 	status  string
+	travel  string // their party's clock, pace and weather, as JSON
 }
 
 func (p projection) String() string {
-	return fmt.Sprintf("grid %s\nlabels %s\nparties %s\nmarkers %s\nstatus %s", p.grid, p.labels, p.parties, p.markers, p.status)
+	return fmt.Sprintf("grid %s\nlabels %s\nroads %s\nparties %s\nmarkers %s\nstatus %s\ntravel %s", p.grid, p.labels, p.roads, p.parties, p.markers, p.status, p.travel)
 }
 
 // bannedForPlayers are fields only the DM's messages have.
 var bannedForPlayers = []string{`"notes":`, `"staged":`, `"revealedTo":`, `"revealedAll":`, `"targets":`,
-	`"partyKnown":`, `"visibility":`, `"undo":`, `"default":`, `"sightRules":`, `"explored":`, `"glimpsed":[`}
+	`"partyKnown":`, `"visibility":`, `"undo":`, `"default":`, `"sightRules":`, `"explored":`, `"glimpsed":[`,
+	// The travel turn: rolls, rules, prompts, a lost party's true position, the weather's effects.
+	`"lost":`, `"roll":`, `"faces":`, `"events":`, `"travelRules":`, `"rules":`, `"encounters":`, `"check":`,
+	`"sightPenalty":`, `"paceFactor":`, `"climate":`, `"minutes":`, `"travelled":`}
 
 // replay is a player's client state while replaying.
 type replay struct {
@@ -41,9 +46,11 @@ type replay struct {
 	width   int
 	grid    []byte
 	labels  map[string]string
+	roads   map[string]bool
 	parties []playerPartyView
 	markers []playerMarkerView
 	status  string
+	travel  *playerTravelView
 }
 
 func (r *replay) index(key string) (int, error) {
@@ -81,6 +88,15 @@ func (r *replay) check() error {
 		}
 		if !explored(r.grid[i]) {
 			return fmt.Errorf("a label on %s, which the player has not explored (%q)", k, r.grid[i])
+		}
+	}
+	for k := range r.roads {
+		i, err := r.index(k)
+		if err != nil {
+			return err
+		}
+		if !explored(r.grid[i]) {
+			return fmt.Errorf("a road on %s, which the player has not explored (%q)", k, r.grid[i])
 		}
 	}
 	for _, m := range r.markers {
@@ -135,12 +151,14 @@ func replayPlayer(frames [][]byte) (projection, error) {
 			Map     *mapView
 			You     *youView
 			Labels  map[string]string
+			Roads   []string
 			Keys    []string
 			Hexes   []playerHexView
 			Parties []playerPartyView
 			Markers []playerMarkerView
 			Status  string
 			Session *sessionView
+			Travel  *playerTravelView
 		}
 		if err := json.Unmarshal(raw, &m); err != nil {
 			return projection{}, fmt.Errorf("a player frame is not JSON: %s", raw)
@@ -159,7 +177,10 @@ func replayPlayer(frames [][]byte) (projection, error) {
 		}
 		switch m.Type {
 		case msgSessionState:
-			r = replay{grid: []byte(m.Grid), labels: m.Labels, parties: m.Parties, markers: m.Markers}
+			r = replay{grid: []byte(m.Grid), labels: m.Labels, roads: map[string]bool{}, parties: m.Parties, markers: m.Markers, travel: m.Travel}
+			for _, k := range m.Roads {
+				r.roads[k] = true
+			}
 			if m.You != nil {
 				r.me = m.You.ID
 				var own *string
@@ -207,6 +228,14 @@ func replayPlayer(frames [][]byte) (projection, error) {
 				} else {
 					delete(r.labels, h.Key)
 				}
+				if h.Road && h.State != game.Explored {
+					return fail("a road on glimpsed hex %s", h.Key)
+				}
+				if h.Road {
+					r.roads[h.Key] = true
+				} else {
+					delete(r.roads, h.Key)
+				}
 			}
 		case msgHexHidden:
 			for _, k := range m.Keys {
@@ -216,11 +245,14 @@ func replayPlayer(frames [][]byte) (projection, error) {
 				}
 				r.grid[i] = game.FogCode
 				delete(r.labels, k)
+				delete(r.roads, k)
 			}
 		case msgPartiesChanged:
 			r.parties = m.Parties
 		case msgMarkersChanged:
 			r.markers = m.Markers
+		case msgTravelChanged:
+			r.travel = m.Travel
 		case msgStatusChanged:
 			r.status = m.Status
 		}
@@ -232,9 +264,13 @@ func replayPlayer(frames [][]byte) (projection, error) {
 }
 
 func (r *replay) projection() projection {
-	p := projection{grid: string(r.grid), status: r.status, parties: string(mustJSON(r.parties)), markers: string(mustJSON(r.markers))}
+	p := projection{grid: string(r.grid), status: r.status, parties: string(mustJSON(r.parties)), markers: string(mustJSON(r.markers)),
+		travel: string(mustJSON(r.travel))}
 	for _, k := range slices.Sorted(maps.Keys(r.labels)) {
 		p.labels += k + "=" + r.labels[k] + ";"
+	}
+	for _, k := range slices.Sorted(maps.Keys(r.roads)) {
+		p.roads += k + ";"
 	}
 	return p
 }
@@ -245,11 +281,13 @@ type dmStateFull struct {
 	Map         *mapView
 	Session     *sessionView
 	Labels      map[string]string
+	Roads       []string
 	RevealedAll string
 	RevealedTo  map[string]map[string]uint8
 	PartyKnown  map[string]string
 	Parties     []dmPartyView
 	Markers     []markerView
+	Travel      []travelView
 }
 
 // expectedFor derives from the DM's state what the player must know: their level on each hex
@@ -265,17 +303,30 @@ func expectedFor(t testing.TB, dmRaw []byte, playerID string) projection {
 	if dm.Session != nil {
 		p.status = string(dm.Session.Status)
 	}
-	if dm.Map == nil {
-		p.parties, p.markers = "[]", "[]"
-		return p
-	}
-	w := dm.Map.Width
 	own := ""
 	for _, pv := range dm.Parties {
 		if slices.Contains(pv.MemberIDs, playerID) {
 			own = pv.ID
 		}
 	}
+	// Their party's clock, once it has travelled; the weather by name, while it is shared.
+	var travel *playerTravelView
+	lost := map[string]bool{}
+	for _, tv := range dm.Travel {
+		lost[tv.PartyID] = tv.Lost != nil
+		if tv.PartyID == own && tv.Travelled {
+			travel = &playerTravelView{Clock: playerClock{Day: tv.Clock.Day, Watch: tv.Clock.Watch, WatchName: tv.Clock.WatchName}, Pace: tv.Pace}
+			if tv.Weather != nil && tv.Weather.Shared {
+				travel.Weather = &playerWeather{Name: tv.Weather.Name}
+			}
+		}
+	}
+	p.travel = string(mustJSON(travel))
+	if dm.Map == nil {
+		p.parties, p.markers = "[]", "[]"
+		return p
+	}
+	w := dm.Map.Width
 	level := func(key string) uint8 {
 		k, _ := game.ParseKey(key)
 		i := k.Row*w + k.Col
@@ -295,12 +346,17 @@ func expectedFor(t testing.TB, dmRaw []byte, playerID string) projection {
 			p.labels += k + "=" + dm.Labels[k] + ";"
 		}
 	}
+	for _, k := range slices.Sorted(slices.Values(dm.Roads)) {
+		if level(k) == game.LevelExplored {
+			p.roads += k + ";"
+		}
+	}
 	parties := []playerPartyView{}
 	for _, pv := range dm.Parties {
 		switch {
 		case pv.ID == own:
 			parties = append(parties, playerPartyView{ID: pv.ID, Name: pv.Name, Color: pv.Color, Key: pv.Key, MemberIDs: pv.MemberIDs})
-		case pv.Key != nil && level(*pv.Key) == game.LevelExplored:
+		case pv.Key != nil && level(*pv.Key) == game.LevelExplored && !lost[pv.ID]:
 			parties = append(parties, playerPartyView{ID: pv.ID, Name: pv.Name, Color: pv.Color, Key: pv.Key})
 		}
 	}
@@ -347,6 +403,10 @@ func TestFogCheckerCatchesLeaks(t *testing.T) {
 		{"a hex without a state", "without a state", []string{ok, `{"type":"hex:revealed","seq":2,"hexes":[{"key":"1,0","terrain":"forest"}]}`}},
 		{"notes", "notes", []string{ok, `{"type":"hex:updated","seq":2,"hexes":[{"key":"0,0","terrain":"plains","notes":"x","state":"explored"}]}`}},
 		{"party knowledge", "partyKnown", []string{strings.Replace(ok, `"players":[]`, `"partyKnown":{},"players":[]`, 1)}},
+		{"a lost party's true position", `"lost":`, []string{ok, `{"type":"travel:changed","seq":2,"travel":{"clock":{"day":1,"watch":0,"watchName":"Morning","hour":6,"minute":0},"pace":"normal","weather":null,"lost":{"at":"1,0","since":0}}}`}},
+		{"the weather's roll", `"roll":`, []string{ok, `{"type":"travel:changed","seq":2,"travel":{"clock":{"day":1,"watch":0,"watchName":"Morning","hour":6,"minute":0},"pace":"normal","weather":{"name":"Fog","roll":{"dice":"1d18","faces":[16],"total":16}}}}`}},
+		{"an encounter", `"encounters":`, []string{ok, `{"type":"encounters:changed","seq":2,"encounters":[]}`}},
+		{"the travel rules", `"travelRules":`, []string{strings.Replace(ok, `"players":[]`, `"travelRules":{},"players":[]`, 1)}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var frames [][]byte

@@ -45,6 +45,14 @@ func FuzzSession(f *testing.F) {
 			`{"type":"sight:rules","rules":{"":{"sight":3,"height":0,"landmark":0}}}` + "\n" + `{"type":"broadcast:publish"}`,
 		`{"type":"session:start"}` + "\n" + `{"type":"hex:reveal","hexKeys":["0,0"],"targets":"all","state":"glimpsed"}` + "\n" +
 			`{"type":"hex:hide","hexKeys":["0,0"],"targets":{"partyIds":["$P0"]}}` + "\n" + `{"type":"session:pause"}` + "\n" + `{"type":"session:end"}`,
+		`{"type":"session:start"}` + "\n" + `{"type":"party:place","partyId":"$P0","key":"3,1","reveal":true}` + "\n" +
+			`{"type":"travel:rules","rules":{"navigation":{"forest":"6 in 6","plains":"3 in 6"},"encounters":{"points":{"watch":true,"hex":true,"rest":true},"chance":{"forest":"3 in 6","plains":"2 in 6"},"tables":{}}}}` + "\n" +
+			`{"type":"party:create","name":"Scouts","color":"#3070c0","playerIds":["$BO"]}` + "\n" +
+			`{"type":"party:move","partyId":"$P1","path":["4,2","4,1"]}` + "\n" +
+			`{"type":"travel:move","partyId":"$P0","path":["4,2","4,3"]}` + "\n" + `{"type":"party:undo","partyId":"$P0"}` + "\n" +
+			`{"type":"travel:move","partyId":"$P0","path":["4,2"]}` + "\n" + `{"type":"weather:set","partyId":"$P0","shared":false}` + "\n" +
+			`{"type":"travel:camp","partyId":"$P1"}` + "\n" + `{"type":"travel:found","partyId":"$P0"}` + "\n" +
+			`{"type":"party:merge","partyId":"$P1","intoId":"$P0"}` + "\n" + `{"type":"travel:advance","partyId":"$P0","watches":3}`,
 		`not json` + "\n" + `{"type":"hex:reveal","hexKeys":["99,99"],"targets":"all"}` + "\n" + `{"type":"nope"}`,
 	} {
 		f.Add(seed)

@@ -20,6 +20,7 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/hexcrawl/hexcrawl/game"
 	"github.com/hexcrawl/hexcrawl/storage"
 )
 
@@ -67,7 +68,9 @@ func newTestHub(t testing.TB, opts ...hubOption) *testHub {
 	if err != nil {
 		t.Fatal(err)
 	}
-	setup := hubSetup{cfg: Config{Store: store, DMToken: testToken, Logger: slog.New(slog.NewTextHandler(testLogWriter(), &slog.HandlerOptions{Level: slog.LevelDebug}))}}
+	// A seeded source: the travel turn's rolls are the same on every run of a test.
+	setup := hubSetup{cfg: Config{Store: store, DMToken: testToken, Logger: slog.New(slog.NewTextHandler(testLogWriter(), &slog.HandlerOptions{Level: slog.LevelDebug})),
+		Random: game.NewSeededRandom(42)}}
 	for _, o := range opts {
 		o(&setup)
 	}

@@ -118,7 +118,7 @@ func (r *Room) update(b *batch, changes []game.HexChange, staging bool) error {
 			notesNow = append(notesNow, game.HexChange{Key: c.Key, Notes: c.Notes})
 		}
 		if c.Visible() {
-			visible = append(visible, game.HexChange{Key: c.Key, Terrain: c.Terrain, Label: c.Label})
+			visible = append(visible, game.HexChange{Key: c.Key, Terrain: c.Terrain, Label: c.Label, Road: c.Road})
 		}
 	}
 	if len(notesNow) > 0 {
@@ -190,6 +190,7 @@ func (r *Room) applyUpdate(b *batch, ch *change, changes []game.HexChange) error
 		mp.terrain[i] = h.Terrain.Code()
 		setOrDelete(mp.labels, i, h.Label)
 		setOrDelete(mp.notes, i, h.Notes)
+		mp.setRoad(i, h.Road)
 		hexes = append(hexes, mp.dmHex(i))
 	}
 	b.toDMs(hexUpdatedDMMsg{Seq: seq, Hexes: hexes}.frame())

@@ -48,6 +48,9 @@ type Config struct {
 	// their sessions, once it is durable (main renames the hub on the LAN after it). It runs on
 	// the hub's goroutines: it must not block, and must not call back into the hub.
 	OnChange func(Change)
+	// Random is the source the travel turn rolls with; nil: crypto-seeded ChaCha8
+	// (game.NewRandom). Only tests set it.
+	Random game.Roller
 }
 
 // Change is what OnChange hears: which campaign, and what happened to it.
@@ -81,6 +84,8 @@ type Hub struct {
 	playerIDs map[[32]byte]memberRecord // cookie hash → active member; saves a query per connect
 
 	closing atomic.Bool
+
+	rnd game.Roller // Config.Random
 }
 
 // DesktopOrigins are the origins the Wails window's web view sends.
@@ -109,7 +114,10 @@ func New(cfg Config) (*Hub, error) {
 	if cfg.SendQueue < 16 {
 		cfg.SendQueue = defaultSendQueue
 	}
-	h := &Hub{cfg: cfg, store: cfg.Store, log: cfg.Logger, rooms: map[string]*Room{}, playerIDs: map[[32]byte]memberRecord{}}
+	h := &Hub{cfg: cfg, store: cfg.Store, log: cfg.Logger, rooms: map[string]*Room{}, playerIDs: map[[32]byte]memberRecord{}, rnd: cfg.Random}
+	if h.rnd == nil {
+		h.rnd = game.NewRandom()
+	}
 	h.m = melody.New()
 	// melody's defaults (512-byte frames, every Origin accepted) are not ours. Origin is checked
 	// by us after the upgrade, so the client can read the close code instead of a bare 403.

@@ -118,6 +118,7 @@ type moveRecord struct {
 	seq      int64
 	from, to int // cells; -1 off the map
 	raised   []raise
+	travel   *travelUndo // a travel move: the party's clock and lost state before it
 }
 
 // moveRecordJSON is a moveRecord as party_move keeps it.
@@ -125,6 +126,7 @@ type moveRecordJSON struct {
 	From   *string      `json:"from"`
 	To     *string      `json:"to"`
 	Raised []raisedJSON `json:"raised"`
+	Travel *travelUndo  `json:"travel,omitempty"`
 }
 
 type raisedJSON struct {
@@ -142,7 +144,7 @@ func (m *mapState) keyOrNil(cell int) *string {
 }
 
 func (m *mapState) encodeMove(rec *moveRecord) []byte {
-	out := moveRecordJSON{From: m.keyOrNil(rec.from), To: m.keyOrNil(rec.to), Raised: make([]raisedJSON, len(rec.raised))}
+	out := moveRecordJSON{From: m.keyOrNil(rec.from), To: m.keyOrNil(rec.to), Raised: make([]raisedJSON, len(rec.raised)), Travel: rec.travel}
 	for n, r := range rec.raised {
 		out.Raised[n] = raisedJSON{Key: m.size.KeyAt(r.cell).String(), Before: r.before, After: r.after}
 	}
@@ -155,7 +157,7 @@ func (m *mapState) decodeMove(rec storage.PartyMoveRecord) (*moveRecord, error) 
 	if err := json.Unmarshal(rec.Payload, &in); err != nil {
 		return nil, err
 	}
-	out := &moveRecord{seq: rec.Seq, from: m.cellOf(in.From), to: m.cellOf(in.To)}
+	out := &moveRecord{seq: rec.Seq, from: m.cellOf(in.From), to: m.cellOf(in.To), travel: in.Travel}
 	for _, r := range in.Raised {
 		if k, err := m.size.ParseKeyOn(r.Key); err == nil {
 			out.raised = append(out.raised, raise{cell: m.size.Index(k), before: r.Before, after: r.After})

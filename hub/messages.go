@@ -23,6 +23,7 @@ type hexView struct {
 	Terrain game.Terrain `json:"terrain"`
 	Label   string       `json:"label,omitempty"`
 	Notes   string       `json:"notes,omitempty"`
+	Road    bool         `json:"road,omitempty"`
 }
 
 // playerHexView is a hex as a player sees it. It has no field for notes: a player's message
@@ -31,6 +32,7 @@ type playerHexView struct {
 	Key     string        `json:"key"`
 	Terrain game.Terrain  `json:"terrain"`
 	Label   string        `json:"label,omitempty"`
+	Road    bool          `json:"road,omitempty"` // explored hexes only, like the label
 	State   game.HexState `json:"state"`
 }
 
@@ -83,6 +85,7 @@ type stateHead struct {
 	Map           *mapView           `json:"map"`
 	Grid          string             `json:"grid"`
 	Labels        map[string]string  `json:"labels"`
+	Roads         []string           `json:"roads"` // the roads on hexes shown with labels (explored, for a player)
 }
 
 // playerStateMsg is session:state for a player: fog on every hex they do not know, glimpsed
@@ -91,6 +94,7 @@ type playerStateMsg struct {
 	stateHead
 	Parties []playerPartyView  `json:"parties"`
 	Markers []playerMarkerView `json:"markers"`
+	Travel  *playerTravelView  `json:"travel"`  // their party's clock; null before it travels
 	Players []playerView       `json:"players"` // last: see withPlayers
 }
 
@@ -106,6 +110,9 @@ type dmStateMsg struct {
 	Markers     []markerView         `json:"markers"`
 	SightRules  game.SightRules      `json:"sightRules"`
 	Staged      []game.StagedChange  `json:"staged"`
+	TravelRules game.TravelRules     `json:"travelRules"`
+	Travel      []travelView         `json:"travel"`
+	Encounters  []encounterPrompt    `json:"encounters"`
 	Players     []playerView         `json:"players"` // last: see withPlayers
 }
 

@@ -187,6 +187,10 @@ func (r *Room) createParty(b *batch, c command) error {
 	if err := r.writeMembers(b, tx, moving); err != nil {
 		return err
 	}
+	split, err := r.splitTravel(b, tx, source, p.ID, key == nil)
+	if err != nil {
+		return err
+	}
 	payload := map[string]any{"partyId": p.ID, "name": p.Name, "color": p.Color, "reveal": p.Reveal,
 		"playerIds": *c.PlayerIDs, "copiedFrom": nullable(source)}
 	if key != nil {
@@ -203,6 +207,7 @@ func (r *Room) createParty(b *batch, c command) error {
 	}
 	r.touchMembership(ch, from...)
 	r.st.parties[p.ID] = &p
+	split()
 	r.st.partyOrder = append(r.st.partyOrder, p.ID)
 	if mp := r.st.mp; mp != nil {
 		if k := mp.party[source].clone(); k != nil {
@@ -221,6 +226,7 @@ func (r *Room) createParty(b *batch, c command) error {
 	for _, id := range grew {
 		r.playerKnown(b, id)
 	}
+	r.travelChanged(b, p.ID)
 	r.emitIf(b, ch)
 	return nil
 }
@@ -343,6 +349,10 @@ func (r *Room) mergeParty(b *batch, c command) error {
 	if err := tx.ClearPartyMoves(b.ctx, into.ID); err != nil {
 		return err
 	}
+	merged, err := r.mergeTravel(b, tx, from.ID, into.ID)
+	if err != nil {
+		return err
+	}
 	if err := tx.DeleteParty(b.ctx, from.ID); err != nil {
 		return err
 	}
@@ -353,6 +363,7 @@ func (r *Room) mergeParty(b *batch, c command) error {
 
 	ch := r.newChangeOrNil()
 	r.touchMembership(ch, from.ID, into.ID)
+	merged()
 	for _, id := range members {
 		r.st.members[id].PartyID = into.ID
 	}
@@ -416,8 +427,12 @@ func (r *Room) moveParty(b *batch, c command) error {
 	if !r.st.status().Live() {
 		return game.Errorf(game.EConflict, "moving a party needs a live session (the session is %s)", r.st.status())
 	}
-	if _, err := r.party("partyId", c.partyID); err != nil {
+	p, err := r.party("partyId", c.partyID)
+	if err != nil {
 		return err
+	}
+	if r.st.travel.lost(p.ID) {
+		return game.Errorf(game.EConflict, "%s is lost: move it with travel:move, or declare it found (travel:found)", p.Name)
 	}
 	cells, err := r.keysOnMapInOrder("path", c.Path)
 	if err != nil {
@@ -559,9 +574,17 @@ func (r *Room) checkStagedMoves() error {
 	return nil
 }
 
+// stepSight is how one step of a move sees: whether it reveals at all (a lost party's steps do
+// not) and the weather's sight penalty.
+type stepSight struct {
+	reveal  bool
+	penalty int
+}
+
 // planSteps computes what stepping on cells in order reveals to a party, without changing
-// anything: the hexes whose party knowledge rises, in the order they first rise.
-func (r *Room) planSteps(p *game.Party, steps []int) []raise {
+// anything: the hexes whose party knowledge rises, in the order they first rise. sights says
+// how each step sees; nil: every step reveals, through the party's weather now.
+func (r *Room) planSteps(p *game.Party, steps []int, sights []stepSight) []raise {
 	mp := r.st.mp
 	k := mp.party[p.ID]
 	var out []raise
@@ -576,10 +599,18 @@ func (r *Room) planSteps(p *game.Party, steps []int) []raise {
 			out = append(out, raise{cell: i, before: before, after: l})
 		}
 	}
-	for _, cell := range steps {
+	now := stepSight{reveal: true, penalty: r.st.travel.of(p.ID).Weather.Penalty()}
+	for n, cell := range steps {
+		s := now
+		if sights != nil {
+			s = sights[n]
+		}
+		if !s.reveal {
+			continue
+		}
 		switch p.Reveal {
 		case game.RevealSight:
-			r.st.sight.SeenFrom(mp.size, mp.info.Orientation, mp.terrain, mp.size.KeyAt(cell), 0, func(i int) {
+			r.st.sight.SeenFrom(mp.size, mp.info.Orientation, mp.terrain, mp.size.KeyAt(cell), s.penalty, func(i int) {
 				lift(i, game.LevelGlimpsed)
 			})
 			lift(cell, game.LevelExplored)
@@ -604,6 +635,9 @@ func (r *Room) applyStep(b *batch, ch *change, sc game.StagedChange) error {
 	to := -1
 	reveal := sc.Kind == game.StageMove
 	if sc.Kind == game.StageMove {
+		if r.st.travel.lost(p.ID) {
+			return game.Errorf(game.EConflict, "staged move: %s is lost: undo the staged move, or declare the party found", p.Name)
+		}
 		cells, err := r.keysOnMapInOrder("path", sc.Path)
 		if err == nil {
 			err = r.checkPath(from, cells)
@@ -621,7 +655,7 @@ func (r *Room) applyStep(b *batch, ch *change, sc game.StagedChange) error {
 	}
 	var raised []raise
 	if reveal {
-		raised = r.planSteps(p, path)
+		raised = r.planSteps(p, path, nil)
 	}
 	var explored, glimpsed []string
 	kls := make([]storage.KeyLevel, len(raised))
@@ -657,6 +691,12 @@ func (r *Room) applyStep(b *batch, ch *change, sc game.StagedChange) error {
 			return err
 		}
 	}
+	found := func() {}
+	if sc.Kind == game.StagePlace {
+		if found, err = r.placedTravel(b, tx, p.ID); err != nil {
+			return err
+		}
+	}
 	payload := map[string]any{"partyId": p.ID, "mapId": mp.info.ID, "from": mp.keyOrNil(from),
 		"explored": explored, "glimpsed": glimpsed}
 	ev := game.EventPartyMove
@@ -680,6 +720,7 @@ func (r *Room) applyStep(b *batch, ch *change, sc game.StagedChange) error {
 	}
 
 	ch.snapParties()
+	found()
 	for _, x := range raised {
 		ch.touch(x.cell)
 	}
@@ -755,6 +796,10 @@ func (r *Room) undoPartyMove(b *batch, c command) error {
 	if err := tx.DeletePartyMove(b.ctx, p.ID, mp.info.ID, rec.seq); err != nil {
 		return err
 	}
+	undone, err := r.undoneTravel(b, tx, p.ID, rec.travel)
+	if err != nil {
+		return err
+	}
 	if _, err := b.event(game.EventPartyUndo, actorDM, map[string]any{"partyId": p.ID, "mapId": mp.info.ID,
 		"undid": rec.seq, "key": mp.keyOrNil(rec.from), "forgotten": forgotten, "glimpsed": glimpsed}); err != nil {
 		return err
@@ -762,6 +807,7 @@ func (r *Room) undoPartyMove(b *batch, c command) error {
 
 	ch := r.newChange()
 	ch.snapParties()
+	undone()
 	for _, x := range rec.raised {
 		ch.touch(x.cell)
 	}

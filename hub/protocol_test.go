@@ -53,15 +53,40 @@ var serverExamples = map[string]serverMessage{
 	"sight-rulesChanged.json":             rulesChangedMsg{},
 	"staged-changed.json":                 stagedChangedMsg{},
 	"staged-changed-every-kind.json":      stagedChangedMsg{},
+	// The travel turn (messages_travel.go).
+	"encounters-changed-empty.json":       encountersChangedMsg{},
+	"encounters-changed.json":             encountersChangedMsg{},
+	"travel-changed-dm-chosen.json":       travelChangedDMMsg{},
+	"travel-changed-dm.json":              travelChangedDMMsg{},
+	"travel-changed-player-unshared.json": travelChangedMsg{},
+	"travel-changed-player-none.json":     travelChangedMsg{},
+	"travel-changed-player.json":          travelChangedMsg{},
+	"travel-happened-camp.json":           travelHappenedMsg{},
+	"travel-happened-found.json":          travelHappenedMsg{},
+	"travel-happened-lost.json":           travelHappenedMsg{},
+	"travel-happened-move.json":           travelHappenedMsg{},
+	"travel-rulesChanged.json":            travelRulesChangedMsg{},
 }
 
 // neverSent lists fields a type has but the hub never fills, so no example can show them.
 var neverSent = map[string]string{
-	"dmStateMsg .you.id":                         "the DM is not a member: its you is null",
-	"dmStateMsg .you.name":                       "the DM is not a member: its you is null",
-	"dmStateMsg .you.partyId":                    "the DM is not a member: its you is null",
-	"dmStateMsg .staged[].changes[].notes":       "notes apply at once; only terrain and label are staged",
-	"stagedChangedMsg .staged[].changes[].notes": "notes apply at once; only terrain and label are staged",
+	"dmStateMsg .you.id":                                            "the DM is not a member: its you is null",
+	"dmStateMsg .you.name":                                          "the DM is not a member: its you is null",
+	"dmStateMsg .you.partyId":                                       "the DM is not a member: its you is null",
+	"dmStateMsg .staged[].changes[].notes":                          "notes apply at once; only terrain and label are staged",
+	"stagedChangedMsg .staged[].changes[].notes":                    "notes apply at once; only terrain and label are staged",
+	"encountersChangedMsg .encounters[].check.result.pick.modifier": "a check, a pick, a veer or the weather rolls one plain die: no modifier",
+	"encountersChangedMsg .encounters[].check.roll.modifier":        "a check, a pick, a veer or the weather rolls one plain die: no modifier",
+	"dmStateMsg .encounters[].check.result.pick.modifier":           "a check, a pick, a veer or the weather rolls one plain die: no modifier",
+	"dmStateMsg .encounters[].check.roll.modifier":                  "a check, a pick, a veer or the weather rolls one plain die: no modifier",
+	"dmStateMsg .travel[].weather.roll.modifier":                    "a check, a pick, a veer or the weather rolls one plain die: no modifier",
+	"travelHappenedMsg .travel.weather.roll.modifier":               "a check, a pick, a veer or the weather rolls one plain die: no modifier",
+	"travelChangedDMMsg .travel.weather.roll.modifier":              "a check, a pick, a veer or the weather rolls one plain die: no modifier",
+	"travelHappenedMsg .events[].encounter.result.pick.modifier":    "a check, a pick, a veer or the weather rolls one plain die: no modifier",
+	"travelHappenedMsg .events[].encounter.roll.modifier":           "a check, a pick, a veer or the weather rolls one plain die: no modifier",
+	"travelHappenedMsg .events[].step.navigation.roll.modifier":     "a check, a pick, a veer or the weather rolls one plain die: no modifier",
+	"travelHappenedMsg .events[].step.navigation.veer.modifier":     "a check, a pick, a veer or the weather rolls one plain die: no modifier",
+	"travelHappenedMsg .events[].weather.roll.modifier":             "a check, a pick, a veer or the weather rolls one plain die: no modifier",
 }
 
 // TestProtocolExamples is the Go half of the wire contract (Vitest checks the same files with
@@ -130,7 +155,8 @@ func TestProtocolExamples(t *testing.T) {
 	for _, typ := range []string{msgSessionState, msgStatusChanged, msgModeChanged, msgHexRevealed, msgHexHidden,
 		msgHexUpdated, msgMapChanged, msgStagedChanged, msgPlayerJoined, msgPlayerLeft,
 		msgMemberAdded, msgDMPreparing, msgPong, msgError, msgPartiesChanged, msgPartyMoved, msgPartyKnown,
-		msgPlayerKnown, msgMarkersChanged, msgRulesChanged} {
+		msgPlayerKnown, msgMarkersChanged, msgRulesChanged,
+		msgTravelChanged, msgTravelHappened, msgEncountersChanged, msgTravelRulesChanged} {
 		if !seenTypes[typ] {
 			t.Errorf("no example of server message %s in testdata/protocol/server", typ)
 		}

@@ -28,6 +28,7 @@ type mapState struct {
 	private map[string]*knowledge // member id → revealed to them alone
 	party   map[string]*knowledge // party id → what the party knows
 	tokens  map[string]int        // party id → the hex its token stands on; absent: off the map
+	roads   []bool                // row-major; nil: no roads on this map
 	moves   map[string][]*moveRecord
 	markers []*game.Marker // in the order they were placed
 	// markerAt counts the markers on each hex: a change to a hex with none cannot change what
@@ -59,13 +60,37 @@ func (m *mapState) tokenAt(i int) bool {
 	return false
 }
 
+func (m *mapState) road(i int) bool { return m.roads != nil && m.roads[i] }
+
+// setRoad marks or clears a road; a map gets its road grid with its first road.
+func (m *mapState) setRoad(i int, road bool) {
+	if m.roads == nil {
+		if !road {
+			return
+		}
+		m.roads = make([]bool, m.size.Cells())
+	}
+	m.roads[i] = road
+}
+
+// roadKeys lists the roads on hexes keep accepts, in row-major order.
+func (m *mapState) roadKeys(keep func(i int) bool) []string {
+	out := []string{}
+	for i, r := range m.roads {
+		if r && keep(i) {
+			out = append(out, m.size.KeyAt(i).String())
+		}
+	}
+	return out
+}
+
 func (m *mapState) terrainAt(i int) game.Terrain {
 	t, _ := game.TerrainFromCode(m.terrain[i])
 	return t
 }
 
 func (m *mapState) dmHex(i int) hexView {
-	return hexView{Key: m.size.KeyAt(i).String(), Terrain: m.terrainAt(i), Label: m.labels[i], Notes: m.notes[i]}
+	return hexView{Key: m.size.KeyAt(i).String(), Terrain: m.terrainAt(i), Label: m.labels[i], Notes: m.notes[i], Road: m.road(i)}
 }
 
 // playerHex is hex i as a player who knows it at level l sees it: a glimpsed hex is its
@@ -73,13 +98,13 @@ func (m *mapState) dmHex(i int) hexView {
 func (m *mapState) playerHex(i int, l uint8) playerHexView {
 	h := playerHexView{Key: m.size.KeyAt(i).String(), Terrain: m.terrainAt(i), State: game.StateOfLevel(l)}
 	if l == game.LevelExplored {
-		h.Label = m.labels[i]
+		h.Label, h.Road = m.labels[i], m.road(i)
 	}
 	return h
 }
 
 func (m *mapState) storedHex(i int) game.Hex {
-	return game.Hex{Key: m.size.KeyAt(i), Terrain: m.terrainAt(i), Label: m.labels[i], Notes: m.notes[i]}
+	return game.Hex{Key: m.size.KeyAt(i), Terrain: m.terrainAt(i), Label: m.labels[i], Notes: m.notes[i], Road: m.road(i)}
 }
 
 func (m *mapState) view() *mapView {
@@ -118,6 +143,7 @@ type roomState struct {
 	partyOrder []string     // party ids in the order they were made
 	sight      *game.Sight  // the campaign's rules (campaign.SightRules), compiled
 	viewers    *viewerIndex // nil until needed, and whenever who is in which party changes
+	travel     *travelState
 	staged     []game.StagedChange
 	seq        int64
 }
@@ -177,6 +203,9 @@ func loadRoomState(ctx context.Context, q storage.Queries, campaignID string) (*
 	if s.sight, err = c.SightRules.Compile(); err != nil {
 		return nil, err
 	}
+	if s.travel, err = loadTravel(ctx, q, campaignID); err != nil {
+		return nil, err
+	}
 	if s.seq, err = q.LastSeq(ctx, campaignID); err != nil {
 		return nil, err
 	}
@@ -217,6 +246,7 @@ func loadMapState(ctx context.Context, q storage.Queries, mapID string) (*mapSta
 		if h.Notes != "" {
 			m.notes[i] = h.Notes
 		}
+		m.setRoad(i, h.Road)
 	}
 	rev, err := q.LoadReveals(ctx, mapID)
 	if err != nil {
@@ -268,7 +298,7 @@ func (s *roomState) head(role game.Role) stateHead {
 		Seq: s.seq, Role: role,
 		Campaign:      campaignView{ID: s.campaign.ID, Name: s.campaign.Name},
 		BroadcastMode: s.campaign.BroadcastMode, Preparing: s.preparing(),
-		Labels: map[string]string{},
+		Labels: map[string]string{}, Roads: []string{},
 	}
 	if s.session != nil {
 		st.Session = &sessionView{ID: s.session.ID, Status: s.session.Status}
@@ -302,8 +332,12 @@ func (s *roomState) playerState(memberID string) []byte {
 				st.Labels[mp.size.KeyAt(i).String()] = label
 			}
 		}
+		st.Roads = mp.roadKeys(func(i int) bool { return mp.level(v, i) == game.LevelExplored })
 		st.Parties = s.playerParties(m.PartyID, v)
 		st.Markers = s.playerMarkers(v)
+	}
+	if m != nil {
+		st.Travel = s.playerTravel(m.PartyID)
 	}
 	return st.frameWith(s.playersJSON())
 }
@@ -316,6 +350,9 @@ func (s *roomState) playerParties(partyID string, v viewer) []playerPartyView {
 	mp := s.mp
 	for _, id := range s.partyOrder {
 		p := s.parties[id]
+		if s.hiddenLost(id, partyID) {
+			continue
+		}
 		var key *string
 		if mp != nil {
 			if c, ok := mp.tokens[id]; ok {
@@ -397,7 +434,8 @@ func (m *mapState) privateLevels(id string) keyLevels {
 func (s *roomState) dmState() []byte {
 	st := dmStateMsg{stateHead: s.head(game.RoleDM), Notes: map[string]string{},
 		RevealedTo: map[string]keyLevels{}, PartyKnown: map[string]string{}, Staged: s.staged,
-		Parties: s.dmParties(), Markers: s.dmMarkers(), SightRules: s.campaign.SightRules.With()}
+		Parties: s.dmParties(), Markers: s.dmMarkers(), SightRules: s.campaign.SightRules.With(),
+		TravelRules: s.travel.rules.Rules(), Travel: s.dmTravel(), Encounters: s.dmEncounters()}
 	if st.Staged == nil {
 		st.Staged = []game.StagedChange{}
 	}
@@ -409,6 +447,7 @@ func (s *roomState) dmState() []byte {
 		for i, note := range mp.notes {
 			st.Notes[mp.size.KeyAt(i).String()] = note
 		}
+		st.Roads = mp.roadKeys(func(int) bool { return true })
 		n := len(mp.terrain)
 		st.RevealedAll = mp.all.levels(n)
 		for id := range mp.private {

@@ -31,6 +31,10 @@ type CampaignFile struct {
 	Sessions   []game.Session `json:"sessions"`
 	Staged     []FileStaged   `json:"staged"`
 	Events     []Event        `json:"events"`
+	// The travel turn (docs/travel.md); absent from files made before it, and when unused.
+	TravelRules *game.TravelRules           `json:"travelRules,omitempty"`
+	Travel      map[string]game.PartyTravel `json:"travel,omitempty"` // party id → its travel state
+	Encounters  []Encounter                 `json:"encounters,omitempty"`
 }
 
 // FileMap is a map with its hexes, knowledge, tokens and markers. Explored hexes are "revealed"
@@ -69,6 +73,7 @@ type FileHex struct {
 	Terrain game.Terrain `json:"terrain,omitempty"`
 	Label   string       `json:"label,omitempty"`
 	Notes   string       `json:"notes,omitempty"`
+	Road    bool         `json:"road,omitempty"`
 }
 
 // FileMember is a player, with the hash of their cookie secret so that, on the same hub,
@@ -148,7 +153,7 @@ func (q Queries) ExportCampaign(ctx context.Context, id string) (*CampaignFile, 
 			return nil, err
 		}
 		for _, h := range hexes {
-			fm.Hexes = append(fm.Hexes, FileHex{Key: h.Key.String(), Terrain: h.Terrain, Label: h.Label, Notes: h.Notes})
+			fm.Hexes = append(fm.Hexes, FileHex{Key: h.Key.String(), Terrain: h.Terrain, Label: h.Label, Notes: h.Notes, Road: h.Road})
 		}
 		rev, err := q.LoadReveals(ctx, m.ID)
 		if err != nil {
@@ -193,6 +198,21 @@ func (q Queries) ExportCampaign(ctx context.Context, id string) (*CampaignFile, 
 	}
 	if f.Events, err = q.ListEvents(ctx, id, 0, 1<<62); err != nil {
 		return nil, err
+	}
+	if f.TravelRules, err = q.TravelRules(ctx, id); err != nil {
+		return nil, err
+	}
+	if f.Travel, err = q.LoadPartyTravel(ctx, id); err != nil {
+		return nil, err
+	}
+	if len(f.Travel) == 0 {
+		f.Travel = nil
+	}
+	if f.Encounters, err = q.LoadEncounters(ctx, id); err != nil {
+		return nil, err
+	}
+	if len(f.Encounters) == 0 {
+		f.Encounters = nil
 	}
 	return f, nil
 }
@@ -338,6 +358,9 @@ func (q Queries) ImportCampaign(ctx context.Context, f *CampaignFile) (game.Camp
 			return game.Campaign{}, err
 		}
 	}
+	if err := q.importTravel(ctx, c.ID, f, partyIDs); err != nil {
+		return game.Campaign{}, err
+	}
 	for i, e := range f.Events {
 		if e.Seq != int64(i+1) || !json.Valid(e.Payload) {
 			return bad("the event log is not a gap-free sequence at entry %d", i)
@@ -394,7 +417,7 @@ func (q Queries) importMap(ctx context.Context, campaignID string, m FileMap, ve
 		if !h.Terrain.Valid() {
 			return bad("unknown terrain %q", h.Terrain)
 		}
-		hexes = append(hexes, game.Hex{Key: k, Terrain: h.Terrain, Label: h.Label, Notes: h.Notes})
+		hexes = append(hexes, game.Hex{Key: k, Terrain: h.Terrain, Label: h.Label, Notes: h.Notes, Road: h.Road})
 	}
 	if err := q.PutHexes(ctx, m.ID, hexes); err != nil {
 		return game.Campaign{}, err

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -40,6 +41,17 @@ func fixtureCampaign(t *testing.T, s *Store) string {
 	_ = s.RevealToParty(ctx, m.ID, scouts.ID, []game.Key{{Col: 3, Row: 2}}, game.LevelGlimpsed)
 	_ = s.CreateMarker(ctx, game.Marker{ID: "mk1", MapID: m.ID, Key: game.Key{Col: 2, Row: 1}, Kind: game.MarkerCamp, Label: "Goblins", Visibility: game.VisiblePlayers})
 	_ = s.SetSightRules(ctx, c.ID, game.SightRules{game.Hills: {Sight: 3, Height: 1}})
+	// The travel turn: rules, a lost party's clock, a waiting encounter, a road.
+	rules := game.DefaultTravelRules()
+	rules.Navigation[game.Forest] = game.Chance{In: 5, Of: 6}
+	if err := s.SetTravelRules(ctx, c.ID, &rules); err != nil {
+		t.Fatal(err)
+	}
+	fog := &game.Weather{Name: "Fog", SightPenalty: 1, PaceFactor: 1, Shared: true, Climate: "temperate", Season: game.Spring, Minutes: 1440}
+	_ = s.SetPartyTravel(ctx, scouts.ID, game.PartyTravel{Minutes: 1500, Pace: game.Slow, Weather: fog, Lost: &game.Lost{At: "2,2", Since: 1480}})
+	_ = s.AddEncounter(ctx, c.ID, Encounter{ID: "enc1", PartyID: scouts.ID, Minutes: 1500, Check: game.EncounterCheck{Reason: game.CheckWatch,
+		At: "2,2", Terrain: game.Forest, Chance: game.Chance{In: 1, Of: 6}, Hit: true, Result: &game.EncounterResult{Terrain: game.Forest, Summary: "a lone hermit"}}})
+	_ = s.PutHexes(ctx, m.ID, []game.Hex{{Key: game.Key{Col: 0, Row: 1}, Road: true}})
 	sess, _ := s.StartSession(ctx, c.ID)
 	_, _ = s.AppendEvent(ctx, c.ID, sess.ID, game.EventSessionStart, "dm", map[string]string{})
 	no := false
@@ -106,6 +118,17 @@ func TestExportImportRoundTrip(t *testing.T) {
 		after.Members[0].PartyID != after.Parties[1].ID {
 		t.Fatalf("exploration lost in the round trip: %s", exportJSON(t, dst, id))
 	}
+	// So is everything of the travel turn: rules, a lost party's clock, a waiting encounter, a road.
+	if !reflect.DeepEqual(before.TravelRules, after.TravelRules) || !reflect.DeepEqual(before.Travel, after.Travel) ||
+		!reflect.DeepEqual(before.Encounters, after.Encounters) || after.TravelRules == nil || len(after.Travel) != 1 ||
+		len(after.Encounters) != 1 || !slices.ContainsFunc(fm.Hexes, func(h FileHex) bool { return h.Road }) {
+		t.Fatalf("travel lost in the round trip: %s", exportJSON(t, dst, id))
+	}
+	for _, st := range after.Travel {
+		if st.Lost == nil || st.Lost.At != "2,2" || st.Minutes != 1500 || st.Weather == nil || st.Weather.Name != "Fog" {
+			t.Fatalf("the scouts' travel after the round trip: %+v", st)
+		}
+	}
 	// The player's cookie hash came along: the same browser still authenticates.
 	if _, err := dst.MemberBySecret(context.Background(), []byte("hash-ana")); err != nil {
 		t.Fatalf("member after import: %v", err)
@@ -137,6 +160,10 @@ func TestImportRejectsBadFilesAtomically(t *testing.T) {
 		{"ErrBadTerrain", strings.Replace(raw, `"terrain":"forest"`, `"terrain":"lava"`, 1), "unknown terrain"},
 		{"ErrEventGap", strings.Replace(raw, `"seq":1`, `"seq":5`, 1), "gap-free"},
 		{"ErrUnknownMemberReveal", strings.Replace(raw, `"revealedTo":{"`, `"revealedTo":{"x`, 1), "reveals to"},
+		{"ErrTravelOfUnknownParty", strings.Replace(raw, `"travel":{"`, `"travel":{"x`, 1), "which the file lacks"},
+		{"ErrBadTravelRules", strings.Replace(raw, `"forest":"5 in 6"`, `"forest":"5 in 1"`, 1), "2 to 100 sides"},
+		{"ErrBadTravelPace", strings.Replace(raw, `"pace":"slow"`, `"pace":"gallop"`, 1), "a bad clock or pace"},
+		{"ErrEncounterOfUnknownParty", strings.Replace(raw, `"encounters":[{"id":"enc1","partyId":"`, `"encounters":[{"id":"enc1","partyId":"x`, 1), "which the file lacks"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

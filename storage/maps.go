@@ -102,14 +102,14 @@ func (q Queries) ResizeMap(ctx context.Context, id string, size game.Size) error
 // LoadHexes returns every stored hex of a map.
 func (q Queries) LoadHexes(ctx context.Context, mapID string) ([]game.Hex, error) {
 	return queryAll(ctx, q.q, "load hexes", func(row rowScanner) (h game.Hex, err error) {
-		err = row.Scan(&h.Key.Col, &h.Key.Row, &h.Terrain, &h.Label, &h.Notes)
+		err = row.Scan(&h.Key.Col, &h.Key.Row, &h.Terrain, &h.Label, &h.Notes, &h.Road)
 		return h, err
-	}, `SELECT col, row, terrain, label, notes FROM hex WHERE map_id = ?`, mapID)
+	}, `SELECT col, row, terrain, label, notes, road FROM hex WHERE map_id = ?`, mapID)
 }
 
 const (
-	sqlPutHex = `INSERT INTO hex (map_id, col, row, terrain, label, notes) VALUES (?, ?, ?, ?, ?, ?)
-		ON CONFLICT (map_id, col, row) DO UPDATE SET terrain = excluded.terrain, label = excluded.label, notes = excluded.notes`
+	sqlPutHex = `INSERT INTO hex (map_id, col, row, terrain, label, notes, road) VALUES (?, ?, ?, ?, ?, ?, ?)
+		ON CONFLICT (map_id, col, row) DO UPDATE SET terrain = excluded.terrain, label = excluded.label, notes = excluded.notes, road = excluded.road`
 	sqlDeleteHex = `DELETE FROM hex WHERE map_id = ? AND col = ? AND row = ?`
 )
 
@@ -120,7 +120,7 @@ func (q Queries) PutHexes(ctx context.Context, mapID string, hexes []game.Hex) e
 		if h.Empty() {
 			_, err = q.q.ExecContext(ctx, sqlDeleteHex, mapID, h.Key.Col, h.Key.Row)
 		} else {
-			_, err = q.q.ExecContext(ctx, sqlPutHex, mapID, h.Key.Col, h.Key.Row, h.Terrain, h.Label, h.Notes)
+			_, err = q.q.ExecContext(ctx, sqlPutHex, mapID, h.Key.Col, h.Key.Row, h.Terrain, h.Label, h.Notes, h.Road)
 		}
 		if err != nil {
 			return fmt.Errorf("put hex %v: %w", h.Key, err)

@@ -22,6 +22,7 @@ var hotStatements = []string{
 	sqlPutHex, sqlDeleteHex, sqlSetPosition, sqlDeletePosition, sqlAppendMove, sqlDeleteMove,
 	sqlAppendStaged, sqlDeleteStaged, sqlClearStaged,
 	sqlSetSessionStatus,
+	sqlSetPartyTravel, sqlAddEncounter,
 }
 
 // stmtCache maps SQL text to its prepared statement. It is filled once in Open and only read

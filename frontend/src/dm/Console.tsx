@@ -12,6 +12,7 @@ import type { DmConnection } from './connection';
 import { useDm, useDmStore } from './useDm';
 import { COLORS, MapPane } from './MapPane';
 import { HexPanel, PlayersPanel, SessionPanel } from './Panels';
+import { TravelPanel } from './TravelPanel';
 import { TopBar } from './TopBar';
 import { InviteDialog } from './Invite';
 import { confirmDialog, DialogFrame, dialogOpen, openDialog } from './dialogs';
@@ -160,6 +161,7 @@ export function Console() {
         </main>
         <aside className="dm-side">
           <SessionPanel />
+          <TravelPanel />
           <PlayersPanel onInvite={invite} onRevoke={(id, name) => void revoke(id, name)} />
           <HexPanel sweep={sweep} />
         </aside>
@@ -202,6 +204,7 @@ const TOOL_ICONS: Record<Tool, () => React.JSX.Element> = {
   reveal: Icon.reveal,
   hide: Icon.hide,
   token: Icon.token,
+  travel: Icon.travel,
 };
 
 function ToolRail() {
@@ -256,8 +259,10 @@ function Palette() {
   const dm = useDmStore();
   const tool = useDm((s) => s.tool);
   const terrain = useDm((s) => s.terrain);
+  const roadBrush = useDm((s) => s.roadBrush);
   const viewAs = useDm((s) => s.viewAs);
   if ((tool !== 'brush' && tool !== 'fill') || viewAs) return null;
+  const onTerrain = (t: typeof terrain) => roadBrush === null && terrain === t;
   return (
     <div className="palette" role="radiogroup" aria-label="Terrain" data-testid="palette">
       {ALL_TERRAINS.map((t, i) => {
@@ -266,8 +271,8 @@ function Palette() {
           <button
             key={t || 'none'}
             role="radio"
-            aria-checked={terrain === t}
-            className={terrain === t ? 'sw on' : 'sw'}
+            aria-checked={onTerrain(t)}
+            className={onTerrain(t) ? 'sw on' : 'sw'}
             onClick={() => dm.getState().setTerrain(t)}
             title={`${TERRAIN_NAMES[t]}${n ? ` (${n})` : ''}`}
             data-testid={`terrain-${t || 'none'}`}
@@ -278,6 +283,21 @@ function Palette() {
           </button>
         );
       })}
+      {tool === 'brush' &&
+        ([true, false] as const).map((road) => (
+          <button
+            key={road ? 'road' : 'no-road'}
+            role="radio"
+            aria-checked={roadBrush === road}
+            className={roadBrush === road ? 'sw on' : 'sw'}
+            onClick={() => dm.getState().setRoadBrush(road)}
+            title={road ? 'Lay a road (travel along it is faster and never gets lost)' : 'Lift a road'}
+            data-testid={road ? 'brush-road' : 'brush-no-road'}
+          >
+            <span className={road ? 'sw-chip sw-road' : 'sw-chip sw-no-road'} />
+            <span className="sw-name">{road ? 'Road' : 'No road'}</span>
+          </button>
+        ))}
     </div>
   );
 }

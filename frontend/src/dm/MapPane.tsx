@@ -18,6 +18,8 @@ export const COLORS = {
   stagedReveal: '#4fd1c5',
   stagedHide: '#e46a52',
   private: '#b48cff',
+  /** where a lost party truly is (its token shows where its players believe they are) */
+  lostTruth: '#ff5a4a',
 };
 
 // Keep a fitted map clear of the palette (left) and the tool options bar (top).
@@ -80,9 +82,11 @@ export function MapPane(props: { sweep: Sweep; handle: RefObject<HexMapHandle | 
     return brushFootprint(o, brush, map.orientation, map.width, map.height).map((x) => hexKey(x.col, x.row));
   }, [map, hover, tool, brush, viewAs]);
 
+  const travelParties = useDm((s) => s.data?.travel.parties);
   const highlights = useMemo(() => {
     const hl = new Map<string, string>();
     if (!viewAs) {
+      for (const t of travelParties?.values() ?? []) if (t.lost) hl.set(t.lost.at, COLORS.lostTruth);
       if (staged) {
         for (const k of staged.updated) hl.set(k, COLORS.stagedUpdate);
         for (const k of staged.reveal.keys()) hl.set(k, COLORS.stagedReveal);
@@ -95,19 +99,21 @@ export function MapPane(props: { sweep: Sweep; handle: RefObject<HexMapHandle | 
     }
     if (selected) hl.set(selected, COLORS.selected);
     return hl;
-  }, [staged, sweepKeys, footprint, selected, tool, viewAs]);
+  }, [staged, sweepKeys, footprint, selected, tool, viewAs, travelParties]);
 
+  const roads = useDm((s) => s.data?.roads);
   const scene: RenderScene = useMemo(
     () => ({
       map,
       cells: display?.cells ?? new Uint8Array(0),
       labels: display?.labels ?? new Map(),
+      roads,
       token: display?.token ?? null,
       veil: viewAs || !showVeil ? null : (vis?.veil ?? null),
       highlights,
       hover: footprint && footprint.length > 1 ? null : hover,
     }),
-    [map, display, vis, highlights, hover, footprint, viewAs, showVeil],
+    [map, display, roads, vis, highlights, hover, footprint, viewAs, showVeil],
   );
 
   // Hexes only some players see get a violet dot, drawn on the renderer's canvas right after each
@@ -232,12 +238,25 @@ export function MapPane(props: { sweep: Sweep; handle: RefObject<HexMapHandle | 
       case 'token':
         s.moveToken(key);
         break;
+      case 'travel': {
+        // The straight line from the party's token: each hex a step of the journey.
+        const m = s.data?.map;
+        const from = s.travelParty()?.key;
+        const a = from ? parseHexKey(from) : null;
+        const b = parseHexKey(key);
+        if (!m || !a || !b) {
+          s.toast('Place the party on the map first (Party tool).', 'info');
+          break;
+        }
+        s.travelTo(hexLine(a, b, m.orientation).slice(1).map((o) => hexKey(o.col, o.row)));
+        break;
+      }
     }
   };
 
   const onPointer = (e: HexPointerEvent) => {
     const s = dm.getState();
-    if (s.viewAs !== null || s.tool === 'select' || s.tool === 'fill' || s.tool === 'token') {
+    if (s.viewAs !== null || s.tool === 'select' || s.tool === 'fill' || s.tool === 'token' || s.tool === 'travel') {
       if (e.phase === 'down') onTap(e.key, e.altKey);
       return;
     }
@@ -248,11 +267,12 @@ export function MapPane(props: { sweep: Sweep; handle: RefObject<HexMapHandle | 
           last.current = null;
           return;
         }
-        s.beginStroke(`Paint ${terrainName(s.terrain)}`);
+        s.beginStroke(s.roadBrush === null ? `Paint ${terrainName(s.terrain)}` : s.roadBrush ? 'Lay a road' : 'Lift a road');
         last.current = downKey.current;
       }
       if (e.key && (e.phase !== 'down' || !e.altKey)) {
-        s.paint(pathKeys(last.current, e.key), { terrain: dm.getState().terrain });
+        const { roadBrush, terrain } = dm.getState();
+        s.paint(pathKeys(last.current, e.key), roadBrush === null ? { terrain } : { road: roadBrush });
         last.current = e.key;
       }
       if (e.phase === 'up') {

@@ -24,6 +24,9 @@ export type Invite = z.infer<typeof inviteSchema>;
 export const memberRowSchema = z.object({ id: z.string(), name: z.string(), online: z.boolean(), joinedAt: z.string().optional(), revokedAt: z.string().optional() });
 export type MemberRow = z.infer<typeof memberRowSchema>;
 
+export const eventRowSchema = z.object({ seq: z.number(), type: z.string(), payload: z.unknown() });
+export type EventRow = z.infer<typeof eventRowSchema>;
+
 export const hubSchema = z.object({
   name: z.string(),
   version: z.string(),
@@ -80,6 +83,11 @@ export class DmApi {
   }
   members(campaignId: string) {
     return this.call('GET', `/api/campaigns/${campaignId}/members`, z.array(memberRowSchema).nullable()).then((m) => (m ?? []).filter((x) => !x.revokedAt));
+  }
+  /** The event log after `after`, of the types starting with `type` ("travel:": the travel log). */
+  events(campaignId: string, after: number, type: string) {
+    const q = new URLSearchParams({ after: String(after), limit: '5000', type });
+    return this.call('GET', `/api/campaigns/${campaignId}/events?${q}`, z.array(eventRowSchema));
   }
   revokeMember(campaignId: string, memberId: string) {
     return this.call('DELETE', `/api/campaigns/${campaignId}/members/${memberId}`, null);

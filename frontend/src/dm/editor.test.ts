@@ -143,4 +143,16 @@ describe('EditorController', () => {
     expect(s.ed.history.canUndo()).toBe(false);
     expect(s.ed.pending.size).toBe(0);
   });
+
+  it('lays and lifts roads as one undoable gesture each, and knows a road the hub already has', () => {
+    const s = setup({ roads: ['0,0'] });
+    expect(s.ed.current('0,0').road).toBe(true);
+    s.ed.beginStroke('Lay a road');
+    expect(s.ed.paint(['0,0', '1,0', '2,0'], { road: true })).toBe(2); // 0,0 has one already
+    s.ed.endStroke();
+    expect(s.sent).toEqual([{ type: 'hex:update', changes: [{ key: '1,0', road: true }, { key: '2,0', road: true }], ref: 'e1' }]);
+    expect(s.ed.current('2,0').road).toBe(true);
+    s.ed.undo();
+    expect(s.sent[1]).toEqual({ type: 'hex:update', changes: [{ key: '1,0', road: false }, { key: '2,0', road: false }], ref: expect.any(String) });
+  });
 });

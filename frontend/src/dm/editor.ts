@@ -84,15 +84,16 @@ export class EditorController {
   }
 
   /** The hex as the DM sees it: published, then staged preview, then in-flight edits. */
-  current(key: string): { terrain: Terrain; label: string; notes: string } {
+  current(key: string): { terrain: Terrain; label: string; notes: string; road: boolean } {
     const d = this.data();
     const w = d?.map?.width ?? 0;
     const h = d?.map?.height ?? 0;
     const i = keyToIndex(key, w, h);
-    if (!d || i < 0) return { terrain: '', label: '', notes: '' };
+    if (!d || i < 0) return { terrain: '', label: '', notes: '', road: false };
     let t = d.cells[i]!;
     let label = d.labels.get(key) ?? '';
     let notes = d.notes.get(key) ?? '';
+    let road = d.roads.has(key);
     if (isStagedLive(d)) {
       for (const sc of d.staged) {
         if (sc.kind !== 'update') continue;
@@ -100,6 +101,7 @@ export class EditorController {
           if (c.key !== key) continue;
           if (c.terrain !== undefined) t = ALL_TERRAINS.indexOf(c.terrain);
           if (c.label !== undefined) label = c.label;
+          if (c.road !== undefined) road = c.road;
         }
       }
     }
@@ -107,7 +109,8 @@ export class EditorController {
     if (p?.terrain !== undefined) t = p.terrain;
     if (p?.label !== undefined) label = p.label;
     if (p?.notes !== undefined) notes = p.notes;
-    return { terrain: terrainAt(t) ?? '', label, notes };
+    if (p?.road !== undefined) road = p.road;
+    return { terrain: terrainAt(t) ?? '', label, notes, road };
   }
 
   // ------------------------------------------------------------ sending
@@ -162,7 +165,11 @@ export class EditorController {
       for (const f of ['terrain', 'label', 'notes'] as const) {
         const v = fields[f];
         if (v === undefined || v === cur[f]) continue;
-        (change as Record<string, string>)[f] = v;
+        (change as Record<string, unknown>)[f] = v;
+        any = true;
+      }
+      if (fields.road !== undefined && fields.road !== cur.road) {
+        change.road = fields.road;
         any = true;
       }
       if (!any) continue;

@@ -7,6 +7,7 @@ export interface HexFields {
   terrain?: Terrain;
   label?: string;
   notes?: string;
+  road?: boolean;
 }
 
 export interface HexEdit {
@@ -28,7 +29,8 @@ function toChange(key: string, f: HexFields): HexChange | null {
   if (f.terrain !== undefined) c.terrain = f.terrain;
   if (f.label !== undefined) c.label = f.label;
   if (f.notes !== undefined) c.notes = f.notes;
-  return c.terrain === undefined && c.label === undefined && c.notes === undefined ? null : c;
+  if (f.road !== undefined) c.road = f.road;
+  return c.terrain === undefined && c.label === undefined && c.notes === undefined && c.road === undefined ? null : c;
 }
 
 /** The hex:update changes that restore the state before the entry. */
@@ -52,6 +54,10 @@ export function normaliseEdits(edits: readonly HexEdit[]): HexEdit[] {
       if (a === undefined || a === e.before[f]) continue;
       (after as Record<string, string>)[f] = a;
       (before as Record<string, string>)[f] = e.before[f] ?? '';
+    }
+    if (e.after.road !== undefined && e.after.road !== (e.before.road ?? false)) {
+      after.road = e.after.road;
+      before.road = e.before.road ?? false;
     }
     if (Object.keys(after).length > 0) out.push({ key: e.key, before, after });
   }

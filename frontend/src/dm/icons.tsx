@@ -47,6 +47,13 @@ export const Icon = {
       <path d="M6 4h11l-2.5 4L17 12H6" />
     </I>
   ),
+  travel: () => (
+    <I>
+      <path d="M4 19c3-1 4-4 7-5s5 0 9-6" />
+      <path d="M16 5l4 3-3 4" />
+      <circle cx="5" cy="19" r="1.5" />
+    </I>
+  ),
   undo: () => (
     <I>
       <path d="M9 14L4 9l5-5" />

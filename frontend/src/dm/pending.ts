@@ -12,6 +12,7 @@ interface Entry {
   terrain?: number;
   label?: string;
   notes?: string;
+  road?: boolean;
   count: number;
 }
 
@@ -46,6 +47,7 @@ export class PendingEdits implements PendingOverlay {
       if (c.terrain !== undefined) e.terrain = terrainIndex(c.terrain);
       if (c.label !== undefined) e.label = c.label;
       if (c.notes !== undefined) e.notes = c.notes;
+      if (c.road !== undefined) e.road = c.road;
       e.count++;
       this.entries.set(c.key, e);
       keys.push(c.key);

@@ -11,6 +11,7 @@ import { CLOSE } from '../protocol/constants';
 import type { PlayerConnection } from './connection';
 import { Brand } from './ui';
 import { PlayersButton } from './Players';
+import { TravelClock } from './TravelClock';
 
 export type SessionEnd =
   | { kind: 'removed' }
@@ -96,11 +97,12 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
       map,
       cells: data?.cells ?? new Uint8Array(0),
       labels: data?.labels ?? new Map(),
+      roads: data?.roads,
       token: data?.token ?? null,
       fadeIn,
       hover: tapped?.key ?? hover?.key ?? null,
     }),
-    [map, data?.cells, data?.labels, data?.token, fadeIn, hover?.key, tapped?.key],
+    [map, data?.cells, data?.labels, data?.roads, data?.token, fadeIn, hover?.key, tapped?.key],
   );
 
   // A different map: drop the pinned info card (during render, so it is never drawn over the new map).
@@ -139,6 +141,8 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
         <StatusChip status={status} connection={connectionStatus.kind} hasData={data !== null} />
         {data && <PlayersButton players={data.players} youId={me.playerId} />}
       </header>
+
+      {data?.travel.mine && status !== 'waiting' && <TravelClock travel={data.travel.mine} />}
 
       {connectionStatus.kind === 'reconnecting' && (
         // One banner per attempt: its countdown starts when the attempt is scheduled.

@@ -15,6 +15,14 @@ import {
   PARTY_COLOR_RE,
   PARTY_REVEALS,
 } from './constants';
+import {
+  encounterPromptSchema,
+  playerTravelSchema,
+  travelClientMessageSchemas,
+  travelRulesSchema,
+  travelServerMessageSchemas,
+  travelViewSchema,
+} from './travel';
 
 export { MAX_HEXES_PER_MESSAGE, MAX_LABEL, MAX_NOTES, MAX_REF, PROTOCOL_VERSION } from './constants';
 
@@ -78,6 +86,8 @@ export const hexViewSchema = z.object({
   terrain: terrainSchema,
   label: z.optional(z.string()),
   notes: z.optional(z.string()),
+  /** a road runs through it (to a player: explored hexes only) */
+  road: z.optional(z.boolean()),
   state: z.optional(hexStateSchema),
 });
 export type HexView = z.infer<typeof hexViewSchema>;
@@ -143,10 +153,11 @@ export const hexChangeSchema = z
     terrain: z.optional(terrainSchema),
     label: z.optional(maxRunes(MAX_LABEL)),
     notes: z.optional(maxRunes(MAX_NOTES)),
+    road: z.optional(z.boolean()),
   })
   .check(
-    z.refine((c) => c.terrain !== undefined || c.label !== undefined || c.notes !== undefined, {
-      message: 'a change needs terrain, label or notes',
+    z.refine((c) => c.terrain !== undefined || c.label !== undefined || c.notes !== undefined || c.road !== undefined, {
+      message: 'a change needs terrain, label, notes or road',
     }),
   );
 export type HexChange = z.infer<typeof hexChangeSchema>;
@@ -200,6 +211,7 @@ export const sessionStateSchema = z
     map: z.nullable(mapInfoSchema),
     grid: z.string(),
     labels: z.record(hexKeySchema, z.string()),
+    roads: z.optional(z.array(hexKeySchema)),
     parties: z.array(partyViewSchema),
     markers: z.array(markerViewSchema),
     players: z.array(playerPresenceSchema),
@@ -210,6 +222,10 @@ export const sessionStateSchema = z
     partyKnown: z.optional(z.record(id, levels)),
     sightRules: z.optional(sightRulesSchema),
     staged: z.optional(z.array(stagedChangeSchema)),
+    // The travel turn (docs/travel.md): the DM's every party and prompts, a player's own party.
+    travelRules: z.optional(travelRulesSchema),
+    travel: z.optional(z.union([z.array(travelViewSchema), z.nullable(playerTravelSchema)])),
+    encounters: z.optional(z.array(encounterPromptSchema)),
   })
   .check(z.superRefine((s, ctx) => {
     // The grid must match the map, or the store would index past it.
@@ -341,6 +357,7 @@ export const serverMessageSchemas = {
   'dm:preparing': dmPreparingSchema,
   pong: pongSchema,
   error: errorMessageSchema,
+  ...travelServerMessageSchemas,
 } as const;
 
 export type ServerMessageType = keyof typeof serverMessageSchemas;
@@ -452,6 +469,7 @@ export const clientMessageSchemas = {
   'sight:rules': z.strictObject({ type: z.literal('sight:rules'), rules: sightRulesSchema, ref }),
   // Any role; the hub answers `pong` at once without touching the session.
   ping: z.strictObject({ type: z.literal('ping'), ref }),
+  ...travelClientMessageSchemas,
 } as const;
 
 export type ClientMessageType = keyof typeof clientMessageSchemas;

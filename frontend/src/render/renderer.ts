@@ -5,8 +5,10 @@
 // (layer.ts) and copied to the screen each frame, so a pan costs a few image copies however many
 // hexes are on screen. Over it, drawn afresh each frame because they move or fade on their own:
 // reveal fades, highlights, the hover outline, labels and the token.
-import { FOG_COLOR } from '../hex/terrain';
+import { FOG, FOG_COLOR } from '../hex/terrain';
 import {
+  hexKey,
+  neighbours,
   hexCorners,
   hexToPixel,
   inBounds,
@@ -35,6 +37,8 @@ export interface RenderScene {
   highlights?: ReadonlyMap<string, string> | undefined;
   /** hex under the pointer, outlined */
   hover?: string | null | undefined;
+  /** hexes a road runs through: drawn joining neighbouring road hexes (docs/travel.md) */
+  roads?: ReadonlySet<string> | undefined;
 }
 
 export interface RenderOptions {
@@ -323,6 +327,9 @@ export class HexRenderer {
 
     ctx.setTransform(dpr * s, 0, 0, dpr * s, dpr * view.x, dpr * view.y);
     this.drawFades(now, range);
+    const roads = this.scene.roads;
+    // Roads are drawn each frame over the cached layer, visible ones only: few hexes carry one.
+    if (roads && roads.size > 0) this.drawRoads(roads, rect, s);
     this.drawHighlights(range);
 
     // Screen-space passes: text and the token stay crisp and legible at any zoom.
@@ -335,6 +342,49 @@ export class HexRenderer {
       firstMapMarked = true;
       performance.mark('hexcrawl:first-map');
     }
+  }
+
+  /**
+   * Roads, in map units: from each road hex's centre to the edge it shares with each road
+   * neighbour (so two road hexes draw one line between their centres), a dot where a road hex has
+   * no road neighbour. Fogged hexes draw nothing.
+   */
+  private drawRoads(roads: ReadonlySet<string>, rect: { x0: number; y0: number; x1: number; y1: number }, s: number): void {
+    const { ctx } = this;
+    const map = this.scene.map!;
+    const cells = this.scene.cells;
+    const { width, height, orientation } = map;
+    const path = new Path2D();
+    const dots = new Path2D();
+    const r = Math.max(0.08, 2 / s);
+    for (const key of roads) {
+      const o = parseHexKey(key);
+      if (!o || !inBounds(o, width, height) || cells[o.row * width + o.col] === FOG) continue;
+      const c = hexToPixel(o, orientation);
+      if (c.x < rect.x0 - 2 || c.x > rect.x1 + 2 || c.y < rect.y0 - 2 || c.y > rect.y1 + 2) continue;
+      let joined = false;
+      for (const n of neighbours(o, orientation, width, height)) {
+        if (!roads.has(hexKey(n.col, n.row)) || cells[n.row * width + n.col] === FOG) continue;
+        const m = hexToPixel(n, orientation);
+        path.moveTo(c.x, c.y);
+        path.lineTo((c.x + m.x) / 2, (c.y + m.y) / 2);
+        joined = true;
+      }
+      if (!joined) {
+        dots.moveTo(c.x + r * 2, c.y);
+        dots.arc(c.x, c.y, r * 2, 0, Math.PI * 2);
+      }
+    }
+    ctx.lineCap = 'round';
+    ctx.lineJoin = 'round';
+    ctx.lineWidth = Math.max(0.12, 3.5 / s);
+    ctx.strokeStyle = 'rgba(40, 28, 14, 0.55)';
+    ctx.stroke(path);
+    ctx.lineWidth = Math.max(0.07, 2 / s);
+    ctx.strokeStyle = '#c9a46a';
+    ctx.stroke(path);
+    ctx.fillStyle = '#c9a46a';
+    ctx.fill(dots);
   }
 
   /** Fresh reveals: fog over them, fading out; one fill per reveal. */

@@ -17,6 +17,7 @@ import type {
   Targets,
 } from '../protocol/schema';
 import type { ConnectionStatus } from '../net/socket';
+import { reduceTravel, travelFromState, withParties, type TravelData } from './travel';
 
 export interface Player {
   id: string;
@@ -36,6 +37,8 @@ export interface SessionData {
   /** terrain index per hex (row-major); FOG where not visible to us */
   cells: Uint8Array;
   labels: ReadonlyMap<string, string>;
+  /** hexes a road runs through (a player's: explored ones) */
+  roads: ReadonlySet<string>;
   /** where our party stands (a player's own party; for the DM the default party), if on the map */
   token: string | null;
   parties: readonly PartyView[];
@@ -48,6 +51,7 @@ export interface SessionData {
   /** per player, the hexes they know privately (glimpsed or explored) */
   revealedTo: ReadonlyMap<string, ReadonlySet<string>>;
   staged: readonly StagedChange[];
+  travel: TravelData;
 }
 
 export interface ServerError {
@@ -98,6 +102,7 @@ export function sessionDataFromState(m: ServerMessageOf<'session:state'>): Sessi
     map: m.map,
     cells,
     labels: new Map(Object.entries(m.labels)),
+    roads: new Set(m.roads ?? []),
     token: tokenOf(m.role, m.you?.partyId ?? null, m.parties),
     parties: m.parties,
     markers: m.markers,
@@ -106,6 +111,7 @@ export function sessionDataFromState(m: ServerMessageOf<'session:state'>): Sessi
     revealedAll,
     revealedTo,
     staged: m.staged ?? [],
+    travel: travelFromState(m),
   };
 }
 
@@ -121,11 +127,12 @@ interface Patch {
   mapChanging?: boolean;
 }
 
-function applyHexViews(d: SessionData, hexes: readonly HexView[]): Pick<SessionData, 'cells' | 'labels' | 'notes'> {
+function applyHexViews(d: SessionData, hexes: readonly HexView[]): Pick<SessionData, 'cells' | 'labels' | 'notes' | 'roads'> {
   const w = d.map?.width ?? 0;
   const h = d.map?.height ?? 0;
   const cells = new Uint8Array(d.cells);
   const labels = new Map(d.labels);
+  const roads = new Set(d.roads);
   const notes = d.role === 'dm' ? new Map(d.notes) : d.notes;
   for (const hv of hexes) {
     const i = keyToIndex(hv.key, w, h);
@@ -133,12 +140,14 @@ function applyHexViews(d: SessionData, hexes: readonly HexView[]): Pick<SessionD
     cells[i] = terrainIndex(hv.terrain);
     if (hv.label) labels.set(hv.key, hv.label);
     else labels.delete(hv.key);
+    if (hv.road) roads.add(hv.key);
+    else roads.delete(hv.key);
     if (d.role === 'dm') {
       if (hv.notes) (notes as Map<string, string>).set(hv.key, hv.notes);
       else (notes as Map<string, string>).delete(hv.key);
     }
   }
-  return { cells, labels, notes };
+  return { cells, labels, notes, roads };
 }
 
 function playerIdsOf(t: Targets | undefined): string[] | null {
@@ -243,20 +252,24 @@ export function reduce(
       }
       const cells = new Uint8Array(d.cells);
       const labels = new Map(d.labels);
+      const roads = new Set(d.roads);
       const fadeIn = new Map(state.fadeIn);
       for (const k of msg.keys) {
         const i = keyToIndex(k, w, h);
         if (i < 0) continue;
         cells[i] = FOG;
         labels.delete(k);
+        roads.delete(k);
         fadeIn.delete(i);
       }
-      return { data: { ...d, seq, cells, labels }, fadeIn };
+      return { data: { ...d, seq, cells, labels, roads }, fadeIn };
     }
     case 'hex:updated':
       return { data: { ...d, ...applyHexViews(d, msg.hexes), seq } };
     case 'parties:changed':
-      return { data: { ...d, seq, parties: msg.parties, token: tokenOf(d.role, d.you?.partyId ?? null, msg.parties) } };
+      return {
+        data: { ...d, seq, parties: msg.parties, token: tokenOf(d.role, d.you?.partyId ?? null, msg.parties), travel: withParties(d.travel, msg.parties) },
+      };
     case 'party:moved': {
       const parties = d.parties.map((p) => (p.id === msg.partyId ? { ...p, key: msg.key, undo: msg.undo } : p));
       return { data: { ...d, seq, parties, token: tokenOf(d.role, d.you?.partyId ?? null, parties) } };
@@ -292,6 +305,11 @@ export function reduce(
     }
     case 'dm:preparing':
       return { data: { ...d, preparing: msg.preparing } };
+    case 'travel:changed':
+    case 'travel:happened':
+    case 'encounters:changed':
+    case 'travel:rulesChanged':
+      return { data: { ...d, seq, travel: reduceTravel(d.travel, msg) } };
     case 'error':
       return null; // handled by the store (kept in `errors`), not part of the session data
     case 'pong':

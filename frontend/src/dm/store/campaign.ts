@@ -4,7 +4,8 @@ import { sessionSlice } from './session';
 import { editSlice } from './edit';
 import { toolsSlice } from './tools';
 import { tableSlice } from './table';
+import { travelSlice } from './travel';
 
 export function campaignInitial() {
-  return { ...sessionSlice.initial(), ...editSlice.initial(), ...toolsSlice.initial(), ...tableSlice.initial() };
+  return { ...sessionSlice.initial(), ...editSlice.initial(), ...toolsSlice.initial(), ...tableSlice.initial(), ...travelSlice.initial() };
 }

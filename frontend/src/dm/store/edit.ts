@@ -66,7 +66,7 @@ export const editSlice = defineSlice(
         if (ed.notice && ed.notice !== was.notice) get().toast(ed.notice.text, 'info');
       },
       hexAt(key: string) {
-        return editor()?.current(key) ?? { terrain: '' as Terrain, label: '', notes: '' };
+        return editor()?.current(key) ?? { terrain: '' as Terrain, label: '', notes: '', road: false };
       },
       editHexes(label: string, keys: Iterable<string>, fields: HexFields) {
         editor()?.edit(label, keys, fields);

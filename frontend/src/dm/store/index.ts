@@ -12,8 +12,9 @@ import { editSlice, type EditSlice } from './edit';
 import { toolsSlice, type ToolsSlice } from './tools';
 import { tableSlice, type TableSlice } from './table';
 import { toastSlice, type ToastSlice } from './toasts';
+import { travelSlice, type TravelSlice } from './travel';
 
-export type DmState = AppSlice & SessionSlice & EditSlice & ToolsSlice & TableSlice & ToastSlice;
+export type DmState = AppSlice & SessionSlice & EditSlice & ToolsSlice & TableSlice & ToastSlice & TravelSlice;
 export type DmStore = StoreApi<DmState>;
 export type SetDm = DmStore['setState'];
 export type GetDm = DmStore['getState'];
@@ -35,5 +36,6 @@ export function createDmStore(deps: Partial<DmDeps> = {}): DmStore {
     ...toolsSlice(set, get, d),
     ...tableSlice(set, get, d),
     ...toastSlice(set, get, d),
+    ...travelSlice(set, get, d),
   }));
 }

@@ -45,12 +45,16 @@ export const sessionSlice = defineSlice(
       const patch = applyServerMessage(before, msg, deps.now());
       if (patch) set(patch);
       from.editor.onServerMessage(msg);
+      get().travelReceived(msg);
       if (msg.type === 'error') get().toast(capital(msg.message), 'error');
       if (msg.type !== 'session:state') return;
       const s = get();
       if (s.viewAs && !msg.players.some((p) => p.id === s.viewAs)) set({ viewAs: null });
       // After the first state, not before: these requests would compete with the map's.
-      if (before.data === null) void s.loadInvite();
+      if (before.data === null) {
+        void s.loadInvite();
+        void s.loadTravelLog();
+      }
       if (mapsKey(s.data) !== mapsKey(before.data)) void s.loadMaps();
     },
 

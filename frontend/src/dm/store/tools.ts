@@ -5,7 +5,7 @@ import { TERRAINS } from '../../hex/terrain';
 import { clampBrush } from '../brush';
 import { defineSlice } from './slice';
 
-export type Tool = 'select' | 'brush' | 'fill' | 'reveal' | 'hide' | 'token';
+export type Tool = 'select' | 'brush' | 'fill' | 'reveal' | 'hide' | 'token' | 'travel';
 
 export const TOOLS: readonly { id: Tool; name: string; key: string; hint: string }[] = [
   { id: 'select', name: 'Select', key: 'S', hint: 'Click a hex to edit its label and notes' },
@@ -14,6 +14,7 @@ export const TOOLS: readonly { id: Tool; name: string; key: string; hint: string
   { id: 'reveal', name: 'Reveal', key: 'R', hint: 'Click or drag to reveal hexes to the chosen players' },
   { id: 'hide', name: 'Hide', key: 'H', hint: 'Click or drag to hide hexes again' },
   { id: 'token', name: 'Party', key: 'T', hint: 'Click a hex to move the party token there' },
+  { id: 'travel', name: 'Travel', key: 'G', hint: 'Click a hex: the party travels there, spending time, with its checks (Travel panel)' },
 ];
 
 const EMPTY: ReadonlySet<string> = new Set();
@@ -21,6 +22,8 @@ const EMPTY: ReadonlySet<string> = new Set();
 export interface ToolsSlice {
   tool: Tool;
   terrain: Terrain;
+  /** the brush lays (true) or lifts (false) roads instead of painting terrain; null: terrain */
+  roadBrush: boolean | null;
   brush: number;
   selected: string | null;
   hover: string | null;
@@ -36,6 +39,8 @@ export interface ToolsSlice {
 
   setTool(tool: Tool): void;
   setTerrain(terrain: Terrain): void;
+  /** The palette's road entries: the brush lays or lifts roads (null: back to terrain). */
+  setRoadBrush(road: boolean | null): void;
   /** The palette's number keys: 1–9 and 0 pick a terrain (and the brush unless filling). */
   terrainKey(digit: string): void;
   setBrush(n: number): void;
@@ -54,6 +59,7 @@ export const toolsSlice = defineSlice(
   () => ({
     tool: 'brush' as Tool,
     terrain: 'forest' as Terrain,
+    roadBrush: null as boolean | null,
     brush: 1,
     selected: null as string | null,
     hover: null as string | null,
@@ -68,11 +74,14 @@ export const toolsSlice = defineSlice(
       set({ tool, sweep: EMPTY });
     },
     setTerrain(terrain: Terrain) {
-      set({ terrain });
+      set({ terrain, roadBrush: null });
+    },
+    setRoadBrush(roadBrush: boolean | null) {
+      set({ roadBrush, tool: 'brush' });
     },
     terrainKey(digit: string) {
       const terrain = TERRAINS[digit === '0' ? 9 : Number(digit) - 1];
-      if (terrain) set({ terrain, tool: get().tool === 'fill' ? 'fill' : 'brush' });
+      if (terrain) set({ terrain, roadBrush: null, tool: get().tool === 'fill' ? 'fill' : 'brush' });
     },
     setBrush(n: number) {
       set({ brush: clampBrush(n) });
