@@ -20,6 +20,7 @@ import (
 	"github.com/hexcrawl/hexcrawl/game"
 	"github.com/hexcrawl/hexcrawl/storage"
 	"github.com/olahol/melody"
+	"golang.org/x/sync/singleflight"
 )
 
 // Config sets up a Hub. Store and DMToken are required.
@@ -79,6 +80,7 @@ type Hub struct {
 
 	mu    sync.Mutex // guards rooms
 	rooms map[string]*Room
+	loads singleflight.Group // rooms being loaded, by campaign id
 
 	authMu    sync.RWMutex              // guards playerIDs
 	playerIDs map[[32]byte]memberRecord // cookie hash → active member; saves a query per connect
@@ -86,6 +88,9 @@ type Hub struct {
 	closing atomic.Bool
 
 	rnd game.Roller // Config.Random
+
+	// loadState reads a room from the database (loadRoomState; tests slow it down).
+	loadState func(ctx context.Context, q storage.Queries, campaignID string) (*roomState, error)
 }
 
 // DesktopOrigins are the origins the Wails window's web view sends.
@@ -114,7 +119,8 @@ func New(cfg Config) (*Hub, error) {
 	if cfg.SendQueue < 16 {
 		cfg.SendQueue = defaultSendQueue
 	}
-	h := &Hub{cfg: cfg, store: cfg.Store, log: cfg.Logger, rooms: map[string]*Room{}, playerIDs: map[[32]byte]memberRecord{}, rnd: cfg.Random}
+	h := &Hub{cfg: cfg, store: cfg.Store, log: cfg.Logger, rooms: map[string]*Room{}, playerIDs: map[[32]byte]memberRecord{}, rnd: cfg.Random,
+		loadState: loadRoomState}
 	if h.rnd == nil {
 		h.rnd = game.NewRandom()
 	}
@@ -179,23 +185,49 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	return nil
 }
 
-// room returns the live room of a campaign, loading it on first use.
+// room returns the live room of a campaign, loading it on first use. The load runs outside the
+// hub's lock, once per campaign however many ask at the same time (they wait for it); a failed
+// load is not remembered, so the next caller tries again.
 func (h *Hub) room(ctx context.Context, campaignID string) (*Room, error) {
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	if r, ok := h.rooms[campaignID]; ok {
+	r, ok := h.rooms[campaignID]
+	h.mu.Unlock()
+	if ok {
 		return r, nil
 	}
 	if h.closing.Load() {
 		return nil, errRoomClosed
 	}
-	st, err := loadRoomState(ctx, h.store.Queries, campaignID)
-	if err != nil {
-		return nil, err
+	loaded := h.loads.DoChan(campaignID, func() (any, error) {
+		h.mu.Lock()
+		r, ok := h.rooms[campaignID]
+		h.mu.Unlock()
+		if ok {
+			return r, nil // loaded by a call that finished just before this one began
+		}
+		// Not the first caller's context: its giving up must not fail the others waiting.
+		st, err := h.loadState(context.WithoutCancel(ctx), h.store.Queries, campaignID)
+		if err != nil {
+			return nil, err
+		}
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.closing.Load() {
+			return nil, errRoomClosed
+		}
+		r = newRoom(h, st)
+		h.rooms[campaignID] = r
+		return r, nil
+	})
+	select {
+	case res := <-loaded:
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		return res.Val.(*Room), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	r := newRoom(h, st)
-	h.rooms[campaignID] = r
-	return r, nil
 }
 
 // dropRoom forgets a room (its campaign was deleted).

@@ -317,15 +317,21 @@ func (r *Room) process(reqs []*request) {
 					return
 				}
 			}
-			if game.CodeOf(err) == game.EInternal {
-				// The request may have changed memory before failing: rebuild it from what the
-				// transaction holds now (earlier requests of this batch, without this one).
+			internal := game.CodeOf(err) == game.EInternal
+			if internal {
 				r.log.Error("request failed", "err", err)
+			}
+			if b.sp || internal {
+				// The request may have changed memory after its writes and before failing: rebuild
+				// memory from what the transaction holds now (the earlier requests of this batch,
+				// without this one). Its frames were dropped above, so no client heard of it.
 				if rlErr := r.reload(ctx, b.tx); rlErr != nil {
 					r.abort(b, reqs, rlErr)
 					return
 				}
-				r.resyncAll(b)
+				if internal {
+					r.resyncAll(b)
+				}
 			}
 			if req.from != nil {
 				b.send(errorFrame(err, req.ref), req.from)
