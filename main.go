@@ -97,6 +97,8 @@ type serveConfig struct {
 	noMDNS       bool
 	noQR         bool
 	verbose      bool
+	maxMembers   int
+	joinLimit    int
 	// createDataDir: the data file is the default one, whose folder is made on start.
 	createDataDir bool
 }
@@ -131,6 +133,8 @@ func parseServeFlags(name string, args []string, stdout io.Writer) (serveConfig,
 	fs.BoolVar(&cfg.noMDNS, "no-mdns", false, "do not advertise the hub over mDNS")
 	fs.BoolVar(&cfg.noQR, "no-qr", false, "do not print the join QR code in the terminal")
 	fs.BoolVar(&cfg.verbose, "verbose", false, "log debug details")
+	fs.IntVar(&cfg.maxMembers, "max-members", hub.DefaultMaxMembers, "the most players one campaign may have (removed ones do not count)")
+	fs.IntVar(&cfg.joinLimit, "join-limit", hub.DefaultJoinsPerMinute, "join attempts and join code lookups allowed per device and minute (0: no limit)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			if name == "serve" {
@@ -163,6 +167,12 @@ func parseServeFlags(name string, args []string, stdout io.Writer) (serveConfig,
 	}
 	if cfg.dmToken != "" && len(cfg.dmToken) < 16 {
 		return cfg, errors.New("the DM token (--dm-token or HEXCRAWL_DM_TOKEN) must be at least 16 characters")
+	}
+	if cfg.maxMembers < 1 {
+		return cfg, errors.New("--max-members must be at least 1")
+	}
+	if cfg.joinLimit < 0 {
+		return cfg, errors.New("--join-limit must be 0 (no limit) or more")
 	}
 	cfg.allowOrigins = splitList(origins)
 	cfg.mdnsIfaces = splitList(ifaces)
@@ -282,6 +292,7 @@ func startHub(ctx context.Context, cfg serveConfig, log *slog.Logger) (*runningH
 	campaignsChanged := make(chan struct{}, 1)
 	h, err := hub.New(hub.Config{
 		Store: store, DMToken: token, AllowedOrigins: cfg.allowOrigins,
+		MaxMembers: cfg.maxMembers, JoinsPerMinute: joinsPerMinute(cfg.joinLimit),
 		UI: frontend.Dist(), Logger: log, Version: version,
 		PlayerURLs: func() []string { return rh.playerURLs(cfg) },
 		OnChange:   notifyOnChange(campaignsChanged),
@@ -349,6 +360,14 @@ func startHub(ctx context.Context, cfg serveConfig, log *slog.Logger) (*runningH
 	}
 	ok = true
 	return rh, nil
+}
+
+// joinsPerMinute maps --join-limit (0: none) to hub.Config.JoinsPerMinute (negative: none).
+func joinsPerMinute(flag int) int {
+	if flag == 0 {
+		return -1
+	}
+	return flag
 }
 
 // loopbackHost is how this machine reaches the hub itself.

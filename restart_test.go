@@ -61,6 +61,9 @@ func (p *hubProc) api(t *testing.T, method, path, body string, cookie string, ou
 	t.Helper()
 	req, _ := http.NewRequest(method, p.base+path, strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+restartToken)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if cookie != "" {
 		req.Header.Del("Authorization")
 		req.Header.Set("Cookie", cookie)

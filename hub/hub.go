@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -45,6 +46,11 @@ type Config struct {
 	// SendQueue is how many frames may wait for one socket before it counts as too slow and is
 	// closed with 4008 (default 256).
 	SendQueue int
+	// MaxMembers caps the players of one campaign (revoked ones do not count; default 100).
+	MaxMembers int
+	// JoinsPerMinute limits join attempts and join code lookups per client address (default 30,
+	// with as many at once; negative: no limit).
+	JoinsPerMinute int
 	// OnChange, when set, hears of every change to what campaigns there are, their names and
 	// their sessions, once it is durable (main renames the hub on the LAN after it). It runs on
 	// the hub's goroutines: it must not block, and must not call back into the hub.
@@ -89,9 +95,20 @@ type Hub struct {
 
 	rnd game.Roller // Config.Random
 
+	joinLimit *addrLimiter // join attempts and code lookups per client address
+	// crossOrigin refuses state-changing HTTP requests from other sites' pages (api.go).
+	crossOrigin *http.CrossOriginProtection
+
 	// loadState reads a room from the database (loadRoomState; tests slow it down).
 	loadState func(ctx context.Context, q storage.Queries, campaignID string) (*roomState, error)
 }
+
+// Defaults for Config.MaxMembers and Config.JoinsPerMinute: a table is a handful of players, and
+// a phone that mistypes a code a few times must not be locked out.
+const (
+	DefaultMaxMembers     = 100
+	DefaultJoinsPerMinute = 30
+)
 
 // DesktopOrigins are the origins the Wails window's web view sends.
 var DesktopOrigins = []string{"wails://wails", "wails://wails.localhost", "http://wails.localhost"}
@@ -116,6 +133,12 @@ func New(cfg Config) (*Hub, error) {
 	if cfg.WriteWait <= 0 {
 		cfg.WriteWait = 10 * time.Second
 	}
+	if cfg.MaxMembers <= 0 {
+		cfg.MaxMembers = DefaultMaxMembers
+	}
+	if cfg.JoinsPerMinute == 0 {
+		cfg.JoinsPerMinute = DefaultJoinsPerMinute
+	}
 	if cfg.SendQueue < 16 {
 		cfg.SendQueue = defaultSendQueue
 	}
@@ -123,6 +146,13 @@ func New(cfg Config) (*Hub, error) {
 		loadState: loadRoomState}
 	if h.rnd == nil {
 		h.rnd = game.NewRandom()
+	}
+	h.joinLimit = newAddrLimiter(cfg.JoinsPerMinute)
+	h.crossOrigin = http.NewCrossOriginProtection()
+	for _, o := range append(slices.Clone(DesktopOrigins), cfg.AllowedOrigins...) {
+		if err := h.crossOrigin.AddTrustedOrigin(strings.ToLower(strings.TrimRight(o, "/"))); err != nil {
+			return nil, fmt.Errorf("hub: allowed origin: %w (want scheme://host[:port], e.g. http://localhost:5173)", err)
+		}
 	}
 	h.m = melody.New()
 	// melody's defaults (512-byte frames, every Origin accepted) are not ours. Origin is checked

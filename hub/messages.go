@@ -350,6 +350,13 @@ type meView struct {
 	Name         string `json:"name"`
 }
 
+// revokeResult answers a revoke: who was removed and, unless the DM kept the old codes, the
+// table's new join code (every earlier one was withdrawn).
+type revokeResult struct {
+	Revoked []string    `json:"revoked"`
+	Invite  *inviteView `json:"invite"`
+}
+
 // memberView is a member with their presence, for the DM.
 type memberView struct {
 	game.Member

@@ -296,6 +296,9 @@ func setUpCampaign(o options) (string, []string, error) {
 	call := func(method, path, body string, out any) (*http.Response, error) {
 		req, _ := http.NewRequest(method, o.url+path, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+o.token)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			return nil, err

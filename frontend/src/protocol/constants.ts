@@ -44,6 +44,8 @@ export const ERROR_CODES = [
   'gone',
   'unauthorized',
   'internal',
+  'unsupported_media_type',
+  'rate_limited',
 ] as const;
 
 export const LIMITS = {
