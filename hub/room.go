@@ -30,10 +30,13 @@ const (
 // client is one WebSocket connection.
 type client struct {
 	s         *melody.Session
+	conn      *frameConn // its TCP connection: the 4008 bypasses melody's queue through it
+	log       *slog.Logger
 	role      game.Role
 	memberID  string // players only
 	highWater int32  // frames allowed in flight before the client counts as slow
-	pending   atomic.Int32
+	closeWait time.Duration
+	pending   atomic.Int32 // frames handed to melody and not yet written (or dropped)
 	slow      atomic.Bool
 	closing   atomic.Bool
 }
@@ -47,14 +50,27 @@ func (c *client) send(b []byte) {
 	}
 	if c.pending.Add(1) > c.highWater {
 		c.pending.Add(-1)
-		if c.slow.CompareAndSwap(false, true) {
-			_ = c.s.CloseWithMsg(melody.FormatCloseMessage(CloseSlowConsumer, "too slow: reconnect"))
-		}
+		c.tooSlow("its send queue is full")
 		return
 	}
 	if err := c.s.Write(b); err != nil {
 		c.pending.Add(-1)
 	}
+}
+
+// tooSlow closes the client with 4008. The close frame goes ahead of the frames still queued for
+// it (frameConn.closeNow): those are what it failed to read, and it resyncs on reconnecting.
+func (c *client) tooSlow(why string) {
+	if !c.slow.CompareAndSwap(false, true) {
+		return
+	}
+	c.log.Warn("socket too slow: closing it with 4008 (it reconnects and resyncs)", "why", why, "queued", c.pending.Load())
+	payload := melody.FormatCloseMessage(CloseSlowConsumer, "too slow: reconnect")
+	if c.conn != nil {
+		c.conn.closeNow(payload, c.closeWait)
+		return
+	}
+	_ = c.s.CloseWithMsg(payload)
 }
 
 func (c *client) close(code int, reason string) {

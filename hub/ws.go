@@ -25,7 +25,8 @@ type verdict struct {
 
 func (h *Hub) handleWS(w http.ResponseWriter, r *http.Request) {
 	v := h.checkUpgrade(r)
-	if err := h.m.HandleRequestWithKeys(w, r, map[string]any{"verdict": v}); err != nil && !errors.Is(err, melody.ErrClosed) {
+	rec := &hijackRecorder{ResponseWriter: w}
+	if err := h.m.HandleRequestWithKeys(rec, r, map[string]any{"verdict": v, "conn": rec}); err != nil && !errors.Is(err, melody.ErrClosed) {
 		h.log.Debug("websocket upgrade failed", "err", err, "remote", r.RemoteAddr)
 	}
 }
@@ -146,7 +147,12 @@ func (h *Hub) onConnect(s *melody.Session) {
 		return
 	}
 	h.log.Info("socket connected", "role", v.role, "campaign", v.room.id, "player", v.memberID, "origin", origin, "remote", s.Request.RemoteAddr)
-	c := &client{s: s, role: v.role, memberID: v.memberID, highWater: int32(h.cfg.SendQueue - 8)}
+	c := &client{s: s, role: v.role, memberID: v.memberID, highWater: int32(h.cfg.SendQueue - 8), closeWait: h.cfg.WriteWait,
+		log: h.log.With("campaign", v.room.id, "role", v.role, "player", v.memberID, "remote", s.Request.RemoteAddr)}
+	if rec, ok := s.Get("conn"); ok && rec.(*hijackRecorder).conn != nil {
+		c.conn = rec.(*hijackRecorder).conn
+		c.conn.startFraming()
+	}
 	s.Set("client", c)
 	s.Set("room", v.room)
 	v.room.submit(v.room.connect(c))
@@ -174,8 +180,16 @@ func (h *Hub) onSent(s *melody.Session, _ []byte) {
 }
 
 func (h *Hub) onError(s *melody.Session, err error) {
-	if errors.Is(err, melody.ErrMessageBufferFull) {
-		h.log.Warn("socket buffer full", "remote", s.Request.RemoteAddr)
+	if errors.Is(err, melody.ErrMessageBufferFull) || errors.Is(err, melody.ErrWriteClosed) {
+		// melody dropped a frame send had counted (a full buffer, or the socket closed between
+		// send's check and melody's): it will never be sent, so it is no longer pending. A
+		// dropped frame leaves a hole in the client's deltas: it must resync.
+		if c, _ := sessionClient(s); c != nil {
+			c.pending.Add(-1)
+			if errors.Is(err, melody.ErrMessageBufferFull) {
+				c.tooSlow("melody's buffer was full and a frame was dropped")
+			}
+		}
 		return
 	}
 	h.log.Debug("socket error", "err", err, "remote", s.Request.RemoteAddr)
