@@ -10,6 +10,7 @@ import (
 	"github.com/hexcrawl/hexcrawl/game"
 	"github.com/hexcrawl/hexcrawl/storage"
 	"github.com/olahol/melody"
+	"golang.org/x/time/rate"
 )
 
 const (
@@ -39,6 +40,12 @@ type client struct {
 	pending   atomic.Int32 // frames handed to melody and not yet written (or dropped)
 	slow      atomic.Bool
 	closing   atomic.Bool
+
+	// Read goroutine only (Hub.onMessage): what this socket may send (ws.go, admit and refuse).
+	errs      *rate.Limiter // bad messages answered with an error
+	msgs      *rate.Limiter // a player's messages of any kind; nil for the DM
+	throttled int           // bad messages in a row that waited for the error budget
+	flooding  bool          // closed with CloseFlooding: the rest is dropped unread
 }
 
 // send queues a frame without ever blocking the room. A client whose queue is nearly full is

@@ -379,3 +379,52 @@ func TestDroppedFrameIsNotPendingAndClosesTheClient(t *testing.T) {
 		t.Fatalf("close code %d, want %d", got, CloseSlowConsumer)
 	}
 }
+
+// A client flooding the hub with bad messages is throttled (its errors stop being answered at
+// once: its reader waits) and, past a limit, closed with 4009; the table plays on meanwhile.
+func TestFloodingClientIsThrottledThenClosed(t *testing.T) {
+	th := newTestHub(t)
+	floodCookie, _ := th.join("Flood")
+	boCookie, _ := th.join("Bo")
+	dm := th.dm("dm")
+	bo := th.player("Bo", boCookie)
+	flood := th.player("Flood", floodCookie)
+	dm.send(`{"type":"session:start"}`)
+	bo.skipUntil("session:statusChanged")
+	bad := []string{`{`, `{"type":"no:such"}`, `{"type":"session:start"}`, `{"type":"hex:reveal","hexKeys":[]}`, `[1,2]`}
+	go func() {
+		for i := 0; i < 20000; i++ {
+			_ = flood.conn.SetWriteDeadline(time.Now().Add(20 * time.Second))
+			if flood.conn.WriteMessage(websocket.TextMessage, []byte(bad[i%len(bad)])) != nil {
+				return
+			}
+		}
+	}()
+	for i := range 5 {
+		dm.send(`{"type":"hex:reveal","hexKeys":["` + mapKey(i, 0) + `"],"targets":"all"}`)
+		if got := decode[hexesMsg](t, bo.skipUntil("hex:revealed")); got.Hexes[0].Key != mapKey(i, 0) {
+			t.Fatalf("Bo got %+v", got)
+		}
+	}
+	select {
+	case <-flood.closed:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("the flooding client is still open after %d answers", len(flood.received()))
+	}
+	if flood.code != CloseFlooding {
+		t.Fatalf("close code %d, want %d", flood.code, CloseFlooding)
+	}
+	errors := 0
+	for _, raw := range flood.received() {
+		if strings.Contains(string(raw), `"type":"error"`) {
+			errors++
+		}
+	}
+	if errors > errorBurst+floodCloseAfter+10 {
+		t.Fatalf("the flooder was answered %d times before its close", errors)
+	}
+	t.Logf("the flooder got %d errors, then 4009", errors)
+	// Bo still plays.
+	dm.send(`{"type":"hex:reveal","hexKeys":["7,5"],"targets":"all"}`)
+	bo.skipUntil("hex:revealed")
+}

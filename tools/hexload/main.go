@@ -42,6 +42,7 @@ type options struct {
 	latInterval time.Duration
 	mapSide     int
 	hold        time.Duration
+	flood       int
 }
 
 func main() {
@@ -57,6 +58,7 @@ func main() {
 	flag.DurationVar(&o.latInterval, "lat-interval", 50*time.Millisecond, "latency phase: pause between reveals")
 	flag.IntVar(&o.mapSide, "map", 100, "map width and height (hub)")
 	flag.DurationVar(&o.hold, "hold", 0, "keep the connections open this long after the report (for measuring the server)")
+	flag.IntVar(&o.flood, "flood", 0, "latency phase: one more player sends this many bad messages a second meanwhile (hub)")
 	flag.Parse()
 	if o.reveals+o.latReveals > o.mapSide*o.mapSide {
 		fmt.Fprintln(os.Stderr, "hexload: more reveals than hexes on the map")
@@ -228,8 +230,14 @@ func run(o options) error {
 	res.tp50, res.tp99 = pct(lat, 0.50), pct(lat, 0.99)
 
 	// Latency: reveals spaced so the server is idle between them.
+	var fl *flooder
 	if complete && o.latReveals > 0 {
 		time.Sleep(200 * time.Millisecond)
+		if o.flood > 0 {
+			if fl, err = startFlood(wsBase, cookies[len(cookies)-1], o.flood); err != nil {
+				return err
+			}
+		}
 		cpu0 = cpuTime(o.pid)
 		for i := o.reveals; i < total; i++ {
 			reveal(i)
@@ -240,6 +248,10 @@ func run(o options) error {
 		res.latCPUPerMsg = float64(latCPU.Microseconds()) / float64(int64(o.players)*int64(o.latReveals))
 		lat = latencies(o.reveals, total)
 		res.lp50, res.lp99, res.lmax = pct(lat, 0.50), pct(lat, 0.99), pct(lat, 1)
+		if fl != nil {
+			fl.stop()
+			fmt.Printf("flood: %d bad messages sent, %d answers read, closed with %d\n", fl.sent.Load(), fl.answers.Load(), fl.code.Load())
+		}
 	}
 	res.rssAfterKB = procStatusKB(o.pid, "VmRSS:")
 	res.peakKB = procStatusKB(o.pid, "VmHWM:")
@@ -325,7 +337,11 @@ func setUpCampaign(o options) (string, []string, error) {
 	if _, err := call("POST", "/api/campaigns/"+c.ID+"/invites", `{}`, &inv); err != nil {
 		return "", nil, err
 	}
-	cookies := make([]string, o.players)
+	n := o.players
+	if o.flood > 0 {
+		n++ // the flooder's seat, last
+	}
+	cookies := make([]string, n)
 	var wg sync.WaitGroup
 	var firstErr atomic.Value
 	sem := make(chan struct{}, 32)
@@ -452,4 +468,60 @@ func procStatusKB(pid int, field string) int {
 		}
 	}
 	return 0
+}
+
+// flooder is a player sending bad messages as fast as it is asked to (issue 15, item 9).
+type flooder struct {
+	conn    *websocket.Conn
+	done    chan struct{}
+	sent    atomic.Int64
+	answers atomic.Int64
+	code    atomic.Int64 // close code, once closed
+}
+
+func startFlood(wsBase, cookie string, perSecond int) (*flooder, error) {
+	conn, _, err := websocket.DefaultDialer.Dial(wsBase, http.Header{"Cookie": {cookie}})
+	if err != nil {
+		return nil, err
+	}
+	f := &flooder{conn: conn, done: make(chan struct{})}
+	go func() {
+		for {
+			_, _, err := conn.ReadMessage()
+			if err != nil {
+				if ce, ok := err.(*websocket.CloseError); ok {
+					f.code.Store(int64(ce.Code))
+				}
+				return
+			}
+			f.answers.Add(1)
+		}
+	}()
+	bad := [][]byte{[]byte(`{`), []byte(`{"type":"no:such"}`), []byte(`{"type":"session:start"}`), []byte(`{"type":"hex:reveal","hexKeys":[]}`)}
+	go func() {
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		perTick := max(1, perSecond/100)
+		for {
+			select {
+			case <-f.done:
+				return
+			case <-tick.C:
+			}
+			// Writes block while the hub throttles this socket (it stops reading): the flood
+			// then goes only as fast as the hub lets it.
+			for i := 0; i < perTick; i++ {
+				if conn.WriteMessage(websocket.TextMessage, bad[int(f.sent.Load())%len(bad)]) != nil {
+					return
+				}
+				f.sent.Add(1)
+			}
+		}
+	}()
+	return f, nil
+}
+
+func (f *flooder) stop() {
+	close(f.done)
+	_ = f.conn.Close()
 }
