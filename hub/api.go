@@ -9,6 +9,7 @@ import (
 	"strings"
 
 	"github.com/hexcrawl/hexcrawl/game"
+	"github.com/hexcrawl/hexcrawl/storage"
 )
 
 // The HTTP API (docs/protocol.md, "HTTP API"): routes, authentication and errors here; the
@@ -50,6 +51,8 @@ func (h *Hub) routes() {
 	mux.HandleFunc("GET /api/campaigns/{id}/events", h.dm(h.listEvents))
 	mux.HandleFunc("GET /api/campaigns/{id}/export", h.dm(h.exportCampaign))
 	mux.HandleFunc("POST /api/import", h.dm(h.importCampaign))
+	mux.HandleFunc("GET /api/backups", h.dm(h.listBackups))
+	mux.HandleFunc("POST /api/backups", h.dm(h.backupNow))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, game.Errorf(game.ENotFound, "no such API route: %s %s", r.Method, r.URL.Path))
 	})
@@ -197,4 +200,27 @@ func (h *Hub) playerURLs(r *http.Request) []string {
 		urls = []string{"http://" + r.Host}
 	}
 	return urls
+}
+
+func (h *Hub) listBackups(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	v := backupsView{Dir: h.cfg.BackupDir, Keep: h.cfg.BackupKeep, Backups: []storage.BackupInfo{}}
+	if h.cfg.BackupDir != "" {
+		all, err := storage.ListBackups(h.cfg.BackupDir)
+		if err != nil {
+			return 0, nil, err
+		}
+		v.Backups = all
+	}
+	return http.StatusOK, v, nil
+}
+
+func (h *Hub) backupNow(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	info, err := h.Backup(r.Context(), "asked by the DM")
+	if err != nil {
+		if p := storage.Problem(err); p != "" {
+			return 0, nil, game.Errorf(game.EInternal, "backup failed: %s", p)
+		}
+		return 0, nil, err
+	}
+	return http.StatusCreated, info, nil
 }

@@ -51,6 +51,14 @@ type Config struct {
 	// JoinsPerMinute limits join attempts and join code lookups per client address (default 30,
 	// with as many at once; negative: no limit).
 	JoinsPerMinute int
+	// BackupDir is where backups go (VACUUM INTO at every session's end and daily); "" for none.
+	BackupDir string
+	// BackupKeep is how many backups to keep (default 10); BackupEvery how old the newest may get
+	// before another is made (default a day).
+	BackupKeep  int
+	BackupEvery time.Duration
+	// SavingAfter: a commit taking longer tells the DM "saving…" (default 500 ms).
+	SavingAfter time.Duration
 	// OnChange, when set, hears of every change to what campaigns there are, their names and
 	// their sessions, once it is durable (main renames the hub on the LAN after it). It runs on
 	// the hub's goroutines: it must not block, and must not call back into the hub.
@@ -95,7 +103,11 @@ type Hub struct {
 
 	rnd game.Roller // Config.Random
 
-	joinLimit *addrLimiter // join attempts and code lookups per client address
+	problem     atomic.Pointer[string] // what is wrong with the data file, in words for the DM
+	backupMu    sync.Mutex             // one backup at a time
+	backups     sync.WaitGroup         // backups running in the background
+	stopBackups context.CancelFunc
+	joinLimit   *addrLimiter // join attempts and code lookups per client address
 	// crossOrigin refuses state-changing HTTP requests from other sites' pages (api.go).
 	crossOrigin *http.CrossOriginProtection
 
@@ -139,6 +151,15 @@ func New(cfg Config) (*Hub, error) {
 	if cfg.JoinsPerMinute == 0 {
 		cfg.JoinsPerMinute = DefaultJoinsPerMinute
 	}
+	if cfg.BackupKeep <= 0 {
+		cfg.BackupKeep = DefaultBackupKeep
+	}
+	if cfg.BackupEvery <= 0 {
+		cfg.BackupEvery = DefaultBackupEvery
+	}
+	if cfg.SavingAfter <= 0 {
+		cfg.SavingAfter = defaultSavingAfter
+	}
 	if cfg.SendQueue < 16 {
 		cfg.SendQueue = defaultSendQueue
 	}
@@ -176,6 +197,12 @@ func New(cfg Config) (*Hub, error) {
 	h.m.HandleSentMessage(h.onSent)
 	h.m.HandleError(h.onError)
 	h.routes()
+	bctx, stop := context.WithCancel(context.Background())
+	h.stopBackups = stop
+	if cfg.BackupDir != "" {
+		h.backups.Add(1)
+		go h.dailyBackups(bctx)
+	}
 	return h, nil
 }
 
@@ -209,6 +236,8 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	for _, r := range rooms {
 		r.stop()
 	}
+	h.stopBackups()
+	h.backups.Wait()
 	if err != nil {
 		return fmt.Errorf("close sockets: %w", err)
 	}

@@ -71,6 +71,7 @@ const (
 	msgPlayerKnown    = "player:known"
 	msgMarkersChanged = "markers:changed"
 	msgRulesChanged   = "sight:rulesChanged"
+	msgStorageStatus  = "storage:status"
 	msgPong           = "pong"
 	msgError          = "error"
 )

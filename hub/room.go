@@ -113,6 +113,8 @@ type Room struct {
 	announced map[string]bool     // member id → online as last announced
 	dirty     map[string]struct{} // members whose presence may have changed
 	presenceC <-chan time.Time
+	// toldProblem is the data file problem this room's DMs were last told of (tellStorage).
+	toldProblem *string
 }
 
 func newRoom(h *Hub, st *roomState) *Room {
@@ -343,6 +345,9 @@ func (r *Room) process(reqs []*request) {
 			internal := game.CodeOf(err) == game.EInternal
 			if internal {
 				r.log.Error("request failed", "err", err)
+				if p := r.hub.reportStorage(err); p != "" {
+					err = refusedBecause(p)
+				}
 			}
 			if b.sp || internal {
 				// The request may have changed memory after its writes and before failing: rebuild
@@ -367,11 +372,16 @@ func (r *Room) process(reqs []*request) {
 		}
 	}
 	if b.tx != nil {
-		if err := b.tx.Commit(); err != nil {
+		notice := r.startSavingNotice()
+		err := b.tx.Commit()
+		notice.done()
+		if err != nil {
 			r.abort(b, reqs, err)
 			return
 		}
+		r.hub.storageWorks()
 	}
+	r.tellStorage()
 	b.deliver()
 	for _, fn := range b.after {
 		fn()
@@ -393,7 +403,8 @@ func (r *Room) abort(b *batch, reqs []*request, cause error) {
 	if b.tx != nil {
 		_ = b.tx.Rollback()
 	}
-	fail := game.Errorf(game.EInternal, "internal error")
+	fail := refusedBecause(r.hub.reportStorage(cause))
+	r.tellStorage()
 	resync := &batch{ctx: b.ctx, r: r}
 	if err := r.reload(b.ctx, nil); err != nil {
 		r.log.Error("reload after failed batch", "err", err)
@@ -470,6 +481,9 @@ func (r *Room) connect(c *client) *request {
 		r.clients[c] = struct{}{}
 		if c.role == game.RoleDM {
 			b.send(r.st.dmState(), c)
+			if r.hub.problem.Load() != nil {
+				b.send(r.hub.storageStatus(false), c)
+			}
 		} else {
 			b.send(r.st.playerState(c.memberID), c)
 		}

@@ -260,6 +260,11 @@ func TestDeadSocketIsDropped(t *testing.T) {
 	}
 }
 
+// patientPings keeps the hub from dropping a client that reads nothing for a while as dead
+// (no pong for PongWait): on a loaded machine the slow client's silence may last longer than
+// 25 s, and what these tests prove is the 4008, not the dead-socket check (TestDeadSocketIsDropped).
+var patientPings = withConfig(func(c *Config) { c.PingPeriod = 2 * time.Minute; c.PongWait = 5 * time.Minute })
+
 // slowTable is a hub with a 100×100 map, a DM, a fast player and a player that does not read.
 type slowTable struct {
 	th             *testHub
@@ -319,7 +324,7 @@ func (st *slowTable) play(t *testing.T, rounds int) {
 // A player that stops reading never stalls the room: others keep getting every delta, and the
 // slow one is closed with 4008 (reconnect and resync) once its queue fills.
 func TestSlowConsumerClosedWithReconnectCode(t *testing.T) {
-	st := newSlowTable(t, withConfig(func(c *Config) { c.WriteWait = 60 * time.Second; c.SendQueue = 32 }))
+	st := newSlowTable(t, withConfig(func(c *Config) { c.WriteWait = 60 * time.Second; c.SendQueue = 32 }), patientPings)
 	st.play(t, 300) // 600 frames for each player: far past the slow one's queue and its kernel buffers
 	go st.slow.readLoop()
 	if got := st.slow.waitClosed(); got != CloseSlowConsumer {
@@ -335,7 +340,7 @@ func TestSlowConsumerClosedWithReconnectCode(t *testing.T) {
 // frames still queued in the hub for it: those are what it failed to read, and it resyncs anyway.
 func TestSlowConsumerHearsItsCloseAheadOfTheQueue(t *testing.T) {
 	const queue = 256
-	st := newSlowTable(t, withConfig(func(c *Config) { c.WriteWait = 60 * time.Second; c.SendQueue = queue }))
+	st := newSlowTable(t, withConfig(func(c *Config) { c.WriteWait = 60 * time.Second; c.SendQueue = queue }), patientPings)
 	st.play(t, queue+100) // twice the queue in frames: it overflowed some rounds ago
 	go st.slow.readLoop()
 	if got := st.slow.waitClosed(); got != CloseSlowConsumer {
@@ -392,6 +397,7 @@ func TestFloodingClientIsThrottledThenClosed(t *testing.T) {
 	dm.send(`{"type":"session:start"}`)
 	bo.skipUntil("session:statusChanged")
 	bad := []string{`{`, `{"type":"no:such"}`, `{"type":"session:start"}`, `{"type":"hex:reveal","hexKeys":[]}`, `[1,2]`}
+	floodStart := time.Now()
 	go func() {
 		for i := 0; i < 20000; i++ {
 			_ = flood.conn.SetWriteDeadline(time.Now().Add(20 * time.Second))
@@ -420,8 +426,9 @@ func TestFloodingClientIsThrottledThenClosed(t *testing.T) {
 			errors++
 		}
 	}
-	if errors > errorBurst+floodCloseAfter+10 {
-		t.Fatalf("the flooder was answered %d times before its close", errors)
+	// The budget refills while the hub works through the burst: allow what it refilled.
+	if limit := errorBurst + floodCloseAfter + int(time.Since(floodStart).Seconds()*errorsPerSecond) + 10; errors > limit {
+		t.Fatalf("the flooder was answered %d times before its close (at most %d)", errors, limit)
 	}
 	t.Logf("the flooder got %d errors, then 4009", errors)
 	// Bo still plays.

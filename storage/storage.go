@@ -107,11 +107,17 @@ func uriPath(path string) string {
 func (s *Store) checkAndMigrate(ctx context.Context) error {
 	var appID int64
 	if err := s.db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+		if isCorrupt(err) && headerIsOurs(s.path) {
+			return fmt.Errorf("%w (%w): restore a backup with `hexcrawl restore FILE`", ErrDamaged, err)
+		}
 		// modernc reports a non-SQLite file here ("file is not a database").
 		return fmt.Errorf("%w: %w", ErrNotHexcrawl, err)
 	}
 	var tables int
 	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'").Scan(&tables); err != nil {
+		if isCorrupt(err) && headerIsOurs(s.path) {
+			return fmt.Errorf("%w (%w): restore a backup with `hexcrawl restore FILE`", ErrDamaged, err)
+		}
 		return fmt.Errorf("%w: %w", ErrNotHexcrawl, err)
 	}
 	switch {
@@ -121,6 +127,11 @@ func (s *Store) checkAndMigrate(ctx context.Context) error {
 		}
 	case appID != applicationID:
 		return ErrNotHexcrawl
+	}
+	if tables > 0 {
+		if err := quickCheck(ctx, s.db); err != nil {
+			return err
+		}
 	}
 
 	fsys, err := fs.Sub(migrations, "migrations")

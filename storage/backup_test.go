@@ -1,0 +1,96 @@
+package storage
+
+import (
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"testing"
+)
+
+// A backup restores over a stopped hub's data file, never under a running one; a damaged file
+// is refused as a backup and, as a data file, at open with a way out; the replaced database is
+// kept.
+func TestBackupAndRestore(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	data := filepath.Join(dir, "hexcrawl.db")
+	s, err := Open(ctx, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateCampaign(ctx, "Before"); err != nil {
+		t.Fatal(err)
+	}
+	info, err := s.Backup(ctx, BackupsDir(data), 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.CreateCampaign(ctx, "After"); err != nil {
+		t.Fatal(err)
+	}
+	// While the hub runs: refused, nothing touched.
+	if _, err := Restore(ctx, info.Path, data); !errors.Is(err, ErrRunning) {
+		t.Fatalf("restore under a running hub: %v", err)
+	}
+	// hexcrawl backup works while it runs.
+	live, err := BackupFile(ctx, data, filepath.Join(dir, "elsewhere"), 0)
+	if err != nil {
+		t.Fatalf("backup of a running hub's file: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	kept, err := Restore(ctx, info.Path, data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	names := func(path string) []string {
+		st, err := Open(ctx, path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		defer st.Close()
+		cs, err := st.ListCampaigns(ctx)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, c := range cs {
+			out = append(out, c.Name)
+		}
+		return out
+	}
+	if got := names(data); len(got) != 1 || got[0] != "Before" {
+		t.Fatalf("after the restore: %v", got)
+	}
+	if got := names(kept); len(got) != 2 {
+		t.Fatalf("the replaced database, kept as %s: %v", kept, got)
+	}
+	if got := names(live.Path); len(got) != 2 {
+		t.Fatalf("the live backup: %v", got)
+	}
+
+	// A damaged file: refused as a backup, and refused at open with a way out.
+	bad := filepath.Join(dir, "bad.db")
+	raw, err := os.ReadFile(live.Path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 4096; i < len(raw); i += 7 { // every page after the header's: b-trees in pieces
+		raw[i] = 0xA5
+	}
+	if err := os.WriteFile(bad, raw, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Restore(ctx, bad, data); !errors.Is(err, ErrDamaged) {
+		t.Fatalf("restoring a damaged file: %v", err)
+	}
+	_, err = Open(ctx, bad)
+	if !errors.Is(err, ErrDamaged) || Problem(err) == "" {
+		t.Fatalf("opening a damaged file: %v (problem %q)", err, Problem(err))
+	}
+	if _, err := Restore(ctx, filepath.Join(dir, "missing.db"), data); err == nil {
+		t.Fatal("restoring a missing file worked")
+	}
+}
