@@ -106,6 +106,7 @@ type serveConfig struct {
 	maxMembers   int
 	joinLimit    int
 	keepBackups  int
+	synchronous  string
 	// createDataDir: the data file is the default one, whose folder is made on start.
 	createDataDir bool
 }
@@ -142,6 +143,7 @@ func parseServeFlags(name string, args []string, stdout io.Writer) (serveConfig,
 	fs.BoolVar(&cfg.verbose, "verbose", false, "log debug details")
 	fs.IntVar(&cfg.maxMembers, "max-members", hub.DefaultMaxMembers, "the most players one campaign may have (removed ones do not count)")
 	fs.IntVar(&cfg.keepBackups, "keep-backups", hub.DefaultBackupKeep, "backups kept in the data file's backups/ folder (made at each session's end and daily; 0: none)")
+	fs.StringVar(&cfg.synchronous, "synchronous", "full", "full: every change survives a power cut (an fsync per commit); normal: it survives the hub crashing, not a power cut (see docs/architecture.md)")
 	fs.IntVar(&cfg.joinLimit, "join-limit", hub.DefaultJoinsPerMinute, "join attempts and join code lookups allowed per device and minute (0: no limit)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
@@ -178,6 +180,9 @@ func parseServeFlags(name string, args []string, stdout io.Writer) (serveConfig,
 	}
 	if cfg.maxMembers < 1 {
 		return cfg, errors.New("--max-members must be at least 1")
+	}
+	if s := strings.ToLower(cfg.synchronous); s != "full" && s != "normal" {
+		return cfg, fmt.Errorf("--synchronous %q: want full or normal", cfg.synchronous)
 	}
 	if cfg.keepBackups < 0 {
 		return cfg, errors.New("--keep-backups must be 0 (no automatic backups) or more")
@@ -278,7 +283,7 @@ func startHub(ctx context.Context, cfg serveConfig, log *slog.Logger) (*runningH
 			return nil, fmt.Errorf("create the data folder: %w", err)
 		}
 	}
-	store, err := storage.Open(ctx, cfg.dataPath)
+	store, err := storage.OpenWith(ctx, cfg.dataPath, storage.Options{Synchronous: cfg.synchronous})
 	if err != nil {
 		return nil, err
 	}

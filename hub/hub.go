@@ -103,11 +103,13 @@ type Hub struct {
 
 	rnd game.Roller // Config.Random
 
-	problem     atomic.Pointer[string] // what is wrong with the data file, in words for the DM
-	backupMu    sync.Mutex             // one backup at a time
-	backups     sync.WaitGroup         // backups running in the background
-	stopBackups context.CancelFunc
-	joinLimit   *addrLimiter // join attempts and code lookups per client address
+	problem        atomic.Pointer[string] // what is wrong with the data file, in words for the DM
+	backupMu       sync.Mutex             // one backup at a time
+	backups        sync.WaitGroup         // backups running in the background
+	stopBackups    context.CancelFunc
+	lastCommit     atomic.Int64 // unix nanoseconds of the newest commit
+	uncheckpointed atomic.Int64 // commits since the last checkpoint
+	joinLimit      *addrLimiter // join attempts and code lookups per client address
 	// crossOrigin refuses state-changing HTTP requests from other sites' pages (api.go).
 	crossOrigin *http.CrossOriginProtection
 
@@ -203,6 +205,8 @@ func New(cfg Config) (*Hub, error) {
 		h.backups.Add(1)
 		go h.dailyBackups(bctx)
 	}
+	h.backups.Add(1)
+	go h.checkpoints(bctx)
 	return h, nil
 }
 

@@ -15,14 +15,14 @@ import (
 
 const (
 	// defaultSendQueue is each socket's queue of frames waiting to be written (melody's
-	// MessageBufferSize). A client's high-water mark leaves room in it for the close frame we
-	// send a client that stopped reading, so that frame never competes with the data that
-	// filled the queue.
-	// A batch of maxBatch requests yields at most a few frames per request for one client, so
-	// a healthy client never comes near the high-water mark from one burst.
+	// MessageBufferSize). A client's high-water mark is a little below it; the 4008 for a client
+	// past it does not go through this queue (frameConn.closeNow).
 	defaultSendQueue = 256
-	// maxBatch bounds how many queued requests share one SQLite commit (group commit).
-	maxBatch = 64
+	// maxBatch bounds how many queued requests share one SQLite commit (group commit). While a
+	// commit waits for the disk, requests keep arriving in the inbox; the next batch takes all of
+	// them up to this (and half a client's send queue: most requests send a client one frame or
+	// none), so one slow fsync costs the table one wait, not a queue of them.
+	maxBatch = 256
 	// presenceDelay coalesces joins and leaves: 1000 phones joining at once cause a few dozen
 	// presence broadcasts instead of a million frames.
 	presenceDelay = 50 * time.Millisecond
@@ -104,7 +104,7 @@ type Room struct {
 	quit  chan struct{}
 	done  chan struct{}
 	log   *slog.Logger
-	// maxBatch keeps one batch's frames for a client well under its send queue.
+	// maxBatch keeps one batch's frames for a client under its send queue.
 	maxBatch int
 
 	// Owned by run.
@@ -122,7 +122,7 @@ func newRoom(h *Hub, st *roomState) *Room {
 		hub: h, id: st.campaign.ID, inbox: make(chan *request, 1024),
 		quit: make(chan struct{}), done: make(chan struct{}),
 		log: h.log.With("campaign", st.campaign.ID), st: st,
-		maxBatch: max(1, min(maxBatch, h.cfg.SendQueue/8)),
+		maxBatch: max(1, min(maxBatch, h.cfg.SendQueue/2)),
 		clients:  map[*client]struct{}{}, announced: map[string]bool{}, dirty: map[string]struct{}{},
 	}
 	go r.run()
@@ -380,6 +380,8 @@ func (r *Room) process(reqs []*request) {
 			return
 		}
 		r.hub.storageWorks()
+		r.hub.lastCommit.Store(time.Now().UnixNano())
+		r.hub.uncheckpointed.Add(1)
 	}
 	r.tellStorage()
 	b.deliver()

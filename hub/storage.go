@@ -163,3 +163,40 @@ func (h *Hub) dailyBackups(ctx context.Context) {
 		}
 	}
 }
+
+// Checkpoints (copying SQLite's write-ahead log into the database file, with an fsync of their
+// own) run here, off the commit path: once the table has been quiet for checkpointIdle, or when
+// the log has grown past checkpointMaxWAL in a long busy stretch.
+const (
+	checkpointIdle   = time.Second
+	checkpointMaxWAL = 64 << 20
+	checkpointPoll   = 250 * time.Millisecond
+)
+
+func (h *Hub) checkpoints(ctx context.Context) {
+	defer h.backups.Done()
+	t := time.NewTicker(checkpointPoll)
+	defer t.Stop()
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		if h.uncheckpointed.Load() == 0 {
+			continue
+		}
+		idle := time.Since(time.Unix(0, h.lastCommit.Load())) >= checkpointIdle
+		if !idle && h.store.WALSize() < checkpointMaxWAL {
+			continue
+		}
+		h.uncheckpointed.Store(0)
+		start := time.Now()
+		frames, copied, err := h.store.Checkpoint(ctx)
+		if err != nil {
+			h.log.Warn("checkpoint failed", "err", err)
+			continue
+		}
+		h.log.Debug("checkpoint", "frames", frames, "copied", copied, "idle", idle, "took", time.Since(start))
+	}
+}

@@ -50,7 +50,7 @@ func BackupFile(ctx context.Context, dataPath, dir string, keep int) (BackupInfo
 	if _, err := os.Stat(dataPath); err != nil {
 		return BackupInfo{}, fmt.Errorf("no database to back up: %w", err)
 	}
-	db, err := sql.Open("sqlite", "file:"+dataPath+"?_pragma=busy_timeout(5000)")
+	db, err := sql.Open("sqlite", "file:"+uriPath(dataPath)+"?_pragma=busy_timeout(5000)")
 	if err != nil {
 		return BackupInfo{}, err
 	}
@@ -185,7 +185,7 @@ func checkBackup(ctx context.Context, path string) error {
 	if _, err := os.Stat(path); err != nil {
 		return err
 	}
-	db, err := sql.Open("sqlite", "file:"+path+"?mode=ro")
+	db, err := sql.Open("sqlite", "file:"+uriPath(path)+"?mode=ro")
 	if err != nil {
 		return err
 	}

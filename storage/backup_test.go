@@ -94,3 +94,35 @@ func TestBackupAndRestore(t *testing.T) {
 		t.Fatal("restoring a missing file worked")
 	}
 }
+
+// A data file whose folder has a '#' or '?' in its name is that file, not a file named after the
+// part before it (SQLite URIs end a name at '#').
+func TestOddFileNames(t *testing.T) {
+	ctx := context.Background()
+	base := t.TempDir()
+	for _, dir := range []string{"a#b", "c?d", "e%25f"} {
+		path := filepath.Join(base, dir, "hexcrawl.db")
+		if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
+			t.Fatal(err)
+		}
+		s, err := Open(ctx, path)
+		if err != nil {
+			t.Fatalf("%s: %v", dir, err)
+		}
+		if _, err := s.CreateCampaign(ctx, dir); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := s.Backup(ctx, filepath.Join(base, dir, "backups"), 0); err != nil {
+			t.Fatalf("%s: backup: %v", dir, err)
+		}
+		if err := s.Close(); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := os.Stat(path); err != nil {
+			t.Fatalf("%s: the database is not where it was asked to be: %v", dir, err)
+		}
+	}
+	if entries, _ := os.ReadDir(base); len(entries) != 3 {
+		t.Fatalf("files made beside the folders: %v", entries)
+	}
+}

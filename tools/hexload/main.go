@@ -31,18 +31,20 @@ import (
 )
 
 type options struct {
-	target      string
-	url         string
-	token       string
-	pid         int
-	players     int
-	reveals     int
-	interval    time.Duration
-	latReveals  int
-	latInterval time.Duration
-	mapSide     int
-	hold        time.Duration
-	flood       int
+	target       string
+	url          string
+	token        string
+	pid          int
+	players      int
+	reveals      int
+	interval     time.Duration
+	latReveals   int
+	latInterval  time.Duration
+	mapSide      int
+	hold         time.Duration
+	flood        int
+	restart      string
+	restartDelay time.Duration
 }
 
 func main() {
@@ -59,7 +61,16 @@ func main() {
 	flag.IntVar(&o.mapSide, "map", 100, "map width and height (hub)")
 	flag.DurationVar(&o.hold, "hold", 0, "keep the connections open this long after the report (for measuring the server)")
 	flag.IntVar(&o.flood, "flood", 0, "latency phase: one more player sends this many bad messages a second meanwhile (hub)")
+	flag.DurationVar(&o.restartDelay, "restart-delay", 0, "restart scenario: wait this long after the kill before starting the hub again")
+	flag.StringVar(&o.restart, "restart", "", "restart scenario: kill -pid with SIGKILL, run this shell command to start the hub again, and time every player's resync")
 	flag.Parse()
+	if o.restart != "" {
+		if err := runRestart(o); err != nil {
+			fmt.Fprintln(os.Stderr, "hexload:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if o.reveals+o.latReveals > o.mapSide*o.mapSide {
 		fmt.Fprintln(os.Stderr, "hexload: more reveals than hexes on the map")
 		os.Exit(2)
@@ -80,6 +91,7 @@ type result struct {
 	delivered      int64
 	expected       int64
 	tp50, tp99     time.Duration // throughput phase latency (queueing included)
+	tmax           time.Duration
 	lp50, lp99     time.Duration // latency phase
 	latCPUPerMsg   float64       // µs of server CPU per delivered message, latency phase (no batching, every write a wake-up)
 	lmax           time.Duration
@@ -227,7 +239,7 @@ func run(o options) error {
 		res.cpuPerMsg = float64(cpu.Microseconds()) / float64(res.delivered)
 	}
 	lat := latencies(0, o.reveals)
-	res.tp50, res.tp99 = pct(lat, 0.50), pct(lat, 0.99)
+	res.tp50, res.tp99, res.tmax = pct(lat, 0.50), pct(lat, 0.99), pct(lat, 1)
 
 	// Latency: reveals spaced so the server is idle between them.
 	var fl *flooder
@@ -269,9 +281,9 @@ func run(o options) error {
 	}
 	fmt.Printf("load generator CPU: %v\n", res.loadCPU)
 	us := func(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e3, 'f', 0, 64) }
-	fmt.Printf("RESULT target=%s players=%d rss_start_kb=%d connect_ms=%.0f connect_cpu_ms=%d rss_connected_kb=%d cpu_per_msg_us=%.2f delivered=%d expected=%d tput_p50_us=%s tput_p99_us=%s lat_p50_us=%s lat_p99_us=%s lat_max_us=%s lat_cpu_per_msg_us=%.2f rss_after_kb=%d rss_peak_kb=%d load_cpu_ms=%d complete=%t\n",
+	fmt.Printf("RESULT target=%s players=%d rss_start_kb=%d connect_ms=%.0f connect_cpu_ms=%d rss_connected_kb=%d cpu_per_msg_us=%.2f delivered=%d expected=%d tput_p50_us=%s tput_p99_us=%s tput_max_us=%s lat_p50_us=%s lat_p99_us=%s lat_max_us=%s lat_cpu_per_msg_us=%.2f rss_after_kb=%d rss_peak_kb=%d load_cpu_ms=%d complete=%t\n",
 		o.target, o.players, res.rssStartKB, float64(res.connect)/1e6, res.connectCPU.Milliseconds(), res.rssConnectedKB, res.cpuPerMsg,
-		res.delivered, res.expected, us(res.tp50), us(res.tp99), us(res.lp50), us(res.lp99), us(res.lmax), res.latCPUPerMsg, res.rssAfterKB, res.peakKB, res.loadCPU.Milliseconds(), complete)
+		res.delivered, res.expected, us(res.tp50), us(res.tp99), us(res.tmax), us(res.lp50), us(res.lp99), us(res.lmax), res.latCPUPerMsg, res.rssAfterKB, res.peakKB, res.loadCPU.Milliseconds(), complete)
 	time.Sleep(o.hold)
 	if !complete {
 		return fmt.Errorf("some reveals never arrived (a client closed as too slow?)")
