@@ -23,6 +23,9 @@ const (
 	// them up to this (and half a client's send queue: most requests send a client one frame or
 	// none), so one slow fsync costs the table one wait, not a queue of them.
 	maxBatch = 256
+	// slowCommit: a commit (its fsync, mostly) taking longer is logged at debug level, for
+	// finding where a slow disk's time goes.
+	slowCommit = 20 * time.Millisecond
 	// presenceDelay coalesces joins and leaves: 1000 phones joining at once cause a few dozen
 	// presence broadcasts instead of a million frames.
 	presenceDelay = 50 * time.Millisecond
@@ -373,8 +376,12 @@ func (r *Room) process(reqs []*request) {
 	}
 	if b.tx != nil {
 		notice := r.startSavingNotice()
+		start := time.Now()
 		err := b.tx.Commit()
 		notice.done()
+		if took := time.Since(start); took > slowCommit {
+			r.log.Debug("slow commit", "took", took, "requests", len(reqs))
+		}
 		if err != nil {
 			r.abort(b, reqs, err)
 			return

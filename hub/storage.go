@@ -165,12 +165,13 @@ func (h *Hub) dailyBackups(ctx context.Context) {
 }
 
 // Checkpoints (copying SQLite's write-ahead log into the database file, with an fsync of their
-// own) run here, off the commit path: once the table has been quiet for checkpointIdle, or when
-// the log has grown past checkpointMaxWAL in a long busy stretch.
+// own) run here, off the commit path: once the table has been quiet for checkpointIdle, or after
+// checkpointBusy commits in a long busy stretch, so the log stays bounded. (The log file's size
+// says nothing: a checkpointed log is reused from its start, not shrunk.)
 const (
-	checkpointIdle   = time.Second
-	checkpointMaxWAL = 64 << 20
-	checkpointPoll   = 250 * time.Millisecond
+	checkpointIdle = time.Second
+	checkpointBusy = 2000
+	checkpointPoll = 250 * time.Millisecond
 )
 
 func (h *Hub) checkpoints(ctx context.Context) {
@@ -183,11 +184,12 @@ func (h *Hub) checkpoints(ctx context.Context) {
 			return
 		case <-t.C:
 		}
-		if h.uncheckpointed.Load() == 0 {
+		commits := h.uncheckpointed.Load()
+		if commits == 0 {
 			continue
 		}
 		idle := time.Since(time.Unix(0, h.lastCommit.Load())) >= checkpointIdle
-		if !idle && h.store.WALSize() < checkpointMaxWAL {
+		if !idle && commits < checkpointBusy {
 			continue
 		}
 		h.uncheckpointed.Store(0)
