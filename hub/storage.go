@@ -170,8 +170,8 @@ func (h *Hub) dailyBackups(ctx context.Context) {
 // says nothing: a checkpointed log is reused from its start, not shrunk.)
 const (
 	checkpointIdle = time.Second
-	checkpointBusy = 2000
-	checkpointPoll = 250 * time.Millisecond
+	checkpointBusy = 250
+	checkpointPoll = 100 * time.Millisecond
 )
 
 func (h *Hub) checkpoints(ctx context.Context) {
