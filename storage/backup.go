@@ -65,27 +65,35 @@ func backupInto(ctx context.Context, db *sql.DB, dir string, keep int) (BackupIn
 	if err := os.MkdirAll(dir, 0o700); err != nil {
 		return BackupInfo{}, fmt.Errorf("create the backups folder: %w", err)
 	}
-	now := time.Now()
-	name := BackupPrefix + now.UTC().Format("20060102-150405") + BackupSuffix
-	final := filepath.Join(dir, name)
-	for i := 2; ; i++ { // two backups within a second get distinct names
-		if _, err := os.Stat(final); errors.Is(err, os.ErrNotExist) {
-			break
-		}
-		name = fmt.Sprintf("%s%s-%d%s", BackupPrefix, now.UTC().Format("20060102-150405"), i, BackupSuffix)
-		final = filepath.Join(dir, name)
-	}
-	// Written under a temporary name and renamed: a backup cut short (a full disk) never looks
-	// like a good one.
-	tmp := final + ".part"
-	_ = os.Remove(tmp)
-	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
-		_ = os.Remove(tmp)
+	// Written under a temporary name of its own (the hub's daily backup and `hexcrawl backup`
+	// may run in the same second) and then linked to its final name: a backup cut short (a full
+	// disk) never looks like a good one, and two never overwrite each other.
+	f, err := os.CreateTemp(dir, ".backup-*.part")
+	if err != nil {
 		return BackupInfo{}, fmt.Errorf("back up into %s: %w", dir, err)
 	}
-	if err := os.Rename(tmp, final); err != nil {
-		_ = os.Remove(tmp)
-		return BackupInfo{}, fmt.Errorf("back up: %w", err)
+	tmp := f.Name()
+	_ = f.Close() // VACUUM INTO accepts an empty file
+	defer os.Remove(tmp)
+	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", tmp); err != nil {
+		return BackupInfo{}, fmt.Errorf("back up into %s: %w", dir, err)
+	}
+	now := time.Now()
+	stamp := now.UTC().Format("20060102-150405")
+	var name, final string
+	for i := 1; ; i++ {
+		name = BackupPrefix + stamp + BackupSuffix
+		if i > 1 {
+			name = fmt.Sprintf("%s%s-%d%s", BackupPrefix, stamp, i, BackupSuffix)
+		}
+		final = filepath.Join(dir, name)
+		err := os.Link(tmp, final)
+		if err == nil {
+			break
+		}
+		if !errors.Is(err, os.ErrExist) || i > 100 {
+			return BackupInfo{}, fmt.Errorf("back up: %w", err)
+		}
 	}
 	fi, err := os.Stat(final)
 	if err != nil {

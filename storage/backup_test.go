@@ -126,3 +126,33 @@ func TestOddFileNames(t *testing.T) {
 		t.Fatalf("files made beside the folders: %v", entries)
 	}
 }
+
+// Backups made at the same moment (the hub's daily one and `hexcrawl backup`) each get a file.
+func TestConcurrentBackups(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	s, err := Open(ctx, filepath.Join(dir, "hexcrawl.db"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	errs := make(chan error, 4)
+	for range 4 {
+		go func() {
+			_, err := s.Backup(ctx, filepath.Join(dir, "backups"), 0)
+			errs <- err
+		}()
+	}
+	for range 4 {
+		if err := <-errs; err != nil {
+			t.Fatal(err)
+		}
+	}
+	all, err := ListBackups(filepath.Join(dir, "backups"))
+	if err != nil || len(all) != 4 {
+		t.Fatalf("%d backups (%v), want 4", len(all), err)
+	}
+	if left, _ := filepath.Glob(filepath.Join(dir, "backups", ".backup-*")); len(left) != 0 {
+		t.Fatalf("temporary files left: %v", left)
+	}
+}
