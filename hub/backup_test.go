@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 
@@ -62,5 +63,38 @@ func TestBackups(t *testing.T) {
 	rev, err := st.LoadReveals(context.Background(), th.mapID)
 	if err != nil || len(rev.All) != 1 || rev.All[0].Key.String() != "2,2" {
 		t.Fatalf("the backup's reveals: %+v %v", rev, err)
+	}
+}
+
+// A commit that takes longer than SavingAfter tells the DM "saving" and then "saved"; players
+// hear nothing of it.
+func TestSlowCommitTellsTheDM(t *testing.T) {
+	th := newTestHub(t, withConfig(func(c *Config) { c.SavingAfter = time.Microsecond }))
+	cookie, _ := th.join("Ana")
+	dm := th.dm("dm")
+	ana := th.player("Ana", cookie)
+	dm.send(`{"type":"session:start"}`)
+	var saw []string
+	for {
+		f := dm.next()
+		if f.Type == "storage:status" {
+			st := decode[storageStatusMsg](t, f)
+			if st.Problem != nil {
+				t.Fatalf("a problem: %s", *st.Problem)
+			}
+			saw = append(saw, map[bool]string{true: "saving", false: "saved"}[st.Saving])
+			continue
+		}
+		if f.Type == "session:statusChanged" {
+			break
+		}
+	}
+	if len(saw) != 2 || saw[0] != "saving" || saw[1] != "saved" {
+		t.Fatalf("the DM heard %v before the change, want [saving saved]", saw)
+	}
+	for _, raw := range append(ana.received(), ana.skipUntil("session:statusChanged").raw) {
+		if strings.Contains(string(raw), "storage:status") {
+			t.Fatalf("a player heard %s", raw)
+		}
 	}
 }
