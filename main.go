@@ -43,6 +43,8 @@ Usage:
                               (without a display, or in a build without the window: serve)
   hexcrawl serve [flags]      host the table without a window (players and the DM use a browser)
   hexcrawl discover [flags]   list Hexcrawl hubs on the local network
+  hexcrawl backup [flags]     copy the data file into its backups folder now (works while the hub runs)
+  hexcrawl restore FILE       replace the data file with a backup (stop the hub first)
   hexcrawl version            show the version (also: hexcrawl --version)
   hexcrawl help               show this help
 
@@ -75,6 +77,10 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		return runServe(ctx, "serve", args, stdout, stderr)
 	case "discover":
 		return runDiscover(ctx, args, stdout, stderr)
+	case "backup":
+		return runBackup(ctx, args, stdout, stderr)
+	case "restore":
+		return runRestore(ctx, args, stdout, stderr)
 	case "help":
 		fmt.Fprint(stdout, usage)
 		return 0
@@ -97,6 +103,10 @@ type serveConfig struct {
 	noMDNS       bool
 	noQR         bool
 	verbose      bool
+	maxMembers   int
+	joinLimit    int
+	keepBackups  int
+	synchronous  string
 	// createDataDir: the data file is the default one, whose folder is made on start.
 	createDataDir bool
 }
@@ -131,6 +141,10 @@ func parseServeFlags(name string, args []string, stdout io.Writer) (serveConfig,
 	fs.BoolVar(&cfg.noMDNS, "no-mdns", false, "do not advertise the hub over mDNS")
 	fs.BoolVar(&cfg.noQR, "no-qr", false, "do not print the join QR code in the terminal")
 	fs.BoolVar(&cfg.verbose, "verbose", false, "log debug details")
+	fs.IntVar(&cfg.maxMembers, "max-members", hub.DefaultMaxMembers, "the most players one campaign may have (removed ones do not count)")
+	fs.IntVar(&cfg.keepBackups, "keep-backups", hub.DefaultBackupKeep, "backups kept in the data file's backups/ folder (made at each session's end and daily; 0: none)")
+	fs.StringVar(&cfg.synchronous, "synchronous", "full", "full: every change survives a power cut (an fsync per commit); normal: it survives the hub crashing, not a power cut (see docs/architecture.md)")
+	fs.IntVar(&cfg.joinLimit, "join-limit", hub.DefaultJoinsPerMinute, "join attempts and join code lookups allowed per device and minute (0: no limit)")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			if name == "serve" {
@@ -163,6 +177,18 @@ func parseServeFlags(name string, args []string, stdout io.Writer) (serveConfig,
 	}
 	if cfg.dmToken != "" && len(cfg.dmToken) < 16 {
 		return cfg, errors.New("the DM token (--dm-token or HEXCRAWL_DM_TOKEN) must be at least 16 characters")
+	}
+	if cfg.maxMembers < 1 {
+		return cfg, errors.New("--max-members must be at least 1")
+	}
+	if s := strings.ToLower(cfg.synchronous); s != "full" && s != "normal" {
+		return cfg, fmt.Errorf("--synchronous %q: want full or normal", cfg.synchronous)
+	}
+	if cfg.keepBackups < 0 {
+		return cfg, errors.New("--keep-backups must be 0 (no automatic backups) or more")
+	}
+	if cfg.joinLimit < 0 {
+		return cfg, errors.New("--join-limit must be 0 (no limit) or more")
 	}
 	cfg.allowOrigins = splitList(origins)
 	cfg.mdnsIfaces = splitList(ifaces)
@@ -257,7 +283,7 @@ func startHub(ctx context.Context, cfg serveConfig, log *slog.Logger) (*runningH
 			return nil, fmt.Errorf("create the data folder: %w", err)
 		}
 	}
-	store, err := storage.Open(ctx, cfg.dataPath)
+	store, err := storage.OpenWith(ctx, cfg.dataPath, storage.Options{Synchronous: cfg.synchronous})
 	if err != nil {
 		return nil, err
 	}
@@ -282,6 +308,8 @@ func startHub(ctx context.Context, cfg serveConfig, log *slog.Logger) (*runningH
 	campaignsChanged := make(chan struct{}, 1)
 	h, err := hub.New(hub.Config{
 		Store: store, DMToken: token, AllowedOrigins: cfg.allowOrigins,
+		MaxMembers: cfg.maxMembers, JoinsPerMinute: joinsPerMinute(cfg.joinLimit),
+		BackupDir: backupDir(cfg), BackupKeep: cfg.keepBackups,
 		UI: frontend.Dist(), Logger: log, Version: version,
 		PlayerURLs: func() []string { return rh.playerURLs(cfg) },
 		OnChange:   notifyOnChange(campaignsChanged),
@@ -349,6 +377,86 @@ func startHub(ctx context.Context, cfg serveConfig, log *slog.Logger) (*runningH
 	}
 	ok = true
 	return rh, nil
+}
+
+// backupDir is where the hub keeps its backups: backups/ beside the data file ("" for none).
+func backupDir(cfg serveConfig) string {
+	if cfg.keepBackups == 0 {
+		return ""
+	}
+	return storage.BackupsDir(cfg.dataPath)
+}
+
+// runBackup is `hexcrawl backup`: a copy of the data file into its backups folder (or --out's),
+// now. SQLite gives it a consistent snapshot even while a hub writes.
+func runBackup(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("backup", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", defaultDataPath(), "the data file to back up")
+	dir := fs.String("dir", "", "the folder to write the backup into (default: backups/ beside the data file)")
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "backup: unexpected argument %q\n", fs.Arg(0))
+		return 2
+	}
+	if *dir == "" {
+		*dir = storage.BackupsDir(*data)
+	}
+	info, err := storage.BackupFile(ctx, *data, *dir, 0)
+	if err != nil {
+		fmt.Fprintf(stderr, "hexcrawl backup: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "Backed up %s to %s (%d bytes).\nTo restore it: stop the hub, then hexcrawl restore %s\n", *data, info.Path, info.Size, info.Path)
+	return 0
+}
+
+// runRestore is `hexcrawl restore FILE`: the data file becomes the backup FILE. It refuses
+// while a hub runs on the data file, and keeps the database it replaces.
+func runRestore(ctx context.Context, args []string, stdout, stderr io.Writer) int {
+	fs := flag.NewFlagSet("restore", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	data := fs.String("data", defaultDataPath(), "the data file to replace")
+	// The backup may come before or after the flags.
+	var from string
+	if len(args) > 0 && !strings.HasPrefix(args[0], "-") {
+		from, args = args[0], args[1:]
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return 0
+		}
+		return 2
+	}
+	if from == "" && fs.NArg() == 1 {
+		from = fs.Arg(0)
+	} else if fs.NArg() > 0 || from == "" {
+		fmt.Fprintf(stderr, "usage: hexcrawl restore BACKUP_FILE [--data FILE]\nBackups are in %s\n", storage.BackupsDir(*data))
+		return 2
+	}
+	kept, err := storage.Restore(ctx, from, *data)
+	if err != nil {
+		fmt.Fprintf(stderr, "hexcrawl restore: %v\n", err)
+		return 1
+	}
+	fmt.Fprintf(stdout, "Restored %s from %s.\n", *data, from)
+	if kept != "" {
+		fmt.Fprintf(stdout, "The database it replaced is kept as %s.\n", kept)
+	}
+	return 0
+}
+
+// joinsPerMinute maps --join-limit (0: none) to hub.Config.JoinsPerMinute (negative: none).
+func joinsPerMinute(flag int) int {
+	if flag == 0 {
+		return -1
+	}
+	return flag
 }
 
 // loopbackHost is how this machine reaches the hub itself.
@@ -472,7 +580,11 @@ func runHub(ctx context.Context, name string, args []string, stdout, stderr io.W
 // printWelcome tells the DM how players join and how to open the DM console.
 func printWelcome(ctx context.Context, w io.Writer, rh *runningHub, cfg serveConfig) {
 	urls := rh.playerURLs(cfg)
-	fmt.Fprintf(w, "Hexcrawl %s is running. Data: %s\n\n", version, rh.DataPath)
+	fmt.Fprintf(w, "Hexcrawl %s is running. Data: %s\n", version, rh.DataPath)
+	if dir := backupDir(cfg); dir != "" {
+		fmt.Fprintf(w, "Backups (at each session's end and daily): %s\n", dir)
+	}
+	fmt.Fprintln(w)
 	fmt.Fprintf(w, "Players open:   %s\n", urls[0])
 	for _, u := range urls[1:] {
 		fmt.Fprintf(w, "            or: %s\n", u)

@@ -27,14 +27,15 @@ type hubProc struct {
 	base string
 }
 
-func startServe(t *testing.T, data string) *hubProc {
+func startServe(t *testing.T, data string, prefix ...string) *hubProc {
 	t.Helper()
 	exe, err := os.Executable()
 	if err != nil {
 		t.Fatal(err)
 	}
 	args, _ := json.Marshal([]string{"serve", "--addr", "127.0.0.1:0", "--data", data, "--dm-token", restartToken, "--no-qr"})
-	cmd := exec.Command(exe, "-test.run=^TestNamespaceChildRole$")
+	argv := append(append([]string{}, prefix...), exe, "-test.run=^TestNamespaceChildRole$")
+	cmd := exec.Command(argv[0], argv[1:]...)
 	cmd.Env = append(os.Environ(), childRoleEnv+"=run", "HX_ARGS="+string(args))
 	cmd.Stderr = io.Discard
 	out, err := cmd.StdoutPipe()
@@ -61,6 +62,9 @@ func (p *hubProc) api(t *testing.T, method, path, body string, cookie string, ou
 	t.Helper()
 	req, _ := http.NewRequest(method, p.base+path, strings.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+restartToken)
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if cookie != "" {
 		req.Header.Del("Authorization")
 		req.Header.Set("Cookie", cookie)

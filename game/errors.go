@@ -18,10 +18,15 @@ const (
 	EGone        ErrorCode = "gone"
 	EUnauth      ErrorCode = "unauthorized"
 	EInternal    ErrorCode = "internal"
+	// EUnsupportedMedia: an HTTP body that is not JSON (a cross-site form could send it).
+	EUnsupportedMedia ErrorCode = "unsupported_media_type"
+	// ERateLimited: too many attempts from one address; Retry-After says when to try again.
+	ERateLimited ErrorCode = "rate_limited"
 )
 
 // ErrorCodes lists every code, in the order docs/protocol.md and constants.json give them.
-var ErrorCodes = []ErrorCode{EMalformed, EUnknownType, EInvalid, EForbidden, EConflict, ENotFound, EGone, EUnauth, EInternal}
+var ErrorCodes = []ErrorCode{EMalformed, EUnknownType, EInvalid, EForbidden, EConflict, ENotFound, EGone, EUnauth, EInternal,
+	EUnsupportedMedia, ERateLimited}
 
 // Error is a failure that is safe to show to the client that caused it.
 type Error struct {

@@ -4,10 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"io"
+	"mime"
 	"net/http"
 	"strings"
 
 	"github.com/hexcrawl/hexcrawl/game"
+	"github.com/hexcrawl/hexcrawl/storage"
 )
 
 // The HTTP API (docs/protocol.md, "HTTP API"): routes, authentication and errors here; the
@@ -25,8 +27,8 @@ func (h *Hub) routes() {
 	mux.HandleFunc("GET /ws", h.handleWS)
 
 	mux.HandleFunc("GET /api/hub", h.api(h.getHub))
-	mux.HandleFunc("POST /api/join", h.api(h.join))
-	mux.HandleFunc("GET /api/invites/{code}", h.api(h.lookupInvite))
+	mux.HandleFunc("POST /api/join", h.api(h.limitJoins("join attempts", h.join)))
+	mux.HandleFunc("GET /api/invites/{code}", h.api(h.limitJoins("join code lookups", h.lookupInvite)))
 	mux.HandleFunc("GET /api/me", h.api(h.me))
 
 	mux.HandleFunc("GET /api/campaigns", h.dm(h.listCampaigns))
@@ -45,9 +47,12 @@ func (h *Hub) routes() {
 	mux.HandleFunc("DELETE /api/invites/{code}", h.dm(h.deleteInvite))
 	mux.HandleFunc("GET /api/campaigns/{id}/members", h.dm(h.listMembers))
 	mux.HandleFunc("DELETE /api/campaigns/{id}/members/{memberId}", h.dm(h.revokeMember))
+	mux.HandleFunc("POST /api/campaigns/{id}/members/revoke", h.dm(h.revokeMembers))
 	mux.HandleFunc("GET /api/campaigns/{id}/events", h.dm(h.listEvents))
 	mux.HandleFunc("GET /api/campaigns/{id}/export", h.dm(h.exportCampaign))
 	mux.HandleFunc("POST /api/import", h.dm(h.importCampaign))
+	mux.HandleFunc("GET /api/backups", h.dm(h.listBackups))
+	mux.HandleFunc("POST /api/backups", h.dm(h.backupNow))
 	mux.HandleFunc("/api/", func(w http.ResponseWriter, r *http.Request) {
 		writeError(w, game.Errorf(game.ENotFound, "no such API route: %s %s", r.Method, r.URL.Path))
 	})
@@ -62,6 +67,12 @@ type apiFunc func(w http.ResponseWriter, r *http.Request) (int, any, error)
 func (h *Hub) api(fn apiFunc) http.HandlerFunc {
 	return func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Cache-Control", "no-store")
+		if err := h.sameSiteJSON(r); err != nil {
+			h.log.Info("api request refused", "method", r.Method, "path", r.URL.Path, "err", err,
+				"origin", r.Header.Get("Origin"), "remote", r.RemoteAddr)
+			writeError(w, err)
+			return
+		}
 		status, body, err := fn(w, r)
 		if err != nil {
 			if game.CodeOf(err) == game.EInternal {
@@ -78,6 +89,30 @@ func (h *Hub) api(fn apiFunc) http.HandlerFunc {
 		w.WriteHeader(status)
 		_ = json.NewEncoder(w).Encode(body)
 	}
+}
+
+// sameSiteJSON refuses a state-changing request from another site's page (403) and one whose
+// body is not JSON (415). An HTML form on any web page can POST to the hub with a text/plain or
+// form body and the player's cookie; it can send neither a JSON content type nor a same-site
+// Origin without the browser asking first (a CORS preflight, which the hub never allows).
+// Safe methods (GET, HEAD, OPTIONS) pass. Requests without Origin or Sec-Fetch-Site (curl, the
+// tests) are not from a browser page and pass the first check.
+func (h *Hub) sameSiteJSON(r *http.Request) error {
+	if r.Method == http.MethodGet || r.Method == http.MethodHead || r.Method == http.MethodOptions {
+		return nil
+	}
+	if err := h.crossOrigin.Check(r); err != nil {
+		return game.Errorf(game.EForbidden, "cross-site request refused: the hub accepts changes only from its own pages "+
+			"and the desktop window (origin %q; start the hub with --allow-origin to allow another)", game.Truncate(r.Header.Get("Origin"), 80))
+	}
+	ct := r.Header.Get("Content-Type")
+	if ct == "" && r.ContentLength == 0 && len(r.TransferEncoding) == 0 {
+		return nil // no body at all (a DELETE, an invite with the defaults)
+	}
+	if mt, _, err := mime.ParseMediaType(ct); err != nil || mt != "application/json" {
+		return game.Errorf(game.EUnsupportedMedia, "the body must be JSON, sent with Content-Type: application/json (got %q)", game.Truncate(ct, 80))
+	}
+	return nil
 }
 
 // dm wraps a handler that needs the DM's bearer token.
@@ -108,6 +143,10 @@ func statusOf(err error) int {
 		return http.StatusConflict
 	case game.EGone:
 		return http.StatusGone
+	case game.EUnsupportedMedia:
+		return http.StatusUnsupportedMediaType
+	case game.ERateLimited:
+		return http.StatusTooManyRequests
 	}
 	return http.StatusInternalServerError
 }
@@ -161,4 +200,27 @@ func (h *Hub) playerURLs(r *http.Request) []string {
 		urls = []string{"http://" + r.Host}
 	}
 	return urls
+}
+
+func (h *Hub) listBackups(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	v := backupsView{Dir: h.cfg.BackupDir, Keep: h.cfg.BackupKeep, Backups: []storage.BackupInfo{}}
+	if h.cfg.BackupDir != "" {
+		all, err := storage.ListBackups(h.cfg.BackupDir)
+		if err != nil {
+			return 0, nil, err
+		}
+		v.Backups = all
+	}
+	return http.StatusOK, v, nil
+}
+
+func (h *Hub) backupNow(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	info, err := h.Backup(r.Context(), "asked by the DM")
+	if err != nil {
+		if p := storage.Problem(err); p != "" {
+			return 0, nil, game.Errorf(game.EInternal, "backup failed: %s", p)
+		}
+		return 0, nil, err
+	}
+	return http.StatusCreated, info, nil
 }

@@ -6,6 +6,7 @@ import (
 	"encoding/base64"
 	"fmt"
 	"net/http"
+	"slices"
 	"strings"
 	"time"
 
@@ -116,6 +117,9 @@ func (h *Hub) join(w http.ResponseWriter, r *http.Request) (int, any, error) {
 	if err != nil {
 		return 0, nil, err
 	}
+	if err := h.refuseRevokedSeat(r, inv.CampaignID); err != nil {
+		return 0, nil, err
+	}
 	secretBytes := make([]byte, 32)
 	if _, err := rand.Read(secretBytes); err != nil {
 		return 0, nil, fmt.Errorf("player secret: %w", err)
@@ -135,6 +139,28 @@ func (h *Hub) join(w http.ResponseWriter, r *http.Request) (int, any, error) {
 		SameSite: http.SameSiteLaxMode, MaxAge: 400 * 24 * 3600,
 	})
 	return http.StatusCreated, meView{PlayerID: m.ID, CampaignID: m.CampaignID, CampaignName: campaignName, Name: m.Name}, nil
+}
+
+// refuseRevokedSeat refuses a join from a browser whose seat in this campaign the DM revoked:
+// following the table's link again must not seat a removed player anew. (A new code keeps out
+// someone who clears their cookies; see revoke.)
+func (h *Hub) refuseRevokedSeat(r *http.Request, campaignID string) error {
+	ck, err := r.Cookie(playerCookieName)
+	if err != nil || ck.Value == "" || len(ck.Value) > 128 {
+		return nil
+	}
+	sum := sha256.Sum256([]byte(ck.Value))
+	seat, err := h.store.SeatBySecret(r.Context(), sum[:])
+	if game.CodeOf(err) == game.ENotFound {
+		return nil
+	}
+	if err != nil {
+		return err
+	}
+	if seat.RevokedAt != nil && seat.CampaignID == campaignID {
+		return game.Errorf(game.EForbidden, "the DM removed you from this campaign; ask the DM if you should rejoin")
+	}
+	return nil
 }
 
 func (h *Hub) me(w http.ResponseWriter, r *http.Request) (int, any, error) {
@@ -158,10 +184,58 @@ func (h *Hub) listMembers(w http.ResponseWriter, r *http.Request) (int, any, err
 	return http.StatusOK, ms, err
 }
 
+// revokeMember removes one player; ?keepCode=true keeps the campaign's join codes.
 func (h *Hub) revokeMember(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	keep, err := keepCodeParam(r)
+	if err != nil {
+		return 0, nil, err
+	}
+	return h.revokeAndAnswer(r, []string{r.PathValue("memberId")}, keep)
+}
+
+type revokeBody struct {
+	MemberIDs []string `json:"memberIds"`
+	KeepCode  bool     `json:"keepCode"`
+}
+
+// revokeMembers removes several players at once, all or none (a console full of strangers who
+// joined with a leaked code, or stale seats from earlier sessions).
+func (h *Hub) revokeMembers(w http.ResponseWriter, r *http.Request) (int, any, error) {
+	var body revokeBody
+	if err := decodeBody(w, r, maxBodyBytes, &body); err != nil {
+		return 0, nil, err
+	}
+	if len(body.MemberIDs) == 0 || len(body.MemberIDs) > maxRevokeAtOnce {
+		return 0, nil, game.Errorf(game.EInvalid, "memberIds must list 1 to %d players", maxRevokeAtOnce)
+	}
+	return h.revokeAndAnswer(r, body.MemberIDs, body.KeepCode)
+}
+
+const maxRevokeAtOnce = 10000
+
+func keepCodeParam(r *http.Request) (bool, error) {
+	switch v := r.URL.Query().Get("keepCode"); v {
+	case "", "false":
+		return false, nil
+	case "true":
+		return true, nil
+	default:
+		return false, game.Errorf(game.EInvalid, "keepCode must be true or false, not %q", game.Truncate(v, 20))
+	}
+}
+
+func (h *Hub) revokeAndAnswer(r *http.Request, ids []string, keepCode bool) (int, any, error) {
 	room, err := h.room(r.Context(), r.PathValue("id"))
 	if err != nil {
 		return 0, nil, err
 	}
-	return http.StatusNoContent, nil, room.revoke(r.Context(), r.PathValue("memberId"))
+	inv, err := room.revoke(r.Context(), ids, keepCode)
+	if err != nil {
+		return 0, nil, err
+	}
+	res := revokeResult{Revoked: slices.Compact(slices.Sorted(slices.Values(ids)))}
+	if inv != nil {
+		res.Invite = &inviteView{Invite: *inv, JoinURL: h.joinURL(r, inv.Code)}
+	}
+	return http.StatusOK, res, nil
 }

@@ -151,7 +151,7 @@ func TestJoinMeRevoke(t *testing.T) {
 	}
 	dm := th.dm("dm")
 	p := th.player("Ana", cookie)
-	th.api("DELETE", "/api/campaigns/"+th.campaignID+"/members/"+id, "", 204, nil)
+	th.api("DELETE", "/api/campaigns/"+th.campaignID+"/members/"+id, "", 200, nil)
 	if code := p.waitClosed(); code != CloseRevoked {
 		t.Fatalf("revoked socket closed with %d, want %d", code, CloseRevoked)
 	}

@@ -2,6 +2,8 @@ package hub
 
 import (
 	"context"
+	"slices"
+	"time"
 
 	"github.com/hexcrawl/hexcrawl/game"
 	"github.com/hexcrawl/hexcrawl/storage"
@@ -212,11 +214,16 @@ func (r *Room) putInactiveHexes(b *batch, m game.MapInfo, changes []game.HexChan
 	return err
 }
 
-// join makes a new member whose cookie secret hashes to secretHash, and tells the DM.
+// join makes a new member whose cookie secret hashes to secretHash, and tells the DM. A
+// campaign holds at most Config.MaxMembers players (revoked ones do not count).
 func (r *Room) join(ctx context.Context, name string, secretHash []byte) (game.Member, string, error) {
 	var m game.Member
 	var campaignName string
 	err := r.do(ctx, func(b *batch) error {
+		if limit := r.hub.cfg.MaxMembers; len(r.st.members) >= limit {
+			return game.Errorf(game.EConflict, "this campaign already has %d players, the most this hub allows: "+
+				"the DM can remove players who left (or start the hub with a higher --max-members)", limit)
+		}
 		tx, err := b.write()
 		if err != nil {
 			return err
@@ -235,40 +242,65 @@ func (r *Room) join(ctx context.Context, name string, secretHash []byte) (game.M
 	return m, campaignName, err
 }
 
-// revoke removes a member: their cookie stops working, their sockets close with 4004, and
-// everyone hears they left.
-func (r *Room) revoke(ctx context.Context, memberID string) error {
+// revoke removes members, all or none: their cookies stop working, their sockets close with
+// 4004, and everyone hears they left. Unless keepCode, every join code of the campaign is
+// withdrawn and a new one made, returned here: the removed players saw the old code, and it
+// would let them straight back in.
+func (r *Room) revoke(ctx context.Context, memberIDs []string, keepCode bool) (*game.Invite, error) {
 	h := r.hub
-	return r.do(ctx, func(b *batch) error {
-		m := r.st.members[memberID]
-		if m == nil {
-			return game.Errorf(game.ENotFound, "no player %q in this campaign", game.Truncate(memberID, 40))
+	var fresh *game.Invite
+	err := r.do(ctx, func(b *batch) error {
+		ids := slices.Compact(slices.Sorted(slices.Values(memberIDs)))
+		for _, id := range ids {
+			if r.st.members[id] == nil {
+				return game.Errorf(game.ENotFound, "no player %q in this campaign", game.Truncate(id, 40))
+			}
 		}
 		tx, err := b.write()
 		if err != nil {
 			return err
 		}
-		if err := tx.RevokeMember(b.ctx, r.id, memberID); err != nil {
-			return err
+		for _, id := range ids {
+			if err := tx.RevokeMember(b.ctx, r.id, id); err != nil {
+				return err
+			}
+			if _, err := b.event(game.EventMemberRevoke, actorDM, map[string]any{"memberId": id, "codeRotated": !keepCode}); err != nil {
+				return err
+			}
 		}
-		if _, err := b.event(game.EventMemberRevoke, actorDM, map[string]string{"memberId": memberID}); err != nil {
-			return err
+		if !keepCode {
+			if _, err := tx.DeleteCampaignInvites(b.ctx, r.id); err != nil {
+				return err
+			}
+			code, err := game.NewInviteCode()
+			if err != nil {
+				return err
+			}
+			inv, err := tx.CreateInvite(b.ctx, r.id, code, time.Now().Add(game.InviteDefaultExpiry))
+			if err != nil {
+				return err
+			}
+			fresh = &inv
 		}
-		// Forget the cached cookie now and again after the commit: a connect racing with this
-		// request may have cached it from the not yet committed database.
-		h.forgetPlayers(memberID)
-		b.after = append(b.after, func() { h.forgetPlayers(memberID) })
-		r.memberLeft(b, memberID)
-		for c := range m.clients {
-			delete(r.clients, c)
-			b.closeAfter(c, CloseRevoked, "removed by the DM")
+		// Forget the cached cookies now and again after the commit: a connect racing with this
+		// request may have cached one from the not yet committed database.
+		h.forgetPlayers(ids...)
+		b.after = append(b.after, func() { h.forgetPlayers(ids...) })
+		for _, id := range ids {
+			m := r.st.members[id]
+			r.memberLeft(b, id)
+			for c := range m.clients {
+				delete(r.clients, c)
+				b.closeAfter(c, CloseRevoked, "removed by the DM")
+			}
+			// Say so at once (even if their arrival was never announced): they left the table.
+			delete(r.dirty, id)
+			delete(r.announced, id)
 		}
-		// Say so at once (even if their arrival was never announced): they left the table.
-		delete(r.dirty, memberID)
-		delete(r.announced, memberID)
-		b.toAll(playerLeftMsg{PlayerIDs: []string{memberID}}.frame())
+		b.toAll(playerLeftMsg{PlayerIDs: ids}.frame())
 		return nil
 	})
+	return fresh, err
 }
 
 // members lists every member, revoked ones included, with who is online now.

@@ -155,6 +155,7 @@ func TestSharedConstants(t *testing.T) {
 		"forbidden":       CloseForbidden,
 		"revoked":         CloseRevoked,
 		"slowConsumer":    CloseSlowConsumer,
+		"flooding":        CloseFlooding,
 	}
 	listed := map[string]bool{}
 	for _, cc := range c.CloseCodes {

@@ -3,6 +3,7 @@ package hub
 import (
 	"bytes"
 	"context"
+	"database/sql"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -35,6 +36,7 @@ type testHub struct {
 	campaignID string
 	mapID      string
 	code       string
+	raw        *sql.DB // rawDB's connection
 }
 
 // hubSetup is what a test may change before the hub starts.
@@ -68,8 +70,10 @@ func newTestHub(t testing.TB, opts ...hubOption) *testHub {
 	if err != nil {
 		t.Fatal(err)
 	}
-	// A seeded source: the travel turn's rolls are the same on every run of a test.
-	setup := hubSetup{cfg: Config{Store: store, DMToken: testToken, Logger: slog.New(slog.NewTextHandler(testLogWriter(), &slog.HandlerOptions{Level: slog.LevelDebug})),
+	// A seeded source: the travel turn's rolls are the same on every run of a test. Tests join
+	// many players from one address: no join limit unless a test sets one.
+	setup := hubSetup{cfg: Config{Store: store, DMToken: testToken, JoinsPerMinute: -1, MaxMembers: 100000,
+		Logger: slog.New(slog.NewTextHandler(testLogWriter(), &slog.HandlerOptions{Level: slog.LevelDebug})),
 		Random: game.NewSeededRandom(42)}}
 	for _, o := range opts {
 		o(&setup)
@@ -121,6 +125,9 @@ func (th *testHub) request(method, path, body string, headers map[string]string)
 	if err != nil {
 		th.t.Fatal(err)
 	}
+	if body != "" {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	for k, v := range headers {
 		req.Header.Set(k, v)
 	}
@@ -137,6 +144,7 @@ func (th *testHub) request(method, path, body string, headers map[string]string)
 func (th *testHub) join(name string) (cookie, id string) {
 	th.t.Helper()
 	req, _ := http.NewRequest("POST", th.srv.URL+"/api/join", strings.NewReader(fmt.Sprintf(`{"code":%q,"name":%q}`, th.code, name)))
+	req.Header.Set("Content-Type", "application/json")
 	resp, err := http.DefaultClient.Do(req)
 	if err != nil {
 		th.t.Fatal(err)

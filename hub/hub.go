@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"net/http"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -20,6 +21,7 @@ import (
 	"github.com/hexcrawl/hexcrawl/game"
 	"github.com/hexcrawl/hexcrawl/storage"
 	"github.com/olahol/melody"
+	"golang.org/x/sync/singleflight"
 )
 
 // Config sets up a Hub. Store and DMToken are required.
@@ -44,6 +46,19 @@ type Config struct {
 	// SendQueue is how many frames may wait for one socket before it counts as too slow and is
 	// closed with 4008 (default 256).
 	SendQueue int
+	// MaxMembers caps the players of one campaign (revoked ones do not count; default 100).
+	MaxMembers int
+	// JoinsPerMinute limits join attempts and join code lookups per client address (default 30,
+	// with as many at once; negative: no limit).
+	JoinsPerMinute int
+	// BackupDir is where backups go (VACUUM INTO at every session's end and daily); "" for none.
+	BackupDir string
+	// BackupKeep is how many backups to keep (default 10); BackupEvery how old the newest may get
+	// before another is made (default a day).
+	BackupKeep  int
+	BackupEvery time.Duration
+	// SavingAfter: a commit taking longer tells the DM "saving…" (default 500 ms).
+	SavingAfter time.Duration
 	// OnChange, when set, hears of every change to what campaigns there are, their names and
 	// their sessions, once it is durable (main renames the hub on the LAN after it). It runs on
 	// the hub's goroutines: it must not block, and must not call back into the hub.
@@ -79,6 +94,7 @@ type Hub struct {
 
 	mu    sync.Mutex // guards rooms
 	rooms map[string]*Room
+	loads singleflight.Group // rooms being loaded, by campaign id
 
 	authMu    sync.RWMutex              // guards playerIDs
 	playerIDs map[[32]byte]memberRecord // cookie hash → active member; saves a query per connect
@@ -86,7 +102,27 @@ type Hub struct {
 	closing atomic.Bool
 
 	rnd game.Roller // Config.Random
+
+	problem        atomic.Pointer[string] // what is wrong with the data file, in words for the DM
+	backupMu       sync.Mutex             // one backup at a time
+	backups        sync.WaitGroup         // backups running in the background
+	stopBackups    context.CancelFunc
+	lastCommit     atomic.Int64 // unix nanoseconds of the newest commit
+	uncheckpointed atomic.Int64 // commits since the last checkpoint
+	joinLimit      *addrLimiter // join attempts and code lookups per client address
+	// crossOrigin refuses state-changing HTTP requests from other sites' pages (api.go).
+	crossOrigin *http.CrossOriginProtection
+
+	// loadState reads a room from the database (loadRoomState; tests slow it down).
+	loadState func(ctx context.Context, q storage.Queries, campaignID string) (*roomState, error)
 }
+
+// Defaults for Config.MaxMembers and Config.JoinsPerMinute: a table is a handful of players, and
+// a phone that mistypes a code a few times must not be locked out.
+const (
+	DefaultMaxMembers     = 100
+	DefaultJoinsPerMinute = 30
+)
 
 // DesktopOrigins are the origins the Wails window's web view sends.
 var DesktopOrigins = []string{"wails://wails", "wails://wails.localhost", "http://wails.localhost"}
@@ -111,12 +147,35 @@ func New(cfg Config) (*Hub, error) {
 	if cfg.WriteWait <= 0 {
 		cfg.WriteWait = 10 * time.Second
 	}
+	if cfg.MaxMembers <= 0 {
+		cfg.MaxMembers = DefaultMaxMembers
+	}
+	if cfg.JoinsPerMinute == 0 {
+		cfg.JoinsPerMinute = DefaultJoinsPerMinute
+	}
+	if cfg.BackupKeep <= 0 {
+		cfg.BackupKeep = DefaultBackupKeep
+	}
+	if cfg.BackupEvery <= 0 {
+		cfg.BackupEvery = DefaultBackupEvery
+	}
+	if cfg.SavingAfter <= 0 {
+		cfg.SavingAfter = defaultSavingAfter
+	}
 	if cfg.SendQueue < 16 {
 		cfg.SendQueue = defaultSendQueue
 	}
-	h := &Hub{cfg: cfg, store: cfg.Store, log: cfg.Logger, rooms: map[string]*Room{}, playerIDs: map[[32]byte]memberRecord{}, rnd: cfg.Random}
+	h := &Hub{cfg: cfg, store: cfg.Store, log: cfg.Logger, rooms: map[string]*Room{}, playerIDs: map[[32]byte]memberRecord{}, rnd: cfg.Random,
+		loadState: loadRoomState}
 	if h.rnd == nil {
 		h.rnd = game.NewRandom()
+	}
+	h.joinLimit = newAddrLimiter(cfg.JoinsPerMinute)
+	h.crossOrigin = http.NewCrossOriginProtection()
+	for _, o := range append(slices.Clone(DesktopOrigins), cfg.AllowedOrigins...) {
+		if err := h.crossOrigin.AddTrustedOrigin(strings.ToLower(strings.TrimRight(o, "/"))); err != nil {
+			return nil, fmt.Errorf("hub: allowed origin: %w (want scheme://host[:port], e.g. http://localhost:5173)", err)
+		}
 	}
 	h.m = melody.New()
 	// melody's defaults (512-byte frames, every Origin accepted) are not ours. Origin is checked
@@ -140,6 +199,14 @@ func New(cfg Config) (*Hub, error) {
 	h.m.HandleSentMessage(h.onSent)
 	h.m.HandleError(h.onError)
 	h.routes()
+	bctx, stop := context.WithCancel(context.Background())
+	h.stopBackups = stop
+	if cfg.BackupDir != "" {
+		h.backups.Add(1)
+		go h.dailyBackups(bctx)
+	}
+	h.backups.Add(1)
+	go h.checkpoints(bctx)
 	return h, nil
 }
 
@@ -173,29 +240,57 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	for _, r := range rooms {
 		r.stop()
 	}
+	h.stopBackups()
+	h.backups.Wait()
 	if err != nil {
 		return fmt.Errorf("close sockets: %w", err)
 	}
 	return nil
 }
 
-// room returns the live room of a campaign, loading it on first use.
+// room returns the live room of a campaign, loading it on first use. The load runs outside the
+// hub's lock, once per campaign however many ask at the same time (they wait for it); a failed
+// load is not remembered, so the next caller tries again.
 func (h *Hub) room(ctx context.Context, campaignID string) (*Room, error) {
 	h.mu.Lock()
-	defer h.mu.Unlock()
-	if r, ok := h.rooms[campaignID]; ok {
+	r, ok := h.rooms[campaignID]
+	h.mu.Unlock()
+	if ok {
 		return r, nil
 	}
 	if h.closing.Load() {
 		return nil, errRoomClosed
 	}
-	st, err := loadRoomState(ctx, h.store.Queries, campaignID)
-	if err != nil {
-		return nil, err
+	loaded := h.loads.DoChan(campaignID, func() (any, error) {
+		h.mu.Lock()
+		r, ok := h.rooms[campaignID]
+		h.mu.Unlock()
+		if ok {
+			return r, nil // loaded by a call that finished just before this one began
+		}
+		// Not the first caller's context: its giving up must not fail the others waiting.
+		st, err := h.loadState(context.WithoutCancel(ctx), h.store.Queries, campaignID)
+		if err != nil {
+			return nil, err
+		}
+		h.mu.Lock()
+		defer h.mu.Unlock()
+		if h.closing.Load() {
+			return nil, errRoomClosed
+		}
+		r = newRoom(h, st)
+		h.rooms[campaignID] = r
+		return r, nil
+	})
+	select {
+	case res := <-loaded:
+		if res.Err != nil {
+			return nil, res.Err
+		}
+		return res.Val.(*Room), nil
+	case <-ctx.Done():
+		return nil, ctx.Err()
 	}
-	r := newRoom(h, st)
-	h.rooms[campaignID] = r
-	return r, nil
 }
 
 // dropRoom forgets a room (its campaign was deleted).

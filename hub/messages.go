@@ -6,6 +6,7 @@ import (
 	"fmt"
 
 	"github.com/hexcrawl/hexcrawl/game"
+	"github.com/hexcrawl/hexcrawl/storage"
 )
 
 // Everything the hub sends, by name: the WebSocket's server → client messages first, then the
@@ -264,6 +265,23 @@ type dmPreparingMsg struct {
 
 func (m dmPreparingMsg) frame() []byte { m.Type = msgDMPreparing; return mustJSON(m) }
 
+// storageStatusMsg tells the DM how saving goes: a commit that takes long (saving), or a data
+// file that refuses changes (problem, in words for the DM; null when all is well).
+type storageStatusMsg struct {
+	Type    string  `json:"type"`
+	Saving  bool    `json:"saving"`
+	Problem *string `json:"problem"`
+}
+
+func (m storageStatusMsg) frame() []byte { m.Type = msgStorageStatus; return mustJSON(m) }
+
+// backupsView is where the backups are and which there are (GET /api/backups).
+type backupsView struct {
+	Dir     string               `json:"dir"`
+	Keep    int                  `json:"keep"`
+	Backups []storage.BackupInfo `json:"backups"`
+}
+
 // pongMsg answers a ping: proof of life for a client that cannot see WebSocket ping frames.
 type pongMsg struct {
 	Type string `json:"type"`
@@ -348,6 +366,13 @@ type meView struct {
 	CampaignID   string `json:"campaignId"`
 	CampaignName string `json:"campaignName"`
 	Name         string `json:"name"`
+}
+
+// revokeResult answers a revoke: who was removed and, unless the DM kept the old codes, the
+// table's new join code (every earlier one was withdrawn).
+type revokeResult struct {
+	Revoked []string    `json:"revoked"`
+	Invite  *inviteView `json:"invite"`
 }
 
 // memberView is a member with their presence, for the DM.

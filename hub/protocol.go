@@ -26,6 +26,22 @@ const (
 	CloseForbidden       = 4003
 	CloseRevoked         = 4004
 	CloseSlowConsumer    = 4008
+	CloseFlooding        = 4009 // too many bad messages (or, from a player, too many messages)
+)
+
+// What a socket may send before it is throttled, and when it is closed with CloseFlooding.
+// Errors (malformed, unknown types, invalid fields, a player's DM actions) are answered while
+// the socket has error budget; past it, the socket's reader waits for the budget to refill
+// (its sender's TCP window fills: the flood slows down at the source), and a socket that had to
+// wait floodCloseAfter times without the budget ever refilling is closed. Players send only
+// pings besides that, so every message of theirs counts against a second, looser budget that
+// only throttles.
+const (
+	errorBurst       = 100
+	errorsPerSecond  = 20
+	floodCloseAfter  = 100
+	playerMsgBurst   = 200
+	playerMsgsPerSec = 50
 )
 
 // Limits on what a client may send. A whole 400×400 map fits in one reveal.
@@ -55,6 +71,7 @@ const (
 	msgPlayerKnown    = "player:known"
 	msgMarkersChanged = "markers:changed"
 	msgRulesChanged   = "sight:rulesChanged"
+	msgStorageStatus  = "storage:status"
 	msgPong           = "pong"
 	msgError          = "error"
 )

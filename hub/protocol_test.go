@@ -66,6 +66,8 @@ var serverExamples = map[string]serverMessage{
 	"travel-happened-lost.json":           travelHappenedMsg{},
 	"travel-happened-move.json":           travelHappenedMsg{},
 	"travel-rulesChanged.json":            travelRulesChangedMsg{},
+	"storage-status.json":                 storageStatusMsg{},
+	"storage-status-saving.json":          storageStatusMsg{},
 }
 
 // neverSent lists fields a type has but the hub never fills, so no example can show them.

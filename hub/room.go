@@ -10,18 +10,22 @@ import (
 	"github.com/hexcrawl/hexcrawl/game"
 	"github.com/hexcrawl/hexcrawl/storage"
 	"github.com/olahol/melody"
+	"golang.org/x/time/rate"
 )
 
 const (
 	// defaultSendQueue is each socket's queue of frames waiting to be written (melody's
-	// MessageBufferSize). A client's high-water mark leaves room in it for the close frame we
-	// send a client that stopped reading, so that frame never competes with the data that
-	// filled the queue.
-	// A batch of maxBatch requests yields at most a few frames per request for one client, so
-	// a healthy client never comes near the high-water mark from one burst.
+	// MessageBufferSize). A client's high-water mark is a little below it; the 4008 for a client
+	// past it does not go through this queue (frameConn.closeNow).
 	defaultSendQueue = 256
-	// maxBatch bounds how many queued requests share one SQLite commit (group commit).
-	maxBatch = 64
+	// maxBatch bounds how many queued requests share one SQLite commit (group commit). While a
+	// commit waits for the disk, requests keep arriving in the inbox; the next batch takes all of
+	// them up to this (and half a client's send queue: most requests send a client one frame or
+	// none), so one slow fsync costs the table one wait, not a queue of them.
+	maxBatch = 256
+	// slowCommit: a commit (its fsync, mostly) taking longer is logged at debug level, for
+	// finding where a slow disk's time goes.
+	slowCommit = 20 * time.Millisecond
 	// presenceDelay coalesces joins and leaves: 1000 phones joining at once cause a few dozen
 	// presence broadcasts instead of a million frames.
 	presenceDelay = 50 * time.Millisecond
@@ -30,12 +34,21 @@ const (
 // client is one WebSocket connection.
 type client struct {
 	s         *melody.Session
+	conn      *frameConn // its TCP connection: the 4008 bypasses melody's queue through it
+	log       *slog.Logger
 	role      game.Role
 	memberID  string // players only
 	highWater int32  // frames allowed in flight before the client counts as slow
-	pending   atomic.Int32
+	closeWait time.Duration
+	pending   atomic.Int32 // frames handed to melody and not yet written (or dropped)
 	slow      atomic.Bool
 	closing   atomic.Bool
+
+	// Read goroutine only (Hub.onMessage): what this socket may send (ws.go, admit and refuse).
+	errs      *rate.Limiter // bad messages answered with an error
+	msgs      *rate.Limiter // a player's messages of any kind; nil for the DM
+	throttled int           // bad messages in a row that waited for the error budget
+	flooding  bool          // closed with CloseFlooding: the rest is dropped unread
 }
 
 // send queues a frame without ever blocking the room. A client whose queue is nearly full is
@@ -47,14 +60,27 @@ func (c *client) send(b []byte) {
 	}
 	if c.pending.Add(1) > c.highWater {
 		c.pending.Add(-1)
-		if c.slow.CompareAndSwap(false, true) {
-			_ = c.s.CloseWithMsg(melody.FormatCloseMessage(CloseSlowConsumer, "too slow: reconnect"))
-		}
+		c.tooSlow("its send queue is full")
 		return
 	}
 	if err := c.s.Write(b); err != nil {
 		c.pending.Add(-1)
 	}
+}
+
+// tooSlow closes the client with 4008. The close frame goes ahead of the frames still queued for
+// it (frameConn.closeNow): those are what it failed to read, and it resyncs on reconnecting.
+func (c *client) tooSlow(why string) {
+	if !c.slow.CompareAndSwap(false, true) {
+		return
+	}
+	c.log.Warn("socket too slow: closing it with 4008 (it reconnects and resyncs)", "why", why, "queued", c.pending.Load())
+	payload := melody.FormatCloseMessage(CloseSlowConsumer, "too slow: reconnect")
+	if c.conn != nil {
+		c.conn.closeNow(payload, c.closeWait)
+		return
+	}
+	_ = c.s.CloseWithMsg(payload)
 }
 
 func (c *client) close(code int, reason string) {
@@ -81,7 +107,7 @@ type Room struct {
 	quit  chan struct{}
 	done  chan struct{}
 	log   *slog.Logger
-	// maxBatch keeps one batch's frames for a client well under its send queue.
+	// maxBatch keeps one batch's frames for a client under its send queue.
 	maxBatch int
 
 	// Owned by run.
@@ -90,6 +116,8 @@ type Room struct {
 	announced map[string]bool     // member id → online as last announced
 	dirty     map[string]struct{} // members whose presence may have changed
 	presenceC <-chan time.Time
+	// toldProblem is the data file problem this room's DMs were last told of (tellStorage).
+	toldProblem *string
 }
 
 func newRoom(h *Hub, st *roomState) *Room {
@@ -97,7 +125,7 @@ func newRoom(h *Hub, st *roomState) *Room {
 		hub: h, id: st.campaign.ID, inbox: make(chan *request, 1024),
 		quit: make(chan struct{}), done: make(chan struct{}),
 		log: h.log.With("campaign", st.campaign.ID), st: st,
-		maxBatch: max(1, min(maxBatch, h.cfg.SendQueue/8)),
+		maxBatch: max(1, min(maxBatch, h.cfg.SendQueue/2)),
 		clients:  map[*client]struct{}{}, announced: map[string]bool{}, dirty: map[string]struct{}{},
 	}
 	go r.run()
@@ -317,15 +345,24 @@ func (r *Room) process(reqs []*request) {
 					return
 				}
 			}
-			if game.CodeOf(err) == game.EInternal {
-				// The request may have changed memory before failing: rebuild it from what the
-				// transaction holds now (earlier requests of this batch, without this one).
+			internal := game.CodeOf(err) == game.EInternal
+			if internal {
 				r.log.Error("request failed", "err", err)
+				if p := r.hub.reportStorage(err); p != "" {
+					err = refusedBecause(p)
+				}
+			}
+			if b.sp || internal {
+				// The request may have changed memory after its writes and before failing: rebuild
+				// memory from what the transaction holds now (the earlier requests of this batch,
+				// without this one). Its frames were dropped above, so no client heard of it.
 				if rlErr := r.reload(ctx, b.tx); rlErr != nil {
 					r.abort(b, reqs, rlErr)
 					return
 				}
-				r.resyncAll(b)
+				if internal {
+					r.resyncAll(b)
+				}
 			}
 			if req.from != nil {
 				b.send(errorFrame(err, req.ref), req.from)
@@ -338,11 +375,22 @@ func (r *Room) process(reqs []*request) {
 		}
 	}
 	if b.tx != nil {
-		if err := b.tx.Commit(); err != nil {
+		notice := r.startSavingNotice()
+		start := time.Now()
+		err := b.tx.Commit()
+		notice.done()
+		if took := time.Since(start); took > slowCommit {
+			r.log.Debug("slow commit", "took", took, "requests", len(reqs))
+		}
+		if err != nil {
 			r.abort(b, reqs, err)
 			return
 		}
+		r.hub.storageWorks()
+		r.hub.lastCommit.Store(time.Now().UnixNano())
+		r.hub.uncheckpointed.Add(1)
 	}
+	r.tellStorage()
 	b.deliver()
 	for _, fn := range b.after {
 		fn()
@@ -364,7 +412,8 @@ func (r *Room) abort(b *batch, reqs []*request, cause error) {
 	if b.tx != nil {
 		_ = b.tx.Rollback()
 	}
-	fail := game.Errorf(game.EInternal, "internal error")
+	fail := refusedBecause(r.hub.reportStorage(cause))
+	r.tellStorage()
 	resync := &batch{ctx: b.ctx, r: r}
 	if err := r.reload(b.ctx, nil); err != nil {
 		r.log.Error("reload after failed batch", "err", err)
@@ -441,6 +490,9 @@ func (r *Room) connect(c *client) *request {
 		r.clients[c] = struct{}{}
 		if c.role == game.RoleDM {
 			b.send(r.st.dmState(), c)
+			if r.hub.problem.Load() != nil {
+				b.send(r.hub.storageStatus(false), c)
+			}
 		} else {
 			b.send(r.st.playerState(c.memberID), c)
 		}

@@ -87,6 +87,7 @@ func (r *Room) endSession(b *batch) error {
 		return err
 	}
 	r.st.session.Status = game.Ended
+	b.after = append(b.after, func() { r.hub.backupSoon("session end") })
 	if discarded > 0 {
 		r.st.staged = nil
 		r.stagedChanged(b, seq, true)

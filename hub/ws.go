@@ -6,11 +6,13 @@ import (
 	"net/http"
 	"net/url"
 	"strings"
+	"time"
 
 	"github.com/google/uuid"
 	"github.com/gorilla/websocket"
 	"github.com/hexcrawl/hexcrawl/game"
 	"github.com/olahol/melody"
+	"golang.org/x/time/rate"
 )
 
 // verdict is the outcome of checking an upgrade request, carried into the connect handler so
@@ -25,7 +27,8 @@ type verdict struct {
 
 func (h *Hub) handleWS(w http.ResponseWriter, r *http.Request) {
 	v := h.checkUpgrade(r)
-	if err := h.m.HandleRequestWithKeys(w, r, map[string]any{"verdict": v}); err != nil && !errors.Is(err, melody.ErrClosed) {
+	rec := &hijackRecorder{ResponseWriter: w}
+	if err := h.m.HandleRequestWithKeys(rec, r, map[string]any{"verdict": v, "conn": rec}); err != nil && !errors.Is(err, melody.ErrClosed) {
 		h.log.Debug("websocket upgrade failed", "err", err, "remote", r.RemoteAddr)
 	}
 }
@@ -146,7 +149,16 @@ func (h *Hub) onConnect(s *melody.Session) {
 		return
 	}
 	h.log.Info("socket connected", "role", v.role, "campaign", v.room.id, "player", v.memberID, "origin", origin, "remote", s.Request.RemoteAddr)
-	c := &client{s: s, role: v.role, memberID: v.memberID, highWater: int32(h.cfg.SendQueue - 8)}
+	c := &client{s: s, role: v.role, memberID: v.memberID, highWater: int32(h.cfg.SendQueue - 8), closeWait: h.cfg.WriteWait,
+		log: h.log.With("campaign", v.room.id, "role", v.role, "player", v.memberID, "remote", s.Request.RemoteAddr)}
+	c.errs = rate.NewLimiter(errorsPerSecond, errorBurst)
+	if v.role == game.RolePlayer {
+		c.msgs = rate.NewLimiter(playerMsgsPerSec, playerMsgBurst)
+	}
+	if rec, ok := s.Get("conn"); ok && rec.(*hijackRecorder).conn != nil {
+		c.conn = rec.(*hijackRecorder).conn
+		c.conn.startFraming()
+	}
 	s.Set("client", c)
 	s.Set("room", v.room)
 	v.room.submit(v.room.connect(c))
@@ -174,27 +186,35 @@ func (h *Hub) onSent(s *melody.Session, _ []byte) {
 }
 
 func (h *Hub) onError(s *melody.Session, err error) {
-	if errors.Is(err, melody.ErrMessageBufferFull) {
-		h.log.Warn("socket buffer full", "remote", s.Request.RemoteAddr)
+	if errors.Is(err, melody.ErrMessageBufferFull) || errors.Is(err, melody.ErrWriteClosed) {
+		// melody dropped a frame send had counted (a full buffer, or the socket closed between
+		// send's check and melody's): it will never be sent, so it is no longer pending. A
+		// dropped frame leaves a hole in the client's deltas: it must resync.
+		if c, _ := sessionClient(s); c != nil {
+			c.pending.Add(-1)
+			if errors.Is(err, melody.ErrMessageBufferFull) {
+				c.tooSlow("melody's buffer was full and a frame was dropped")
+			}
+		}
 		return
 	}
 	h.log.Debug("socket error", "err", err, "remote", s.Request.RemoteAddr)
 }
 
 func (h *Hub) onBinary(s *melody.Session, _ []byte) {
-	if c, _ := sessionClient(s); c != nil {
-		c.send(errorFrame(game.Errorf(game.EMalformed, "messages are JSON text frames"), ""))
+	if c, _ := sessionClient(s); c != nil && c.admit() {
+		c.refuse(game.Errorf(game.EMalformed, "messages are JSON text frames"), "")
 	}
 }
 
 func (h *Hub) onMessage(s *melody.Session, raw []byte) {
 	c, r := sessionClient(s)
-	if c == nil {
-		return // rejected at connect; its close frame is on the way
+	if c == nil || !c.admit() {
+		return // rejected at connect, or closed for flooding: its close frame is on the way
 	}
 	cmd, err := decodeCommand(raw)
 	if err != nil {
-		c.send(errorFrame(err, cmd.Ref))
+		c.refuse(err, cmd.Ref)
 		return
 	}
 	if cmd.Type == cmdPing {
@@ -204,8 +224,52 @@ func (h *Hub) onMessage(s *melody.Session, raw []byte) {
 		return
 	}
 	if commands[cmd.Type].dmOnly && c.role != game.RoleDM {
-		c.send(errorFrame(game.Errorf(game.EForbidden, "%s is for the DM only", cmd.Type), cmd.Ref))
+		c.refuse(game.Errorf(game.EForbidden, "%s is for the DM only", cmd.Type), cmd.Ref)
 		return
 	}
 	r.submit(&request{from: c, ref: cmd.Ref, fn: func(b *batch) error { return r.command(b, cmd) }})
+}
+
+// admit is called on the socket's read goroutine for every message. It throttles a player who
+// sends more than players ever need (by waiting: the reader stops reading, so the sender slows)
+// and drops everything once the socket is being closed for flooding.
+func (c *client) admit() bool {
+	if c.flooding {
+		return false
+	}
+	if c.msgs != nil {
+		waitFor(c.msgs)
+	}
+	return true
+}
+
+// refuse answers a bad message with its error, within the socket's error budget. Past the
+// budget the reader waits for it to refill; a socket that keeps it empty is closed with
+// CloseFlooding (4009) and its further messages are not even decoded.
+func (c *client) refuse(err error, ref string) {
+	if waited := waitFor(c.errs); !waited {
+		c.throttled = 0
+	} else if c.throttled++; c.throttled > floodCloseAfter {
+		c.flooding = true
+		c.log.Warn("socket sends too many bad messages: closing it with 4009", "last", game.MessageOf(err))
+		payload := melody.FormatCloseMessage(CloseFlooding, "too many bad messages")
+		if c.conn != nil {
+			c.conn.closeNow(payload, c.closeWait)
+		} else {
+			_ = c.s.CloseWithMsg(payload)
+		}
+		return
+	}
+	c.send(errorFrame(err, ref))
+}
+
+// waitFor takes one token from l, sleeping until there is one; it says whether it had to wait.
+func waitFor(l *rate.Limiter) bool {
+	now := time.Now()
+	d := l.ReserveN(now, 1).DelayFrom(now)
+	if d <= 0 {
+		return false
+	}
+	time.Sleep(d)
+	return true
 }

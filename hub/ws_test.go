@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"net"
 	"net/http"
 	"os"
 	"path/filepath"
@@ -12,13 +13,14 @@ import (
 	"time"
 
 	"github.com/gorilla/websocket"
+	"github.com/olahol/melody"
 )
 
 func TestUpgradeCloseCodes(t *testing.T) {
 	th := newTestHub(t)
 	cookie, playerID := th.join("Ana")
 	revokedCookie, revokedID := th.join("Rex")
-	th.api("DELETE", "/api/campaigns/"+th.campaignID+"/members/"+revokedID, "", 204, nil)
+	th.api("DELETE", "/api/campaigns/"+th.campaignID+"/members/"+revokedID, "", 200, nil)
 	var other struct{ ID string }
 	th.api("POST", "/api/campaigns", `{"name":"Other"}`, 201, &other)
 	dmProto := []string{subprotocol, dmTokenProtocol + testToken}
@@ -258,47 +260,178 @@ func TestDeadSocketIsDropped(t *testing.T) {
 	}
 }
 
-// A player that stops reading never stalls the room: others keep getting every delta, and the
-// slow one is closed with 4008 (reconnect and resync) once its queue fills.
-func TestSlowConsumerClosedWithReconnectCode(t *testing.T) {
-	th := newTestHub(t, smallSendBuffers, withConfig(func(c *Config) { c.WriteWait = 30 * time.Second; c.SendQueue = 32 }))
+// patientPings keeps the hub from dropping a client that reads nothing for a while as dead
+// (no pong for PongWait): on a loaded machine the slow client's silence may last longer than
+// 25 s, and what these tests prove is the 4008, not the dead-socket check (TestDeadSocketIsDropped).
+var patientPings = withConfig(func(c *Config) { c.PingPeriod = 2 * time.Minute; c.PongWait = 5 * time.Minute })
+
+// slowTable is a hub with a 100×100 map, a DM, a fast player and a player that does not read.
+type slowTable struct {
+	th             *testHub
+	dm, fast, slow *wsClient
+	reveal, hide   []byte
+}
+
+func newSlowTable(t *testing.T, opts ...hubOption) *slowTable {
+	th := newTestHub(t, append([]hubOption{smallSendBuffers}, opts...)...)
 	th.api("POST", "/api/campaigns/"+th.campaignID+"/maps", `{"name":"Big","width":100,"height":100,"orientation":"flat"}`, 201, nil)
 	var maps []struct{ ID, Name string }
 	th.api("GET", "/api/campaigns/"+th.campaignID+"/maps", "", 200, &maps)
 	th.api("PUT", "/api/campaigns/"+th.campaignID+"/active-map", `{"mapId":"`+maps[1].ID+`"}`, 204, nil)
 	fastCookie, _ := th.join("Fast")
 	slowCookie, _ := th.join("Slow")
-	dm := th.dm("dm")
-	fast := th.player("Fast", fastCookie)
-	slow, _, err := th.dial("slow", th.campaignID, dialOpts{header: http.Header{"Cookie": {slowCookie}}, noRead: true})
+	st := &slowTable{th: th, dm: th.dm("dm"), fast: th.player("Fast", fastCookie)}
+	// The slow client's kernel buffer is small too, so what it holds unread is a few dozen
+	// frames and the rest waits in the hub.
+	d := websocket.Dialer{HandshakeTimeout: 5 * time.Second, NetDialContext: func(ctx context.Context, network, addr string) (net.Conn, error) {
+		c, err := (&net.Dialer{}).DialContext(ctx, network, addr)
+		if err == nil {
+			err = c.(*net.TCPConn).SetReadBuffer(32 << 10)
+		}
+		return c, err
+	}}
+	conn, _, err := d.Dial(th.wsURL(th.campaignID), http.Header{"Cookie": {slowCookie}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	dm.send(`{"type":"session:start"}`)
+	t.Cleanup(func() { _ = conn.Close() })
+	st.slow = &wsClient{t: t, name: "slow", conn: conn, frames: make(chan frame, 100000), closed: make(chan struct{})}
+	st.dm.send(`{"type":"session:start"}`)
+	st.dm.expectNonPresence("session:statusChanged")
+	st.fast.skipUntil("session:statusChanged")
 	keys := make([]string, 0, 100)
 	for i := 0; i < 100; i++ {
-		keys = append(keys, mapKey(i%100, i/100))
+		keys = append(keys, mapKey(i, 0))
 	}
-	reveal, _ := json.Marshal(map[string]any{"type": "hex:reveal", "hexKeys": keys, "targets": "all"})
-	hide, _ := json.Marshal(map[string]any{"type": "hex:hide", "hexKeys": keys, "targets": "all"})
-	// 600 frames of ~4 KB for every player: past the slow socket's queue of 32 frames and past
-	// what the kernel will hold for a socket nobody reads.
-	const rounds = 300
+	st.reveal, _ = json.Marshal(map[string]any{"type": "hex:reveal", "hexKeys": keys, "targets": "all"})
+	st.hide, _ = json.Marshal(map[string]any{"type": "hex:hide", "hexKeys": keys, "targets": "all"})
+	return st
+}
+
+// play reveals and hides 100 hexes rounds times (two frames of ~4 KB per player each), in step
+// with the fast player: the DM sends a round once the fast player has read the one before, so the
+// fast player is never more than two frames behind however loaded the machine is, while the
+// slow one falls further behind with every round.
+func (st *slowTable) play(t *testing.T, rounds int) {
+	for i := 0; i < rounds; i++ {
+		st.dm.send(string(st.reveal))
+		st.dm.send(string(st.hide))
+		st.fast.skipUntil("hex:revealed")
+		st.fast.skipUntil("hex:hidden")
+	}
+}
+
+// A player that stops reading never stalls the room: others keep getting every delta, and the
+// slow one is closed with 4008 (reconnect and resync) once its queue fills.
+func TestSlowConsumerClosedWithReconnectCode(t *testing.T) {
+	st := newSlowTable(t, withConfig(func(c *Config) { c.WriteWait = 60 * time.Second; c.SendQueue = 32 }), patientPings)
+	st.play(t, 300) // 600 frames for each player: far past the slow one's queue and its kernel buffers
+	go st.slow.readLoop()
+	if got := st.slow.waitClosed(); got != CloseSlowConsumer {
+		t.Fatalf("slow client close code %d after %d frames, want %d", got, len(st.slow.received()), CloseSlowConsumer)
+	}
+	t.Logf("the slow client read %d frames before its 4008", len(st.slow.received()))
+	// The fast player was never closed: it still hears the table.
+	st.dm.send(string(st.reveal))
+	st.fast.skipUntil("hex:revealed")
+}
+
+// The 4008 comes right after what the slow client's kernel buffers already hold, not after the
+// frames still queued in the hub for it: those are what it failed to read, and it resyncs anyway.
+func TestSlowConsumerHearsItsCloseAheadOfTheQueue(t *testing.T) {
+	const queue = 256
+	st := newSlowTable(t, withConfig(func(c *Config) { c.WriteWait = 60 * time.Second; c.SendQueue = queue }), patientPings)
+	st.play(t, queue+100) // twice the queue in frames: it overflowed some rounds ago
+	go st.slow.readLoop()
+	if got := st.slow.waitClosed(); got != CloseSlowConsumer {
+		t.Fatalf("close code %d after %d frames, want %d", got, len(st.slow.received()), CloseSlowConsumer)
+	}
+	// The kernel buffers hold about a hundred frames here; the queue held ~250 more.
+	if n := len(st.slow.received()); n > queue {
+		t.Fatalf("the slow client read %d frames before its 4008: the close waited behind its queue", n)
+	} else {
+		t.Logf("the slow client read %d frames before its 4008", n)
+	}
+}
+
+// A frame melody drops on a full buffer arrives in the error handler, not the sent handler: it
+// must leave the pending count (or the client would drift toward "slow" and be closed for
+// nothing), and a dropped frame is a hole in that client's deltas, so it is closed with 4008.
+func TestDroppedFrameIsNotPendingAndClosesTheClient(t *testing.T) {
+	th := newTestHub(t)
+	cookie, _ := th.join("Ana")
+	ana := th.player("Ana", cookie)
+	room, err := th.hub.room(context.Background(), th.campaignID)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var c *client
+	_ = room.do(context.Background(), func(*batch) error {
+		for cl := range room.clients {
+			c = cl
+		}
+		return nil
+	})
+	for c.pending.Load() != 0 {
+		time.Sleep(time.Millisecond) // the session:state on its way out
+	}
+	c.pending.Add(1) // a frame send counted, which melody then drops:
+	th.hub.onError(c.s, melody.ErrMessageBufferFull)
+	if n := c.pending.Load(); n != 0 {
+		t.Fatalf("pending %d after a dropped frame, want 0", n)
+	}
+	if got := ana.waitClosed(); got != CloseSlowConsumer {
+		t.Fatalf("close code %d, want %d", got, CloseSlowConsumer)
+	}
+}
+
+// A client flooding the hub with bad messages is throttled (its errors stop being answered at
+// once: its reader waits) and, past a limit, closed with 4009; the table plays on meanwhile.
+func TestFloodingClientIsThrottledThenClosed(t *testing.T) {
+	th := newTestHub(t)
+	floodCookie, _ := th.join("Flood")
+	boCookie, _ := th.join("Bo")
+	dm := th.dm("dm")
+	bo := th.player("Bo", boCookie)
+	flood := th.player("Flood", floodCookie)
+	dm.send(`{"type":"session:start"}`)
+	bo.skipUntil("session:statusChanged")
+	bad := []string{`{`, `{"type":"no:such"}`, `{"type":"session:start"}`, `{"type":"hex:reveal","hexKeys":[]}`, `[1,2]`}
+	floodStart := time.Now()
 	go func() {
-		for i := 0; i < rounds; i++ {
-			if dm.conn.WriteMessage(websocket.TextMessage, reveal) != nil || dm.conn.WriteMessage(websocket.TextMessage, hide) != nil {
+		for i := 0; i < 20000; i++ {
+			_ = flood.conn.SetWriteDeadline(time.Now().Add(20 * time.Second))
+			if flood.conn.WriteMessage(websocket.TextMessage, []byte(bad[i%len(bad)])) != nil {
 				return
 			}
 		}
 	}()
-	for i := 0; i < rounds; i++ {
-		fast.skipUntil("hex:revealed")
-		fast.skipUntil("hex:hidden")
+	for i := range 5 {
+		dm.send(`{"type":"hex:reveal","hexKeys":["` + mapKey(i, 0) + `"],"targets":"all"}`)
+		if got := decode[hexesMsg](t, bo.skipUntil("hex:revealed")); got.Hexes[0].Key != mapKey(i, 0) {
+			t.Fatalf("Bo got %+v", got)
+		}
 	}
-	// Now read what the slow client was sent: its queue overflowed, so it ends with 4008.
-	go slow.readLoop()
-	if got := slow.waitClosed(); got != CloseSlowConsumer {
-		t.Fatalf("slow client close code %d after %d frames, want %d", got, len(slow.received()), CloseSlowConsumer)
+	select {
+	case <-flood.closed:
+	case <-time.After(60 * time.Second):
+		t.Fatalf("the flooding client is still open after %d answers", len(flood.received()))
 	}
-	t.Logf("the slow client read %d frames before its 4008", len(slow.received()))
+	if flood.code != CloseFlooding {
+		t.Fatalf("close code %d, want %d", flood.code, CloseFlooding)
+	}
+	errors := 0
+	for _, raw := range flood.received() {
+		if strings.Contains(string(raw), `"type":"error"`) {
+			errors++
+		}
+	}
+	// The budget refills while the hub works through the burst: allow what it refilled.
+	if limit := errorBurst + floodCloseAfter + int(time.Since(floodStart).Seconds()*errorsPerSecond) + 10; errors > limit {
+		t.Fatalf("the flooder was answered %d times before its close (at most %d)", errors, limit)
+	}
+	t.Logf("the flooder got %d errors, then 4009", errors)
+	// Bo still plays.
+	dm.send(`{"type":"hex:reveal","hexKeys":["7,5"],"targets":"all"}`)
+	bo.skipUntil("hex:revealed")
 }

@@ -45,6 +45,13 @@ func (q Queries) MemberBySecret(ctx context.Context, h []byte) (game.Member, err
 		`SELECT `+memberColumns+` FROM member WHERE secret_hash = ? AND revoked_at IS NULL`, h)
 }
 
+// SeatBySecret finds the member whose cookie secret hashes to h, revoked or not: a join from a
+// browser whose seat the DM revoked is refused.
+func (q Queries) SeatBySecret(ctx context.Context, h []byte) (game.Member, error) {
+	return queryOne(ctx, q.q, "seat by secret", game.Errorf(game.ENotFound, "no such seat"), scanMember,
+		`SELECT `+memberColumns+` FROM member WHERE secret_hash = ?`, h)
+}
+
 // GetMember finds a member of a campaign (revoked ones too).
 func (q Queries) GetMember(ctx context.Context, campaignID, id string) (game.Member, error) {
 	return queryOne(ctx, q.q, "get member", notFound("player", id), scanMember,
@@ -98,6 +105,16 @@ func (q Queries) GetInvite(ctx context.Context, code string) (game.Invite, error
 // ListInvites returns a campaign's join codes, newest first.
 func (q Queries) ListInvites(ctx context.Context, campaignID string) ([]game.Invite, error) {
 	return queryAll(ctx, q.q, "list invites", scanInvite, `SELECT `+inviteColumns+` FROM invite WHERE campaign_id = ? ORDER BY created_at DESC`, campaignID)
+}
+
+// DeleteCampaignInvites withdraws every join code of a campaign and says how many there were.
+func (q Queries) DeleteCampaignInvites(ctx context.Context, campaignID string) (int, error) {
+	res, err := q.q.ExecContext(ctx, `DELETE FROM invite WHERE campaign_id = ?`, campaignID)
+	if err != nil {
+		return 0, fmt.Errorf("delete invites: %w", err)
+	}
+	n, _ := res.RowsAffected()
+	return int(n), nil
 }
 
 // DeleteInvite withdraws a join code.

@@ -45,9 +45,22 @@ type Store struct {
 	path  string
 }
 
+// Options tune how the database file is written.
+type Options struct {
+	// Synchronous is SQLite's synchronous setting: "FULL" (the default: a commit survives a power
+	// cut) or "NORMAL" (a commit survives the hub crashing or being killed, not a power cut, and
+	// costs no fsync; see docs/architecture.md for the numbers).
+	Synchronous string
+}
+
 // Open opens (creating if needed) the database at path, takes the single-process lock, checks
 // that the file is Hexcrawl's and migrates it to the current schema.
 func Open(ctx context.Context, path string) (*Store, error) {
+	return OpenWith(ctx, path, Options{})
+}
+
+// OpenWith is Open with Options.
+func OpenWith(ctx context.Context, path string, o Options) (*Store, error) {
 	if err := os.MkdirAll(filepath.Dir(path), 0o700); err != nil {
 		return nil, fmt.Errorf("create data directory: %w", err)
 	}
@@ -59,7 +72,7 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	if !locked {
 		return nil, fmt.Errorf("%s: %w", path, ErrLocked)
 	}
-	s, err := open(ctx, path)
+	s, err := open(ctx, path, o)
 	if err != nil {
 		_ = lock.Unlock()
 		return nil, err
@@ -68,15 +81,26 @@ func Open(ctx context.Context, path string) (*Store, error) {
 	return s, nil
 }
 
-func open(ctx context.Context, path string) (*Store, error) {
+func open(ctx context.Context, path string, o Options) (*Store, error) {
 	// Pragmas go in the DSN so that every pooled connection gets them, not just the first.
 	// synchronous(FULL): a DM's laptop can lose power mid-session; a reveal players saw must
 	// survive that. Group commit in the hub keeps throughput up despite the fsync per commit.
+	// wal_autocheckpoint(0): a checkpoint (copying the log into the database, with an fsync of
+	// its own) never runs inside a commit; the hub checkpoints at idle moments (Checkpoint).
+	// journal_size_limit: a log grown large in a busy stretch shrinks back to 32 MB when reused.
 	// _txlock=immediate: writers take the write lock at BEGIN, so two writers never deadlock
 	// upgrading a read lock.
+	sync := strings.ToUpper(o.Synchronous)
+	switch sync {
+	case "":
+		sync = "FULL"
+	case "FULL", "NORMAL":
+	default:
+		return nil, fmt.Errorf("synchronous %q: want FULL or NORMAL", o.Synchronous)
+	}
 	dsn := "file:" + uriPath(path) +
 		"?_pragma=journal_mode(WAL)&_pragma=foreign_keys(1)&_pragma=busy_timeout(5000)" +
-		"&_pragma=synchronous(FULL)&_txlock=immediate"
+		"&_pragma=synchronous(" + sync + ")&_pragma=wal_autocheckpoint(0)&_pragma=journal_size_limit(33554432)&_txlock=immediate"
 	db, err := sql.Open("sqlite", dsn)
 	if err != nil {
 		return nil, fmt.Errorf("open %s: %w", path, err)
@@ -107,11 +131,17 @@ func uriPath(path string) string {
 func (s *Store) checkAndMigrate(ctx context.Context) error {
 	var appID int64
 	if err := s.db.QueryRowContext(ctx, "PRAGMA application_id").Scan(&appID); err != nil {
+		if isCorrupt(err) && headerIsOurs(s.path) {
+			return fmt.Errorf("%w (%w): restore a backup with `hexcrawl restore FILE`", ErrDamaged, err)
+		}
 		// modernc reports a non-SQLite file here ("file is not a database").
 		return fmt.Errorf("%w: %w", ErrNotHexcrawl, err)
 	}
 	var tables int
 	if err := s.db.QueryRowContext(ctx, "SELECT count(*) FROM sqlite_schema WHERE type = 'table'").Scan(&tables); err != nil {
+		if isCorrupt(err) && headerIsOurs(s.path) {
+			return fmt.Errorf("%w (%w): restore a backup with `hexcrawl restore FILE`", ErrDamaged, err)
+		}
 		return fmt.Errorf("%w: %w", ErrNotHexcrawl, err)
 	}
 	switch {
@@ -121,6 +151,11 @@ func (s *Store) checkAndMigrate(ctx context.Context) error {
 		}
 	case appID != applicationID:
 		return ErrNotHexcrawl
+	}
+	if tables > 0 {
+		if err := quickCheck(ctx, s.db); err != nil {
+			return err
+		}
 	}
 
 	fsys, err := fs.Sub(migrations, "migrations")
@@ -160,6 +195,18 @@ func (s *Store) SchemaVersion(ctx context.Context) (int64, error) {
 		return 0, fmt.Errorf("schema version: %w", err)
 	}
 	return v, nil
+}
+
+// Checkpoint copies the write-ahead log into the database file (PASSIVE: it never waits for
+// a writer, and a commit never waits for it beyond SQLite's locks) and says how many log frames
+// there were and how many were copied. The hub calls it when the table is idle.
+func (s *Store) Checkpoint(ctx context.Context) (logFrames, copied int, err error) {
+	var busy int
+	err = s.db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &logFrames, &copied)
+	if err != nil {
+		return 0, 0, fmt.Errorf("checkpoint: %w", err)
+	}
+	return logFrames, copied, nil
 }
 
 // Path is the database file.

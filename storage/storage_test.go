@@ -95,7 +95,7 @@ func TestOpen(t *testing.T) {
 	})
 	t.Run("ErrNotHexcrawl foreign sqlite", func(t *testing.T) {
 		path := filepath.Join(t.TempDir(), "other.db")
-		other, err := open(ctx, path) // make a Hexcrawl db, then strip its mark and add a table
+		other, err := open(ctx, path, Options{}) // make a Hexcrawl db, then strip its mark and add a table
 		if err != nil {
 			t.Fatal(err)
 		}

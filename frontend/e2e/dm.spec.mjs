@@ -336,16 +336,87 @@ test('players panel: invite shows a code, a join URL and a QR code; revoke asks 
   await joinViaLink(cy.page, hub.url, code, 'Cy');
   await page.click('[data-testid=invite-close]');
   await page.waitForSelector('[data-testid=player-row][data-player=Cy][data-online=true]');
-  // Revoke Cy: confirmation, then the hub closes Cy's socket with 4004.
+  // Remove Cy: confirmation, then the hub closes Cy's socket with 4004 and the table's code
+  // changes at once (Cy saw the old one on the table).
   await page.click('[data-testid=player-row][data-player=Cy] [data-testid=player-revoke]');
   await page.waitForSelector('[data-testid=confirm-revoke]');
+  eq(await page.isChecked('[data-testid=revoke-keep-code]'), false, 'the code changes unless the DM keeps it');
   await dmShot('confirm-revoke');
   await page.click('[data-testid=confirm-revoke] [data-testid=confirm-ok]');
   await cy.page.waitForSelector('[data-testid=removed]');
   await page.waitForSelector('[data-testid=player-row][data-player=Cy]', { state: 'detached' });
+  await page.waitForFunction((old) => document.querySelector('[data-testid=join-code]')?.getAttribute('data-code') !== old, code);
+  const fresh = await page.getAttribute('[data-testid=join-code]', 'data-code');
+  eq((await hub.api('GET', `/api/campaigns/${ctx.camp.id}/invites`)).map((i) => i.code), [fresh], 'only the new code is left');
+  await dmShot('new-code-after-remove');
   const members = await hub.api('GET', `/api/campaigns/${ctx.camp.id}/members`);
   eq(sorted(members.filter((m) => !m.revokedAt).map((m) => m.name)), ['Ana', 'Bo'], 'members after revoke');
+  // Cy's browser, with the new code, is refused and told why.
+  await cy.page.goto(`${hub.url}/join/${fresh}`);
+  await cy.page.waitForSelector('[data-testid=join-name]');
+  await cy.page.fill('[data-testid=join-name]', 'Cy again');
+  await cy.page.click('[data-testid=join-submit]');
+  const refusal = await cy.page.textContent('[data-testid=join-error]');
+  assert(/removed you/.test(refusal), `Cy's rejoin: ${refusal}`);
+  eq((await hub.api('GET', `/api/campaigns/${ctx.camp.id}/members`)).length, members.length, 'no seat for Cy again');
   await cy.c.close();
+  ctx.joinCode = fresh;
+});
+
+test('players panel: offline players fold away and can be removed together, keeping the code', async () => {
+  const page = ctx.dm.page;
+  // Three players join with the new code and leave again.
+  const guests = [];
+  for (const name of ['Dee', 'Eve', 'Fay']) {
+    const g = await newContext({ width: 900, height: 700 });
+    await joinViaLink(g.page, hub.url, ctx.joinCode, name);
+    guests.push(g);
+  }
+  await page.waitForSelector('[data-testid=player-row][data-player=Fay][data-online=true]');
+  for (const g of guests) await g.c.close();
+  await page.waitForSelector('[data-testid=players-offline] [data-testid=player-row][data-player=Fay]');
+  eq(
+    await page.$$eval('[data-testid=players-offline] [data-testid=player-row]', (els) => els.map((e) => e.getAttribute('data-player'))),
+    ['Dee', 'Eve', 'Fay'],
+    'the offline players, folded apart from the online ones',
+  );
+  await dmShot('players-offline');
+  await page.click('[data-testid=revoke-offline]');
+  await page.waitForSelector('[data-testid=confirm-revoke]');
+  await page.check('[data-testid=revoke-keep-code]');
+  await page.click('[data-testid=confirm-revoke] [data-testid=confirm-ok]');
+  await page.waitForSelector('[data-testid=players-offline]', { state: 'detached' });
+  const members = await hub.api('GET', `/api/campaigns/${ctx.camp.id}/members`);
+  eq(sorted(members.filter((m) => !m.revokedAt).map((m) => m.name)), ['Ana', 'Bo'], 'members after removing the offline ones');
+  eq(await page.getAttribute('[data-testid=join-code]', 'data-code'), ctx.joinCode, 'the code was kept, as asked');
+});
+
+test('backups: the console says where they are and makes one on request; a disk problem shows a red bar', async () => {
+  const page = ctx.dm.page;
+  await page.click('[data-testid=campaign-menu]');
+  await page.click('[data-testid=backups-open]');
+  await page.waitForSelector('[data-testid=backups-dir]');
+  eq(await page.textContent('[data-testid=backups-dir]'), join(dir, 'backups'), 'the backups folder beside the data file');
+  const before = await page.$$eval('[data-testid=backup-row]', (els) => els.length);
+  await page.click('[data-testid=backup-now]');
+  await page.waitForFunction((n) => document.querySelectorAll('[data-testid=backup-row]').length === n + 1, before);
+  await dmShot('backups');
+  await page.click('[data-testid=backups-close]');
+  // The hub's storage:status, as a full disk sends it (hub tests make a real one: fulldisk_test.go).
+  const problem = 'The disk is full: new changes cannot be saved and are refused. Free some space; nothing already saved is lost.';
+  await page.evaluate((p) => {
+    const h = window.__hexcrawlDm;
+    h.store.getState().received(h.conn, { type: 'storage:status', saving: false, problem: p });
+  }, problem);
+  await page.waitForSelector('[data-testid=storage-banner]');
+  assert((await page.textContent('[data-testid=storage-banner]')).includes('disk is full'), 'the banner says why');
+  eq(await page.getAttribute('[data-testid=save-state]', 'data-disk'), 'problem', 'the status line too');
+  await dmShot('storage-banner');
+  await page.evaluate(() => {
+    const h = window.__hexcrawlDm;
+    h.store.getState().received(h.conn, { type: 'storage:status', saving: false, problem: null });
+  });
+  await page.waitForSelector('[data-testid=storage-banner]', { state: 'detached' });
 });
 
 // ------------------------------------------------------------------ issue 5

@@ -481,7 +481,10 @@ test('a new session after the end: overlay goes away', async () => {
 });
 
 test('a revoked player is told so, and a reload asks them to join again', async () => {
-  await hub.api('DELETE', `/api/campaigns/${ctx.camp.id}/members/${ctx.boId}`);
+  // Removing makes a new join code (Bo saw the old one); the table goes on with it.
+  const removed = await hub.api('DELETE', `/api/campaigns/${ctx.camp.id}/members/${ctx.boId}`);
+  assert(removed.invite && removed.invite.code !== ctx.code, `a new code after the removal: ${JSON.stringify(removed)}`);
+  ctx.code = removed.invite.code;
   await ctx.bo.page.waitForSelector('[data-testid=removed]');
   await shot(ctx.bo.page, 'removed');
   await waitUntil(ctx.ana.page, (s) => s.players.every((p) => p.id !== ctx.boId || !p.online), 'Bo shown as gone');

@@ -17,7 +17,7 @@ for i in $(seq "$runs"); do
 	for bin in "$a" "$b"; do
 		port=$(( 7900 + RANDOM % 90 ))
 		rm -f "$work"/h.db*
-		nice -n -10 taskset -c 0 "$bin" serve --addr "127.0.0.1:$port" --data "$work/h.db" \
+		nice -n -10 taskset -c 0 "$bin" serve --addr "127.0.0.1:$port" --data "$work/h.db" --join-limit 0 --max-members 100000 \
 			--dm-token "$token" --no-mdns --no-qr >/dev/null 2>&1 &
 		pid=$!
 		until curl -fs "http://127.0.0.1:$port/api/hub" >/dev/null; do sleep 0.05; done

@@ -60,7 +60,7 @@ one_run() {
 		if [ "$target" = bare ]; then
 			nice -n "$NICE" taskset -c "$SERVER_CORE" "$work/barehub" -addr "127.0.0.1:$port" 2>"$work/server.log" &
 		else
-			nice -n "$NICE" taskset -c "$SERVER_CORE" "$work/hexcrawl" serve --addr "127.0.0.1:$port" --data "$work/h.db" \
+			nice -n "$NICE" taskset -c "$SERVER_CORE" "$work/hexcrawl" serve --addr "127.0.0.1:$port" --data "$work/h.db" --join-limit 0 --max-members 100000 \
 				--dm-token "$TOKEN" --no-mdns --no-qr >/dev/null 2>"$work/server.log" &
 		fi
 		pid=$!

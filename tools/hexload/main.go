@@ -31,17 +31,20 @@ import (
 )
 
 type options struct {
-	target      string
-	url         string
-	token       string
-	pid         int
-	players     int
-	reveals     int
-	interval    time.Duration
-	latReveals  int
-	latInterval time.Duration
-	mapSide     int
-	hold        time.Duration
+	target       string
+	url          string
+	token        string
+	pid          int
+	players      int
+	reveals      int
+	interval     time.Duration
+	latReveals   int
+	latInterval  time.Duration
+	mapSide      int
+	hold         time.Duration
+	flood        int
+	restart      string
+	restartDelay time.Duration
 }
 
 func main() {
@@ -57,7 +60,17 @@ func main() {
 	flag.DurationVar(&o.latInterval, "lat-interval", 50*time.Millisecond, "latency phase: pause between reveals")
 	flag.IntVar(&o.mapSide, "map", 100, "map width and height (hub)")
 	flag.DurationVar(&o.hold, "hold", 0, "keep the connections open this long after the report (for measuring the server)")
+	flag.IntVar(&o.flood, "flood", 0, "latency phase: one more player sends this many bad messages a second meanwhile (hub)")
+	flag.DurationVar(&o.restartDelay, "restart-delay", 0, "restart scenario: wait this long after the kill before starting the hub again")
+	flag.StringVar(&o.restart, "restart", "", "restart scenario: kill -pid with SIGKILL, run this shell command to start the hub again, and time every player's resync")
 	flag.Parse()
+	if o.restart != "" {
+		if err := runRestart(o); err != nil {
+			fmt.Fprintln(os.Stderr, "hexload:", err)
+			os.Exit(1)
+		}
+		return
+	}
 	if o.reveals+o.latReveals > o.mapSide*o.mapSide {
 		fmt.Fprintln(os.Stderr, "hexload: more reveals than hexes on the map")
 		os.Exit(2)
@@ -78,6 +91,7 @@ type result struct {
 	delivered      int64
 	expected       int64
 	tp50, tp99     time.Duration // throughput phase latency (queueing included)
+	tmax           time.Duration
 	lp50, lp99     time.Duration // latency phase
 	latCPUPerMsg   float64       // µs of server CPU per delivered message, latency phase (no batching, every write a wake-up)
 	lmax           time.Duration
@@ -225,11 +239,17 @@ func run(o options) error {
 		res.cpuPerMsg = float64(cpu.Microseconds()) / float64(res.delivered)
 	}
 	lat := latencies(0, o.reveals)
-	res.tp50, res.tp99 = pct(lat, 0.50), pct(lat, 0.99)
+	res.tp50, res.tp99, res.tmax = pct(lat, 0.50), pct(lat, 0.99), pct(lat, 1)
 
 	// Latency: reveals spaced so the server is idle between them.
+	var fl *flooder
 	if complete && o.latReveals > 0 {
 		time.Sleep(200 * time.Millisecond)
+		if o.flood > 0 {
+			if fl, err = startFlood(wsBase, cookies[len(cookies)-1], o.flood); err != nil {
+				return err
+			}
+		}
 		cpu0 = cpuTime(o.pid)
 		for i := o.reveals; i < total; i++ {
 			reveal(i)
@@ -240,6 +260,10 @@ func run(o options) error {
 		res.latCPUPerMsg = float64(latCPU.Microseconds()) / float64(int64(o.players)*int64(o.latReveals))
 		lat = latencies(o.reveals, total)
 		res.lp50, res.lp99, res.lmax = pct(lat, 0.50), pct(lat, 0.99), pct(lat, 1)
+		if fl != nil {
+			fl.stop()
+			fmt.Printf("flood: %d bad messages sent, %d answers read, closed with %d\n", fl.sent.Load(), fl.answers.Load(), fl.code.Load())
+		}
 	}
 	res.rssAfterKB = procStatusKB(o.pid, "VmRSS:")
 	res.peakKB = procStatusKB(o.pid, "VmHWM:")
@@ -257,9 +281,9 @@ func run(o options) error {
 	}
 	fmt.Printf("load generator CPU: %v\n", res.loadCPU)
 	us := func(d time.Duration) string { return strconv.FormatFloat(float64(d)/1e3, 'f', 0, 64) }
-	fmt.Printf("RESULT target=%s players=%d rss_start_kb=%d connect_ms=%.0f connect_cpu_ms=%d rss_connected_kb=%d cpu_per_msg_us=%.2f delivered=%d expected=%d tput_p50_us=%s tput_p99_us=%s lat_p50_us=%s lat_p99_us=%s lat_max_us=%s lat_cpu_per_msg_us=%.2f rss_after_kb=%d rss_peak_kb=%d load_cpu_ms=%d complete=%t\n",
+	fmt.Printf("RESULT target=%s players=%d rss_start_kb=%d connect_ms=%.0f connect_cpu_ms=%d rss_connected_kb=%d cpu_per_msg_us=%.2f delivered=%d expected=%d tput_p50_us=%s tput_p99_us=%s tput_max_us=%s lat_p50_us=%s lat_p99_us=%s lat_max_us=%s lat_cpu_per_msg_us=%.2f rss_after_kb=%d rss_peak_kb=%d load_cpu_ms=%d complete=%t\n",
 		o.target, o.players, res.rssStartKB, float64(res.connect)/1e6, res.connectCPU.Milliseconds(), res.rssConnectedKB, res.cpuPerMsg,
-		res.delivered, res.expected, us(res.tp50), us(res.tp99), us(res.lp50), us(res.lp99), us(res.lmax), res.latCPUPerMsg, res.rssAfterKB, res.peakKB, res.loadCPU.Milliseconds(), complete)
+		res.delivered, res.expected, us(res.tp50), us(res.tp99), us(res.tmax), us(res.lp50), us(res.lp99), us(res.lmax), res.latCPUPerMsg, res.rssAfterKB, res.peakKB, res.loadCPU.Milliseconds(), complete)
 	time.Sleep(o.hold)
 	if !complete {
 		return fmt.Errorf("some reveals never arrived (a client closed as too slow?)")
@@ -296,6 +320,9 @@ func setUpCampaign(o options) (string, []string, error) {
 	call := func(method, path, body string, out any) (*http.Response, error) {
 		req, _ := http.NewRequest(method, o.url+path, strings.NewReader(body))
 		req.Header.Set("Authorization", "Bearer "+o.token)
+		if body != "" {
+			req.Header.Set("Content-Type", "application/json")
+		}
 		resp, err := http.DefaultClient.Do(req)
 		if err != nil {
 			return nil, err
@@ -322,7 +349,11 @@ func setUpCampaign(o options) (string, []string, error) {
 	if _, err := call("POST", "/api/campaigns/"+c.ID+"/invites", `{}`, &inv); err != nil {
 		return "", nil, err
 	}
-	cookies := make([]string, o.players)
+	n := o.players
+	if o.flood > 0 {
+		n++ // the flooder's seat, last
+	}
+	cookies := make([]string, n)
 	var wg sync.WaitGroup
 	var firstErr atomic.Value
 	sem := make(chan struct{}, 32)
@@ -449,4 +480,60 @@ func procStatusKB(pid int, field string) int {
 		}
 	}
 	return 0
+}
+
+// flooder is a player sending bad messages as fast as it is asked to (issue 15, item 9).
+type flooder struct {
+	conn    *websocket.Conn
+	done    chan struct{}
+	sent    atomic.Int64
+	answers atomic.Int64
+	code    atomic.Int64 // close code, once closed
+}
+
+func startFlood(wsBase, cookie string, perSecond int) (*flooder, error) {
+	conn, _, err := websocket.DefaultDialer.Dial(wsBase, http.Header{"Cookie": {cookie}})
+	if err != nil {
+		return nil, err
+	}
+	f := &flooder{conn: conn, done: make(chan struct{})}
+	go func() {
+		for {
+			_, _, err := conn.ReadMessage()
+			if err != nil {
+				if ce, ok := err.(*websocket.CloseError); ok {
+					f.code.Store(int64(ce.Code))
+				}
+				return
+			}
+			f.answers.Add(1)
+		}
+	}()
+	bad := [][]byte{[]byte(`{`), []byte(`{"type":"no:such"}`), []byte(`{"type":"session:start"}`), []byte(`{"type":"hex:reveal","hexKeys":[]}`)}
+	go func() {
+		tick := time.NewTicker(10 * time.Millisecond)
+		defer tick.Stop()
+		perTick := max(1, perSecond/100)
+		for {
+			select {
+			case <-f.done:
+				return
+			case <-tick.C:
+			}
+			// Writes block while the hub throttles this socket (it stops reading): the flood
+			// then goes only as fast as the hub lets it.
+			for i := 0; i < perTick; i++ {
+				if conn.WriteMessage(websocket.TextMessage, bad[int(f.sent.Load())%len(bad)]) != nil {
+					return
+				}
+				f.sent.Add(1)
+			}
+		}
+	}()
+	return f, nil
+}
+
+func (f *flooder) stop() {
+	close(f.done)
+	_ = f.conn.Close()
 }

@@ -31,7 +31,9 @@ export class Hub {
 
   async start() {
     // --no-mdns: tests stay on loopback and must not advertise on the LAN.
-    const args = ['serve', '--addr', `127.0.0.1:${this.port}`, '--data', this.db, '--dm-token', this.token, '--no-mdns', '--no-qr'];
+    // --join-limit 0: every browser of a spec joins from 127.0.0.1, as a whole table never does
+    // (the per-address limit is the Go tests' subject: hub/members_test.go).
+    const args = ['serve', '--addr', `127.0.0.1:${this.port}`, '--data', this.db, '--dm-token', this.token, '--no-mdns', '--no-qr', '--join-limit', '0'];
     const proc = spawn(this.bin, args, { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, HEXCRAWL_DM_TOKEN: '' } });
     this.proc = proc;
     this.exited = new Promise((r) => proc.once('exit', (code, sig) => r({ code, sig })));

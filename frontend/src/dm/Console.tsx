@@ -15,7 +15,7 @@ import { HexPanel, PlayersPanel, SessionPanel } from './Panels';
 import { TravelPanel } from './TravelPanel';
 import { TopBar } from './TopBar';
 import { InviteDialog } from './Invite';
-import { confirmDialog, DialogFrame, dialogOpen, openDialog } from './dialogs';
+import { confirmDialog, DialogFrame, dialogOpen, openDialog, revokeDialog } from './dialogs';
 import { MAX_BRUSH } from './brush';
 import { isLive } from '../protocol/schema';
 import { Icon } from './icons';
@@ -70,15 +70,20 @@ export function Console() {
     };
   }, [dm]);
 
-  const revoke = async (id: string, name: string) => {
-    const ok = await confirmDialog({
-      title: `Remove ${name}?`,
-      message: <p>{name} is disconnected and their join link stops working. They can come back only with a new invite.</p>,
-      confirm: `Remove ${name}`,
-      danger: true,
-      testId: 'confirm-revoke',
+  const revoke = async (ids: string[], names: string[]) => {
+    const one = ids.length === 1;
+    const what = one ? names[0]! : `${ids.length} players`;
+    const choice = await revokeDialog({
+      title: `Remove ${what}?`,
+      message: (
+        <p>
+          {one ? `${names[0]} is disconnected, and their browser` : `${names.join(', ')} are disconnected, and their browsers`} cannot
+          join this campaign again.
+        </p>
+      ),
+      confirm: `Remove ${what}`,
     });
-    if (ok) await dm.getState().revoke(id, name);
+    if (choice) await dm.getState().revoke(ids, what, choice.keepCode);
   };
 
   const invite = () => {
@@ -135,9 +140,16 @@ export function Console() {
   const hasStaged = useDm((s) => (s.data?.staged.length ?? 0) > 0);
   const mapChanging = useDm((s) => s.mapChanging);
 
+  const storageProblem = useDm((s) => s.storage.problem);
+
   return (
     <div className="dm" data-testid="dm-console">
       <TopBar />
+      {storageProblem && (
+        <div className="storage-banner" role="alert" data-testid="storage-banner">
+          Changes are not being saved. <span>{storageProblem}</span>
+        </div>
+      )}
       <div className="dm-body">
         <ToolRail />
         <main className="dm-stage">
@@ -162,7 +174,7 @@ export function Console() {
         <aside className="dm-side">
           <SessionPanel />
           <TravelPanel />
-          <PlayersPanel onInvite={invite} onRevoke={(id, name) => void revoke(id, name)} />
+          <PlayersPanel onInvite={invite} onRevoke={(ids, names) => void revoke(ids, names)} />
           <HexPanel sweep={sweep} />
         </aside>
       </div>
@@ -452,7 +464,15 @@ function StatusLine() {
   // on and off every step (flicker, and a re-layout of the line every frame), so the line says
   // "Painting…" until the button is released, then "Saving…" until the hub has confirmed it all.
   const painting = useDm((s) => s.edit.painting);
-  const state = painting ? 'Painting…' : saving ? 'Saving…' : 'All changes saved';
+  // The hub's own word on its disk wins: a slow commit, or a data file that refuses changes.
+  const disk = useDm((s) => s.storage);
+  const state = disk.problem
+    ? 'Not saved: see the red bar'
+    : painting
+      ? 'Painting…'
+      : saving || disk.saving
+        ? 'Saving…'
+        : 'All changes saved';
   const hint = TOOLS.find((t) => t.id === tool)?.hint ?? '';
   // Only shown while no hex is hovered (not during a stroke, whose every echo is a new grid).
   const showStats = !hover;
@@ -482,7 +502,12 @@ function StatusLine() {
       <button className="st-keys" onClick={showShortcuts} title="Keyboard shortcuts (?)" data-testid="shortcuts-open">
         ?
       </button>
-      <span className={painting || saving ? 'st-save saving' : 'st-save'} data-testid="save-state" data-saving={saving}>
+      <span
+        className={disk.problem ? 'st-save trouble' : painting || saving || disk.saving ? 'st-save saving' : 'st-save'}
+        data-testid="save-state"
+        data-saving={saving || disk.saving}
+        data-disk={disk.problem ? 'problem' : disk.saving ? 'saving' : 'ok'}
+      >
         {state}
       </span>
     </footer>

@@ -8,10 +8,8 @@ import { Icon } from './icons';
 import { wailsApp } from './creds';
 import { preferredJoinUrl } from '../protocol/constants';
 
-/** "CNV74429YX" → "CNV74-429YX": easier to read aloud; the hub ignores dashes. */
-export function formatCode(code: string): string {
-  return code.length > 6 ? code.replace(/(.{5})(?=.)/g, '$1-') : code;
-}
+import { formatCode } from './invites';
+export { formatCode };
 
 /** Join URLs players can open: one per hub address when the hub lists them, else the invite's. */
 export function joinUrls(invite: Invite, hubUrls: readonly string[] | undefined): string[] {

@@ -201,7 +201,7 @@ function StagedList({ data, live }: { data: SessionData; live: boolean }) {
 
 // ------------------------------------------------------------------ players
 
-export function PlayersPanel(props: { onInvite: () => void; onRevoke: (id: string, name: string) => void }) {
+export function PlayersPanel(props: { onInvite: () => void; onRevoke: (ids: string[], names: string[]) => void }) {
   const dm = useDmStore();
   const players = useDm((s) => s.data?.players);
   const picked = useDm((s) => s.picked);
@@ -209,44 +209,69 @@ export function PlayersPanel(props: { onInvite: () => void; onRevoke: (id: strin
   const removed = useDm((s) => s.removed);
   const invite = useDm((s) => s.joinInvite);
   const list = [...(players?.values() ?? [])].filter((p) => !removed.has(p.id));
-  list.sort((a, b) => Number(b.online) - Number(a.online) || a.name.localeCompare(b.name));
-  const onlineCount = list.filter((p) => p.online).length;
+  list.sort((a, b) => a.name.localeCompare(b.name));
+  const online = list.filter((p) => p.online);
+  const offline = list.filter((p) => !p.online);
+  const row = (p: (typeof list)[number]) => (
+    <li key={p.id} data-testid="player-row" data-player={p.name} data-online={p.online}>
+      <label className="pick" title="Select for reveal and hide">
+        <input type="checkbox" checked={picked.has(p.id)} onChange={() => dm.getState().togglePicked(p.id)} data-testid="player-pick" />
+        <span className={p.online ? 'odot on' : 'odot'} />
+        <span className="pname">{p.name}</span>
+      </label>
+      <button
+        className={viewAs === p.id ? 'icon-btn on' : 'icon-btn'}
+        title={viewAs === p.id ? 'Back to the DM view' : `See exactly what ${p.name} sees`}
+        aria-pressed={viewAs === p.id}
+        onClick={() => dm.getState().setViewAs(viewAs === p.id ? null : p.id)}
+        data-testid="player-viewas"
+      >
+        <Icon.eye />
+      </button>
+      <button className="icon-btn danger" title={`Remove ${p.name} from the campaign`} onClick={() => props.onRevoke([p.id], [p.name])} data-testid="player-revoke">
+        <Icon.x />
+      </button>
+    </li>
+  );
   return (
     <Section
       title="Players"
       testId="players-panel"
       extra={
         <span className="muted small" data-testid="online-count">
-          {onlineCount}/{list.length} online
+          {online.length}/{list.length} online
         </span>
       }
     >
       {list.length === 0 ? (
         <p className="hint">No one has joined yet. Invite your players: they scan a QR code or type a short code.</p>
       ) : (
-        <ul className="players-list">
-          {list.map((p) => (
-            <li key={p.id} data-testid="player-row" data-player={p.name} data-online={p.online}>
-              <label className="pick" title="Select for reveal and hide">
-                <input type="checkbox" checked={picked.has(p.id)} onChange={() => dm.getState().togglePicked(p.id)} data-testid="player-pick" />
-                <span className={p.online ? 'odot on' : 'odot'} />
-                <span className="pname">{p.name}</span>
-              </label>
-              <button
-                className={viewAs === p.id ? 'icon-btn on' : 'icon-btn'}
-                title={viewAs === p.id ? 'Back to the DM view' : `See exactly what ${p.name} sees`}
-                aria-pressed={viewAs === p.id}
-                onClick={() => dm.getState().setViewAs(viewAs === p.id ? null : p.id)}
-                data-testid="player-viewas"
-              >
-                <Icon.eye />
-              </button>
-              <button className="icon-btn danger" title={`Remove ${p.name} from the campaign`} onClick={() => props.onRevoke(p.id, p.name)} data-testid="player-revoke">
-                <Icon.x />
-              </button>
-            </li>
-          ))}
-        </ul>
+        <>
+          {online.length > 0 ? <ul className="players-list">{online.map(row)}</ul> : <p className="hint">No one is online.</p>}
+          {offline.length > 0 && (
+            // Folded: a table keeps its seats across evenings, and a leaked code can leave dozens.
+            <details className="players-offline" data-testid="players-offline" open={offline.length <= OFFLINE_SHOWN}>
+              <summary>
+                {offline.length} offline
+                <button
+                  className="dbtn dbtn-small dbtn-danger-ghost"
+                  title="Remove every player who is offline now"
+                  onClick={(e) => {
+                    e.preventDefault();
+                    props.onRevoke(
+                      offline.map((p) => p.id),
+                      offline.map((p) => p.name),
+                    );
+                  }}
+                  data-testid="revoke-offline"
+                >
+                  Remove all offline…
+                </button>
+              </summary>
+              <ul className="players-list">{offline.map(row)}</ul>
+            </details>
+          )}
+        </>
       )}
       {invite && (
         <div className="join-code" data-testid="join-code" data-code={invite.code} title="Players type this at the hub's address (Invite players shows the QR code and links)">
@@ -260,6 +285,9 @@ export function PlayersPanel(props: { onInvite: () => void; onRevoke: (id: strin
     </Section>
   );
 }
+
+/** Up to this many offline players are listed open; more are folded until the DM opens them. */
+const OFFLINE_SHOWN = 6;
 
 // ------------------------------------------------------------------ selected hex
 

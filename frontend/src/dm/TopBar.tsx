@@ -9,6 +9,7 @@ import { errorText, type DmApi, type MapRow } from './api';
 import { confirmDialog, DialogFrame, openDialog, promptDialog } from './dialogs';
 import { wailsApp } from './creds';
 import { Icon } from './icons';
+import { BackupsDialog } from './Backups';
 
 function Menu(props: { label: ReactNode; testId: string; children: (close: () => void) => ReactNode; title?: string }) {
   const [open, setOpen] = useState(false);
@@ -117,6 +118,10 @@ export function TopBar() {
       await api.deleteCampaign(campaign.id);
       await dm.getState().refreshCampaigns('');
     }, `Deleted “${campaign.name}”`);
+  };
+  const showBackups = () => {
+    const api = dm.getState().api;
+    if (api) void openDialog<void>((done) => <BackupsDialog api={api} done={() => done()} />, undefined);
   };
   const exportCampaign = async () => {
     if (!campaign) return;
@@ -245,6 +250,9 @@ export function TopBar() {
             </MenuItem>
             <MenuItem onClick={() => (close(), void importCampaign())} testId="campaign-import">
               Import from a file…
+            </MenuItem>
+            <MenuItem onClick={() => (close(), showBackups())} testId="backups-open">
+              Backups…
             </MenuItem>
             <div className="menu-sep" />
             <MenuItem danger onClick={() => (close(), void deleteCampaign())} testId="campaign-delete">

@@ -27,6 +27,15 @@ export type MemberRow = z.infer<typeof memberRowSchema>;
 export const eventRowSchema = z.object({ seq: z.number(), type: z.string(), payload: z.unknown() });
 export type EventRow = z.infer<typeof eventRowSchema>;
 
+/** What a removal answers: who left, and the table's new join code (null when the DM kept it). */
+export const revokeResultSchema = z.object({ revoked: z.array(z.string()), invite: inviteSchema.nullable() });
+export type RevokeResult = z.infer<typeof revokeResultSchema>;
+
+export const backupSchema = z.object({ name: z.string(), path: z.string(), size: z.number(), at: z.string() });
+export type Backup = z.infer<typeof backupSchema>;
+export const backupsSchema = z.object({ dir: z.string(), keep: z.number(), backups: z.array(backupSchema) });
+export type Backups = z.infer<typeof backupsSchema>;
+
 export const hubSchema = z.object({
   name: z.string(),
   version: z.string(),
@@ -89,8 +98,15 @@ export class DmApi {
     const q = new URLSearchParams({ after: String(after), limit: '5000', type });
     return this.call('GET', `/api/campaigns/${campaignId}/events?${q}`, z.array(eventRowSchema));
   }
-  revokeMember(campaignId: string, memberId: string) {
-    return this.call('DELETE', `/api/campaigns/${campaignId}/members/${memberId}`, null);
+  /** Removes players, all or none; unless keepCode the hub withdraws every join code and makes a new one. */
+  revokeMembers(campaignId: string, memberIds: string[], keepCode: boolean) {
+    return this.call('POST', `/api/campaigns/${campaignId}/members/revoke`, revokeResultSchema, { memberIds, keepCode });
+  }
+  backups() {
+    return this.call('GET', '/api/backups', backupsSchema);
+  }
+  backupNow() {
+    return this.call('POST', '/api/backups', backupSchema);
   }
   /** The campaign file as text (kept verbatim: it is the backup). */
   async exportCampaign(campaignId: string): Promise<string> {

@@ -54,6 +54,42 @@ export function confirmDialog(o: { title: string; message: ReactNode; confirm: s
   );
 }
 
+/**
+ * Asks before removing players. Removing makes a new join code unless the DM ticks "keep": the
+ * removed players saw the code on the table. Resolves with the choice, or null when cancelled.
+ */
+export function revokeDialog(o: { title: string; message: ReactNode; confirm: string }): Promise<{ keepCode: boolean } | null> {
+  return openDialog<{ keepCode: boolean } | null>((done) => <RevokeDialog {...o} done={done} />, null);
+}
+
+function RevokeDialog(props: { title: string; message: ReactNode; confirm: string; done: (v: { keepCode: boolean } | null) => void }) {
+  const [keep, setKeep] = useState(false);
+  return (
+    <DialogFrame title={props.title} testId="confirm-revoke" onCancel={() => props.done(null)}>
+      <div className="dlg-body">
+        {props.message}
+        <p>
+          {keep
+            ? 'The join code stays as it is: whoever knows it can join again with another browser.'
+            : 'The join code changes, so they cannot simply come back; the new one shows in the Players panel at once.'}
+        </p>
+        <label className="check-row">
+          <input type="checkbox" checked={keep} onChange={(e) => setKeep(e.target.checked)} data-testid="revoke-keep-code" />
+          Keep the current join code (for someone who left on good terms)
+        </label>
+      </div>
+      <div className="dlg-actions">
+        <button type="button" className="dbtn" onClick={() => props.done(null)}>
+          Cancel
+        </button>
+        <button type="button" className="dbtn dbtn-danger" data-testid="confirm-ok" autoFocus onClick={() => props.done({ keepCode: keep })}>
+          {props.confirm}
+        </button>
+      </div>
+    </DialogFrame>
+  );
+}
+
 /** A one-field text prompt (names). Resolves with the trimmed text, or null. */
 export function promptDialog(o: { title: string; label: string; initial?: string; confirm: string; maxLength?: number }): Promise<string | null> {
   return openDialog<string | null>((done) => <PromptBody {...o} done={done} />, null);

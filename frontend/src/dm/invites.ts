@@ -14,3 +14,8 @@ export function currentInvite(list: readonly Invite[], now: number = Date.now())
   }
   return best;
 }
+
+/** "CNV74429YX" → "CNV74-429YX": easier to read aloud; the hub ignores dashes. */
+export function formatCode(code: string): string {
+  return code.length > 6 ? code.replace(/(.{5})(?=.)/g, '$1-') : code;
+}

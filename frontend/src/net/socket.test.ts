@@ -5,7 +5,8 @@ import { WebSocketServer, WebSocket as NodeWebSocket, type WebSocket as ServerSo
 import type { AddressInfo } from 'node:net';
 import type { IncomingMessage } from 'node:http';
 import { CLOSE } from '../protocol/constants';
-import { HEARTBEAT, HexcrawlSocket, socketUrl, type ConnectionStatus, type HeartbeatOptions, type WebSocketLike } from './socket';
+import { FLOODING_BACKOFF_ATTEMPT, HEARTBEAT, HexcrawlSocket, socketUrl, type ConnectionStatus, type HeartbeatOptions, type WebSocketLike } from './socket';
+import { BACKOFF_MAX_MS, backoffDelay } from './backoff';
 import type { ServerMessage } from '../protocol/schema';
 
 const STATE = JSON.stringify({
@@ -195,6 +196,18 @@ describe('HexcrawlSocket', () => {
     h.conns[0]!.ws.close(4008, 'too slow');
     await until(() => h.conns.length === 2);
     expect(c.delays).toEqual([0]);
+  });
+
+  it('waits the longest backoff after 4009 (flooding)', async () => {
+    const h = await server();
+    cleanup.push(() => h.wss.close());
+    const c = client(h);
+    c.s.start();
+    await until(() => h.conns.length === 1);
+    h.conns[0]!.ws.close(4009, 'too many bad messages');
+    await until(() => h.conns.length === 2);
+    expect(c.delays).toEqual([backoffDelay(FLOODING_BACKOFF_ATTEMPT, () => 0.5)]);
+    expect(c.delays[0]).toBe(BACKOFF_MAX_MS);
   });
 
   it.each(['visibilitychange', 'online'])('skips the backoff on %s', async (event) => {

@@ -9,6 +9,9 @@
 // reconnect at once. While the page is visible, `idleMs` of silence triggers the same question
 // with the more patient `idleDeadlineMs`; see docs/frontend.md for why those numbers.
 import { CLOSE, TERMINAL_CLOSE_CODES } from '../protocol/constants';
+
+/** The backoff step whose delay is the longest (30 s): where a reconnect after 4009 starts. */
+export const FLOODING_BACKOFF_ATTEMPT = 5;
 import { parseServerMessage } from '../protocol/parse';
 import type { ClientMessage, SessionMessage } from '../protocol/schema';
 import { encodeClientMessage } from '../protocol/parse';
@@ -329,8 +332,12 @@ export class HexcrawlSocket {
   }
 
   private scheduleReconnect(code: number | null): void {
-    // We were too slow; the hub asks for an immediate reconnect (once per backoff cycle).
-    const delayMs = code === CLOSE.slowConsumer && this.attempt === 0 ? 0 : backoffDelay(this.attempt, this.random);
+    // We were too slow; the hub asks for an immediate reconnect (once per backoff cycle). Closed
+    // for flooding, we are likely broken: wait as long as the backoff ever waits.
+    const delayMs =
+      code === CLOSE.slowConsumer && this.attempt === 0
+        ? 0
+        : backoffDelay(code === CLOSE.flooding ? Math.max(this.attempt, FLOODING_BACKOFF_ATTEMPT) : this.attempt, this.random);
     this.attempt++;
     this.setStatus({ kind: 'reconnecting', attempt: this.attempt, delayMs, lastCode: code });
     this.cancelTimer();

@@ -42,13 +42,18 @@ export function join(code: string, name: string): Promise<Me> {
   return api('POST', '/api/join', joinResult, { code, name });
 }
 
-/** Text for a failed join, by HTTP status (docs/protocol.md: 404 unknown code, 410 expired). */
+/**
+ * Text for a failed join, by HTTP status (docs/protocol.md: 404 unknown code, 410 expired, 403 a
+ * seat the DM removed, 409 a full campaign, 429 too many attempts: the hub's words say how long).
+ */
 export function joinErrorText(e: unknown): string {
   if (e instanceof ApiError) {
     if (e.status === 404) return 'No invite matches that code. Check it with your DM.';
     if (e.status === 410) return 'That invite has expired. Ask your DM for a new one.';
     if (e.status === 400) return e.message ? capitalise(e.message) : 'Please check the code and your name.';
-    if (e.status === 429) return 'Too many attempts. Wait a moment and try again.';
+    if (e.status === 403) return e.message ? capitalise(e.message) : 'The DM removed you from this campaign.';
+    if (e.status === 409) return e.message ? capitalise(e.message) : 'This campaign has no room for more players. Ask your DM.';
+    if (e.status === 429) return e.message ? capitalise(e.message) : 'Too many attempts. Wait a moment and try again.';
     return `The hub could not let you in (${e.status}). Try again in a moment.`;
   }
   return 'Cannot reach the hub. Check that you are on the same network as the DM.';

@@ -22,6 +22,8 @@ export const CLOSE = {
   revoked: 4004,
   /** the hub asks for an immediate reconnect: we read too slowly */
   slowConsumer: 4008,
+  /** the hub closed us for sending too many bad messages: reconnect only after the longest backoff */
+  flooding: 4009,
 } as const;
 
 /** Close codes after which reconnecting cannot help. */
@@ -44,6 +46,8 @@ export const ERROR_CODES = [
   'gone',
   'unauthorized',
   'internal',
+  'unsupported_media_type',
+  'rate_limited',
 ] as const;
 
 export const LIMITS = {

@@ -323,6 +323,12 @@ export const playerJoinedSchema = z.object({ type: z.literal('player:joined'), p
 export const playerLeftSchema = z.object({ type: z.literal('player:left'), playerIds: z.array(id) });
 export const memberAddedSchema = z.object({ type: z.literal('member:added'), member: memberSchema });
 export const dmPreparingSchema = z.object({ type: z.literal('dm:preparing'), preparing: z.boolean() });
+/** DM only: how saving goes (a slow commit; a data file that refuses changes, in words for the DM). */
+export const storageStatusSchema = z.object({
+  type: z.literal('storage:status'),
+  saving: z.boolean(),
+  problem: z.nullable(z.string()),
+});
 /** The answer to a client's `ping` (the heartbeat, see net/socket.ts); echoes its ref. */
 export const pongSchema = z.object({ type: z.literal('pong'), ref: z.optional(z.string()) });
 
@@ -355,6 +361,7 @@ export const serverMessageSchemas = {
   'player:left': playerLeftSchema,
   'member:added': memberAddedSchema,
   'dm:preparing': dmPreparingSchema,
+  'storage:status': storageStatusSchema,
   pong: pongSchema,
   error: errorMessageSchema,
   ...travelServerMessageSchemas,

@@ -314,6 +314,8 @@ export function reduce(
       return null; // handled by the store (kept in `errors`), not part of the session data
     case 'pong':
       return null; // the socket's heartbeat; HexcrawlSocket keeps it to itself
+    case 'storage:status':
+      return null; // the DM console's banner (dm/store/session.ts), not the map's state
   }
 }
 

@@ -15,6 +15,8 @@ export interface SessionSlice {
   mapChanging: boolean;
   fadeIn: ReadonlyMap<number, number>;
   errors: readonly ServerError[];
+  /** How saving goes (storage:status): a slow commit, or a data file that refuses changes. */
+  storage: { saving: boolean; problem: string | null };
 
   /** A message from `from`'s socket (ignored once another campaign is open). */
   received(from: DmConnection, msg: ServerMessage): void;
@@ -37,6 +39,7 @@ export const sessionSlice = defineSlice(
     mapChanging: false,
     fadeIn: new Map() as ReadonlyMap<number, number>,
     errors: [] as readonly ServerError[],
+    storage: { saving: false, problem: null } as { saving: boolean; problem: string | null },
   }),
   (set, get, deps) => ({
     received(from: DmConnection, msg: ServerMessage) {
@@ -47,6 +50,7 @@ export const sessionSlice = defineSlice(
       from.editor.onServerMessage(msg);
       get().travelReceived(msg);
       if (msg.type === 'error') get().toast(capital(msg.message), 'error');
+      if (msg.type === 'storage:status') set({ storage: { saving: msg.saving, problem: msg.problem } });
       if (msg.type !== 'session:state') return;
       const s = get();
       if (s.viewAs && !msg.players.some((p) => p.id === s.viewAs)) set({ viewAs: null });

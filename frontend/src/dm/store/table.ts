@@ -2,7 +2,7 @@
 // DM removed, and the table actions that need checks first (reveal, hide, move the party).
 import { isLive, type ClientMessage, type Targets } from '../../protocol/schema';
 import { errorText, type DmApi, type Invite, type MapRow } from '../api';
-import { currentInvite } from '../invites';
+import { currentInvite, formatCode } from '../invites';
 import { keysToHide, keysToReveal } from '../preview';
 import { defineSlice } from './slice';
 import { placeDefaultParty } from '../parties';
@@ -30,8 +30,11 @@ export interface TableSlice {
   loadMaps(): Promise<void>;
   loadInvite(): Promise<void>;
   setInvite(invite: Invite): void;
-  /** Removes a player from the campaign (the console asked first). */
-  revoke(playerId: string, name: string): Promise<void>;
+  /**
+   * Removes players from the campaign (the console asked first). Unless keepCode, the hub makes a
+   * new join code, which the Players panel shows at once.
+   */
+  revoke(playerIds: string[], what: string, keepCode: boolean): Promise<void>;
   /**
    * A reveal or hide of `keys` to the current targets, or null after saying why not (no live
    * session, no players ticked, nothing would change).
@@ -89,20 +92,27 @@ export const tableSlice = defineSlice(
       setInvite(invite: Invite) {
         set({ joinInvite: invite });
       },
-      async revoke(playerId: string, name: string) {
-        const { api, campaignId } = get();
-        if (!api) return;
+      async revoke(playerIds: string[], what: string, keepCode: boolean) {
+        const { api, campaignId, conn } = get();
+        if (!api || playerIds.length === 0) return;
+        let res;
         try {
-          await api.revokeMember(campaignId, playerId);
+          res = await api.revokeMembers(campaignId, playerIds, keepCode);
         } catch (e) {
           get().toast(errorText(e), 'error');
           return;
         }
+        if (get().conn !== conn) return;
         const s = get();
         const picked = new Set(s.picked);
-        picked.delete(playerId);
-        set({ removed: new Set(s.removed).add(playerId), picked, viewAs: s.viewAs === playerId ? null : s.viewAs });
-        s.toast(`Removed ${name}`, 'ok');
+        const removed = new Set(s.removed);
+        for (const id of res.revoked) {
+          picked.delete(id);
+          removed.add(id);
+        }
+        const viewAs = s.viewAs && removed.has(s.viewAs) ? null : s.viewAs;
+        set({ removed, picked, viewAs, ...(res.invite ? { joinInvite: res.invite } : {}) });
+        s.toast(res.invite ? `Removed ${what}. New join code: ${formatCode(res.invite.code)}` : `Removed ${what}`, 'ok');
       },
       planSweep(kind: 'reveal' | 'hide', keys: Iterable<string>): SweepPlan | null {
         const data = get().data;
