@@ -114,7 +114,14 @@ func (tb *table) send(line string) (*errorMsg, [][]byte) {
 		failed = &e
 	}
 	all := tb.dm.received()
-	frames := all[start : len(all)-1]
+	// Presence is coalesced over 50 ms and lands in whichever request's window it falls: it is
+	// never a request's answer, so it is left out.
+	var frames [][]byte
+	for _, f := range all[start : len(all)-1] {
+		if !bytes.Contains(f, []byte(`"type":"player:joined"`)) && !bytes.Contains(f, []byte(`"type":"player:left"`)) {
+			frames = append(frames, f)
+		}
+	}
 	tb.learnIDs()
 	return failed, frames
 }
