@@ -6,6 +6,7 @@ import (
 	"net"
 	"net/http"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -51,6 +52,10 @@ type frameConn struct {
 	left    int64 // payload bytes of the current frame still to write
 	sent    bool  // the close frame is out
 
+	// closeAsked turns on the boundary-by-boundary path of Write; until then a write goes out
+	// whole, header and payload in one system call, as gorilla handed it over.
+	closeAsked atomic.Bool
+
 	closeMu sync.Mutex // guards the two below, which writes read without holding mu
 	closing []byte     // a close frame waiting for the next boundary
 	closeBy time.Time  // no write may wait past this once a close is asked for
@@ -84,6 +89,11 @@ func (c *frameConn) Write(p []byte) (int, error) {
 	defer c.mu.Unlock()
 	if !c.framing {
 		return c.Conn.Write(p)
+	}
+	if !c.closeAsked.Load() {
+		n, err := c.Conn.Write(p)
+		c.consume(p[:n])
+		return n, err
 	}
 	written := 0
 	for {
@@ -214,6 +224,7 @@ func (c *frameConn) closeNow(payload []byte, wait time.Duration) {
 	}
 	c.closing, c.closeBy = frame, by
 	c.closeMu.Unlock()
+	c.closeAsked.Store(true)
 	_ = c.Conn.SetWriteDeadline(by) // a write blocked now gives up at by too
 	go func() {
 		// Waits for a write in progress (at most until by), then sends the close itself if
