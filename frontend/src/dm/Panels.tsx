@@ -7,7 +7,7 @@ import type { SessionData } from '../store/session';
 import { useDm, useDmStore } from './useDm';
 import type { Sweep } from './Console';
 import { confirmDialog } from './dialogs';
-import { seenBy } from './preview';
+import { HexKnowledge, HexMarkers } from './HexExplore';
 import { isStagedLive } from './editor';
 import { Icon } from './icons';
 import { formatCode } from './Invite';
@@ -343,7 +343,6 @@ export function HexPanel(props: { sweep: Sweep }) {
     if (draft.current?.key === key) delete draft.current.notes;
     if (notes !== cur.notes) dm.getState().editHexes(`Notes ${key}`, [key], { notes });
   };
-  const who = seenBy(data, key);
   const live = isLive(data.session?.status);
   const staged = isStagedLive(data);
   return (
@@ -401,17 +400,7 @@ export function HexPanel(props: { sweep: Sweep }) {
           data-testid="hex-notes"
         />
       </label>
-      <div className="seen" data-testid="hex-seen">
-        {who === 'all' ? (
-          <>Visible to <b>everyone</b></>
-        ) : who.length > 0 ? (
-          <>
-            Visible to <b>{who.map((id) => data.players.get(id)?.name ?? '?').join(', ')}</b> only
-          </>
-        ) : (
-          <>Hidden from all players</>
-        )}
-      </div>
+      <HexKnowledge hexKey={key} />
       {live && (
         <div className="row gap wrap">
           <button className="dbtn dbtn-sm" onClick={() => props.sweep('reveal', [key])}>
@@ -420,11 +409,12 @@ export function HexPanel(props: { sweep: Sweep }) {
           <button className="dbtn dbtn-sm" onClick={() => props.sweep('hide', [key])}>
             Hide
           </button>
-          <button className="dbtn dbtn-sm" onClick={() => dm.getState().moveToken(key)}>
+          <button className="dbtn dbtn-sm" onClick={() => dm.getState().moveToken(key)} title="Put the picked party's token here, revealing nothing" data-testid="hex-party-here">
             Party here
           </button>
         </div>
       )}
+      <HexMarkers hexKey={key} />
       <p className="hint small">{revealTo === 'selected' ? 'Reveal and hide apply to the selected players.' : ''}</p>
     </Section>
   );
