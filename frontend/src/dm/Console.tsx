@@ -30,16 +30,16 @@ declare global {
   }
 }
 
-/** Reveals or hides with the current targets; a large area asks first. */
-export type Sweep = (kind: 'reveal' | 'hide', keys: Iterable<string>) => void;
+/** Reveals or hides with the current targets; a large area asks first (`ask`: always). */
+export type Sweep = (kind: 'reveal' | 'hide', keys: Iterable<string>, ask?: boolean) => void;
 
 function useSweep(): Sweep {
   const dm = useDmStore();
-  return (kind, keys) => {
+  return (kind, keys, ask = false) => {
     const plan = dm.getState().planSweep(kind, keys);
     if (!plan) return;
     const send = () => dm.getState().command(plan.message);
-    if (plan.count <= LARGE_REVEAL) {
+    if (plan.count <= LARGE_REVEAL && !ask) {
       send();
       return;
     }
@@ -47,7 +47,7 @@ function useSweep(): Sweep {
       title: kind === 'reveal' ? `Reveal ${plan.count} hexes?` : `Hide ${plan.count} hexes?`,
       message: (
         <p>
-          {kind === 'reveal' ? 'That is a large area to show' : 'That is a large area to hide'} — to <b>{plan.who}</b>.
+          {kind === 'reveal' ? `That is a large area to show${plan.state === 'glimpsed' ? ', as glimpsed' : ''}` : 'That is a large area to hide'} — {kind === 'reveal' ? 'to' : 'from'} <b>{plan.who}</b>.
           {plan.staged ? ' It goes to the staged list first.' : ' Players see it at once.'}
         </p>
       ),
@@ -382,6 +382,11 @@ function Legend({ staged }: { staged: boolean }) {
       >
         <i className="lg-veil" /> hidden from players{veil ? '' : ' (not shown)'}
       </button>
+      {veil && (
+        <span>
+          <i className="lg-veil lg-half" /> only glimpsed
+        </span>
+      )}
       <span>
         <i className="lg-dot" style={{ background: COLORS.private }} /> revealed to single players
       </span>

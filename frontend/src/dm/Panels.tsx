@@ -130,13 +130,21 @@ const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 export function describeStaged(sc: StagedChange, data: SessionData): { title: string; detail: string; colour: string } {
   switch (sc.kind) {
     case 'reveal':
-      return { title: `Reveal ${plural(sc.hexKeys.length, 'hex')}`.replace('hexs', 'hexes'), detail: `to ${targetText(sc.targets, data)}`, colour: COLORS.stagedReveal };
+      return {
+        title: `Reveal ${plural(sc.hexKeys.length, 'hex')}`.replace('hexs', 'hexes'),
+        detail: `${sc.state === 'glimpsed' ? 'glimpsed ' : ''}to ${targetText(sc.targets, data)}`,
+        colour: COLORS.stagedReveal,
+      };
     case 'hide':
       return { title: `Hide ${plural(sc.hexKeys.length, 'hex')}`.replace('hexs', 'hexes'), detail: `from ${targetText(sc.targets, data)}`, colour: COLORS.stagedHide };
-    case 'place':
-      return { title: sc.key ? 'Place a party' : 'Remove a party token', detail: sc.key ? `at ${sc.key}` : '', colour: COLORS.stagedUpdate };
-    case 'move':
-      return { title: 'Move a party', detail: `to ${sc.path[sc.path.length - 1] ?? ''}`, colour: COLORS.stagedUpdate };
+    case 'place': {
+      const name = data.parties.find((p) => p.id === sc.partyId)?.name ?? 'a party';
+      return { title: sc.key ? `Place ${name}` : `Take ${name} off the map`, detail: sc.key ? `at ${sc.key}${sc.reveal ? ', revealing' : ''}` : '', colour: COLORS.stagedUpdate };
+    }
+    case 'move': {
+      const name = data.parties.find((p) => p.id === sc.partyId)?.name ?? 'a party';
+      return { title: `Move ${name}`, detail: `${plural(sc.path.length, 'step')} to ${sc.path[sc.path.length - 1] ?? ''}`, colour: COLORS.stagedUpdate };
+    }
     case 'update': {
       const terrains = new Set(sc.changes.flatMap((c) => (c.terrain !== undefined ? [c.terrain] : [])));
       const labels = sc.changes.filter((c) => c.label !== undefined);

@@ -11,12 +11,13 @@ import type { Sweep } from './Console';
 type Mode = 'around' | 'label' | 'all';
 
 export function openRegionDialog(kind: 'reveal' | 'hide', sweep: Sweep): void {
-  void openDialog<string[] | null>((done) => <RegionDialog kind={kind} done={done} />, null).then((keys) => {
-    if (keys && keys.length > 0) sweep(kind, keys);
+  void openDialog<{ keys: string[]; whole: boolean } | null>((done) => <RegionDialog kind={kind} done={done} />, null).then((r) => {
+    // Hiding everything always asks, however little anyone knows.
+    if (r && r.keys.length > 0) sweep(kind, r.keys, kind === 'hide' && r.whole);
   });
 }
 
-function RegionDialog({ kind, done }: { kind: 'reveal' | 'hide'; done: (keys: string[] | null) => void }) {
+function RegionDialog({ kind, done }: { kind: 'reveal' | 'hide'; done: (r: { keys: string[]; whole: boolean } | null) => void }) {
   const dm = useDmStore();
   const map = useDm((s) => s.data?.map ?? null);
   const labels = useDm((s) => s.data?.labels);
@@ -116,7 +117,7 @@ function RegionDialog({ kind, done }: { kind: 'reveal' | 'hide'; done: (keys: st
         <button type="button" className="dbtn" onClick={() => done(null)}>
           Cancel
         </button>
-        <button type="button" className={kind === 'hide' ? 'dbtn dbtn-danger' : 'dbtn dbtn-primary'} disabled={keys.length === 0} onClick={() => done(keys)} data-testid="region-ok">
+        <button type="button" className={kind === 'hide' ? 'dbtn dbtn-danger' : 'dbtn dbtn-primary'} disabled={keys.length === 0} onClick={() => done({ keys, whole: mode === 'all' })} data-testid="region-ok">
           {verb} {keys.length}
         </button>
       </div>

@@ -59,7 +59,10 @@ function SightRulesDialog({ onClose }: { onClose: () => void }) {
   const unsub = useRef<(() => void) | null>(null);
   useEffect(() => () => unsub.current?.(), []);
 
-  const set = (t: Terrain, f: Field, v: string) => setDraft((d) => ({ ...d, [t]: { ...d[t], [f]: v } }));
+  const set = (t: Terrain, f: Field, v: string) => {
+    setError('');
+    setDraft((d) => ({ ...d, [t]: { ...d[t], [f]: v } }));
+  };
 
   const save = () => {
     const p = parseSightDraft(draft);
@@ -95,7 +98,7 @@ function SightRulesDialog({ onClose }: { onClose: () => void }) {
     <DialogFrame title="Sight rules" onCancel={onClose} testId="sight-rules" wide>
       <p className="hint">
         What a party sees after each step (its reveal mode “Sight”). A hex is seen when it is within the party's <b>sight</b> (or its own <b>landmark</b> distance) and no hex in
-        between is taller than both ends. Bad weather shortens both distances. Defaults in grey.
+        between is taller than both ends. Bad weather shortens both distances. A changed value shows the default beside it.
       </p>
       <table className="travel-rules-table sight-table">
         <thead>

@@ -123,7 +123,8 @@ export function sameDisplay(a: DisplayMap, b: DisplayMap): boolean {
 }
 
 export interface Visibility {
-  /** 1 per hex that no player can see (drawn as translucent fog for the DM) */
+  /** per hex: 1 no player knows it (drawn under translucent fog for the DM), 2 players only
+   * glimpsed it (a lighter veil), 0 someone explored it */
   veil: Uint8Array;
   /** keys some players know privately (revealed to them, not through all or their party) */
   privateKeys: Set<string>;
@@ -136,14 +137,18 @@ export function visibility(data: VisibilityInput): Visibility {
   const w = data.map?.width ?? 0;
   const h = data.map?.height ?? 0;
   const n = w * h;
-  const veil = new Uint8Array(n).fill(1);
+  // The best any current player knows each hex.
+  const best = new Uint8Array(n);
+  const raise = (i: number, l: number) => {
+    if (l > best[i]!) best[i] = l;
+  };
   const all = data.revealedAll;
-  if (all && all.length === n) for (let i = 0; i < n; i++) if (all[i]! > 0) veil[i] = 0;
+  if (all && all.length === n) for (let i = 0; i < n; i++) raise(i, all[i]!);
   // A party's knowledge counts while one of its members is still in the campaign.
   for (const p of data.parties) {
     const known = data.partyKnown.get(p.id);
     if (!known || known.length !== n || !p.memberIds?.some((id) => data.players.has(id))) continue;
-    for (let i = 0; i < n; i++) if (known[i]! > 0) veil[i] = 0;
+    for (let i = 0; i < n; i++) raise(i, known[i]!);
   }
   const privateKeys = new Set<string>();
   for (const id of memberIds(data)) {
@@ -155,7 +160,14 @@ export function visibility(data: VisibilityInput): Visibility {
       privateKeys.add(k);
     }
   }
-  for (const k of privateKeys) veil[keyToIndex(k, w, h)] = 0;
+  for (const id of memberIds(data)) {
+    for (const [k, l] of data.revealedTo.get(id) ?? []) {
+      const i = keyToIndex(k, w, h);
+      if (i >= 0) raise(i, l);
+    }
+  }
+  const veil = new Uint8Array(n);
+  for (let i = 0; i < n; i++) veil[i] = best[i] === 0 ? 1 : best[i] === 1 ? 2 : 0;
   return { veil, privateKeys };
 }
 

@@ -186,6 +186,7 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
           onZoom={(f) => mapRef.current?.zoomBy(f)}
           onFit={() => mapRef.current?.fit(true)}
           onParty={data.token ? () => mapRef.current?.centerOn(data.token!, 300) : null}
+          partyColor={data.parties.find((p) => p.id === data.you?.partyId)?.color ?? '#e0a030'}
         />
       )}
 
@@ -371,7 +372,7 @@ function HexInfo({ info, data, onClose }: { info: Info; data: NonNullable<Return
 
 const MARKER_WORDS = { monster: 'A monster', camp: 'A camp', npc: 'Someone', treasure: 'Treasure', danger: 'Danger', poi: 'Something of interest' } as const;
 
-function MapControls(props: { onZoom: (f: number) => void; onFit: () => void; onParty: (() => void) | null }) {
+function MapControls(props: { onZoom: (f: number) => void; onFit: () => void; onParty: (() => void) | null; partyColor: string }) {
   return (
     <div className="controls" role="toolbar" aria-label="Map controls">
       <button className="ctl" onClick={() => props.onZoom(1.4)} aria-label="Zoom in" title="Zoom in">
@@ -388,8 +389,8 @@ function MapControls(props: { onZoom: (f: number) => void; onFit: () => void; on
       {props.onParty && (
         <button className="ctl" onClick={props.onParty} aria-label="Find the party" title="Find the party">
           <svg viewBox="0 0 20 20" aria-hidden="true">
-            <circle cx="10" cy="10" r="7" fill="#f2c14e" stroke="#3a2a10" strokeWidth="1.5" />
-            <path d="M8 14V6l5 1.6L8 9.4" fill="#b8442f" stroke="#3a2a10" strokeWidth="1.2" strokeLinejoin="round" />
+            <circle cx="10" cy="10" r="7" fill={props.partyColor} stroke="#1d1a16" strokeWidth="1.5" />
+            <path d="M8 14V6l5 1.6L8 9.4" fill="#fbf7ec" stroke="#1d1a16" strokeWidth="1.2" strokeLinejoin="round" />
           </svg>
         </button>
       )}

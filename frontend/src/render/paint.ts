@@ -23,13 +23,17 @@ export interface HexLayers {
   orientation: Orientation;
   /** terrain index, FOG = not visible */
   cells: Uint8Array;
-  /** 1 where the DM's players do not see the hex: fog drawn translucent over the terrain */
+  /** 1 where the DM's players do not see the hex: fog drawn translucent over the terrain; 2
+   * where they only glimpsed it: a lighter veil */
   veil: Uint8Array | null;
   /** 1 where the viewer only glimpsed the hex: its terrain muted, glyph faded, hatched */
   muted: Uint8Array | null;
   /** 1 where a road runs: drawn joining neighbouring road hexes that are not fog */
   roads: Uint8Array | null;
 }
+
+/** How much of the veil a hex players only glimpsed gets (DM view). */
+export const HALF_VEIL = 0.45;
 
 /** CSS px between the hatch lines over glimpsed hexes. */
 export const HATCH_PX = 7;
@@ -98,9 +102,11 @@ export function paintHexes(
   const paths: (Path2D | null)[] = new Array(2 * nt).fill(null);
   const fog = new Path2D();
   const veilPath = new Path2D();
+  const halfVeilPath = new Path2D();
   const mutedPath = new Path2D();
   let anyFog = false;
   let anyVeil = false;
+  let anyHalfVeil = false;
   let anyMuted = false;
   let anyRoad = false;
   let painted = 0;
@@ -130,11 +136,14 @@ export function paintHexes(
       p.moveTo(px + cx[0]!, py + cy[0]!);
       for (let k = 1; k < 6; k++) p.lineTo(px + cx[k]!, py + cy[k]!);
       p.lineTo(px + cx[0]!, py + cy[0]!);
-      if (veil && veil[i] === 1) {
-        anyVeil = true;
-        veilPath.moveTo(px + cx[0]!, py + cy[0]!);
-        for (let k = 1; k < 6; k++) veilPath.lineTo(px + cx[k]!, py + cy[k]!);
-        veilPath.lineTo(px + cx[0]!, py + cy[0]!);
+      const v = veil ? veil[i]! : 0;
+      if (v !== 0) {
+        const vp = v === 1 ? veilPath : halfVeilPath;
+        if (v === 1) anyVeil = true;
+        else anyHalfVeil = true;
+        vp.moveTo(px + cx[0]!, py + cy[0]!);
+        for (let k = 1; k < 6; k++) vp.lineTo(px + cx[k]!, py + cy[k]!);
+        vp.lineTo(px + cx[0]!, py + cy[0]!);
       }
       painted++;
     }
@@ -187,10 +196,10 @@ export function paintHexes(
     const step = HATCH_PX * dpr;
     const w = ctx.canvas.width;
     const h = ctx.canvas.height;
-    // Lines x + y = c in device px relative to the map origin (m.e, m.f).
-    const phase = (((m.e + m.f) % step) + step) % step;
+    // Lines x − y = c (device px) relative to the map origin (m.e, m.f): tiles meet seamlessly.
+    const phase = (((m.e - m.f) % step) + step) % step;
     const hatch = new Path2D();
-    for (let c = phase - h; c <= w + step; c += step) {
+    for (let c = phase - Math.ceil(h / step) * step; c <= w + step; c += step) {
       hatch.moveTo(c, 0);
       hatch.lineTo(c + h, h);
     }
@@ -223,10 +232,12 @@ export function paintHexes(
     ctx.stroke(grid);
   }
 
-  if (anyVeil) {
-    ctx.globalAlpha = style.veilAlpha;
+  if (anyVeil || anyHalfVeil) {
     ctx.fillStyle = style.fogColor;
-    ctx.fill(veilPath);
+    ctx.globalAlpha = style.veilAlpha;
+    if (anyVeil) ctx.fill(veilPath);
+    ctx.globalAlpha = style.veilAlpha * HALF_VEIL;
+    if (anyHalfVeil) ctx.fill(halfVeilPath);
     ctx.globalAlpha = 1;
   }
   return painted;
