@@ -69,7 +69,7 @@ async function waitParty(page, name, pred, what) {
     if (last && pred(last)) return last;
     await page.waitForTimeout(40);
   }
-  throw new Error(`DM: timed out waiting for ${what}; ${name}: ${JSON.stringify(last)}`);
+  throw new Error(`DM: timed out waiting for ${what}; ${name}: ${JSON.stringify(last)}; the DM's last messages: ${JSON.stringify(ctx.dmSent.slice(-4))}`);
 }
 
 async function selectParty(page, name) {
@@ -252,13 +252,22 @@ test('the Company moves three hexes: two clicks and an arrow key, each previewed
   await shot(page, 'explore-dm-preview');
   await previewThenClick(page, '4,4');
   await waitParty(page, COMPANY, (p) => p.key === '4,4', 'the second step');
-  // From an even column → steps along the row: down-right, to 5,4.
+  // From an even column → steps along the row: down-right, to 5,4. The map has the focus (the
+  // clicks gave it), and the key is released after the hub has answered, as a person's is: the
+  // release must not replay the last click (the gesture library's keyboard drag did, moving the
+  // party back to 4,4).
+  await page.focus('.dm-map-wrap canvas');
   const got = ctx.dmFrames.length;
-  await page.keyboard.press('ArrowRight');
+  const sent = ctx.dmSent.length;
+  await page.keyboard.down('ArrowRight');
   const moved = await waitFrame(() => ctx.dmFrames.slice(got).find((f) => f.type === 'party:moved'), 'the arrow key’s step');
   eq(moved.path, ['5,4'], 'ArrowRight from 4,4 steps to 5,4');
-  const c = await waitParty(page, COMPANY, (p) => p.key === '5,4' && p.undo === 4, 'the third step');
-  eq(c.undo, 4, 'three moves and the placement can be taken back');
+  await waitParty(page, COMPANY, (p) => p.key === '5,4', 'the third step in the console');
+  await page.keyboard.up('ArrowRight');
+  await page.waitForTimeout(300);
+  const c = await partyNamed(page, COMPANY);
+  eq([c.key, c.undo], ['5,4', 4], 'at 5,4 after three moves and the placement, each of which can be taken back');
+  eq(ctx.dmSent.slice(sent).map((m) => m.type), ['party:move'], 'one key press, one message');
 });
 
 test('the Scouts move three hexes in one drag', async () => {
@@ -299,13 +308,14 @@ async function checkDmKnowledge() {
     const d = window.__hexcrawlDm.store.getState().data;
     return {
       all: [...d.revealedAll].join(''),
-      parties: Object.fromEntries([...d.partyKnown].map(([id, a]) => [id, [...a].join('')])),
-      players: Object.fromEntries([...d.revealedTo].filter(([, m]) => m.size > 0).map(([id, m]) => [id, Object.fromEntries([...m].sort())])),
+      parties: Object.fromEntries([...d.partyKnown].map(([id, a]) => [id, [...a].join('')]).sort(([x], [y]) => (x < y ? -1 : 1))),
+      players: Object.fromEntries([...d.revealedTo].filter(([, m]) => m.size > 0).map(([id, m]) => [id, Object.fromEntries([...m].sort())]).sort(([x], [y]) => (x < y ? -1 : 1))),
     };
   });
   eq(mine.all, st.revealedAll, 'the DM’s revealedAll');
-  eq(mine.parties, st.partyKnown, 'the DM’s partyKnown');
-  const hubPlayers = Object.fromEntries(Object.entries(st.revealedTo).filter(([, m]) => Object.keys(m).length > 0).map(([id, m]) => [id, Object.fromEntries(Object.entries(m).sort())]));
+  // Compared as sorted entries: the party ids are random, the DM's Map keeps arrival order.
+  eq(mine.parties, Object.fromEntries(Object.entries(st.partyKnown).sort(([x], [y]) => (x < y ? -1 : 1))), 'the DM’s partyKnown');
+  const hubPlayers = Object.fromEntries(Object.entries(st.revealedTo).filter(([, m]) => Object.keys(m).length > 0).map(([id, m]) => [id, Object.fromEntries(Object.entries(m).sort())]).sort(([x], [y]) => (x < y ? -1 : 1)));
   eq(mine.players, hubPlayers, 'the DM’s revealedTo');
 }
 
@@ -336,6 +346,8 @@ test('undo takes back the Company’s last move with exactly what it revealed', 
   await selectParty(page, COMPANY);
   await page.keyboard.press('u');
   await waitParty(page, COMPANY, (p) => p.key === '4,4' && p.undo === 3, 'the Company back at 4,4');
+  // The token comes in its own frame (parties:changed), after the knowledge checkPlayer waits for.
+  await ctx.ana.page.waitForFunction(() => window.__hexcrawl.store.getState().data?.token === '4,4', null, { timeout: 8000 });
   const after = await checkPlayer('ana');
   eq(after.want.get('5,4'), 1, '5,4 is glimpsed again (seen from 4,4)');
   eq(after.want.get('9,2'), 0, 'the landmark seen from 5,4 only is forgotten');
