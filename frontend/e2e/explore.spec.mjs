@@ -495,7 +495,7 @@ test('region reveals: around a hex as glimpsed and by label as explored, to the 
   eq((await page.textContent('[data-testid=region-summary]')).startsWith('7 hexes · as glimpsed to the parties'), true, 'the dialog says what it will do');
   await shot(page, 'explore-dm-region');
   await page.click('[data-testid=region-ok]');
-  const b = await waitFor(() => checkPlayer('bo'), (b) => b.want.get('9,6') === 1, 'Bo glimpsed the mill');
+  const b = await waitFor(() => checkPlayer('bo', { timeout: 3000 }), (b) => b.want.get('9,6') === 1, 'Bo glimpsed the mill', 20000);
   eq(b.store.labels['9,6'], undefined, 'no label: glimpsed');
   // "They bought a map": every hex labelled Old Mill, explored.
   await page.click('[data-testid=region-open]');
@@ -503,7 +503,7 @@ test('region reveals: around a hex as glimpsed and by label as explored, to the 
   await page.selectOption('[data-testid=region-label-pick]', 'Old Mill');
   await page.click('[data-testid=region-explored]');
   await page.click('[data-testid=region-ok]');
-  const b2 = await waitFor(() => checkPlayer('bo'), (b) => b.want.get('9,6') === 2, 'Bo explored the mill');
+  const b2 = await waitFor(() => checkPlayer('bo', { timeout: 3000 }), (b) => b.want.get('9,6') === 2, 'Bo explored the mill', 20000);
   eq(b2.store.labels['9,6'], 'Old Mill', 'the label now');
   const a = await checkPlayer('ana');
   eq(a.want.get('9,6'), 0, 'Ana knows nothing of it');
@@ -528,15 +528,26 @@ test('region reveals: around a hex as glimpsed and by label as explored, to the 
   await page.keyboard.press('Escape');
 });
 
+/**
+ * Calls `get` until `pred` holds. A `get` that throws is tried again: checkPlayer reads the hub's
+ * state first, and a reveal landing while it then checks the page makes the page "wrong" against
+ * that older state.
+ */
 async function waitFor(get, pred, what, timeout = 10000) {
   const start = Date.now();
   let last;
+  let err;
   while (Date.now() - start < timeout) {
-    last = await get();
-    if (pred(last)) return last;
+    try {
+      last = await get();
+      err = undefined;
+      if (pred(last)) return last;
+    } catch (e) {
+      err = e;
+    }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`timed out waiting for ${what}`);
+  throw new Error(`timed out waiting for ${what}${err ? `: ${err.message}` : ''}`);
 }
 
 test('a restart of the hub mid-session: every page reconnects to the same picture', async () => {
