@@ -34,10 +34,11 @@ console.log(`A = ${bins.A}\nB = ${bins.B}`);
 line('first drawn map', (r) => r.firstMap);
 line('… on screen (next frame)', (r) => r.firstMapShown);
 line('main-thread CPU to the first map', (r) => r.cpu);
-const frames = Object.keys(pooled.A[0].frames ?? {}).filter((k) => k !== 'reveal');
+const frames = Object.keys(pooled.A[0].frames ?? {}).filter((k) => k !== 'reveal' && k !== 'move');
 for (const k of frames) {
   line(`${k}: frame interval`, (r) => r.frames[k]?.during.intervals ?? []);
   line(`${k}: draw()`, (r) => r.frames[k]?.during.draws ?? []);
 }
 line('reveal arrival → drawn', (r) => (r.frames.reveal ?? []).map((x) => x.ms));
+line('a move’s reveals arrival → drawn', (r) => (r.frames.move ?? []).map((x) => x.ms));
 line('JS heap after GC', (r) => (r.heap ? [r.heap / 1e6] : []), 'MB');

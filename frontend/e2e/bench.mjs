@@ -5,7 +5,8 @@
 //     throttled 4× (Emulation.setCPUThrottlingRate) — on a 200×200 map with about half of it
 //     revealed (a disc around the party): first drawn map, frames while a finger pans (at the
 //     opening view and with the whole map on screen) and while two fingers pinch, a reveal's
-//     arrival → drawn, and the JS heap.
+//     arrival → drawn, a party's move's reveals arrival → drawn, frames while the view follows a
+//     walking party, and the JS heap.
 // Usage: npm run bench  (HEXCRAWL_BIN as for e2e; BENCH_RUNS=n; BENCH_SIZE=n; BENCH_CPU=rate;
 // BENCH_MARKS=1 prints the boot timeline; BENCH_RAW=1 the samples; BENCH_PROFILE=1 uses a normal
 // browser profile; BENCH_PAN=0 and BENCH_COOKIE_ONLY=0 skip those parts, for quick A/B runs;
@@ -281,6 +282,109 @@ if (PAN && PHONE) {
     `reveal of ${ring.length} hexes on screen, arrival → drawn (${reveals.length} times): p50 ${fmt(pct(ms, 50))} ms, max ${fmt(Math.max(...ms))} ms; ` +
       `animation frames begun between them: ${reveals.map((x) => x.frames).join(', ')}`,
   );
+
+  // A party's move out of what it knows (issue 10): one step with sight, whose frames are the
+  // new hexes (the step explored, what it sees glimpsed: muted and hatched in the tiles) and the
+  // party's new position. From the arrival of the first of those frames to the end of the draw
+  // after both were applied, 8 times; the hub's party:undo takes the step back in between.
+  const edge = (() => {
+    // The known disc's easternmost hex on a row near the middle, stepping out onto a hill or a
+    // mountain (so the step glimpses a ring, not only its neighbours).
+    for (let dr = 0; dr < SIZE / 2; dr++) {
+      for (const r of [mid + dr, mid - dr]) {
+        let q = mid;
+        while (q + 1 < SIZE && dist([q + 1, r], [mid, mid]) <= R) q++;
+        const to = [q + 1, r];
+        if (to[0] + 12 >= SIZE) continue;
+        const t = T[(to[0] * 7 + to[1] * 3 + ((to[0] * to[1]) % 5)) % T.length];
+        if (t === 'hills' || t === 'mountains') return { q, r, from: `${q},${r}`, to: `${to[0]},${to[1]}`, terrain: t };
+      }
+    }
+    throw new Error('no hill at the edge of the known disc');
+  })();
+  await dm.placeParty(edge.from);
+  // At the opening view's scale (hexes big enough to tap), as a player looks at their party.
+  await page.evaluate(
+    ({ key, scale }) => {
+      const h = window.__hexcrawl.map();
+      const r = h.renderer();
+      r.setView({ ...r.getView(), scale });
+      h.centerOn(key);
+    },
+    { key: edge.from, scale: opening.scale },
+  );
+  await page.waitForTimeout(1000);
+  const partyId = dm.defaultParty();
+  const moves = [];
+  for (let k = 0; k < 8; k++) {
+    await page.evaluate(() => {
+      const { store, socket } = window.__hexcrawl;
+      const r = window.__hexcrawl.map().renderer();
+      const apply = store.getState().apply;
+      const rec = { arrived: null, revealed: false, moved: false, drawn: null, frameAfter: null, hexes: 0 };
+      window.__move = rec;
+      let frames = 0;
+      const tick = () => {
+        if (rec.drawn !== null) {
+          rec.frameAfter = frames;
+          return;
+        }
+        if (rec.arrived !== null) frames++;
+        requestAnimationFrame(tick);
+      };
+      requestAnimationFrame(tick);
+      store.setState({
+        apply(m) {
+          if (m.type === 'hex:revealed' || m.type === 'parties:changed') {
+            if (rec.arrived === null) rec.arrived = performance.now() - socket.lastParseMs;
+            if (m.type === 'hex:revealed') {
+              rec.revealed = true;
+              rec.hexes = m.hexes.length;
+            } else rec.moved = true;
+          }
+          apply(m);
+        },
+      });
+      const draw = r.draw;
+      r.draw = function (now) {
+        draw.call(this, now);
+        if (rec.moved && rec.revealed && rec.drawn === null) {
+          rec.drawn = performance.now();
+          r.draw = draw;
+          store.setState({ apply });
+        }
+      };
+    });
+    await dm.send({ type: 'party:move', partyId, path: [edge.to] }, 'party:moved');
+    await page.waitForFunction(() => window.__move.drawn !== null && window.__move.frameAfter !== null, null, { timeout: 10000 });
+    moves.push(await page.evaluate(() => ({ ms: window.__move.drawn - window.__move.arrived, frames: window.__move.frameAfter, hexes: window.__move.hexes })));
+    if (SHOTS && k === 0) await page.screenshot({ path: join(SHOTS, 'bench-phone-move.png') });
+    await dm.send({ type: 'party:undo', partyId }, 'party:known');
+    await page.waitForTimeout(700);
+  }
+  const mms = moves.map((x) => x.ms);
+  json.move = moves;
+  lines.push(
+    `a move's reveals (one step onto ${edge.terrain} at the edge of the known area, ${moves[0].hexes} hexes new), arrival → drawn (${moves.length} times): ` +
+      `p50 ${fmt(pct(mms, 50))} ms, max ${fmt(Math.max(...mms))} ms; animation frames begun between them: ${moves.map((x) => x.frames).join(', ')}`,
+  );
+
+  // Following the token: the party walks 12 hexes east into the unknown, a step every 700 ms
+  // (a DM on the arrow keys), each step revealing what it sees; the page glides after the token
+  // whenever it nears the edge of the screen. Frames over the whole walk.
+  const viewX = () => page.evaluate(() => window.__hexcrawl.map().renderer().getView().x);
+  const views = [await viewX()];
+  await startFrames(page);
+  for (let k = 1; k <= 12; k++) {
+    await dm.send({ type: 'party:move', partyId, path: [`${edge.q + k},${edge.r}`] }, 'party:moved');
+    await page.waitForTimeout(700);
+    views.push(await viewX());
+  }
+  const walk = await stopFrames(page);
+  const glides = views.filter((x, i) => i > 0 && Math.abs(x - views[i - 1]) > 1).length;
+  if (SHOTS) await page.screenshot({ path: join(SHOTS, 'bench-phone-walked.png') });
+  json.follow = { during: walk };
+  lines.push(frameLine('walking 12 hexes, a step every 700 ms, the view following the token', frameStats(walk), `; the view moved after ${glides} of the 12 steps`));
   await cdp.send('HeapProfiler.collectGarbage');
   heap = await cdp.send('Runtime.getHeapUsage');
   await page.close();

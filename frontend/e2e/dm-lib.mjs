@@ -29,7 +29,7 @@ export function dmSummary(page) {
       staged: d.staged,
       players: [...d.players.values()],
       revealedAll: d.revealedAll ? [...d.revealedAll].flatMap((v, i) => (v ? [key(i)] : [])) : [],
-      revealedTo: Object.fromEntries([...d.revealedTo].map(([id, set]) => [id, [...set].sort()])),
+      revealedTo: Object.fromEntries([...d.revealedTo].map(([id, known]) => [id, [...known.keys()].sort()])),
       labels: Object.fromEntries(d.labels),
       notes: Object.fromEntries(d.notes),
       token: d.token,

@@ -50,7 +50,7 @@ async function playerTravel(page) {
   return { ...store, shown };
 }
 
-/** Whether the player's canvas has the party token (its gold disc) drawn on hex key. */
+/** Whether the player's canvas has the party token (a disc in the default party's colour, #e0a030) drawn on hex key. */
 function tokenDrawnAt(page, key) {
   return page.evaluate((key) => {
     const r = window.__hexcrawl.map().renderer();
@@ -61,7 +61,7 @@ function tokenDrawnAt(page, key) {
     const s = Math.max(7, Math.min(26, r.getView().scale * 0.42));
     // Right of the banner, inside the disc.
     const px = r.canvas.getContext('2d').getImageData(Math.round((c.x + s * 0.55) * dpr), Math.round((c.y + s * 0.3) * dpr), 1, 1).data;
-    return Math.abs(px[0] - 0xf2) < 24 && Math.abs(px[1] - 0xc1) < 24 && Math.abs(px[2] - 0x4e) < 30;
+    return Math.abs(px[0] - 0xe0) < 24 && Math.abs(px[1] - 0xa0) < 24 && Math.abs(px[2] - 0x30) < 30;
   }, key);
 }
 

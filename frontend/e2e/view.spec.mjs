@@ -21,7 +21,7 @@ const here = fileURLToPath(new URL('.', import.meta.url));
 const terrainSrc = readFileSync(join(here, '../src/hex/terrain.ts'), 'utf8');
 const colour = (name) => hexRgb(new RegExp(name === '' ? "^\\s*'': '(#[0-9a-f]{6})'" : `\\b${name}: '(#[0-9a-f]{6})'`, 'm').exec(terrainSrc)[1]);
 const FOG_RGB = hexRgb(/FOG_COLOR = '(#[0-9a-f]{6})'/.exec(terrainSrc)[1]);
-const TOKEN_RGB = hexRgb('#f2c14e'); // the token's fill (renderer.ts drawToken)
+const TOKEN_RGB = hexRgb('#e0a030'); // the token's fill: the party's colour, the default party's (render/marks.ts)
 // The smallest opening hex, side to side (render/fit.ts MIN_TAP_PX), and the insets the player's
 // page fits the map within (player/PlayerSession.tsx FIT_INSETS), read from the source.
 const MIN_TAP_PX = Number(/MIN_TAP_PX = (\d+)/.exec(readFileSync(join(here, '../src/render/fit.ts'), 'utf8'))[1]);
@@ -410,7 +410,7 @@ test('a large known area opens at a tappable scale, centred on the party (CPU 4Ã
   const onToken = await page.evaluate(({ x, y }) => {
     const r = window.__hexcrawl.map().renderer();
     const dpr = r.canvas.width / r.size().w;
-    // Right of the banner on the token's face (renderer.ts drawToken).
+    // Right of the banner on the token's face (render/marks.ts drawToken).
     const d = r.canvas.getContext('2d').getImageData(Math.round((x + 6) * dpr), Math.round((y + 3) * dpr), 1, 1).data;
     return [d[0], d[1], d[2]];
   }, p);

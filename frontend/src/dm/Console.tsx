@@ -13,11 +13,13 @@ import { useDm, useDmStore } from './useDm';
 import { COLORS, MapPane } from './MapPane';
 import { HexPanel, PlayersPanel, SessionPanel } from './Panels';
 import { TravelPanel } from './TravelPanel';
+import { PartiesPanel } from './PartiesPanel';
+import { ToolOptions } from './ToolOptions';
+import { usePartyKeys } from './partyKeys';
 import { TopBar } from './TopBar';
 import { InviteDialog } from './Invite';
 import { confirmDialog, DialogFrame, dialogOpen, openDialog, revokeDialog } from './dialogs';
 import { MAX_BRUSH } from './brush';
-import { isLive } from '../protocol/schema';
 import { Icon } from './icons';
 
 
@@ -28,16 +30,16 @@ declare global {
   }
 }
 
-/** Reveals or hides with the current targets; a large area asks first. */
-export type Sweep = (kind: 'reveal' | 'hide', keys: Iterable<string>) => void;
+/** Reveals or hides with the current targets; a large area asks first (`ask`: always). */
+export type Sweep = (kind: 'reveal' | 'hide', keys: Iterable<string>, ask?: boolean) => void;
 
 function useSweep(): Sweep {
   const dm = useDmStore();
-  return (kind, keys) => {
+  return (kind, keys, ask = false) => {
     const plan = dm.getState().planSweep(kind, keys);
     if (!plan) return;
     const send = () => dm.getState().command(plan.message);
-    if (plan.count <= LARGE_REVEAL) {
+    if (plan.count <= LARGE_REVEAL && !ask) {
       send();
       return;
     }
@@ -45,7 +47,7 @@ function useSweep(): Sweep {
       title: kind === 'reveal' ? `Reveal ${plan.count} hexes?` : `Hide ${plan.count} hexes?`,
       message: (
         <p>
-          {kind === 'reveal' ? 'That is a large area to show' : 'That is a large area to hide'} — to <b>{plan.who}</b>.
+          {kind === 'reveal' ? `That is a large area to show${plan.state === 'glimpsed' ? ', as glimpsed' : ''}` : 'That is a large area to hide'} — {kind === 'reveal' ? 'to' : 'from'} <b>{plan.who}</b>.
           {plan.staged ? ' It goes to the staged list first.' : ' Players see it at once.'}
         </p>
       ),
@@ -59,6 +61,7 @@ export function Console() {
   const dm = useDmStore();
   const mapRef = useRef<HexMapHandle>(null);
   const sweep = useSweep();
+  usePartyKeys(dm);
 
   useLayoutEffect(() => {
     performance.mark('hexcrawl:dm-console-mounted');
@@ -159,7 +162,7 @@ export function Console() {
             <div className="empty-stage">{hasState ? <NoMap /> : <p className="muted">Connecting to the hub…</p>}</div>
           )}
           {hasMap && <Palette />}
-          {hasMap && <ToolOptions />}
+          {hasMap && <ToolOptions sweep={sweep} />}
           {hasMap && <ViewAsBanner />}
           {hasMap && <Legend staged={hasStaged} />}
           {hasMap && (
@@ -173,6 +176,7 @@ export function Console() {
         </main>
         <aside className="dm-side">
           <SessionPanel />
+          <PartiesPanel />
           <TravelPanel />
           <PlayersPanel onInvite={invite} onRevoke={(ids, names) => void revoke(ids, names)} />
           <HexPanel sweep={sweep} />
@@ -217,6 +221,7 @@ const TOOL_ICONS: Record<Tool, () => React.JSX.Element> = {
   hide: Icon.hide,
   token: Icon.token,
   travel: Icon.travel,
+  marker: Icon.marker,
 };
 
 function ToolRail() {
@@ -314,54 +319,12 @@ function Palette() {
   );
 }
 
-function ToolOptions() {
-  const dm = useDmStore();
-  const tool = useDm((s) => s.tool);
-  const revealTo = useDm((s) => s.revealTo);
-  const picked = useDm((s) => s.picked);
-  const viewAs = useDm((s) => s.viewAs);
-  const players = useDm((s) => s.data?.players);
-  const status = useDm((s) => s.data?.session?.status ?? 'waiting');
-  const token = useDm((s) => s.data?.token ?? null);
-  const mode = useDm((s) => s.data?.broadcastMode);
-  if (viewAs) return null;
-  const live = isLive(status);
-  if (tool !== 'reveal' && tool !== 'hide' && tool !== 'token') return null;
-  const names = [...picked].map((id) => players?.get(id)?.name).filter(Boolean);
-  return (
-    <div className="tool-opts" data-testid="tool-options">
-      {!live && <span className="warn-text">Start the session to {tool === 'token' ? 'move the party' : `${tool} hexes`}.</span>}
-      {live && (tool === 'reveal' || tool === 'hide') && (
-        <>
-          <span className="muted">{tool === 'reveal' ? 'Reveal to' : 'Hide from'}</span>
-          <div className="seg seg-sm">
-            <button className={revealTo === 'all' ? 'on' : ''} onClick={() => dm.getState().setRevealTo('all')} data-testid="target-all">
-              Everyone
-            </button>
-            <button className={revealTo === 'selected' ? 'on' : ''} onClick={() => dm.getState().setRevealTo('selected')} data-testid="target-selected">
-              {names.length === 0 ? 'Selected players' : names.length <= 2 ? names.join(', ') : `${names.length} players`}
-            </button>
-          </div>
-          {revealTo === 'selected' && names.length === 0 && <span className="warn-text small">Tick players in the Players panel</span>}
-        </>
-      )}
-      {live && tool === 'token' && (
-        <>
-          <span className="muted">Click a hex to move the party{token ? ` (now at ${token})` : ''}</span>
-          {token && (
-            <button className="dbtn dbtn-sm" onClick={() => dm.getState().moveToken(null)}>
-              Remove token
-            </button>
-          )}
-        </>
-      )}
-      {live && mode === 'staged' && <span className="staged-tag">staged</span>}
-    </div>
-  );
-}
-
 const SHORTCUTS: [string, string][] = [
-  ['S B F R H T', 'Select, Brush, Fill, Reveal, Hide, Party'],
+  ['S B F R H T G M', 'Select, Brush, Fill, Reveal, Hide, Party, Travel, Marker'],
+  ['← → ↑ ↓ (Party tool)', 'Step the party: flat maps ↑↓ north/south, ←→ along the row; pointy maps ←→ east/west, ↑↓ along the column'],
+  ['Shift + arrow', 'The other neighbour on that side (leaving the row or column)'],
+  ['P', 'Pick the next party'],
+  ['U', 'Undo the picked party’s last move'],
   ['1 … 9, 0', 'Plains … Tundra, Jungle (palette)'],
   ['Alt + click', 'Pick the terrain under the pointer'],
   ['[  ]', 'Smaller / bigger brush'],
@@ -419,8 +382,16 @@ function Legend({ staged }: { staged: boolean }) {
       >
         <i className="lg-veil" /> hidden from players{veil ? '' : ' (not shown)'}
       </button>
+      {veil && (
+        <span>
+          <i className="lg-veil lg-half" /> only glimpsed
+        </span>
+      )}
       <span>
-        <i className="lg-dot" style={{ background: COLORS.private }} /> seen by some players
+        <i className="lg-dot" style={{ background: COLORS.private }} /> revealed to single players
+      </span>
+      <span>
+        <i className="lg-marker" /> marker only you see
       </span>
       {staged && (
         <>
@@ -442,7 +413,7 @@ function Legend({ staged }: { staged: boolean }) {
 function ViewAsBanner() {
   const dm = useDmStore();
   const viewAs = useDm((s) => s.viewAs);
-  const name = useDm((s) => (viewAs ? s.data?.players.get(viewAs)?.name : undefined));
+  const name = useDm((s) => (viewAs ? (s.data?.players.get(viewAs)?.name ?? s.data?.parties.find((p) => p.id === viewAs)?.name) : undefined));
   if (!viewAs) return null;
   return (
     <div className="viewas-banner" data-testid="viewas-banner">

@@ -2,12 +2,14 @@
 // "view as", exactly one player's view; pointer input turned into tool actions.
 import { useEffect, useLayoutEffect, useMemo, useRef, useState, type RefObject } from 'react';
 import { HexMapView, type HexMapHandle, type HexPointerEvent } from '../render/HexMapView';
-import type { HexRenderer, RenderScene } from '../render/renderer';
+import type { HexRenderer, MarkerMark, PathMark, RenderScene, TokenMark } from '../render/renderer';
 import { parseHexKey, hexKey } from '../hex/coords';
 import { useDm, useDmStore } from './useDm';
 import type { Sweep } from './Console';
 import { brushFootprint, hexLine } from './brush';
-import { composeDisplay, projectFor, sameDisplay, stagedOverlay, visibility } from './preview';
+import { composeDisplay, projectFor, sameDisplay, stagedOverlay, stagedParties, visibility, type DisplayMap, type Projection } from './preview';
+import { extendDrag } from './moves';
+import { PreviewNote, usePartyPreview } from './MovePreview';
 
 export const COLORS = {
   selected: '#ffffff',
@@ -20,6 +22,9 @@ export const COLORS = {
   private: '#b48cff',
   /** where a lost party truly is (its token shows where its players believe they are) */
   lostTruth: '#ff5a4a',
+  /** a hovered move's preview: hexes it would explore, hexes it would glimpse */
+  previewExplored: '#ffd166',
+  previewGlimpsed: '#8fd3ff',
 };
 
 // Keep a fitted map clear of the palette (left) and the tool options bar (top).
@@ -56,22 +61,30 @@ export function MapPane(props: { sweep: Sweep; handle: RefObject<HexMapHandle | 
   const revealedAll = useDm((s) => s.data?.revealedAll ?? null);
   const revealedTo = useDm((s) => s.data?.revealedTo);
   const players = useDm((s) => s.data?.players);
+  const parties = useDm((s) => s.data?.parties);
+  const partyKnown = useDm((s) => s.data?.partyKnown);
+  const markers = useDm((s) => s.data?.markers);
+  const selectedParty = useDm((s) => s.party()?.id ?? null);
+  const markerId = useDm((s) => s.markerId);
+  const dragPath = useDm((s) => s.dragPath);
+  const preview = usePartyPreview();
 
   const staged = useMemo(
     () => (data?.map && data.staged.length > 0 ? stagedOverlay(data.staged, data.map.width, data.map.height) : null),
     [data?.staged, data?.map],
   );
   const vis = useMemo(
-    () => (revealedTo && players ? visibility({ map, revealedAll, revealedTo, players }) : null),
-    [map, revealedAll, revealedTo, players],
+    () => (revealedTo && players && parties && partyKnown ? visibility({ map, revealedAll, revealedTo, players, parties, partyKnown }) : null),
+    [map, revealedAll, revealedTo, players, parties, partyKnown],
   );
-  const composed = useMemo(() => {
+  const composed = useMemo((): DisplayMap | Projection | null => {
     if (!data) return null;
     return viewAs ? projectFor(data, viewAs) : composeDisplay(data, staged, pending);
   }, [data, staged, pending, viewAs]);
   // Same picture (e.g. the hub confirming what a stroke already drew): keep the old object so
   // the scene stays the same and nothing is redrawn.
-  const display = useKept(composed, (a, b) => a !== null && b !== null && sameDisplay(a, b));
+  const display = useKept(composed, (a, b) => a !== null && b !== null && !('muted' in a) && !('muted' in b) && sameDisplay(a, b));
+  const projection = display && 'muted' in display ? display : null;
 
   // Footprint under the pointer for the area tools.
   const footprint = useMemo(() => {
@@ -91,7 +104,10 @@ export function MapPane(props: { sweep: Sweep; handle: RefObject<HexMapHandle | 
         for (const k of staged.updated) hl.set(k, COLORS.stagedUpdate);
         for (const k of staged.reveal.keys()) hl.set(k, COLORS.stagedReveal);
         for (const k of staged.hide) hl.set(k, COLORS.stagedHide);
-        if (staged.token) hl.set(staged.token, COLORS.stagedUpdate);
+      }
+      if (preview) {
+        for (const k of preview.preview.glimpsed) hl.set(k, COLORS.previewGlimpsed);
+        for (const k of preview.preview.explored) hl.set(k, COLORS.previewExplored);
       }
       const sweepColour = tool === 'hide' ? COLORS.sweepHide : COLORS.sweepReveal;
       for (const k of sweepKeys) hl.set(k, sweepColour);
@@ -99,7 +115,35 @@ export function MapPane(props: { sweep: Sweep; handle: RefObject<HexMapHandle | 
     }
     if (selected) hl.set(selected, COLORS.selected);
     return hl;
-  }, [staged, sweepKeys, footprint, selected, tool, viewAs, travelParties]);
+  }, [staged, sweepKeys, footprint, selected, tool, viewAs, travelParties, preview]);
+
+  // Party tokens in their colours (the picked one ringed), where staged moves will leave them
+  // (faint), the staged moves as dashed paths and a dragged move as a solid one; markers.
+  const stagedList = data?.staged;
+  const pieces = useMemo(() => {
+    if (projection) {
+      return {
+        tokens: projection.tokens.map((p): TokenMark => ({ id: p.id, key: p.key!, color: p.color, own: p.id === projection.partyId })),
+        markers: projection.markers.map((m): MarkerMark => ({ id: m.id, key: m.key, kind: m.kind, label: m.label })),
+        paths: [] as PathMark[],
+      };
+    }
+    const tokens: TokenMark[] = [];
+    const paths: PathMark[] = [];
+    const ahead = stagedList && parties && stagedList.length > 0 ? stagedParties(stagedList, parties) : null;
+    for (const p of parties ?? []) {
+      const sel = p.id === selectedParty;
+      if (p.key) tokens.push({ id: p.id, key: p.key, color: p.color, selected: sel && (tool === 'token' || tool === 'travel') });
+      const st = ahead?.get(p.id);
+      if (st) {
+        for (const keys of st.paths) paths.push({ color: p.color, keys, dashed: true });
+        if (st.end && st.end !== p.key) tokens.push({ id: `${p.id}:staged`, key: st.end, color: p.color, ghost: true });
+      }
+      if (sel && dragPath && dragPath.length > 0 && preview?.from) paths.push({ color: p.color, keys: [preview.from, ...dragPath] });
+    }
+    const marks = (markers ?? []).map((m): MarkerMark => ({ id: m.id, key: m.key, kind: m.kind, label: m.label, dmOnly: m.visibility !== 'players', selected: m.id === markerId }));
+    return { tokens, markers: marks, paths };
+  }, [projection, parties, stagedList, selectedParty, tool, dragPath, preview, markers, markerId]);
 
   const roads = useDm((s) => s.data?.roads);
   const scene: RenderScene = useMemo(
@@ -107,13 +151,17 @@ export function MapPane(props: { sweep: Sweep; handle: RefObject<HexMapHandle | 
       map,
       cells: display?.cells ?? new Uint8Array(0),
       labels: display?.labels ?? new Map(),
-      roads,
+      roads: projection ? projection.roads : roads,
+      muted: projection?.muted ?? null,
       token: display?.token ?? null,
+      tokens: pieces.tokens,
+      markers: pieces.markers,
+      paths: pieces.paths,
       veil: viewAs || !showVeil ? null : (vis?.veil ?? null),
       highlights,
       hover: footprint && footprint.length > 1 ? null : hover,
     }),
-    [map, display, roads, vis, highlights, hover, footprint, viewAs, showVeil],
+    [map, display, projection, roads, vis, highlights, hover, footprint, viewAs, showVeil, pieces],
   );
 
   // Hexes only some players see get a violet dot, drawn on the renderer's canvas right after each
@@ -220,6 +268,9 @@ export function MapPane(props: { sweep: Sweep; handle: RefObject<HexMapHandle | 
     }
     if (s.viewAs !== null || s.tool === 'select') {
       s.select(key);
+      // Clicking a party's token picks that party (for the Party tool and the arrow keys).
+      const here = s.viewAs === null ? s.data?.parties.find((p) => p.key === key) : undefined;
+      if (here) s.selectParty(here.id);
       return;
     }
     switch (s.tool) {
@@ -236,8 +287,20 @@ export function MapPane(props: { sweep: Sweep; handle: RefObject<HexMapHandle | 
         sweep(s.tool, footprintOf(key));
         break;
       case 'token':
-        s.moveToken(key);
+        s.partyTap(key);
         break;
+      case 'marker': {
+        // A marker here: edit it (Hex panel); an empty hex: a new marker.
+        const here = s.data?.markers.filter((m) => m.key === key) ?? [];
+        if (here.length > 0) {
+          s.select(key);
+          s.selectMarker(here.find((m) => m.id === s.markerId)?.id ?? here[0]!.id);
+        } else {
+          s.placeMarker(key);
+          s.select(key);
+        }
+        break;
+      }
       case 'travel': {
         // The straight line from the party's token: each hex a step of the journey.
         const m = s.data?.map;
@@ -254,8 +317,52 @@ export function MapPane(props: { sweep: Sweep; handle: RefObject<HexMapHandle | 
     }
   };
 
+  // A drag with the Party tool: the path from the token, sent on release (a placement, in place
+  // mode, lands where the button is released). With the Marker tool: a marker carried along.
+  const dragFrom = useRef<string | null>(null);
+  const onPartyDrag = (e: HexPointerEvent) => {
+    const s = dm.getState();
+    const p = s.party();
+    const m = s.data?.map;
+    if (!p || !m) return;
+    const from = s.partyKey(p.id);
+    const place = s.partyMode === 'place' || from === null;
+    if (e.phase === 'down') {
+      dragFrom.current = downKey.current;
+      s.setDragPath(place ? null : extendDrag([], from!, downKey.current ?? e.key ?? from!, m.orientation));
+    }
+    if (!place && e.key && e.phase !== 'down') s.setDragPath(extendDrag(s.dragPath ?? [], from!, e.key, m.orientation));
+    if (e.phase === 'up') {
+      const path = dm.getState().dragPath;
+      s.setDragPath(null);
+      const moved = e.key !== null && e.key !== dragFrom.current;
+      dragFrom.current = null;
+      if (place) {
+        if (e.key) s.placeParty(e.key, s.placeReveal);
+      } else if (path && path.length > 0) s.moveParty(path);
+      else if (!moved && e.key) s.partyTap(e.key);
+    }
+  };
+  const onMarkerDrag = (e: HexPointerEvent) => {
+    const s = dm.getState();
+    if (e.phase === 'down') dragFrom.current = downKey.current;
+    if (e.phase !== 'up') return;
+    const from = dragFrom.current;
+    dragFrom.current = null;
+    if (!from || !e.key) return;
+    if (from === e.key) return onTap(e.key);
+    const onIt = s.data?.markers.filter((m) => m.key === from) ?? [];
+    const marker = onIt.find((m) => m.id === s.markerId) ?? onIt[0];
+    if (!marker) return;
+    s.updateMarker(marker.id, { key: e.key });
+    s.selectMarker(marker.id);
+    s.select(e.key);
+  };
+
   const onPointer = (e: HexPointerEvent) => {
     const s = dm.getState();
+    if (s.viewAs === null && s.tool === 'token') return onPartyDrag(e);
+    if (s.viewAs === null && s.tool === 'marker') return onMarkerDrag(e);
     if (s.viewAs !== null || s.tool === 'select' || s.tool === 'fill' || s.tool === 'token' || s.tool === 'travel') {
       if (e.phase === 'down') onTap(e.key, e.altKey);
       return;
@@ -315,6 +422,7 @@ export function MapPane(props: { sweep: Sweep; handle: RefObject<HexMapHandle | 
         onHexHover={(key) => dm.getState().hoverHex(key)}
         ariaLabel={map ? `Map ${map.name}, ${map.width} by ${map.height}` : 'No map'}
       />
+      <PreviewNote preview={preview} />
     </div>
   );
 }

@@ -7,7 +7,7 @@ import type { SessionData } from '../store/session';
 import { useDm, useDmStore } from './useDm';
 import type { Sweep } from './Console';
 import { confirmDialog } from './dialogs';
-import { seenBy } from './preview';
+import { HexKnowledge, HexMarkers } from './HexExplore';
 import { isStagedLive } from './editor';
 import { Icon } from './icons';
 import { formatCode } from './Invite';
@@ -130,13 +130,21 @@ const plural = (n: number, w: string) => `${n} ${w}${n === 1 ? '' : 's'}`;
 export function describeStaged(sc: StagedChange, data: SessionData): { title: string; detail: string; colour: string } {
   switch (sc.kind) {
     case 'reveal':
-      return { title: `Reveal ${plural(sc.hexKeys.length, 'hex')}`.replace('hexs', 'hexes'), detail: `to ${targetText(sc.targets, data)}`, colour: COLORS.stagedReveal };
+      return {
+        title: `Reveal ${plural(sc.hexKeys.length, 'hex')}`.replace('hexs', 'hexes'),
+        detail: `${sc.state === 'glimpsed' ? 'glimpsed ' : ''}to ${targetText(sc.targets, data)}`,
+        colour: COLORS.stagedReveal,
+      };
     case 'hide':
       return { title: `Hide ${plural(sc.hexKeys.length, 'hex')}`.replace('hexs', 'hexes'), detail: `from ${targetText(sc.targets, data)}`, colour: COLORS.stagedHide };
-    case 'place':
-      return { title: sc.key ? 'Place a party' : 'Remove a party token', detail: sc.key ? `at ${sc.key}` : '', colour: COLORS.stagedUpdate };
-    case 'move':
-      return { title: 'Move a party', detail: `to ${sc.path[sc.path.length - 1] ?? ''}`, colour: COLORS.stagedUpdate };
+    case 'place': {
+      const name = data.parties.find((p) => p.id === sc.partyId)?.name ?? 'a party';
+      return { title: sc.key ? `Place ${name}` : `Take ${name} off the map`, detail: sc.key ? `at ${sc.key}${sc.reveal ? ', revealing' : ''}` : '', colour: COLORS.stagedUpdate };
+    }
+    case 'move': {
+      const name = data.parties.find((p) => p.id === sc.partyId)?.name ?? 'a party';
+      return { title: `Move ${name}`, detail: `${plural(sc.path.length, 'step')} to ${sc.path[sc.path.length - 1] ?? ''}`, colour: COLORS.stagedUpdate };
+    }
     case 'update': {
       const terrains = new Set(sc.changes.flatMap((c) => (c.terrain !== undefined ? [c.terrain] : [])));
       const labels = sc.changes.filter((c) => c.label !== undefined);
@@ -343,7 +351,6 @@ export function HexPanel(props: { sweep: Sweep }) {
     if (draft.current?.key === key) delete draft.current.notes;
     if (notes !== cur.notes) dm.getState().editHexes(`Notes ${key}`, [key], { notes });
   };
-  const who = seenBy(data, key);
   const live = isLive(data.session?.status);
   const staged = isStagedLive(data);
   return (
@@ -401,17 +408,7 @@ export function HexPanel(props: { sweep: Sweep }) {
           data-testid="hex-notes"
         />
       </label>
-      <div className="seen" data-testid="hex-seen">
-        {who === 'all' ? (
-          <>Visible to <b>everyone</b></>
-        ) : who.length > 0 ? (
-          <>
-            Visible to <b>{who.map((id) => data.players.get(id)?.name ?? '?').join(', ')}</b> only
-          </>
-        ) : (
-          <>Hidden from all players</>
-        )}
-      </div>
+      <HexKnowledge hexKey={key} />
       {live && (
         <div className="row gap wrap">
           <button className="dbtn dbtn-sm" onClick={() => props.sweep('reveal', [key])}>
@@ -420,11 +417,12 @@ export function HexPanel(props: { sweep: Sweep }) {
           <button className="dbtn dbtn-sm" onClick={() => props.sweep('hide', [key])}>
             Hide
           </button>
-          <button className="dbtn dbtn-sm" onClick={() => dm.getState().moveToken(key)}>
+          <button className="dbtn dbtn-sm" onClick={() => dm.getState().moveToken(key)} title="Put the picked party's token here, revealing nothing" data-testid="hex-party-here">
             Party here
           </button>
         </div>
       )}
+      <HexMarkers hexKey={key} />
       <p className="hint small">{revealTo === 'selected' ? 'Reveal and hide apply to the selected players.' : ''}</p>
     </Section>
   );

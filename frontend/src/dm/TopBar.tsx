@@ -316,15 +316,21 @@ export function TopBar() {
 function ViewAsSelect({ viewAs }: { viewAs: string | null }) {
   const dm = useDmStore();
   const players = useDm((s) => s.data?.players);
+  const parties = useDm((s) => s.data?.parties);
   const list = [...(players?.values() ?? [])];
   return (
-    <label className={viewAs ? 'viewas on' : 'viewas'} title="See exactly what one player sees">
+    <label className={viewAs ? 'viewas on' : 'viewas'} title="See exactly what one player, or one party, sees">
       <Icon.eye />
       <select value={viewAs ?? ''} onChange={(e) => dm.getState().setViewAs(e.target.value || null)} data-testid="viewas-select">
         <option value="">DM view</option>
         {list.map((p) => (
           <option key={p.id} value={p.id}>
             View as {p.name}
+          </option>
+        ))}
+        {(parties ?? []).map((p) => (
+          <option key={p.id} value={p.id}>
+            View as party {p.name}
           </option>
         ))}
       </select>

@@ -259,20 +259,26 @@ describe('visibility and view-as', () => {
   it('veils hexes no current player sees and lists private ones', () => {
     const d = dmData();
     const v = visibility(d);
-    const seen = [...v.veil].flatMap((x, i) => (x === 0 ? [`${i % 4},${Math.floor(i / 4)}`] : []));
+    const at = (want: number) => [...v.veil].flatMap((x, i) => (x === want ? [`${i % 4},${Math.floor(i / 4)}`] : [])).sort();
     // 0,1 was revealed to a player who is no longer a member: it does not count
-    expect(seen.sort()).toEqual(['0,0', '1,0', '2,0', '3,2']);
+    expect(at(0)).toEqual(['0,0', '2,0']); // explored by someone
+    expect(at(2)).toEqual(['1,0', '3,2']); // only glimpsed: a lighter veil
     expect([...v.privateKeys].sort()).toEqual(['2,0', '3,2']);
   });
 
-  it('projects exactly what one player sees', () => {
+  it('projects exactly what one player sees: explored in full, glimpsed muted without a label', () => {
     const d = dmData();
     const ana = projectFor(d, 'ana');
     const fogged = [...ana.cells].filter((c) => c === FOG).length;
     expect(ana.visible).toBe(4);
     expect(fogged).toBe(8);
+    // 3,2 is glimpsed by Ana (privately, level 1): its terrain, muted, and no label
     expect(ana.cells[keyToIndex('3,2', 4, 3)]).toBe(terrainIndex('ruins'));
-    expect(Object.fromEntries(ana.labels)).toEqual({ '0,0': 'Start', '3,2': 'Far' });
+    expect(ana.muted[keyToIndex('3,2', 4, 3)]).toBe(1);
+    expect(ana.muted[keyToIndex('2,0', 4, 3)]).toBe(0);
+    // 1,0 is glimpsed by all
+    expect(ana.muted[keyToIndex('1,0', 4, 3)]).toBe(1);
+    expect(Object.fromEntries(ana.labels)).toEqual({ '0,0': 'Start' });
     expect(ana.token).toBe('1,0');
 
     const bo = projectFor(d, 'bo');
@@ -280,10 +286,44 @@ describe('visibility and view-as', () => {
     expect(Object.fromEntries(bo.labels)).toEqual({ '0,0': 'Start' });
     expect(bo.cells[keyToIndex('2,0', 4, 3)]).toBe(FOG);
 
-    // the token is hidden when its hex is not visible to that player
-    const hidden = projectFor(dmData({ parties: partyAt('2,0') }), 'bo');
-    expect(hidden.token).toBeNull();
+    // A player always sees their own party's token, even in the fog
+    const fogged2 = projectFor(dmData({ parties: partyAt('2,0') }), 'bo');
+    expect(fogged2.token).toBe('2,0');
+    expect(fogged2.tokens.map((p) => p.key)).toEqual(['2,0']);
     expect([...visibleTo(d, 'nobody')].filter(Boolean)).toHaveLength(2);
+  });
+
+  it('projects what a party knows; other parties and markers only on explored hexes', () => {
+    const parties = [
+      ...partyAt('1,0'),
+      { id: 'p2', name: 'Scouts', color: '#3070c0', key: '3,2', default: false, reveal: 'hex' as const, memberIds: [], undo: 0 },
+      { id: 'p3', name: 'Far', color: '#c0392b', key: '0,0', default: false, reveal: 'sight' as const, memberIds: [], undo: 0 },
+    ];
+    const d = dmData({
+      parties,
+      // p1 explored 2,1 and glimpsed 3,1; p2 explored 3,2
+      partyKnown: { p1: '000000210000', p2: '000000000002', p3: '000000000000' },
+      markers: [
+        { id: 'm1', key: '0,0', kind: 'camp', label: 'Camp', visibility: 'players' },
+        { id: 'm2', key: '0,0', kind: 'monster', label: 'Dragon', visibility: 'dm' },
+        { id: 'm3', key: '1,0', kind: 'npc', label: 'Hermit', visibility: 'players' },
+      ],
+    });
+    const p1 = projectFor(d, 'p1');
+    expect(p1.partyId).toBe('p1');
+    expect(p1.visible).toBe(4); // 0,0 and 1,0 (all), 2,1 and 3,1 (the party)
+    expect(p1.muted[keyToIndex('3,1', 4, 3)]).toBe(1);
+    expect(p1.muted[keyToIndex('2,1', 4, 3)]).toBe(0);
+    // its own token on a glimpsed hex; Far's on 0,0 (explored by all); Scouts' on fog: not shown
+    expect(p1.tokens.map((p) => p.id)).toEqual(['p1', 'p3']);
+    // the DM-only marker never; the NPC on a glimpsed hex not
+    expect(p1.markers.map((m) => m.id)).toEqual(['m1']);
+    // Ana sees through her party, Bo too
+    expect(projectFor(d, 'ana').cells[keyToIndex('2,1', 4, 3)]).toBe(d.cells[keyToIndex('2,1', 4, 3)]);
+    expect(projectFor(d, 'bo').muted[keyToIndex('3,1', 4, 3)]).toBe(1);
+    // a lost party is not shown to others
+    const lost = { ...d, travel: { ...d.travel, parties: new Map([['p3', { lost: { at: '1,1', since: 0 } } as never]]) } };
+    expect(projectFor(lost, 'p1').tokens.map((p) => p.id)).toEqual(['p1']);
   });
 
   it('says who sees a hex and what a reveal or hide would change', () => {

@@ -5,8 +5,9 @@
 // Pure functions over SessionData so they can be tested without a page.
 import { FOG, terrainIndex } from '../hex/terrain';
 import { keyToIndex } from '../hex/coords';
-import type { StagedChange, Targets } from '../protocol/schema';
+import type { HexState, MarkerView, PartyView, StagedChange, Targets } from '../protocol/schema';
 import type { SessionData } from '../store/session';
+import { memberIds, partyLevelAt, partyLevels, partyOfPlayer, playerLevelAt, playerLevels, type KnowledgeInput } from './knowledge';
 
 export interface StagedOverlay {
   /** hex index → terrain index after the staged updates */
@@ -121,107 +122,149 @@ export function sameDisplay(a: DisplayMap, b: DisplayMap): boolean {
   return true;
 }
 
-/** Players whose reveals count: current members of the campaign. */
-function memberIds(data: Pick<SessionData, 'revealedTo' | 'players'>): string[] {
-  return [...data.revealedTo.keys()].filter((id) => data.players.has(id));
-}
-
 export interface Visibility {
-  /** 1 per hex that no player can see (drawn as translucent fog for the DM) */
+  /** per hex: 1 no player knows it (drawn under translucent fog for the DM), 2 players only
+   * glimpsed it (a lighter veil), 0 someone explored it */
   veil: Uint8Array;
-  /** keys seen by some players only (revealed privately, not to all) */
+  /** keys some players know privately (revealed to them, not through all or their party) */
   privateKeys: Set<string>;
 }
 
-/** What visibility() reads: who sees what, not the terrain. */
-export type VisibilityInput = Pick<SessionData, 'map' | 'revealedAll' | 'revealedTo' | 'players'>;
+/** What visibility() reads: who knows what, not the terrain. */
+export type VisibilityInput = KnowledgeInput;
 
 export function visibility(data: VisibilityInput): Visibility {
   const w = data.map?.width ?? 0;
   const h = data.map?.height ?? 0;
   const n = w * h;
-  const veil = new Uint8Array(n);
+  // The best any current player knows each hex.
+  const best = new Uint8Array(n);
+  const raise = (i: number, l: number) => {
+    if (l > best[i]!) best[i] = l;
+  };
   const all = data.revealedAll;
-  for (let i = 0; i < n; i++) veil[i] = all && all[i]! > 0 ? 0 : 1;
+  if (all && all.length === n) for (let i = 0; i < n; i++) raise(i, all[i]!);
+  // A party's knowledge counts while one of its members is still in the campaign.
+  for (const p of data.parties) {
+    const known = data.partyKnown.get(p.id);
+    if (!known || known.length !== n || !p.memberIds?.some((id) => data.players.has(id))) continue;
+    for (let i = 0; i < n; i++) raise(i, known[i]!);
+  }
   const privateKeys = new Set<string>();
   for (const id of memberIds(data)) {
-    for (const k of data.revealedTo.get(id) ?? []) {
+    const party = partyOfPlayer(data, id);
+    const through = party ? data.partyKnown.get(party.id) : undefined;
+    for (const k of data.revealedTo.get(id)?.keys() ?? []) {
       const i = keyToIndex(k, w, h);
-      if (i < 0 || veil[i] === 0) continue;
+      if (i < 0 || (all?.[i] ?? 0) > 0 || (through?.[i] ?? 0) > 0) continue;
       privateKeys.add(k);
     }
   }
-  for (const k of privateKeys) veil[keyToIndex(k, w, h)] = 0;
+  for (const id of memberIds(data)) {
+    for (const [k, l] of data.revealedTo.get(id) ?? []) {
+      const i = keyToIndex(k, w, h);
+      if (i >= 0) raise(i, l);
+    }
+  }
+  const veil = new Uint8Array(n);
+  for (let i = 0; i < n; i++) veil[i] = best[i] === 0 ? 1 : best[i] === 1 ? 2 : 0;
   return { veil, privateKeys };
 }
 
-/** 1 per hex the player sees: revealed to all, or to them privately. */
-export function visibleTo(data: SessionData, playerId: string): Uint8Array {
-  const n = data.cells.length;
-  const w = data.map?.width ?? 0;
-  const h = data.map?.height ?? 0;
-  const out = new Uint8Array(n);
-  const all = data.revealedAll;
-  if (all) for (let i = 0; i < n; i++) out[i] = all[i]! > 0 ? 1 : 0;
-  for (const k of data.revealedTo.get(playerId) ?? []) {
-    const i = keyToIndex(k, w, h);
-    if (i >= 0) out[i] = 1;
-  }
-  return out;
+/** 1 per hex the player (or, given a party's id, the party) knows at all. */
+export function visibleTo(data: SessionData, id: string): Uint8Array {
+  const levels = data.parties.some((p) => p.id === id) ? partyLevels(data, id) : playerLevels(data, id);
+  return levels.map((l) => (l > 0 ? 1 : 0));
+}
+
+/** Exactly what one player's page holds (or a party's members', for a party's id). */
+export interface Projection extends DisplayMap {
+  /** 1 per glimpsed hex: drawn muted */
+  muted: Uint8Array;
+  /** roads of explored hexes only */
+  roads: ReadonlySet<string>;
+  /** the viewer's party (the party viewed, or the player's), null for a player in none */
+  partyId: string | null;
+  /** tokens the viewer sees: their own party's always, others' on explored hexes */
+  tokens: PartyView[];
+  /** markers shown to players, on explored hexes */
+  markers: MarkerView[];
+  /** hexes known at all */
+  visible: number;
 }
 
 /**
- * Exactly what one player's page holds: fog on every hex they cannot see, labels of visible
- * hexes only, the token only when its hex is visible. Published state only (nothing staged).
+ * Exactly what one player's page holds — fog where they know nothing, glimpsed hexes muted and
+ * without labels or roads, their own party's token, other parties' tokens and visible markers
+ * on explored hexes only — or, given a party's id, what that party's members share. Published
+ * state only (nothing staged).
  */
-export function projectFor(data: SessionData, playerId: string): DisplayMap & { visible: number } {
-  const vis = visibleTo(data, playerId);
+export function projectFor(data: SessionData, id: string): Projection {
+  const isParty = data.parties.some((p) => p.id === id);
+  const levels = isParty ? partyLevels(data, id) : playerLevels(data, id);
+  const partyId = isParty ? id : (partyOfPlayer(data, id)?.id ?? null);
   const w = data.map?.width ?? 0;
   const h = data.map?.height ?? 0;
-  const cells = new Uint8Array(data.cells.length);
+  const n = data.cells.length;
+  const cells = new Uint8Array(n);
+  const muted = new Uint8Array(n);
   let visible = 0;
-  for (let i = 0; i < cells.length; i++) {
-    if (vis[i]) {
+  for (let i = 0; i < n; i++) {
+    const l = levels[i] ?? 0;
+    if (l > 0) {
       cells[i] = data.cells[i]!;
+      if (l === 1) muted[i] = 1;
       visible++;
     } else cells[i] = FOG;
   }
-  const labels = new Map<string, string>();
-  for (const [k, v] of data.labels) {
+  const explored = (k: string) => {
     const i = keyToIndex(k, w, h);
-    if (i >= 0 && vis[i]) labels.set(k, v);
-  }
-  let token: string | null = null;
-  if (data.token) {
-    const i = keyToIndex(data.token, w, h);
-    if (i >= 0 && vis[i]) token = data.token;
-  }
-  return { cells, labels, token, visible };
+    return i >= 0 && levels[i] === 2;
+  };
+  const labels = new Map<string, string>();
+  for (const [k, v] of data.labels) if (explored(k)) labels.set(k, v);
+  const roads = new Set<string>();
+  for (const k of data.roads) if (explored(k)) roads.add(k);
+  const lost = (pid: string) => data.travel.parties.get(pid)?.lost != null;
+  const tokens = data.parties.filter((p) => p.key !== null && (p.id === partyId || (explored(p.key) && !lost(p.id))));
+  const markers = data.markers.filter((m) => m.visibility === 'players' && explored(m.key));
+  const token = data.parties.find((p) => p.id === partyId)?.key ?? null;
+  return { cells, labels, token, muted, roads, partyId, tokens, markers, visible };
 }
 
-/** Who sees a hex: 'all', the ids of the players who see it privately, or [] for nobody. */
+/** Who sees a hex: 'all', the ids of the members who know it (through their party or privately), or [] for nobody. */
 export function seenBy(data: SessionData, key: string): 'all' | string[] {
   const w = data.map?.width ?? 0;
   const h = data.map?.height ?? 0;
   const i = keyToIndex(key, w, h);
   if (i < 0) return [];
   if ((data.revealedAll?.[i] ?? 0) > 0) return 'all';
-  return memberIds(data).filter((id) => data.revealedTo.get(id)?.has(key));
+  return [...data.players.keys()].filter((id) => playerLevelAt(data, id, key) > 0);
 }
 
+const LEVEL: Record<HexState, number> = { glimpsed: 1, explored: 2 };
+
 /**
- * Keys of `keys` that a reveal to `targets` would actually change (already visible ones are
- * dropped), so the confirmation threshold and the staged list count real work.
+ * Keys of `keys` that a reveal to `targets` as `state` would actually change (those the targets
+ * already know at least that well are dropped), so the confirmation threshold and the staged
+ * list count real work.
  */
-export function keysToReveal(data: SessionData, keys: Iterable<string>, targets: Targets): string[] {
+export function keysToReveal(data: SessionData, keys: Iterable<string>, targets: Targets, state: HexState = 'explored'): string[] {
   const w = data.map?.width ?? 0;
   const h = data.map?.height ?? 0;
+  const level = LEVEL[state];
   const out: string[] = [];
   for (const k of keys) {
     const i = keyToIndex(k, w, h);
     if (i < 0) continue;
-    if ((data.revealedAll?.[i] ?? 0) > 0) continue;
-    if (targets !== 'all' && 'playerIds' in targets && targets.playerIds.every((p) => data.revealedTo.get(p)?.has(k))) continue;
+    if ((data.revealedAll?.[i] ?? 0) >= level) continue;
+    if (targets !== 'all') {
+      const known =
+        'playerIds' in targets
+          ? targets.playerIds.every((p) => playerLevelAt(data, p, k) >= level)
+          : targets.partyIds.every((p) => partyLevelAt(data, p, k) >= level);
+      if (known) continue;
+    }
     out.push(k);
   }
   return out;
@@ -231,14 +274,54 @@ export function keysToReveal(data: SessionData, keys: Iterable<string>, targets:
 export function keysToHide(data: SessionData, keys: Iterable<string>, targets: Targets): string[] {
   const w = data.map?.width ?? 0;
   const h = data.map?.height ?? 0;
+  const members = (pid: string) => data.parties.find((p) => p.id === pid)?.memberIds ?? [];
   const out: string[] = [];
   for (const k of keys) {
     const i = keyToIndex(k, w, h);
     if (i < 0) continue;
-    const all = (data.revealedAll?.[i] ?? 0) > 0;
+    const partyKnows = (pid: string) => (data.partyKnown.get(pid)?.[i] ?? 0) > 0;
+    const privately = (id: string) => data.revealedTo.get(id)?.has(k) ?? false;
+    let hides: boolean;
     if (targets === 'all') {
-      if (all || memberIds(data).some((p) => data.revealedTo.get(p)?.has(k))) out.push(k);
-    } else if ('partyIds' in targets || targets.playerIds.some((p) => data.revealedTo.get(p)?.has(k))) out.push(k);
+      hides = (data.revealedAll?.[i] ?? 0) > 0 || [...data.partyKnown.keys()].some(partyKnows) || memberIds(data).some(privately);
+    } else if ('partyIds' in targets) {
+      hides = targets.partyIds.some((p) => partyKnows(p) || members(p).some(privately));
+    } else {
+      hides = targets.playerIds.some((id) => {
+        const party = partyOfPlayer(data, id);
+        return privately(id) || (party !== undefined && partyKnows(party.id));
+      });
+    }
+    if (hides) out.push(k);
+  }
+  return out;
+}
+
+/** Where each party's staged moves and placements take it, in order (docs/exploration.md). */
+export interface StagedParty {
+  /** where it stands once every staged change of it is published (null: off the map) */
+  end: string | null;
+  /** the staged moves as paths through hex centres, each from where the party then stands */
+  paths: string[][];
+}
+
+/** Folds the staged moves and placements per party, from where each party stands now. */
+export function stagedParties(staged: readonly StagedChange[], parties: readonly PartyView[]): Map<string, StagedParty> {
+  const out = new Map<string, StagedParty>();
+  for (const sc of staged) {
+    if (sc.kind !== 'move' && sc.kind !== 'place') continue;
+    let p = out.get(sc.partyId);
+    if (!p) {
+      const party = parties.find((x) => x.id === sc.partyId);
+      if (!party) continue; // merged away: the hub skips it
+      p = { end: party.key, paths: [] };
+      out.set(sc.partyId, p);
+    }
+    if (sc.kind === 'place') p.end = sc.key;
+    else {
+      p.paths.push(p.end !== null ? [p.end, ...sc.path] : [...sc.path]);
+      p.end = sc.path[sc.path.length - 1] ?? p.end;
+    }
   }
   return out;
 }

@@ -228,10 +228,11 @@ describe('DM store', () => {
     st.togglePicked('bo');
     const plan = st.planSweep('reveal', ['0,0', '0,1', '1,1']);
     expect(plan).toEqual({
-      message: { type: 'hex:reveal', hexKeys: ['0,1', '1,1'], targets: { playerIds: ['bo'] } },
+      message: { type: 'hex:reveal', hexKeys: ['0,1', '1,1'], targets: { playerIds: ['bo'] }, state: 'explored' },
       count: 2,
       who: 'Bo',
       staged: false,
+      state: 'explored',
     });
   });
 

@@ -64,6 +64,23 @@ export const TERRAIN_COLORS: Readonly<Record<Terrain, string>> = {
 
 export const FOG_COLOR = '#262a31';
 
+/**
+ * How a hex a player only glimpsed is filled: its terrain colour drained towards grey and darkened
+ * towards the fog, so it reads as the same terrain seen from afar and never as explored ground
+ * (the tiles hatch it too, and fade its glyph).
+ */
+export function mutedColor(css: string): string {
+  const [r, g, b] = [1, 3, 5].map((i) => parseInt(css.slice(i, i + 2), 16)) as [number, number, number];
+  const [fr, fg, fb] = [1, 3, 5].map((i) => parseInt(FOG_COLOR.slice(i, i + 2), 16)) as [number, number, number];
+  const grey = 0.2126 * r + 0.7152 * g + 0.0722 * b;
+  const mix = (c: number, f: number) => Math.round((c * 0.4 + grey * 0.6) * 0.7 + f * 0.3);
+  return '#' + [mix(r, fr), mix(g, fg), mix(b, fb)].map((v) => v.toString(16).padStart(2, '0')).join('');
+}
+
+export const MUTED_TERRAIN_COLORS: Readonly<Record<Terrain, string>> = Object.fromEntries(
+  Object.entries(TERRAIN_COLORS).map(([t, c]) => [t, mutedColor(c)]),
+) as Record<Terrain, string>;
+
 const indexByCode = new Map<string, number>();
 ALL_TERRAINS.forEach((t, i) => indexByCode.set(TERRAIN_CODES[t], i));
 indexByCode.set(FOG_CODE, FOG);
@@ -108,6 +125,17 @@ export function decodeGrid(grid: string, width: number, height: number): Uint8Ar
     const idx = c < 128 ? indexByCharCode[c]! : NO_CODE;
     if (idx === NO_CODE) throw new Error(`unknown terrain code ${JSON.stringify(grid[i])} at ${i}`);
     out[i] = idx;
+  }
+  return out;
+}
+
+/** 1 per hex whose grid code is a glimpsed one (upper case, ','): a player's muted hexes. */
+export function decodeGlimpsed(grid: string): Uint8Array {
+  const out = new Uint8Array(grid.length);
+  for (let i = 0; i < grid.length; i++) {
+    const c = grid.charCodeAt(i);
+    // 'A'..'Z' and ','; every other code (lower case, '.', '?') is explored or fog.
+    if ((c >= 65 && c <= 90) || c === 44) out[i] = 1;
   }
   return out;
 }

@@ -4,7 +4,7 @@ import { useStore } from 'zustand';
 import type { SessionStore } from '../store/session';
 import type { HexcrawlSocket, ConnectionStatus } from '../net/socket';
 import { HexMapView, type HexMapHandle } from '../render/HexMapView';
-import type { RenderScene } from '../render/renderer';
+import type { MarkerMark, RenderScene, TokenMark } from '../render/renderer';
 import { keyToIndex } from '../hex/coords';
 import { FOG, TERRAIN_COLORS, TERRAIN_NAMES, terrainAt } from '../hex/terrain';
 import { CLOSE } from '../protocol/constants';
@@ -12,6 +12,7 @@ import type { PlayerConnection } from './connection';
 import { Brand } from './ui';
 import { PlayersButton } from './Players';
 import { TravelClock } from './TravelClock';
+import { MARKER_COLORS } from '../render/marks';
 
 export type SessionEnd =
   | { kind: 'removed' }
@@ -92,17 +93,29 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
   const [endedDismissed, setEndedDismissed] = useState<string | null>(null);
 
   const map = data?.map ?? null;
+  // Only what the hub sent: our party always, others and visible markers on explored hexes.
+  const myParty = data?.you?.partyId ?? null;
+  const parties = data?.parties;
+  const markers = data?.markers;
+  const tokens = useMemo(
+    () => (parties ?? []).flatMap((p): TokenMark[] => (p.key ? [{ id: p.id, key: p.key, color: p.color, own: p.id === myParty }] : [])),
+    [parties, myParty],
+  );
+  const marks = useMemo(() => (markers ?? []).map((m): MarkerMark => ({ id: m.id, key: m.key, kind: m.kind, label: m.label })), [markers]);
   const scene: RenderScene = useMemo(
     () => ({
       map,
       cells: data?.cells ?? new Uint8Array(0),
+      muted: data?.glimpsed ?? null,
       labels: data?.labels ?? new Map(),
       roads: data?.roads,
       token: data?.token ?? null,
+      tokens,
+      markers: marks,
       fadeIn,
       hover: tapped?.key ?? hover?.key ?? null,
     }),
-    [map, data?.cells, data?.labels, data?.roads, data?.token, fadeIn, hover?.key, tapped?.key],
+    [map, data?.cells, data?.glimpsed, data?.labels, data?.roads, data?.token, tokens, marks, fadeIn, hover?.key, tapped?.key],
   );
 
   // A different map: drop the pinned info card (during render, so it is never drawn over the new map).
@@ -173,6 +186,7 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
           onZoom={(f) => mapRef.current?.zoomBy(f)}
           onFit={() => mapRef.current?.fit(true)}
           onParty={data.token ? () => mapRef.current?.centerOn(data.token!, 300) : null}
+          partyColor={data.parties.find((p) => p.id === data.you?.partyId)?.color ?? '#e0a030'}
         />
       )}
 
@@ -316,6 +330,9 @@ function HexInfo({ info, data, onClose }: { info: Info; data: NonNullable<Return
   const terrain = terrainAt(t);
   const label = data.labels.get(info.key);
   const isParty = data.token === info.key;
+  const glimpsed = data.glimpsed[i] === 1;
+  const others = data.parties.filter((p) => p.key === info.key && p.id !== data.you?.partyId);
+  const markers = data.markers.filter((m) => m.key === info.key);
   const style = info.pinned ? undefined : { left: info.x + 14, top: info.y + 14 };
   return (
     <div className={info.pinned ? 'hexinfo hexinfo-pinned' : 'hexinfo'} style={style} data-testid="hex-info" role="status">
@@ -327,8 +344,21 @@ function HexInfo({ info, data, onClose }: { info: Info; data: NonNullable<Return
           <div className="hexinfo-terrain">
             <span className="swatch" style={{ background: TERRAIN_COLORS[terrain ?? ''] }} />
             {TERRAIN_NAMES[terrain ?? '']}
+            {glimpsed && <span className="glimpsed-tag"> · seen from afar</span>}
             {isParty && <span className="party-tag">the party is here</span>}
           </div>
+          {others.map((p) => (
+            <div key={p.id} className="hexinfo-line">
+              <span className="swatch round" style={{ background: p.color }} />
+              {p.name}
+            </div>
+          ))}
+          {markers.map((m) => (
+            <div key={m.id} className="hexinfo-line" data-testid="hex-info-marker">
+              <span className="swatch round" style={{ background: MARKER_COLORS[m.kind] }} />
+              {m.label || MARKER_WORDS[m.kind]}
+            </div>
+          ))}
         </>
       )}
       {info.pinned && (
@@ -340,7 +370,9 @@ function HexInfo({ info, data, onClose }: { info: Info; data: NonNullable<Return
   );
 }
 
-function MapControls(props: { onZoom: (f: number) => void; onFit: () => void; onParty: (() => void) | null }) {
+const MARKER_WORDS = { monster: 'A monster', camp: 'A camp', npc: 'Someone', treasure: 'Treasure', danger: 'Danger', poi: 'Something of interest' } as const;
+
+function MapControls(props: { onZoom: (f: number) => void; onFit: () => void; onParty: (() => void) | null; partyColor: string }) {
   return (
     <div className="controls" role="toolbar" aria-label="Map controls">
       <button className="ctl" onClick={() => props.onZoom(1.4)} aria-label="Zoom in" title="Zoom in">
@@ -357,8 +389,8 @@ function MapControls(props: { onZoom: (f: number) => void; onFit: () => void; on
       {props.onParty && (
         <button className="ctl" onClick={props.onParty} aria-label="Find the party" title="Find the party">
           <svg viewBox="0 0 20 20" aria-hidden="true">
-            <circle cx="10" cy="10" r="7" fill="#f2c14e" stroke="#3a2a10" strokeWidth="1.5" />
-            <path d="M8 14V6l5 1.6L8 9.4" fill="#b8442f" stroke="#3a2a10" strokeWidth="1.2" strokeLinejoin="round" />
+            <circle cx="10" cy="10" r="7" fill={props.partyColor} stroke="#1d1a16" strokeWidth="1.5" />
+            <path d="M8 14V6l5 1.6L8 9.4" fill="#fbf7ec" stroke="#1d1a16" strokeWidth="1.2" strokeLinejoin="round" />
           </svg>
         </button>
       )}

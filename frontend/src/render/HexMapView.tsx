@@ -205,7 +205,10 @@ export function HexMapView(props: HexMapViewProps) {
     {
       target: wrapRef,
       eventOptions: { passive: false },
-      drag: { filterTaps: true, pointer: { buttons: [1, 2, 4] } },
+      // keys: false — the arrows are onKeyDown's (and the DM's Party tool's). The library's
+      // keyboard drag would also replay the last tap when an arrow key is released, where the
+      // pointer last was: a move back to the hex just left.
+      drag: { filterTaps: true, pointer: { buttons: [1, 2, 4], keys: false } },
       pinch: { scaleBounds: { min: 1e-3, max: 1e3 } },
     },
   );

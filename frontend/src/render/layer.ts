@@ -5,13 +5,13 @@
 // a time budget per frame, the old level (or the overview bitmap) standing in meanwhile. A change
 // to a hex repaints only the tiles it touches, and the overview's pixels for it.
 //
-// What the layer draws is a function of per-hex arrays only (HexLayers), so a further per-hex
-// state (say, hexes seen only from afar, drawn muted) is one more array compared in `sync` and
-// read in `paintHexes`. Everything that moves on its own (fades, the token, pings) is drawn over
-// the layer by the renderer each frame, never into it.
+// What the layer draws is a function of per-hex arrays only (HexLayers: terrain, veil, muted,
+// roads), each compared in `sync` and read in `paintHexes`. Everything that moves on its own
+// (fades, tokens, markers, pings) is drawn over the layer by the renderer each frame, never into
+// it.
 import { mapPixelSize } from '../hex/coords';
 import { Overview } from './overview';
-import { GlyphSprites, paintHexes, type HexLayers, type MapRect, type PaintStyle } from './paint';
+import { GlyphSprites, neighbourIndices, paintHexes, type HexLayers, type MapRect, type PaintStyle } from './paint';
 import type { MapInfo } from '../protocol/schema';
 
 /** Tile edge in device pixels. */
@@ -78,6 +78,14 @@ export interface LayerDrawResult {
   work: boolean;
 }
 
+/** `src` into the layer's own copy (reused when it has one), or null. */
+function copyInto(copy: Uint8Array | null, src: Uint8Array | null): Uint8Array | null {
+  if (!src) return null;
+  if (!copy) return src.slice();
+  copy.set(src);
+  return copy;
+}
+
 // tx, ty ≥ -1 (the part-tile left of and above the grid's origin).
 const tileKey = (tx: number, ty: number) => (tx + 1) * 65536 + (ty + 1);
 const keyTx = (key: number) => Math.floor(key / 65536) - 1;
@@ -90,6 +98,8 @@ export class MapLayer {
   private style: LayerStyle | null = null;
   private cellsCopy = new Uint8Array(0);
   private veilCopy: Uint8Array | null = null;
+  private mutedCopy: Uint8Array | null = null;
+  private roadsCopy: Uint8Array | null = null;
   private overview: Overview | null = null;
   private level: Level | null = null;
   private old: Level | null = null;
@@ -139,35 +149,59 @@ export class MapLayer {
    * the layer's own copy: callers must give a new array for a change, never mutate one. Returns
    * true when something the layer draws changed.
    */
-  sync(map: MapInfo | null, cells: Uint8Array, veil: Uint8Array | null, style: LayerStyle): boolean {
+  sync(
+    map: MapInfo | null,
+    cells: Uint8Array,
+    veil: Uint8Array | null,
+    style: LayerStyle,
+    muted: Uint8Array | null = null,
+    roads: Uint8Array | null = null,
+  ): boolean {
     const styleKey = `${style.background}|${style.fogColor}|${style.veilAlpha}|${style.glyphMinScale}|${style.gridMinScale}`;
     const mapKey = map ? `${map.id}:${map.width}x${map.height}:${map.orientation}` : '';
-    if (!map || cells.length !== map.width * map.height || (veil && veil.length !== cells.length)) {
+    const n = cells.length;
+    if (!map || n !== map.width * map.height || (veil && veil.length !== n) || (muted && muted.length !== n) || (roads && roads.length !== n)) {
       if (this.hex) this.reset(null, '');
       return false;
     }
     if (mapKey !== this.mapKey || styleKey !== this.styleKey) {
       this.style = style;
       this.styleKey = styleKey;
-      this.reset({ width: map.width, height: map.height, orientation: map.orientation, cells, veil }, mapKey);
+      this.reset({ width: map.width, height: map.height, orientation: map.orientation, cells, veil, muted, roads }, mapKey);
       return true;
     }
     const hex = this.hex!;
-    if (hex.cells === cells && hex.veil === veil) return false;
+    if (hex.cells === cells && hex.veil === veil && hex.muted === muted && hex.roads === roads) return false;
+    const at = (a: Uint8Array | null, i: number) => (a ? a[i]! : 0);
     const changed: number[] = [];
     const prevCells = this.cellsCopy;
-    const prevVeil = this.veilCopy;
-    for (let i = 0; i < cells.length; i++) {
-      if (prevCells[i] !== cells[i] || (prevVeil ? prevVeil[i]! : 0) !== (veil ? veil[i]! : 0)) changed.push(i);
+    const { veilCopy, mutedCopy, roadsCopy } = this;
+    for (let i = 0; i < n; i++) {
+      if (prevCells[i] !== cells[i] || at(veilCopy, i) !== at(veil, i) || at(mutedCopy, i) !== at(muted, i) || at(roadsCopy, i) !== at(roads, i)) changed.push(i);
+    }
+    // A road hex draws its joins to its neighbours: it changes with them (a road laid or lifted
+    // next to it, a neighbour revealed or hidden).
+    if ((roads || roadsCopy) && changed.length > 0 && changed.length <= 2048) {
+      const flat = hex.orientation === 'flat';
+      const seen = new Set(changed);
+      for (const i of changed) {
+        for (const j of neighbourIndices(i, hex.width, hex.height, flat)) {
+          if (!seen.has(j) && (at(roads, j) === 1 || at(roadsCopy, j) === 1)) {
+            seen.add(j);
+            changed.push(j);
+          }
+        }
+      }
     }
     hex.cells = cells;
     hex.veil = veil;
+    hex.muted = muted;
+    hex.roads = roads;
     if (changed.length === 0) return false;
     prevCells.set(cells);
-    if (veil) {
-      if (!prevVeil) this.veilCopy = veil.slice();
-      else prevVeil.set(veil);
-    } else this.veilCopy = null;
+    this.veilCopy = copyInto(veilCopy, veil);
+    this.mutedCopy = copyInto(mutedCopy, muted);
+    this.roadsCopy = copyInto(roadsCopy, roads);
     this.overview?.update(hex, changed);
     for (const level of [this.level, this.old]) if (level) this.invalidate(level, changed);
     return true;
@@ -184,6 +218,8 @@ export class MapLayer {
     if (!hex) return;
     this.cellsCopy = hex.cells.slice();
     this.veilCopy = hex.veil ? hex.veil.slice() : null;
+    this.mutedCopy = hex.muted ? hex.muted.slice() : null;
+    this.roadsCopy = hex.roads ? hex.roads.slice() : null;
   }
 
   /** The overview, made when first needed (or in the first frame with time to spare): the

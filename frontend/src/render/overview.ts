@@ -3,10 +3,12 @@
 // pixels offset half a brick in alternate columns (flat) or rows (pointy), the same stagger as
 // the hexes, so scaled up it lands on the hexes it stands for to within a fraction of a hex.
 // Kept up to date hex by hex: a reveal costs a few pixel writes, not a re-render.
-import { ALL_TERRAINS, FOG, TERRAIN_COLORS } from '../hex/terrain';
-import type { HexLayers, MapRect } from './paint';
+import { ALL_TERRAINS, FOG, MUTED_TERRAIN_COLORS, TERRAIN_COLORS } from '../hex/terrain';
+import { HALF_VEIL, type HexLayers, type MapRect } from './paint';
 
 const HALF_SQRT3 = Math.sqrt(3) / 2;
+/** Offset of a terrain's muted colour in the palettes. */
+const MUTED = 256;
 
 function rgb(css: string): [number, number, number] {
   const m = /^#([0-9a-f]{2})([0-9a-f]{2})([0-9a-f]{2})$/i.exec(css);
@@ -30,9 +32,11 @@ export class Overview {
   private readonly px: Uint32Array;
   private readonly flat: boolean;
   private readonly width: number;
-  /** packed colour per terrain index (and FOG), plain and under the veil */
-  private readonly plain = new Uint32Array(256);
-  private readonly veiled = new Uint32Array(256);
+  /** packed colour per terrain index (and FOG), plain and under the veil; muted (glimpsed) at
+   * index + MUTED */
+  private readonly plain = new Uint32Array(512);
+  private readonly veiled = new Uint32Array(512);
+  private readonly halfVeiled = new Uint32Array(512);
 
   constructor(hex: Pick<HexLayers, 'width' | 'height' | 'orientation'>, fogColor: string, veilAlpha: number) {
     this.flat = hex.orientation === 'flat';
@@ -52,17 +56,22 @@ export class Overview {
       const c = rgb(TERRAIN_COLORS[t]);
       this.plain[i] = pack(c);
       this.veiled[i] = pack(mix(c, fog, veilAlpha));
+      this.halfVeiled[i] = pack(mix(c, fog, veilAlpha * HALF_VEIL));
+      const m = rgb(MUTED_TERRAIN_COLORS[t]);
+      this.plain[i + MUTED] = pack(m);
+      this.veiled[i + MUTED] = pack(mix(m, fog, veilAlpha));
+      this.halfVeiled[i + MUTED] = pack(mix(m, fog, veilAlpha * HALF_VEIL));
     });
-    this.plain[FOG] = this.veiled[FOG] = pack(fog);
+    this.plain[FOG] = this.veiled[FOG] = this.halfVeiled[FOG] = pack(fog);
   }
 
   /** Sets the colour of every hex in `indices` (all hexes when null) and uploads the change. */
   update(hex: HexLayers, indices: readonly number[] | null): void {
-    const { cells, veil } = hex;
+    const { cells, veil, muted } = hex;
     const px = this.px;
     const w = this.canvas.width;
     const cols = this.width;
-    const { plain, veiled, flat } = this;
+    const { plain, veiled, halfVeiled, flat } = this;
     const n = indices === null ? cells.length : indices.length;
     if (n === 0) return;
     let y0 = Infinity, y1 = -1;
@@ -71,7 +80,9 @@ export class Overview {
       const i = indices === null ? k : indices[k]!;
       const col = i % cols;
       const row = (i - col) / cols;
-      const colour = veil !== null && veil[i] === 1 ? veiled[cells[i]!]! : plain[cells[i]!]!;
+      const c = cells[i]! + (muted !== null && muted[i] === 1 && cells[i] !== FOG ? MUTED : 0);
+      const v = veil !== null ? veil[i]! : 0;
+      const colour = v === 0 ? plain[c]! : v === 1 ? veiled[c]! : halfVeiled[c]!;
       if (flat) {
         const y = 2 * row + (col & 1);
         px[y * w + col] = colour;

@@ -1,14 +1,13 @@
 // Canvas 2D hex renderer, shared by the player view and the DM console. Framework-free: the
 // React wrapper (HexMapView) feeds it a scene and a view and asks it to draw.
 //
-// Two layers. The map itself (terrain, fog, glyphs, grid, veil) is cached in tiles by MapLayer
-// (layer.ts) and copied to the screen each frame, so a pan costs a few image copies however many
-// hexes are on screen. Over it, drawn afresh each frame because they move or fade on their own:
-// reveal fades, highlights, the hover outline, labels and the token.
-import { FOG, FOG_COLOR } from '../hex/terrain';
+// Two layers. The map itself (terrain, fog, glimpsed hexes, glyphs, roads, grid, veil) is cached
+// in tiles by MapLayer (layer.ts) and copied to the screen each frame, so a pan costs a few image
+// copies however many hexes are on screen. Over it, drawn afresh each frame because they move or
+// fade on their own: reveal fades, highlights, move paths, the hover outline, labels, markers and
+// the party tokens (marks.ts).
+import { FOG_COLOR } from '../hex/terrain';
 import {
-  hexKey,
-  neighbours,
   hexCorners,
   hexToPixel,
   inBounds,
@@ -21,6 +20,9 @@ import {
 } from '../hex/coords';
 import type { MapInfo } from '../protocol/schema';
 import { MapLayer } from './layer';
+import { drawMarkers, drawPaths, drawTokens, type MarkerMark, type PathMark, type TokenMark } from './marks';
+
+export type { MarkerMark, PathMark, TokenMark } from './marks';
 
 export interface RenderScene {
   map: MapInfo | null;
@@ -39,6 +41,14 @@ export interface RenderScene {
   hover?: string | null | undefined;
   /** hexes a road runs through: drawn joining neighbouring road hexes (docs/travel.md) */
   roads?: ReadonlySet<string> | undefined;
+  /** 1 per hex the viewer only glimpsed: drawn muted and hatched (never mutated, as `cells`) */
+  muted?: Uint8Array | null | undefined;
+  /** party tokens in their colours; when absent, `token` is drawn as the one party token */
+  tokens?: readonly TokenMark[] | undefined;
+  /** markers (monsters, camps …), an icon per kind */
+  markers?: readonly MarkerMark[] | undefined;
+  /** paths through hex centres: a move being dragged, staged moves (dashed) */
+  paths?: readonly PathMark[] | undefined;
 }
 
 export interface RenderOptions {
@@ -95,6 +105,9 @@ export const NO_INSETS: Insets = { top: 0, right: 0, bottom: 0, left: 0 };
 
 let firstMapMarked = false;
 
+/** A party token drawn without a party's colour (a scene with only `token`). */
+const DEFAULT_TOKEN_COLOR = '#e0a030';
+
 interface LabelIndex {
   source: ReadonlyMap<string, string> | null;
   x: Float64Array;
@@ -119,6 +132,8 @@ export class HexRenderer {
   private labelIndex: LabelIndex = { source: null, x: new Float64Array(0), y: new Float64Array(0), text: [] };
   private fitted = new Map<string, string>();
   private fittedFor = '';
+  /** the scene's road set as a per-hex array for the layer, made again when the set changes */
+  private roadCells: { source: ReadonlySet<string> | undefined; n: number; cells: Uint8Array | null } = { source: undefined, n: 0, cells: null };
   /** time of the last draw; exposed for benchmarks */
   lastDrawMs = 0;
   /** hexes on screen in the last draw (painted from the cache or anew) */
@@ -143,8 +158,24 @@ export class HexRenderer {
   }
 
   private syncLayer(): void {
-    const { map, cells, veil } = this.scene;
-    this.layer.sync(map, cells, veil ?? null, this.opts);
+    const { map, cells, veil, muted } = this.scene;
+    this.layer.sync(map, cells, veil ?? null, this.opts, muted ?? null, this.roadArray());
+  }
+
+  private roadArray(): Uint8Array | null {
+    const { map, roads, cells } = this.scene;
+    const rc = this.roadCells;
+    if (rc.source === roads && rc.n === cells.length) return rc.cells;
+    let out: Uint8Array | null = null;
+    if (map && roads && roads.size > 0) {
+      out = new Uint8Array(cells.length);
+      for (const k of roads) {
+        const i = keyToIndex(k, map.width, map.height);
+        if (i >= 0) out[i] = 1;
+      }
+    }
+    this.roadCells = { source: roads, n: cells.length, cells: out };
+    return out;
   }
 
   /** Hexes painted into the cache so far, and the tiles that took; for benchmarks and tests. */
@@ -327,64 +358,22 @@ export class HexRenderer {
 
     ctx.setTransform(dpr * s, 0, 0, dpr * s, dpr * view.x, dpr * view.y);
     this.drawFades(now, range);
-    const roads = this.scene.roads;
-    // Roads are drawn each frame over the cached layer, visible ones only: few hexes carry one.
-    if (roads && roads.size > 0) this.drawRoads(roads, rect, s);
     this.drawHighlights(range);
 
-    // Screen-space passes: text and the token stay crisp and legible at any zoom.
+    // Screen-space passes: text, paths, markers and tokens stay crisp and legible at any zoom.
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
+    const { paths, markers, tokens } = this.scene;
+    if (paths && paths.length > 0) drawPaths(ctx, map, view, paths);
     if (s >= opts.labelMinScale && labels.size > 0) this.drawLabels(view, rect, now);
-    if (token) this.drawToken(view, token);
+    if (markers && markers.length > 0) drawMarkers(ctx, map, view, rect, markers);
+    if (tokens) drawTokens(ctx, map, view, rect, tokens);
+    else if (token) drawTokens(ctx, map, view, rect, [{ id: '', key: token, color: DEFAULT_TOKEN_COLOR, own: true }]);
     this.lastDrawMs = performance.now() - t0;
     if (!firstMapMarked && drawn.complete && this.drawnHexes > 0) {
       // For the benchmark: navigation start → first frame with the map on it.
       firstMapMarked = true;
       performance.mark('hexcrawl:first-map');
     }
-  }
-
-  /**
-   * Roads, in map units: from each road hex's centre to the edge it shares with each road
-   * neighbour (so two road hexes draw one line between their centres), a dot where a road hex has
-   * no road neighbour. Fogged hexes draw nothing.
-   */
-  private drawRoads(roads: ReadonlySet<string>, rect: { x0: number; y0: number; x1: number; y1: number }, s: number): void {
-    const { ctx } = this;
-    const map = this.scene.map!;
-    const cells = this.scene.cells;
-    const { width, height, orientation } = map;
-    const path = new Path2D();
-    const dots = new Path2D();
-    const r = Math.max(0.08, 2 / s);
-    for (const key of roads) {
-      const o = parseHexKey(key);
-      if (!o || !inBounds(o, width, height) || cells[o.row * width + o.col] === FOG) continue;
-      const c = hexToPixel(o, orientation);
-      if (c.x < rect.x0 - 2 || c.x > rect.x1 + 2 || c.y < rect.y0 - 2 || c.y > rect.y1 + 2) continue;
-      let joined = false;
-      for (const n of neighbours(o, orientation, width, height)) {
-        if (!roads.has(hexKey(n.col, n.row)) || cells[n.row * width + n.col] === FOG) continue;
-        const m = hexToPixel(n, orientation);
-        path.moveTo(c.x, c.y);
-        path.lineTo((c.x + m.x) / 2, (c.y + m.y) / 2);
-        joined = true;
-      }
-      if (!joined) {
-        dots.moveTo(c.x + r * 2, c.y);
-        dots.arc(c.x, c.y, r * 2, 0, Math.PI * 2);
-      }
-    }
-    ctx.lineCap = 'round';
-    ctx.lineJoin = 'round';
-    ctx.lineWidth = Math.max(0.12, 3.5 / s);
-    ctx.strokeStyle = 'rgba(40, 28, 14, 0.55)';
-    ctx.stroke(path);
-    ctx.lineWidth = Math.max(0.07, 2 / s);
-    ctx.strokeStyle = '#c9a46a';
-    ctx.stroke(path);
-    ctx.fillStyle = '#c9a46a';
-    ctx.fill(dots);
   }
 
   /** Fresh reveals: fog over them, fading out; one fill per reveal. */
@@ -537,39 +526,6 @@ export class HexRenderer {
     }
   }
 
-  private drawToken(view: View, key: string): void {
-    const map = this.scene.map!;
-    const o = parseHexKey(key);
-    if (!o || !inBounds(o, map.width, map.height)) return;
-    const { ctx } = this;
-    const c = hexToPixel(o, map.orientation);
-    const x = c.x * view.scale + view.x;
-    const y = c.y * view.scale + view.y;
-    const r = Math.max(7, Math.min(26, view.scale * 0.42));
-    ctx.beginPath();
-    ctx.arc(x, y + r * 0.12, r * 1.08, 0, Math.PI * 2);
-    ctx.fillStyle = 'rgba(0, 0, 0, 0.35)';
-    ctx.fill();
-    ctx.beginPath();
-    ctx.arc(x, y, r, 0, Math.PI * 2);
-    ctx.fillStyle = '#f2c14e';
-    ctx.fill();
-    ctx.lineWidth = Math.max(1.5, r * 0.16);
-    ctx.strokeStyle = '#3a2a10';
-    ctx.stroke();
-    // A small banner: the party.
-    ctx.beginPath();
-    ctx.moveTo(x - r * 0.28, y + r * 0.5);
-    ctx.lineTo(x - r * 0.28, y - r * 0.55);
-    ctx.lineTo(x + r * 0.42, y - r * 0.32);
-    ctx.lineTo(x - r * 0.28, y - r * 0.08);
-    ctx.lineWidth = Math.max(1.2, r * 0.12);
-    ctx.lineJoin = 'round';
-    ctx.strokeStyle = '#3a2a10';
-    ctx.fillStyle = '#b8442f';
-    ctx.fill();
-    ctx.stroke();
-  }
 }
 
 function hexPath(ctx: CanvasRenderingContext2D, c: Point, cx: number[], cy: number[]): void {

@@ -66,7 +66,7 @@ describe('session:state', () => {
     expect(d.role).toBe('dm');
     expect(d.notes.get('3,0')).toBe('dragon lair');
     expect([...(d.revealedAll ?? [])]).toEqual([2, 1, 0, 0, 0, 0, 1, 0]);
-    expect([...(d.revealedTo.get(BO) ?? [])]).toEqual(['2,0']);
+    expect([...(d.revealedTo.get(BO) ?? [])]).toEqual([['2,0', 2]]);
     expect(d.staged.map((s) => s.kind)).toEqual(['reveal', 'reveal', 'update', 'move', 'place', 'place', 'hide']);
     expect(d.parties.map((p) => p.name)).toEqual(['The Company', 'Scouts', 'Stragglers']);
     expect(d.token).toBe('1,0'); // the default party's
@@ -223,7 +223,7 @@ describe('deltas (DM)', () => {
   it('hex:revealed to players records a private reveal', () => {
     const store = dmStore();
     store.getState().apply(example('hex-revealed-dm.json'));
-    expect([...(data(store).revealedTo.get(ANA) ?? [])]).toEqual(['2,0']);
+    expect([...(data(store).revealedTo.get(ANA) ?? [])]).toEqual([['2,0', 2]]);
     expect(data(store).revealedAll?.[2]).toBe(0);
   });
   it('hex:revealed to all sets revealedAll', () => {

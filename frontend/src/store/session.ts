@@ -2,7 +2,8 @@
 // deltas patch it. Every change produces new Map/Set/array instances so React selectors and the
 // renderer see it (mutating in place would not re-render).
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { decodeGrid, FOG, terrainIndex } from '../hex/terrain';
+import { decodeGlimpsed, decodeGrid, FOG, terrainIndex, type Terrain } from '../hex/terrain';
+import type { SightRule } from '../hex/sight';
 import { keyToIndex } from '../hex/coords';
 import type {
   BroadcastMode,
@@ -14,10 +15,10 @@ import type {
   ServerMessageOf,
   SessionStatus,
   StagedChange,
-  Targets,
 } from '../protocol/schema';
 import type { ConnectionStatus } from '../net/socket';
 import { reduceTravel, travelFromState, withParties, type TravelData } from './travel';
+import { DEFAULT_SIGHT_RULES } from '../hex/sight';
 
 export interface Player {
   id: string;
@@ -36,6 +37,8 @@ export interface SessionData {
   map: MapInfo | null;
   /** terrain index per hex (row-major); FOG where not visible to us */
   cells: Uint8Array;
+  /** 1 per hex the player only glimpsed (terrain only, drawn muted); all 0 for the DM */
+  glimpsed: Uint8Array;
   labels: ReadonlyMap<string, string>;
   /** hexes a road runs through (a player's: explored ones) */
   roads: ReadonlySet<string>;
@@ -48,10 +51,27 @@ export interface SessionData {
   notes: ReadonlyMap<string, string>;
   /** per hex, what all players know: 0 unknown, 1 glimpsed, 2 explored; null for players */
   revealedAll: Uint8Array | null;
-  /** per player, the hexes they know privately (glimpsed or explored) */
-  revealedTo: ReadonlyMap<string, ReadonlySet<string>>;
+  /** per player, the hexes they know privately: key → 1 glimpsed, 2 explored */
+  revealedTo: ReadonlyMap<string, ReadonlyMap<string, Level>>;
+  /** per party, what it knows of the active map: a level per hex (0, 1, 2), row-major */
+  partyKnown: ReadonlyMap<string, Uint8Array>;
+  /** the campaign's sight rules, every terrain filled in; null for players */
+  sightRules: Readonly<Record<Terrain, SightRule>> | null;
   staged: readonly StagedChange[];
   travel: TravelData;
+}
+
+/** What a player knows of a hex beyond fog: 1 glimpsed, 2 explored. */
+export type Level = 1 | 2;
+
+function levelsOf(s: string): Uint8Array {
+  const out = new Uint8Array(s.length);
+  for (let i = 0; i < s.length; i++) out[i] = s.charCodeAt(i) - 48;
+  return out;
+}
+
+function privateOf(known: Readonly<Record<string, Level>>): Map<string, Level> {
+  return new Map(Object.entries(known) as [string, Level][]);
 }
 
 export interface ServerError {
@@ -84,35 +104,50 @@ export function sessionDataFromState(m: ServerMessageOf<'session:state'>): Sessi
   const w = m.map?.width ?? 0;
   const h = m.map?.height ?? 0;
   const cells = m.map ? decodeGrid(m.grid, w, h) : new Uint8Array(0);
-  const revealedTo = new Map<string, Set<string>>();
-  for (const [pid, known] of Object.entries(m.revealedTo ?? {})) revealedTo.set(pid, new Set(Object.keys(known)));
-  let revealedAll: Uint8Array | null = null;
-  if (m.revealedAll !== undefined) {
-    revealedAll = new Uint8Array(m.revealedAll.length);
-    for (let i = 0; i < m.revealedAll.length; i++) revealedAll[i] = m.revealedAll.charCodeAt(i) - 48;
-  }
+  const revealedTo = new Map<string, ReadonlyMap<string, Level>>();
+  for (const [pid, known] of Object.entries(m.revealedTo ?? {})) revealedTo.set(pid, privateOf(known));
+  const revealedAll = m.revealedAll !== undefined ? levelsOf(m.revealedAll) : null;
+  const partyKnown = new Map<string, Uint8Array>();
+  for (const [pid, known] of Object.entries(m.partyKnown ?? {})) partyKnown.set(pid, levelsOf(known));
+  const you = m.you;
   return {
     seq: m.seq,
     role: m.role,
-    you: m.you,
+    you,
     campaign: m.campaign,
     session: m.session,
     broadcastMode: m.broadcastMode,
     preparing: m.preparing,
     map: m.map,
     cells,
+    glimpsed: m.role === 'player' && m.map ? decodeGlimpsed(m.grid) : new Uint8Array(cells.length),
     labels: new Map(Object.entries(m.labels)),
     roads: new Set(m.roads ?? []),
-    token: tokenOf(m.role, m.you?.partyId ?? null, m.parties),
+    token: tokenOf(m.role, you?.partyId ?? null, m.parties),
     parties: m.parties,
     markers: m.markers,
     players: new Map(m.players.map((p) => [p.id, { ...p }])),
     notes: new Map(Object.entries(m.notes ?? {})),
     revealedAll,
     revealedTo,
+    partyKnown,
+    sightRules: m.sightRules ? fullRules(m.sightRules) : null,
     staged: m.staged ?? [],
     travel: travelFromState(m),
   };
+}
+
+/** The hub fills in every terrain; anything missing (an older hub) takes the defaults. */
+function fullRules(r: Partial<Record<Terrain, SightRule>>): Record<Terrain, SightRule> {
+  return { ...DEFAULT_SIGHT_RULES, ...r };
+}
+
+/**
+ * A player's own party: the one whose members are listed (players get the members of their own
+ * party only). A split or an assignment changes it without a new session:state.
+ */
+function ownParty(playerId: string, parties: readonly PartyView[]): string | null {
+  return parties.find((p) => p.memberIds?.includes(playerId))?.id ?? null;
 }
 
 /** Our party's token: a player's own party, the DM's default party. */
@@ -127,13 +162,16 @@ interface Patch {
   mapChanging?: boolean;
 }
 
-function applyHexViews(d: SessionData, hexes: readonly HexView[]): Pick<SessionData, 'cells' | 'labels' | 'notes' | 'roads'> {
+function applyHexViews(d: SessionData, hexes: readonly HexView[]): Pick<SessionData, 'cells' | 'glimpsed' | 'labels' | 'notes' | 'roads'> {
   const w = d.map?.width ?? 0;
   const h = d.map?.height ?? 0;
   const cells = new Uint8Array(d.cells);
   const labels = new Map(d.labels);
   const roads = new Set(d.roads);
   const notes = d.role === 'dm' ? new Map(d.notes) : d.notes;
+  // A player's hexes say their state; a hex sent without one (an update of a hex already known)
+  // keeps the state it had.
+  let glimpsed = d.glimpsed;
   for (const hv of hexes) {
     const i = keyToIndex(hv.key, w, h);
     if (i < 0) continue; // off our map (e.g. the map changed under us): the next state fixes it
@@ -145,18 +183,110 @@ function applyHexViews(d: SessionData, hexes: readonly HexView[]): Pick<SessionD
     if (d.role === 'dm') {
       if (hv.notes) (notes as Map<string, string>).set(hv.key, hv.notes);
       else (notes as Map<string, string>).delete(hv.key);
+    } else if (hv.state !== undefined) {
+      const g = hv.state === 'glimpsed' ? 1 : 0;
+      if (glimpsed[i] !== g) {
+        if (glimpsed === d.glimpsed) glimpsed = new Uint8Array(d.glimpsed);
+        glimpsed[i] = g;
+      }
     }
   }
-  return { cells, labels, notes, roads };
+  return { cells, glimpsed, labels, notes, roads };
 }
 
-function playerIdsOf(t: Targets | undefined): string[] | null {
-  if (t === undefined || t === 'all') return null;
-  return 'playerIds' in t ? t.playerIds : [];
+/** Raises `levels` to `level` at `keys` (a copy; never lowers). */
+function raised(levels: Uint8Array, keys: readonly string[], level: Level, w: number, h: number): Uint8Array {
+  const out = new Uint8Array(levels);
+  for (const k of keys) {
+    const i = keyToIndex(k, w, h);
+    if (i >= 0 && out[i]! < level) out[i] = level;
+  }
+  return out;
 }
 
-function isParties(t: Targets | undefined): boolean {
-  return t !== undefined && t !== 'all' && 'partyIds' in t;
+/** Clears `levels` at `keys` (a copy). */
+function cleared(levels: Uint8Array, keys: readonly string[], w: number, h: number): Uint8Array {
+  const out = new Uint8Array(levels);
+  for (const k of keys) {
+    const i = keyToIndex(k, w, h);
+    if (i >= 0) out[i] = 0;
+  }
+  return out;
+}
+
+/** Drops `keys` from the private knowledge of `ids` (every player when null). */
+function withoutPrivate(
+  revealedTo: ReadonlyMap<string, ReadonlyMap<string, Level>>,
+  ids: readonly string[] | null,
+  keys: readonly string[],
+): ReadonlyMap<string, ReadonlyMap<string, Level>> {
+  let out: Map<string, ReadonlyMap<string, Level>> | null = null;
+  for (const id of ids ?? [...revealedTo.keys()]) {
+    const known = revealedTo.get(id);
+    if (!known || !keys.some((k) => known.has(k))) continue;
+    const next = new Map(known);
+    for (const k of keys) next.delete(k);
+    out ??= new Map(revealedTo);
+    out.set(id, next);
+  }
+  return out ?? revealedTo;
+}
+
+/**
+ * How the DM's knowledge changes with a reveal or hide (docs/protocol.md, "How a DM's client
+ * keeps its revealedAll, revealedTo and partyKnown"): the scope a message names (all, parties,
+ * players) rises to its state, or is cleared.
+ */
+function dmKnowledge(
+  d: SessionData,
+  msg: ServerMessageOf<'hex:revealed'> | ServerMessageOf<'hex:hidden'>,
+): Pick<SessionData, 'revealedAll' | 'revealedTo' | 'partyKnown'> {
+  const w = d.map?.width ?? 0;
+  const h = d.map?.height ?? 0;
+  const n = w * h;
+  const t = msg.targets;
+  if (msg.type === 'hex:revealed') {
+    const keys = msg.hexes.map((hv) => hv.key);
+    const level: Level = msg.state === 'glimpsed' ? 1 : 2;
+    if (t === undefined || t === 'all') {
+      return { revealedAll: raised(d.revealedAll ?? new Uint8Array(n), keys, level, w, h), revealedTo: d.revealedTo, partyKnown: d.partyKnown };
+    }
+    if ('partyIds' in t) {
+      const partyKnown = new Map(d.partyKnown);
+      for (const id of t.partyIds) partyKnown.set(id, raised(d.partyKnown.get(id) ?? new Uint8Array(n), keys, level, w, h));
+      return { revealedAll: d.revealedAll, revealedTo: d.revealedTo, partyKnown };
+    }
+    const revealedTo = new Map(d.revealedTo);
+    for (const id of t.playerIds) {
+      const next = new Map(revealedTo.get(id) ?? []);
+      for (const k of keys) if ((next.get(k) ?? 0) < level) next.set(k, level);
+      revealedTo.set(id, next);
+    }
+    return { revealedAll: d.revealedAll, revealedTo, partyKnown: d.partyKnown };
+  }
+  const keys = msg.keys;
+  if (t === undefined || t === 'all') {
+    const partyKnown = new Map<string, Uint8Array>();
+    for (const [id, known] of d.partyKnown) partyKnown.set(id, cleared(known, keys, w, h));
+    return {
+      revealedAll: cleared(d.revealedAll ?? new Uint8Array(n), keys, w, h),
+      revealedTo: withoutPrivate(d.revealedTo, null, keys),
+      partyKnown,
+    };
+  }
+  if ('partyIds' in t) {
+    const partyKnown = new Map(d.partyKnown);
+    const members: string[] = [];
+    for (const id of t.partyIds) {
+      const known = d.partyKnown.get(id);
+      if (known) partyKnown.set(id, cleared(known, keys, w, h));
+      members.push(...(d.parties.find((p) => p.id === id)?.memberIds ?? []));
+    }
+    return { revealedAll: d.revealedAll, revealedTo: withoutPrivate(d.revealedTo, members, keys), partyKnown };
+  }
+  // From players: their private knowledge; what moved out of their party's arrives as
+  // party:known and player:known right after.
+  return { revealedAll: d.revealedAll, revealedTo: withoutPrivate(d.revealedTo, t.playerIds, keys), partyKnown: d.partyKnown };
 }
 
 /** Pure reducer: returns the patch for a message, or null to ignore it. */
@@ -192,26 +322,7 @@ export function reduce(
       const w = d.map?.width ?? 0;
       const h = d.map?.height ?? 0;
       const patch = applyHexViews(d, msg.hexes);
-      if (d.role === 'dm') {
-        if (isParties(msg.targets)) return { data: { ...d, ...patch, seq } };
-        const ids = playerIdsOf(msg.targets);
-        if (ids === null) {
-          const revealedAll = d.revealedAll ? new Uint8Array(d.revealedAll) : new Uint8Array(w * h);
-          const level = msg.state === 'glimpsed' ? 1 : 2;
-          for (const hv of msg.hexes) {
-            const i = keyToIndex(hv.key, w, h);
-            if (i >= 0) revealedAll[i] = Math.max(revealedAll[i]!, level);
-          }
-          return { data: { ...d, ...patch, seq, revealedAll } };
-        }
-        const revealedTo = new Map(d.revealedTo);
-        for (const pid of ids) {
-          const set = new Set(revealedTo.get(pid) ?? []);
-          for (const hv of msg.hexes) set.add(hv.key);
-          revealedTo.set(pid, set);
-        }
-        return { data: { ...d, ...patch, seq, revealedTo } };
-      }
+      if (d.role === 'dm') return { data: { ...d, ...patch, ...dmKnowledge(d, msg), seq } };
       const fadeIn = new Map<number, number>();
       for (const [i, t] of state.fadeIn) if (now - t < FADE_MS) fadeIn.set(i, t);
       for (const hv of msg.hexes) {
@@ -223,34 +334,9 @@ export function reduce(
     case 'hex:hidden': {
       const w = d.map?.width ?? 0;
       const h = d.map?.height ?? 0;
-      if (d.role === 'dm') {
-        if (isParties(msg.targets)) return { data: { ...d, seq } };
-        const ids = playerIdsOf(msg.targets);
-        const revealedTo = new Map(d.revealedTo);
-        if (ids === null) {
-          // Hidden from all: nobody sees it any more, private reveals included.
-          const revealedAll = d.revealedAll ? new Uint8Array(d.revealedAll) : new Uint8Array(w * h);
-          for (const k of msg.keys) {
-            const i = keyToIndex(k, w, h);
-            if (i >= 0) revealedAll[i] = 0;
-          }
-          for (const [pid, set] of d.revealedTo) {
-            if (msg.keys.some((k) => set.has(k))) {
-              const next = new Set(set);
-              for (const k of msg.keys) next.delete(k);
-              revealedTo.set(pid, next);
-            }
-          }
-          return { data: { ...d, seq, revealedAll, revealedTo } };
-        }
-        for (const pid of ids) {
-          const next = new Set(revealedTo.get(pid) ?? []);
-          for (const k of msg.keys) next.delete(k);
-          revealedTo.set(pid, next);
-        }
-        return { data: { ...d, seq, revealedTo } };
-      }
+      if (d.role === 'dm') return { data: { ...d, ...dmKnowledge(d, msg), seq } };
       const cells = new Uint8Array(d.cells);
+      const glimpsed = new Uint8Array(d.glimpsed);
       const labels = new Map(d.labels);
       const roads = new Set(d.roads);
       const fadeIn = new Map(state.fadeIn);
@@ -258,28 +344,60 @@ export function reduce(
         const i = keyToIndex(k, w, h);
         if (i < 0) continue;
         cells[i] = FOG;
+        glimpsed[i] = 0;
         labels.delete(k);
         roads.delete(k);
         fadeIn.delete(i);
       }
-      return { data: { ...d, seq, cells, labels, roads }, fadeIn };
+      return { data: { ...d, seq, cells, glimpsed, labels, roads }, fadeIn };
     }
     case 'hex:updated':
       return { data: { ...d, ...applyHexViews(d, msg.hexes), seq } };
-    case 'parties:changed':
+    case 'parties:changed': {
+      const you = d.role === 'player' && d.you ? { ...d.you, partyId: ownParty(d.you.id, msg.parties) } : d.you;
+      let partyKnown = d.partyKnown;
+      if (d.role === 'dm') {
+        // A party no longer listed (merged) goes with its knowledge; a new one knows nothing until
+        // its party:known.
+        const n = (d.map?.width ?? 0) * (d.map?.height ?? 0);
+        const next = new Map<string, Uint8Array>();
+        for (const p of msg.parties) next.set(p.id, d.partyKnown.get(p.id) ?? new Uint8Array(n));
+        partyKnown = next;
+      }
       return {
-        data: { ...d, seq, parties: msg.parties, token: tokenOf(d.role, d.you?.partyId ?? null, msg.parties), travel: withParties(d.travel, msg.parties) },
+        data: {
+          ...d,
+          seq,
+          you,
+          parties: msg.parties,
+          partyKnown,
+          token: tokenOf(d.role, you?.partyId ?? null, msg.parties),
+          travel: withParties(d.travel, msg.parties),
+        },
       };
+    }
     case 'party:moved': {
+      const w = d.map?.width ?? 0;
+      const h = d.map?.height ?? 0;
       const parties = d.parties.map((p) => (p.id === msg.partyId ? { ...p, key: msg.key, undo: msg.undo } : p));
-      return { data: { ...d, seq, parties, token: tokenOf(d.role, d.you?.partyId ?? null, parties) } };
+      let partyKnown = d.partyKnown;
+      if (msg.explored.length > 0 || msg.glimpsed.length > 0) {
+        const known = d.partyKnown.get(msg.partyId) ?? new Uint8Array(w * h);
+        partyKnown = new Map(d.partyKnown).set(msg.partyId, raised(raised(known, msg.explored, 2, w, h), msg.glimpsed, 1, w, h));
+      }
+      return { data: { ...d, seq, parties, partyKnown, token: tokenOf(d.role, d.you?.partyId ?? null, parties) } };
     }
     case 'markers:changed':
       return { data: { ...d, seq, markers: msg.markers } };
-    case 'party:known':
+    case 'party:known': {
+      const n = (d.map?.width ?? 0) * (d.map?.height ?? 0);
+      if (msg.known.length !== n) return { data: { ...d, seq } }; // another map's: a session:state follows
+      return { data: { ...d, seq, partyKnown: new Map(d.partyKnown).set(msg.partyId, levelsOf(msg.known)) } };
+    }
     case 'player:known':
+      return { data: { ...d, seq, revealedTo: new Map(d.revealedTo).set(msg.playerId, privateOf(msg.known)) } };
     case 'sight:rulesChanged':
-      return { data: { ...d, seq } };
+      return { data: { ...d, seq, sightRules: fullRules(msg.rules) } };
     case 'map:changed':
       return { data: { ...d, seq }, mapChanging: true };
     case 'staged:changed':

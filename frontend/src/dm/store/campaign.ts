@@ -5,7 +5,8 @@ import { editSlice } from './edit';
 import { toolsSlice } from './tools';
 import { tableSlice } from './table';
 import { travelSlice } from './travel';
+import { exploreSlice } from './explore';
 
 export function campaignInitial() {
-  return { ...sessionSlice.initial(), ...editSlice.initial(), ...toolsSlice.initial(), ...tableSlice.initial(), ...travelSlice.initial() };
+  return { ...sessionSlice.initial(), ...editSlice.initial(), ...toolsSlice.initial(), ...tableSlice.initial(), ...travelSlice.initial(), ...exploreSlice.initial() };
 }

@@ -13,8 +13,9 @@ import { toolsSlice, type ToolsSlice } from './tools';
 import { tableSlice, type TableSlice } from './table';
 import { toastSlice, type ToastSlice } from './toasts';
 import { travelSlice, type TravelSlice } from './travel';
+import { exploreSlice, type ExploreSlice } from './explore';
 
-export type DmState = AppSlice & SessionSlice & EditSlice & ToolsSlice & TableSlice & ToastSlice & TravelSlice;
+export type DmState = AppSlice & SessionSlice & EditSlice & ToolsSlice & TableSlice & ToastSlice & TravelSlice & ExploreSlice;
 export type DmStore = StoreApi<DmState>;
 export type SetDm = DmStore['setState'];
 export type GetDm = DmStore['getState'];
@@ -37,5 +38,6 @@ export function createDmStore(deps: Partial<DmDeps> = {}): DmStore {
     ...tableSlice(set, get, d),
     ...toastSlice(set, get, d),
     ...travelSlice(set, get, d),
+    ...exploreSlice(set, get, d),
   }));
 }

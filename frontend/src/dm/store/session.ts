@@ -49,11 +49,12 @@ export const sessionSlice = defineSlice(
       if (patch) set(patch);
       from.editor.onServerMessage(msg);
       get().travelReceived(msg);
+      get().exploreReceived(msg);
       if (msg.type === 'error') get().toast(capital(msg.message), 'error');
       if (msg.type === 'storage:status') set({ storage: { saving: msg.saving, problem: msg.problem } });
       if (msg.type !== 'session:state') return;
       const s = get();
-      if (s.viewAs && !msg.players.some((p) => p.id === s.viewAs)) set({ viewAs: null });
+      if (s.viewAs && !msg.players.some((p) => p.id === s.viewAs) && !msg.parties.some((p) => p.id === s.viewAs)) set({ viewAs: null });
       // After the first state, not before: these requests would compete with the map's.
       if (before.data === null) {
         void s.loadInvite();

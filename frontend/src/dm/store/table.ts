@@ -1,11 +1,10 @@
 // The campaign around the map: its maps (the map menu), its current join code, the players the
 // DM removed, and the table actions that need checks first (reveal, hide, move the party).
-import { isLive, type ClientMessage, type Targets } from '../../protocol/schema';
+import { isLive, type ClientMessage, type HexState, type Targets } from '../../protocol/schema';
 import { errorText, type DmApi, type Invite, type MapRow } from '../api';
 import { currentInvite, formatCode } from '../invites';
 import { keysToHide, keysToReveal } from '../preview';
 import { defineSlice } from './slice';
-import { placeDefaultParty } from '../parties';
 
 /** Reveals or hides of more hexes than this at once ask first. */
 export const LARGE_REVEAL = 50;
@@ -17,6 +16,8 @@ export interface SweepPlan {
   /** "everyone", or the names of the players it goes to */
   who: string;
   staged: boolean;
+  /** what a reveal makes of the hexes (null for a hide) */
+  state: HexState | null;
 }
 
 export interface TableSlice {
@@ -40,6 +41,7 @@ export interface TableSlice {
    * session, no players ticked, nothing would change).
    */
   planSweep(kind: 'reveal' | 'hide', keys: Iterable<string>): SweepPlan | null;
+  /** Puts the picked party on `key` (off the map with null) without revealing: the Hex panel's "Party here". */
   moveToken(key: string | null): void;
 }
 
@@ -65,6 +67,14 @@ export const tableSlice = defineSlice(
     const targets = (): Targets | null => {
       const s = get();
       if (s.revealTo === 'all') return 'all';
+      if (s.revealTo === 'parties') {
+        const ids = [...s.pickedParties].filter((id) => s.data?.parties.some((p) => p.id === id));
+        if (ids.length === 0) {
+          s.toast('Tick parties in the Parties panel first (or reveal to everyone).', 'info');
+          return null;
+        }
+        return { partyIds: ids };
+      }
       const ids = [...s.picked].filter((id) => s.data?.players.has(id) && !s.removed.has(id));
       if (ids.length === 0) {
         s.toast('Select players in the Players panel first (or reveal to everyone).', 'info');
@@ -119,13 +129,14 @@ export const tableSlice = defineSlice(
         if (!data || !liveOrSay(kind === 'reveal' ? 'reveal hexes' : 'hide hexes')) return null;
         const t = targets();
         if (!t) return null;
-        const list = kind === 'reveal' ? keysToReveal(data, keys, t) : keysToHide(data, keys, t);
+        const state = get().revealState;
+        const list = kind === 'reveal' ? keysToReveal(data, keys, t, state) : keysToHide(data, keys, t);
         if (list.length === 0) {
           get().toast(kind === 'reveal' ? 'Those hexes are already visible to them.' : 'Nobody sees those hexes.', 'info');
           return null;
         }
         return {
-          message: { type: kind === 'reveal' ? ('hex:reveal' as const) : ('hex:hide' as const), hexKeys: list, targets: t },
+          message: kind === 'reveal' ? { type: 'hex:reveal' as const, hexKeys: list, targets: t, state } : { type: 'hex:hide' as const, hexKeys: list, targets: t },
           count: list.length,
           who:
             t === 'all'
@@ -134,12 +145,11 @@ export const tableSlice = defineSlice(
                 ? t.playerIds.map((id) => data.players.get(id)?.name ?? '?').join(', ')
                 : t.partyIds.map((id) => data.parties.find((p) => p.id === id)?.name ?? '?').join(', '),
           staged: data.broadcastMode === 'staged',
+          state: kind === 'reveal' ? state : null,
         };
       },
       moveToken(key: string | null) {
-        const data = get().data;
-        const msg = data && placeDefaultParty(data, key);
-        if (msg && liveOrSay('move the party')) get().command(msg);
+        get().placeParty(key, false);
       },
     };
   },

@@ -1,11 +1,14 @@
 // The console's own state: the tool and its settings, the selected and hovered hex, the hexes a
 // reveal/hide drag has collected, who reveals go to, "view as" and the fog toggle.
-import type { Terrain } from '../../protocol/schema';
+import type { HexState, Terrain } from '../../protocol/schema';
 import { TERRAINS } from '../../hex/terrain';
 import { clampBrush } from '../brush';
 import { defineSlice } from './slice';
 
-export type Tool = 'select' | 'brush' | 'fill' | 'reveal' | 'hide' | 'token' | 'travel';
+export type Tool = 'select' | 'brush' | 'fill' | 'reveal' | 'hide' | 'token' | 'travel' | 'marker';
+
+/** Who a reveal or hide goes to: everyone, the players ticked in the Players panel, or the parties ticked in the Parties panel. */
+export type RevealTo = 'all' | 'selected' | 'parties';
 
 export const TOOLS: readonly { id: Tool; name: string; key: string; hint: string }[] = [
   { id: 'select', name: 'Select', key: 'S', hint: 'Click a hex to edit its label and notes' },
@@ -13,8 +16,9 @@ export const TOOLS: readonly { id: Tool; name: string; key: string; hint: string
   { id: 'fill', name: 'Fill', key: 'F', hint: 'Click to fill the connected area of one terrain' },
   { id: 'reveal', name: 'Reveal', key: 'R', hint: 'Click or drag to reveal hexes to the chosen players' },
   { id: 'hide', name: 'Hide', key: 'H', hint: 'Click or drag to hide hexes again' },
-  { id: 'token', name: 'Party', key: 'T', hint: 'Click a hex to move the party token there' },
+  { id: 'token', name: 'Party', key: 'T', hint: 'Click a neighbour to step, drag a path, or use the arrow keys; U undoes the last move' },
   { id: 'travel', name: 'Travel', key: 'G', hint: 'Click a hex: the party travels there, spending time, with its checks (Travel panel)' },
+  { id: 'marker', name: 'Marker', key: 'M', hint: 'Click a hex to place a marker · drag a marker to move it · click one to edit it' },
 ];
 
 const EMPTY: ReadonlySet<string> = new Set();
@@ -27,9 +31,13 @@ export interface ToolsSlice {
   brush: number;
   selected: string | null;
   hover: string | null;
-  /** reveal/hide to everyone, or to the players ticked in the players panel */
-  revealTo: 'all' | 'selected';
+  /** reveal/hide to everyone, to the players ticked in the players panel, or to parties */
+  revealTo: RevealTo;
   picked: ReadonlySet<string>;
+  /** parties ticked as reveal/hide targets */
+  pickedParties: ReadonlySet<string>;
+  /** what a reveal makes of a hex */
+  revealState: HexState;
   /** render exactly what this player sees */
   viewAs: string | null;
   /** hexes collected by a reveal/hide drag in progress */
@@ -46,8 +54,10 @@ export interface ToolsSlice {
   setBrush(n: number): void;
   select(key: string | null): void;
   hoverHex(key: string | null): void;
-  setRevealTo(to: 'all' | 'selected'): void;
+  setRevealTo(to: RevealTo): void;
   togglePicked(playerId: string): void;
+  togglePickedParty(partyId: string): void;
+  setRevealState(state: HexState): void;
   setViewAs(playerId: string | null): void;
   toggleVeil(): void;
   setSweep(keys: ReadonlySet<string>): void;
@@ -63,15 +73,17 @@ export const toolsSlice = defineSlice(
     brush: 1,
     selected: null as string | null,
     hover: null as string | null,
-    revealTo: 'all' as 'all' | 'selected',
+    revealTo: 'all' as RevealTo,
     picked: EMPTY,
+    pickedParties: EMPTY,
+    revealState: 'explored' as HexState,
     viewAs: null as string | null,
     sweep: EMPTY,
     veil: true,
   }),
   (set, get) => ({
     setTool(tool: Tool) {
-      set({ tool, sweep: EMPTY });
+      set({ tool, sweep: EMPTY, dragPath: null });
     },
     setTerrain(terrain: Terrain) {
       set({ terrain, roadBrush: null });
@@ -92,8 +104,17 @@ export const toolsSlice = defineSlice(
     hoverHex(key: string | null) {
       if (get().hover !== key) set({ hover: key });
     },
-    setRevealTo(to: 'all' | 'selected') {
+    setRevealTo(to: RevealTo) {
       set({ revealTo: to });
+    },
+    togglePickedParty(id: string) {
+      const next = new Set(get().pickedParties);
+      if (next.has(id)) next.delete(id);
+      else next.add(id);
+      set({ pickedParties: next, revealTo: next.size > 0 ? 'parties' : get().revealTo === 'parties' ? 'all' : get().revealTo });
+    },
+    setRevealState(revealState: HexState) {
+      set({ revealState });
     },
     togglePicked(id: string) {
       const next = new Set(get().picked);
@@ -111,7 +132,7 @@ export const toolsSlice = defineSlice(
       set({ sweep: keys });
     },
     escape() {
-      set({ selected: null, sweep: EMPTY, viewAs: null });
+      set({ selected: null, sweep: EMPTY, viewAs: null, dragPath: null, markerId: null });
     },
   }),
 );

@@ -61,7 +61,7 @@ export const travelSlice = defineSlice(
   }),
   (set, get) => ({
     setTravelParty(partyId: string | null) {
-      set({ travelPartyId: partyId });
+      set({ travelPartyId: partyId, partyId });
     },
 
     travelParty() {
