@@ -531,7 +531,12 @@ func (r *Room) encounterAnswer(b *batch, c command) error {
 		return err
 	}
 	e := r.st.travel.prompts[n]
-	payload := map[string]any{"encounterId": e.ID, "partyId": e.PartyID}
+	// When and where the encounter was, so the travel log can put the answer beside its check.
+	payload := map[string]any{"encounterId": e.ID, "partyId": e.PartyID, "minutes": e.Minutes,
+		"clock": r.st.travel.rules.Calendar().At(e.Minutes), "at": e.Check.At}
+	if e.Check.Result != nil {
+		payload["result"] = *e.Check.Result // a reroll replaces it below
+	}
 	tx, err := b.write()
 	if err != nil {
 		return err

@@ -437,3 +437,42 @@ func TestTravelLogFromEvents(t *testing.T) {
 		t.Fatalf("no watch check with the default rules: %+v", evs[0].Payload.Events)
 	}
 }
+
+// An answered encounter is in the travel log with when and where it was, so the log can tell
+// the answer beside its check.
+func TestTravelLogKeepsAnswers(t *testing.T) {
+	tb := newTable(t, "Ana")
+	tb.do(paintLine())
+	tb.do(`{"type":"session:start"}`)
+	tb.do(`{"type":"party:place","partyId":"$P0","key":"3,1","reveal":true}`)
+	tb.do(travelRules(map[string]string{"forest": "0 in 6", "plains": "0 in 6"}, map[string]string{"forest": "6 in 6", "plains": "0 in 6"}))
+	tb.do(`{"type":"travel:move","partyId":"$P0","path":["4,1"]}`)
+	prompts := tb.prompts()
+	if len(prompts) != 1 || prompts[0].Check.Result == nil {
+		t.Fatalf("the watch's encounter: %+v", prompts)
+	}
+	tb.do(`{"type":"encounter:dismiss","encounterId":"` + prompts[0].ID + `"}`)
+
+	var evs []struct {
+		Type    string
+		Payload struct {
+			EncounterID string
+			PartyID     string
+			Answer      string
+			Minutes     int
+			Clock       game.ClockTime
+			At          string
+			Result      *game.EncounterResult
+		}
+	}
+	tb.th.api("GET", "/api/campaigns/"+tb.th.campaignID+"/events?type=travel:encounter", "", 200, &evs)
+	if len(evs) != 1 {
+		t.Fatalf("answers in the log: %+v", evs)
+	}
+	p := evs[0].Payload
+	want := prompts[0]
+	if p.EncounterID != want.ID || p.PartyID != tb.parties[0] || p.Answer != "dismiss" || p.Minutes != want.Minutes ||
+		p.Clock != want.Clock || p.At != "4,1" || p.Result == nil || p.Result.Summary != want.Check.Result.Summary {
+		t.Fatalf("the logged answer %+v, the prompt %+v", p, want)
+	}
+}

@@ -168,6 +168,11 @@ test('watch two: a hills hex takes the midday watch; the Afternoon check is rero
   assert(lines.some((l) => /Midday begins/.test(l)) && lines.some((l) => /Afternoon begins/.test(l)), `log: ${lines.join(' / ')}`);
   assert(lines.some((l) => /Encounter check \(watch, forest, 6 in 6\): 1d6: \d, an encounter/.test(l)), `log has the forest check: ${lines.join(' / ')}`);
   assert(lines.some((l) => /Moved 2,2 → 3,2 \(hills, /.test(l)), `log has the hills step: ${lines.join(' / ')}`);
+  // The DM's answers, each at its encounter's time: the Midday one placed, the Afternoon one
+  // rerolled and then dismissed.
+  assert(lines.some((l) => /Placed the encounter at 2,2 \(.+\) as a marker at 2,2/.test(l)), `log has the placed encounter: ${lines.join(' / ')}`);
+  assert(lines.some((l) => /Rerolled the encounter at 3,2: /.test(l)), `log has the reroll: ${lines.join(' / ')}`);
+  assert(lines.some((l) => /Dismissed the encounter at 3,2 \(/.test(l)), `log has the dismissal: ${lines.join(' / ')}`);
   await shot(page, 'travel-log');
   await page.keyboard.press('Escape');
 });

@@ -72,6 +72,26 @@ describe('travel log', () => {
     ]);
   });
 
+  it('tells the DM\'s answers at their encounter\'s time', () => {
+    const first = nth(example, 0);
+    const midday = { day: 1, watch: 1, watchName: 'Midday', hour: 10, minute: 0 };
+    const answers: TravelLogEntry[] = [
+      { seq: 9001, partyId: party, action: 'answer', events: [], answer: { answer: 'reroll', minutes: 240, clock: midday, at: '1,1', result: { summary: '3 boars' } } },
+      { seq: 9002, partyId: party, action: 'answer', events: [], answer: { answer: 'place', minutes: 240, clock: midday, at: '1,1', result: { summary: '3 boars' }, key: '1,1' } },
+      { seq: 9003, partyId: party, action: 'answer', events: [], answer: { answer: 'dismiss', minutes: 240, clock: midday, at: '1,1' } },
+    ];
+    const days = travelLog([first, ...answers], { partyId: null, kinds: allKinds() });
+    const lines = days.flatMap((d) => d.watches.flatMap((w) => w.lines.map((l) => `${w.watchName} ${l.time} ${l.text}`)));
+    expect(lines.slice(-3)).toEqual([
+      'Midday 10:00 Rerolled the encounter at 1,1: 3 boars',
+      'Midday 10:00 Placed the encounter at 1,1 (3 boars) as a marker at 1,1',
+      'Midday 10:00 Dismissed the encounter at 1,1',
+    ]);
+    const noEncounters = new Set(allKinds());
+    noEncounters.delete('encounter');
+    expect(travelLog(answers, { partyId: null, kinds: noEncounters })).toEqual([]);
+  });
+
   it('filters by kind and by party', () => {
     const encounters = travelLog(example, { partyId: null, kinds: new Set(['encounter']) });
     expect(encounters.flatMap((d) => d.watches.flatMap((w) => w.lines.map((l) => l.text)))).toEqual([

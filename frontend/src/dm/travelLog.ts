@@ -3,14 +3,29 @@
 // (from the event log on open, then from each `travel:happened`).
 import type { Clock, Roll, TravelAction, TravelEvent } from '../protocol/travel';
 
-/** One travel action as the log keeps it: its events and, for a move, what it revealed. */
+/** The DM's answer to an encounter prompt, as the event log keeps it (travel:encounter). */
+export interface EncounterAnswer {
+  answer: 'dismiss' | 'reroll' | 'place';
+  /** when and where the encounter was */
+  minutes: number;
+  clock: Clock;
+  at?: string;
+  /** what was answered (for a reroll: the new result) */
+  result?: { summary: string };
+  /** where a placed encounter's marker stands */
+  key?: string;
+}
+
+/** One travel action as the log keeps it: its events and, for a move, what it revealed; or the
+ *  DM's answer to an encounter (`action: 'answer'`, no events). */
 export interface TravelLogEntry {
   seq: number;
   partyId: string;
-  action: TravelAction;
+  action: TravelAction | 'answer';
   events: TravelEvent[];
   explored?: string[];
   glimpsed?: string[];
+  answer?: EncounterAnswer;
 }
 
 /** What a line is about; the log's filter picks among these. */
@@ -140,6 +155,19 @@ export function describeEvent(e: TravelEvent): EventLine[] {
   }
 }
 
+/** The line of an answered encounter, told at the encounter's time. */
+export function describeAnswer(a: EncounterAnswer): EventLine {
+  const what = `the encounter at ${a.at ?? '?'}${a.result ? ` (${a.result.summary})` : ''}`;
+  switch (a.answer) {
+    case 'dismiss':
+      return { kind: 'encounter', text: `Dismissed ${what}` };
+    case 'reroll':
+      return { kind: 'encounter', text: `Rerolled the encounter at ${a.at ?? '?'}: ${a.result?.summary ?? 'an encounter'}` };
+    case 'place':
+      return { kind: 'encounter', text: `Placed ${what} as a marker at ${a.key ?? a.at ?? '?'}` };
+  }
+}
+
 /** The log as days and watches, oldest first, each party on its own. */
 export function travelLog(entries: readonly TravelLogEntry[], filter: LogFilter): LogDay[] {
   const days: LogDay[] = [];
@@ -148,6 +176,7 @@ export function travelLog(entries: readonly TravelLogEntry[], filter: LogFilter)
   for (const entry of sorted) {
     if (filter.partyId !== null && entry.partyId !== filter.partyId) continue;
     const lines: { minutes: number; clock: Clock; kind: LineKind; text: string }[] = [];
+    if (entry.answer) lines.push({ minutes: entry.answer.minutes, clock: entry.answer.clock, ...describeAnswer(entry.answer) });
     for (const e of entry.events) {
       for (const l of describeEvent(e)) {
         const at = l.departure && e.step ? { minutes: e.step.start, clock: e.step.startClock } : { minutes: e.minutes, clock: e.clock };

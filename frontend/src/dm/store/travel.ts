@@ -3,7 +3,7 @@
 // actions that send the travel commands. The hub's travel state itself (each party's clock, the
 // prompts, the rules) is in the session data (src/store/travel.ts).
 import { isLive, type ClientMessage, type ServerMessage } from '../../protocol/schema';
-import { TRAVEL_ACTIONS, travelEventSchema, type TravelAction, type TravelView } from '../../protocol/travel';
+import { TRAVEL_ACTIONS, clockSchema, travelEventSchema, type TravelAction, type TravelView } from '../../protocol/travel';
 import { z } from 'zod/mini';
 import { allKinds, travelLog, travelLogMarkdown, type LineKind, type LogFilter, type TravelLogEntry } from '../travelLog';
 import { errorText } from '../api';
@@ -15,6 +15,24 @@ const logPayloadSchema = z.object({
   explored: z.optional(z.array(z.string())),
   glimpsed: z.optional(z.array(z.string())),
 });
+
+const answerPayloadSchema = z.object({
+  partyId: z.string(),
+  answer: z.enum(['dismiss', 'reroll', 'place']),
+  minutes: z.int(),
+  clock: clockSchema,
+  at: z.optional(z.string()),
+  result: z.optional(z.object({ summary: z.string() })),
+  key: z.optional(z.string()),
+});
+
+/** A travel:encounter event as a log entry; null for one logged before answers kept their time. */
+function answerEntry(seq: number, payload: unknown): TravelLogEntry | null {
+  const p = answerPayloadSchema.safeParse(payload);
+  if (!p.success) return null;
+  const { partyId, ...answer } = p.data;
+  return { seq, partyId, action: 'answer', events: [], answer };
+}
 
 /** The log action of an event type ("travel:move" → "move"), or null for travel events without a journey entry. */
 function actionOf(type: string): TravelAction | null {
@@ -43,7 +61,9 @@ export interface TravelSlice {
   travelTo(path: readonly string[]): boolean;
   /** Reads the travel log from the hub's event log. */
   loadTravelLog(): Promise<void>;
-  /** What the console does with a server message for the log (travel:happened, party:moved). */
+  /** Reads the DM's encounter answers logged since the last one the log holds. */
+  loadAnswers(): Promise<void>;
+  /** What the console does with a server message for the log (travel:happened, party:moved, encounters:changed). */
   travelReceived(msg: ServerMessage): void;
   setLogFilter(filter: Partial<LogFilter>): void;
   toggleLogKind(kind: LineKind): void;
@@ -104,6 +124,8 @@ export const travelSlice = defineSlice(
             const action = actionOf(e.type);
             const payload = logPayloadSchema.safeParse(e.payload);
             if (action && payload.success) entries.push({ seq: e.seq, action, ...payload.data });
+            const answer = e.type === 'travel:encounter' ? answerEntry(e.seq, e.payload) : null;
+            if (answer) entries.push(answer);
             after = e.seq;
           }
           if (page.length < 5000) break;
@@ -118,7 +140,30 @@ export const travelSlice = defineSlice(
       }
     },
 
+    async loadAnswers() {
+      const { api, conn, campaignId } = get();
+      if (!api || !conn || !get().travelLogLoaded) return;
+      const after = get().travelLog.reduce((m, e) => (e.action === 'answer' ? Math.max(m, e.seq) : m), 0);
+      try {
+        const page = await api.events(campaignId, after, 'travel:encounter');
+        if (get().conn !== conn) return;
+        const known = new Set(get().travelLog.map((e) => e.seq));
+        const fresh = page.flatMap((e) => {
+          const a = known.has(e.seq) ? null : answerEntry(e.seq, e.payload);
+          return a ? [a] : [];
+        });
+        if (fresh.length) set({ travelLog: [...get().travelLog, ...fresh].sort((a, b) => a.seq - b.seq) });
+      } catch (e) {
+        if (get().conn === conn) get().toast(`Cannot read the travel log: ${errorText(e)}`, 'error');
+      }
+    },
+
     travelReceived(msg: ServerMessage) {
+      // An answer changes the prompts; what it was is in the event log (not in the frame).
+      if (msg.type === 'encounters:changed') {
+        void get().loadAnswers();
+        return;
+      }
       if (msg.type === 'party:moved') {
         set({ lastMoved: { seq: msg.seq, explored: msg.explored, glimpsed: msg.glimpsed } });
         return;
