@@ -48,6 +48,10 @@ func (m PaceMinutes) At(p Pace) int {
 // MaxStepMinutes bounds one hex's time: three days.
 const MaxStepMinutes = 3 * MinutesPerDay
 
+// MaxWaitingEncounters bounds the encounter prompts waiting for the DM: a DM who lets them pile
+// up (a long journey checked every hex) keeps the newest, and the oldest are dismissed, logged.
+const MaxWaitingEncounters = 50
+
 func (m PaceMinutes) validate() error {
 	for _, v := range []int{m.Slow, m.Normal, m.Fast} {
 		if v < 1 || v > MaxStepMinutes {

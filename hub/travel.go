@@ -168,15 +168,16 @@ func newPrompts(partyID string, out game.TravelOutcome) []storage.Encounter {
 }
 
 // writeOutcome writes a party's travel state after an action, the prompts it opened and its
-// event; it returns the prompts and the events as JSON (for travel:happened).
-func (r *Room) writeOutcome(b *batch, tx *storage.Tx, partyID string, ev game.EventType, out game.TravelOutcome, payload map[string]any) ([]storage.Encounter, json.RawMessage, error) {
+// event; it returns how many prompts it opened, every prompt then waiting (for the room to keep
+// once the request has succeeded) and the events as JSON (for travel:happened).
+func (r *Room) writeOutcome(b *batch, tx *storage.Tx, partyID string, ev game.EventType, out game.TravelOutcome, payload map[string]any) (int, []storage.Encounter, json.RawMessage, error) {
 	if err := tx.SetPartyTravel(b.ctx, partyID, out.State); err != nil {
-		return nil, nil, err
+		return 0, nil, nil, err
 	}
 	prompts := newPrompts(partyID, out)
 	for _, e := range prompts {
 		if err := tx.AddEncounter(b.ctx, r.id, e); err != nil {
-			return nil, nil, err
+			return 0, nil, nil, err
 		}
 	}
 	events := json.RawMessage(mustJSON(out.Events))
@@ -189,9 +190,42 @@ func (r *Room) writeOutcome(b *batch, tx *storage.Tx, partyID string, ev game.Ev
 		payload["encounterIds"] = ids
 	}
 	if _, err := b.event(ev, actorDM, payload); err != nil {
-		return nil, nil, err
+		return 0, nil, nil, err
 	}
-	return prompts, events, nil
+	waiting := append(slices.Clone(r.st.travel.prompts), prompts...)
+	if over := len(waiting) - game.MaxWaitingEncounters; over > 0 {
+		for _, e := range waiting[:over] {
+			if err := r.expireEncounter(b, tx, e); err != nil {
+				return 0, nil, nil, err
+			}
+		}
+		waiting = slices.Clone(waiting[over:])
+	}
+	return len(prompts), waiting, events, nil
+}
+
+// expireEncounter dismisses a prompt the DM left waiting past MaxWaitingEncounters, logged as a
+// dismissal the hub made.
+func (r *Room) expireEncounter(b *batch, tx *storage.Tx, e storage.Encounter) error {
+	if err := tx.DeleteEncounter(b.ctx, e.ID); err != nil {
+		return err
+	}
+	_, err := b.event(game.EventTravelEncounter, actorDM, r.answerPayload(e, "dismiss", true))
+	return err
+}
+
+// answerPayload is a travel:encounter event's payload: when and where the encounter was, so the
+// travel log can put the answer beside its check.
+func (r *Room) answerPayload(e storage.Encounter, answer string, expired bool) map[string]any {
+	p := map[string]any{"encounterId": e.ID, "partyId": e.PartyID, "answer": answer, "minutes": e.Minutes,
+		"clock": r.st.travel.rules.Calendar().At(e.Minutes), "at": e.Check.At}
+	if e.Check.Result != nil {
+		p["result"] = *e.Check.Result
+	}
+	if expired {
+		p["expired"] = true
+	}
+	return p
 }
 
 // stepSights says, for each step event of a move, whether it reveals and through what weather.
@@ -259,7 +293,7 @@ func (r *Room) travelMove(b *batch, c command) error {
 			return err
 		}
 	}
-	prompts, events, err := r.writeOutcome(b, tx, p.ID, game.EventTravelMove, out, map[string]any{"mapId": mp.info.ID,
+	opened, waiting, events, err := r.writeOutcome(b, tx, p.ID, game.EventTravelMove, out, map[string]any{"mapId": mp.info.ID,
 		"from": mp.keyOrNil(from), "path": c.Path, "explored": explored, "glimpsed": glimpsed})
 	if err != nil {
 		return err
@@ -285,10 +319,10 @@ func (r *Room) travelMove(b *batch, c command) error {
 	}
 	mp.moves[p.ID] = moves
 	r.st.travel.parties[p.ID] = out.State
-	r.st.travel.prompts = append(r.st.travel.prompts, prompts...)
+	r.st.travel.prompts = waiting
 	b.toDMs(partyMovedMsg{Seq: b.reqSeq, PartyID: p.ID, Key: mp.keyOrNil(to), Path: c.Path, Explored: explored,
 		Glimpsed: glimpsed, Undo: len(moves)}.frame())
-	r.travelFrames(b, p.ID, "move", events, len(prompts) > 0)
+	r.travelFrames(b, p.ID, "move", events, opened > 0)
 	r.emitPlayerDiffs(b, ch)
 	return nil
 }
@@ -343,7 +377,7 @@ func (r *Room) travelPause(b *batch, c command) error {
 	if err != nil {
 		return err
 	}
-	prompts, events, err := r.writeOutcome(b, tx, p.ID, ev, out, payload)
+	opened, waiting, events, err := r.writeOutcome(b, tx, p.ID, ev, out, payload)
 	if err != nil {
 		return err
 	}
@@ -353,13 +387,13 @@ func (r *Room) travelPause(b *batch, c command) error {
 	ch := r.newChange()
 	ch.snapParties()
 	r.st.travel.parties[p.ID] = out.State
-	r.st.travel.prompts = append(r.st.travel.prompts, prompts...)
+	r.st.travel.prompts = waiting
 	hadMoves := len(mp.moves[p.ID]) > 0
 	delete(mp.moves, p.ID)
 	if hadMoves {
 		r.partiesChanged(b) // the undo count
 	}
-	r.travelFrames(b, p.ID, action, events, len(prompts) > 0)
+	r.travelFrames(b, p.ID, action, events, opened > 0)
 	r.emitPlayerDiffs(b, ch)
 	return nil
 }
@@ -392,7 +426,7 @@ func (r *Room) travelFound(b *batch, c command) error {
 			return err
 		}
 	}
-	_, events, err := r.writeOutcome(b, tx, p.ID, game.EventTravelFound, out, map[string]any{"mapId": mp.info.ID,
+	_, _, events, err := r.writeOutcome(b, tx, p.ID, game.EventTravelFound, out, map[string]any{"mapId": mp.info.ID,
 		"from": mp.keyOrNil(from), "key": out.Token.String(), "explored": explored, "glimpsed": glimpsed})
 	if err != nil {
 		return err
@@ -511,15 +545,15 @@ func (r *Room) encounterCheck(b *batch, c command) error {
 	if err != nil {
 		return err
 	}
-	prompts, events, err := r.writeOutcome(b, tx, p.ID, game.EventTravelCheck, out, map[string]any{})
+	opened, waiting, events, err := r.writeOutcome(b, tx, p.ID, game.EventTravelCheck, out, map[string]any{})
 	if err != nil {
 		return err
 	}
 	ch := r.newChange()
 	ch.snapParties()
 	r.st.travel.parties[p.ID] = out.State
-	r.st.travel.prompts = append(r.st.travel.prompts, prompts...)
-	r.travelFrames(b, p.ID, "check", events, len(prompts) > 0)
+	r.st.travel.prompts = waiting
+	r.travelFrames(b, p.ID, "check", events, opened > 0)
 	r.emitPlayerDiffs(b, ch)
 	return nil
 }
@@ -531,12 +565,7 @@ func (r *Room) encounterAnswer(b *batch, c command) error {
 		return err
 	}
 	e := r.st.travel.prompts[n]
-	// When and where the encounter was, so the travel log can put the answer beside its check.
-	payload := map[string]any{"encounterId": e.ID, "partyId": e.PartyID, "minutes": e.Minutes,
-		"clock": r.st.travel.rules.Calendar().At(e.Minutes), "at": e.Check.At}
-	if e.Check.Result != nil {
-		payload["result"] = *e.Check.Result // a reroll replaces it below
-	}
+	payload := r.answerPayload(e, "", false) // the answer and, for a reroll, its result are set below
 	tx, err := b.write()
 	if err != nil {
 		return err

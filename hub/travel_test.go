@@ -476,3 +476,37 @@ func TestTravelLogKeepsAnswers(t *testing.T) {
 		t.Fatalf("the logged answer %+v, the prompt %+v", p, want)
 	}
 }
+
+// Prompts the DM leaves waiting are bounded: past game.MaxWaitingEncounters the oldest is
+// dismissed by the hub, logged as such, in the database as in memory.
+func TestWaitingEncountersBounded(t *testing.T) {
+	tb := newTable(t, "Ana")
+	tb.do(paintLine())
+	tb.do(`{"type":"session:start"}`)
+	tb.do(`{"type":"party:place","partyId":"$P0","key":"3,1","reveal":true}`)
+	tb.do(travelRules(nil, map[string]string{"plains": "6 in 6"}))
+	var first []encounterPrompt
+	for n := 0; n < game.MaxWaitingEncounters+2; n++ {
+		tb.do(`{"type":"encounter:check","partyId":"$P0"}`)
+		if n == 1 {
+			first = tb.prompts()
+		}
+	}
+	waiting := tb.prompts()
+	if len(waiting) != game.MaxWaitingEncounters || waiting[0].ID == first[0].ID || waiting[0].ID == first[1].ID {
+		t.Fatalf("%d prompts waiting, the oldest %s (the first two were %s, %s)", len(waiting), waiting[0].ID, first[0].ID, first[1].ID)
+	}
+	tb.check("the oldest prompts dismissed")
+	var evs []struct {
+		Payload struct {
+			EncounterID string
+			Answer      string
+			Expired     bool
+		}
+	}
+	tb.th.api("GET", "/api/campaigns/"+tb.th.campaignID+"/events?type=travel:encounter", "", 200, &evs)
+	if len(evs) != 2 || evs[0].Payload.EncounterID != first[0].ID || evs[1].Payload.EncounterID != first[1].ID ||
+		evs[0].Payload.Answer != "dismiss" || !evs[0].Payload.Expired {
+		t.Fatalf("the log of the expired prompts: %+v", evs)
+	}
+}

@@ -79,13 +79,15 @@ describe('travel log', () => {
       { seq: 9001, partyId: party, action: 'answer', events: [], answer: { answer: 'reroll', minutes: 240, clock: midday, at: '1,1', result: { summary: '3 boars' } } },
       { seq: 9002, partyId: party, action: 'answer', events: [], answer: { answer: 'place', minutes: 240, clock: midday, at: '1,1', result: { summary: '3 boars' }, key: '1,1' } },
       { seq: 9003, partyId: party, action: 'answer', events: [], answer: { answer: 'dismiss', minutes: 240, clock: midday, at: '1,1' } },
+      { seq: 9004, partyId: party, action: 'answer', events: [], answer: { answer: 'dismiss', minutes: 240, clock: midday, at: '1,1', expired: true } },
     ];
     const days = travelLog([first, ...answers], { partyId: null, kinds: allKinds() });
     const lines = days.flatMap((d) => d.watches.flatMap((w) => w.lines.map((l) => `${w.watchName} ${l.time} ${l.text}`)));
-    expect(lines.slice(-3)).toEqual([
+    expect(lines.slice(-4)).toEqual([
       'Midday 10:00 Rerolled the encounter at 1,1: 3 boars',
       'Midday 10:00 Placed the encounter at 1,1 (3 boars) as a marker at 1,1',
       'Midday 10:00 Dismissed the encounter at 1,1',
+      'Midday 10:00 Dropped the encounter at 1,1: too many prompts were waiting',
     ]);
     const noEncounters = new Set(allKinds());
     noEncounters.delete('encounter');

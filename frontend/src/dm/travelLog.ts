@@ -14,6 +14,8 @@ export interface EncounterAnswer {
   result?: { summary: string };
   /** where a placed encounter's marker stands */
   key?: string;
+  /** dismissed by the hub: more prompts waited than it keeps */
+  expired?: boolean;
 }
 
 /** One travel action as the log keeps it: its events and, for a move, what it revealed; or the
@@ -160,7 +162,7 @@ export function describeAnswer(a: EncounterAnswer): EventLine {
   const what = `the encounter at ${a.at ?? '?'}${a.result ? ` (${a.result.summary})` : ''}`;
   switch (a.answer) {
     case 'dismiss':
-      return { kind: 'encounter', text: `Dismissed ${what}` };
+      return { kind: 'encounter', text: a.expired ? `Dropped ${what}: too many prompts were waiting` : `Dismissed ${what}` };
     case 'reroll':
       return { kind: 'encounter', text: `Rerolled the encounter at ${a.at ?? '?'}: ${a.result?.summary ?? 'an encounter'}` };
     case 'place':

@@ -24,6 +24,7 @@ const answerPayloadSchema = z.object({
   at: z.optional(z.string()),
   result: z.optional(z.object({ summary: z.string() })),
   key: z.optional(z.string()),
+  expired: z.optional(z.boolean()),
 });
 
 /** A travel:encounter event as a log entry; null for one logged before answers kept their time. */
