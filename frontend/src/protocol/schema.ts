@@ -23,31 +23,11 @@ import {
   travelServerMessageSchemas,
   travelViewSchema,
 } from './travel';
+import { hexKeySchema, terrainSchema } from './primitives';
 
 export { MAX_HEXES_PER_MESSAGE, MAX_LABEL, MAX_NOTES, MAX_REF, PROTOCOL_VERSION } from './constants';
 
-export const TERRAINS = [
-  'plains',
-  'forest',
-  'hills',
-  'mountains',
-  'swamp',
-  'desert',
-  'water',
-  'coast',
-  'tundra',
-  'jungle',
-  'settlement',
-  'ruins',
-] as const;
-
-export const terrainSchema = z.enum(['', ...TERRAINS]);
-export type Terrain = z.infer<typeof terrainSchema>;
-
-// Canonical "col,row": no leading zeros, no sign, no spaces.
-export const HEX_KEY_RE = /^(0|[1-9][0-9]*),(0|[1-9][0-9]*)$/;
-export const hexKeySchema = z.string().check(z.regex(HEX_KEY_RE, 'not a canonical "col,row" key'));
-export type HexKey = string;
+export { HEX_KEY_RE, TERRAINS, hexKeySchema, terrainSchema, type HexKey, type Terrain } from './primitives';
 
 const seq = z.int().check(z.nonnegative());
 const id = z.string().check(z.minLength(1));

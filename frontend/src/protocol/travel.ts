@@ -3,23 +3,10 @@
 // the rest of the wire, what the hub sends is read leniently (extra fields pass), what the DM
 // sends is strict.
 import { z } from 'zod/mini';
+import { hexKeySchema, terrainSchema } from './primitives';
 
-const terrain = z.enum([
-  '',
-  'plains',
-  'forest',
-  'hills',
-  'mountains',
-  'swamp',
-  'desert',
-  'water',
-  'coast',
-  'tundra',
-  'jungle',
-  'settlement',
-  'ruins',
-]);
-const hexKey = z.string().check(z.regex(/^(0|[1-9][0-9]*),(0|[1-9][0-9]*)$/, 'not a canonical "col,row" key'));
+const terrain = terrainSchema;
+const hexKey = hexKeySchema;
 const count = z.int().check(z.nonnegative());
 
 export const PACES = ['slow', 'normal', 'fast'] as const;
