@@ -115,6 +115,8 @@ type Hub struct {
 
 	// loadState reads a room from the database (loadRoomState; tests slow it down).
 	loadState func(ctx context.Context, q storage.Queries, campaignID string) (*roomState, error)
+
+	hist historyService // the campaigns' histories, read apart from the rooms (history.go)
 }
 
 // Defaults for Config.MaxMembers and Config.JoinsPerMinute: a table is a handful of players, and
@@ -242,10 +244,11 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	}
 	h.stopBackups()
 	h.backups.Wait()
+	herr := h.hist.close()
 	if err != nil {
 		return fmt.Errorf("close sockets: %w", err)
 	}
-	return nil
+	return herr
 }
 
 // room returns the live room of a campaign, loading it on first use. The load runs outside the
