@@ -103,7 +103,18 @@ func (s *State) Apply(e Event) {
 	case *modePayload:
 		s.Mode = p.Mode
 	case *game.StagedChange:
-		s.Staged = append(slices.Clone(s.Staged), *p)
+		sc := *p
+		if sc.Kind == game.StageToken { // protocol version 1: what storage.importStaged makes of it
+			no, key := false, sc.Key
+			if len(key) == 0 {
+				key = json.RawMessage("null")
+			}
+			if s.defaultParty() == "" {
+				s.knowParty(s.base.DefaultPartyID)
+			}
+			sc = game.StagedChange{ID: sc.ID, Kind: game.StagePlace, PartyID: s.defaultParty(), Key: key, Reveal: &no}
+		}
+		s.Staged = append(slices.Clone(s.Staged), sc)
 	case *stagedUndoPayload:
 		if p.Index >= 0 && p.Index < len(s.Staged) {
 			s.Staged = slices.Delete(slices.Clone(s.Staged), p.Index, p.Index+1)

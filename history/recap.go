@@ -161,7 +161,7 @@ func (b *Book) Recap(ctx context.Context, q storage.Queries, sessionID string) (
 	}
 	err = q.EachEvent(ctx, b.campaignID, span.First-1, span.Last, func(raw storage.Event) error {
 		switch raw.Type {
-		case game.EventPartyMove, game.EventPartyPlace, game.EventTravelMove, game.EventTravelFound, game.EventPartyUndo:
+		case game.EventPartyMove, game.EventPartyPlace, game.EventTravelMove, game.EventTravelFound, game.EventPartyUndo, game.EventPartyCreate:
 		default:
 			return nil
 		}
@@ -181,6 +181,16 @@ func (b *Book) Recap(ctx context.Context, q storage.Queries, sessionID string) (
 		case *undoPayload:
 			if p.Key != nil {
 				party(p.PartyID).Path = append(party(p.PartyID).Path, *p.Key)
+			}
+		case *partyCreatePayload: // a split starts where it was placed, or where its parent stood
+			rp := party(p.PartyID)
+			switch {
+			case p.Key != nil:
+				rp.Path = append(rp.Path, *p.Key)
+			case p.CopiedFrom != nil:
+				if from := party(*p.CopiedFrom).Path; len(from) > 0 && len(rp.Path) == 0 {
+					rp.Path = append(rp.Path, from[len(from)-1])
+				}
 			}
 		}
 		return nil
