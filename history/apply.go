@@ -97,7 +97,8 @@ func (s *State) Apply(e Event) {
 		s.SightRules = p.Rules
 	case *travelRulesPayload:
 		rules := p.Rules
-		s.TravelRules = &rules
+		cal := rules.With().Calendar
+		s.TravelRules, s.calendar = &rules, &cal
 	case *sessionStartPayload:
 		s.Session = &game.Session{ID: p.SessionID, Status: game.Active, StartedAt: e.At}
 	case *modePayload:

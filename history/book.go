@@ -188,6 +188,9 @@ func (b *Book) StateAt(ctx context.Context, q storage.Queries, seq int64) (*Stat
 		st = New(b.base)
 	}
 	b.mu.Unlock()
+	if st.Seq == seq {
+		return st, nil // EachEvent would read "up to 0" as "to the end"
+	}
 	err := q.EachEvent(ctx, b.campaignID, st.Seq, seq, func(raw storage.Event) error {
 		e, err := Decode(raw)
 		if err != nil {
@@ -200,19 +203,6 @@ func (b *Book) StateAt(ctx context.Context, q storage.Queries, seq int64) (*Stat
 		return nil, fmt.Errorf("replay to %d: %w", seq, err)
 	}
 	return st, nil
-}
-
-// Replay applies the events after from up to seq to a state of the caller's (from StateAt),
-// calling each with the state before and after it: the timeline's entries are made this way.
-func (b *Book) Replay(ctx context.Context, q storage.Queries, st *State, upTo int64, each func(e Event, before *State)) error {
-	return q.EachEvent(ctx, b.campaignID, st.Seq, upTo, func(raw storage.Event) error {
-		e, err := Decode(raw)
-		if err != nil {
-			return err
-		}
-		each(e, st)
-		return nil
-	})
 }
 
 // touch is the hexes of the active map a step may have changed for some player, or all of them
@@ -259,13 +249,20 @@ type Clock struct {
 }
 
 func clockAt(s *State, minutes int) Clock {
-	var rules game.TravelRules
-	if s.TravelRules != nil {
-		rules = *s.TravelRules
+	cal := s.calendar
+	if cal == nil {
+		cal = defaultCalendar()
 	}
-	c := rules.With().Calendar.At(minutes)
+	c := cal.At(minutes)
 	return Clock{Day: c.Day, Watch: c.Watch, WatchName: c.WatchName}
 }
+
+// defaultCalendar is the calendar of a campaign that never saved travel rules: made once, as
+// filling in the default rules is far dearer than reading a clock.
+var defaultCalendar = sync.OnceValue(func() *game.Calendar {
+	c := game.DefaultTravelRules().Calendar
+	return &c
+})
 
 // partyOfTravel is the party whose travel state an event changed, if any.
 func partyOfTravel(e Event) string {

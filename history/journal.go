@@ -92,31 +92,27 @@ func (js *journals) step(s *State, t *touch, last Event) {
 			js.byMember[mem.ID] = j
 		}
 		sh := j.mapShown(m)
+		v := s.Viewer(m, mem.ID)
 		see := func(i int) {
-			l := s.Level(m, mem.ID, i)
+			l := v.Level(i)
 			if l == game.LevelUnknown {
 				return
 			}
-			entry := JournalEntry{Seq: last.Seq, At: last.At, SessionID: last.SessionID, MapID: m.Info.ID,
-				Key: m.Size.KeyAt(i).String(), Terrain: m.TerrainAt(i)}
-			discovered := l > sh.level[i]
-			if discovered {
+			what, state, label := "", game.HexState(""), ""
+			if l > sh.level[i] {
 				sh.level[i] = l
-				entry.What, entry.State = Discovered, game.StateOfLevel(l)
+				what, state = Discovered, game.StateOfLevel(l)
 			}
 			if l == game.LevelExplored {
-				label := m.Labels[i]
-				if old, ok := sh.labels[i]; (!ok || old != label) && label != "" && !discovered {
-					entry.What = Learned
+				label = m.Labels[i]
+				if old, ok := sh.labels[i]; (!ok || old != label) && label != "" && what == "" {
+					what = Learned
 				}
 				sh.labels[i] = label
-				entry.Label = label
 			}
-			if entry.What != "" {
-				if entry.What == Learned {
-					entry.State = ""
-				}
-				j.entries = append(j.entries, entry)
+			if what != "" {
+				j.entries = append(j.entries, JournalEntry{Seq: last.Seq, At: last.At, SessionID: last.SessionID, MapID: m.Info.ID,
+					Key: m.Size.KeyAt(i).String(), What: what, State: state, Terrain: m.TerrainAt(i), Label: label})
 			}
 		}
 		if t.all {

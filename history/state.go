@@ -35,6 +35,7 @@ type State struct {
 	// Names remembers every party's last name and colour, merged ones too, for the timeline.
 	PartyNames map[string]game.Party
 	base       *Base
+	calendar   *game.Calendar // TravelRules' calendar, defaults filled in; nil: the default one
 }
 
 // Base is what a log from before every change was logged cannot say, read from the database
@@ -208,19 +209,31 @@ func (s *State) PartyMembers(partyID string) []string {
 // Level is what member id knows of cell i of map m: the highest of all, their party's and their
 // own.
 func (s *State) Level(m *Map, memberID string, i int) uint8 {
-	l := m.All[i]
-	if l == game.LevelExplored {
-		return l
+	return s.Viewer(m, memberID).Level(i)
+}
+
+// Viewer is what a member knows of a map, by scope: for asking about many hexes at once.
+type Viewer struct {
+	all, party, private []uint8
+}
+
+// Viewer is member id's view of map m.
+func (s *State) Viewer(m *Map, memberID string) Viewer {
+	v := Viewer{all: m.All}
+	if mem := s.Members[memberID]; mem != nil {
+		v.party, v.private = m.Party[mem.PartyID], m.Private[memberID]
 	}
-	mem := s.Members[memberID]
-	if mem == nil {
-		return l
+	return v
+}
+
+// Level is the highest of the viewer's three scopes at cell i.
+func (v Viewer) Level(i int) uint8 {
+	l := v.all[i]
+	if v.party != nil && v.party[i] > l {
+		l = v.party[i]
 	}
-	if p := m.Party[mem.PartyID]; p != nil {
-		l = max(l, p[i])
-	}
-	if p := m.Private[memberID]; p != nil {
-		l = max(l, p[i])
+	if v.private != nil && v.private[i] > l {
+		l = v.private[i]
 	}
 	return l
 }

@@ -3,7 +3,6 @@ package history
 import (
 	"context"
 	"fmt"
-	"hash/fnv"
 	"sort"
 	"strings"
 	"time"
@@ -214,6 +213,9 @@ func (b *Book) Entries(ctx context.Context, q storage.Queries, after, upTo int64
 		return nil, err
 	}
 	out := []Entry{}
+	if upTo <= after {
+		return out, nil
+	}
 	full := fmt.Errorf("page full")
 	err = q.EachEvent(ctx, b.campaignID, st.Seq, upTo, func(raw storage.Event) error {
 		e, err := Decode(raw)
@@ -279,8 +281,9 @@ func views(s *State, t *touch) map[string]uint64 {
 		if !t.all {
 			sum = 0
 		}
+		v := s.Viewer(m, mem.ID)
 		see := func(i int) {
-			if l := s.Level(m, mem.ID, i); l != game.LevelUnknown {
+			if l := v.Level(i); l != game.LevelUnknown {
 				sum += cellHash(m, i, l)
 			}
 		}
@@ -309,10 +312,14 @@ func cellHash(m *Map, i int, l uint8) uint64 {
 	return mix(h)
 }
 
+// hashString is FNV-1a.
 func hashString(s string) uint64 {
-	h := fnv.New64a()
-	h.Write([]byte(s))
-	return h.Sum64()
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
 }
 
 // mix is splitmix64's finaliser: neighbouring inputs give unrelated outputs.

@@ -100,6 +100,11 @@ func TestHistoryTimeline(t *testing.T) {
 			t.Errorf("the reveal to Ana was seen by %v", e.Seen)
 		}
 	}
+	var first entriesBody
+	tb.historyAPI("/entries?upTo=3", 200, &first)
+	if len(first.Entries) != 3 || first.Entries[0].Type != "campaign:create" || first.Entries[0].Seq != 1 {
+		t.Fatalf("the first three entries: %+v", first.Entries)
+	}
 	var moves entriesBody
 	tb.historyAPI(fmt.Sprintf("/entries?kinds=move&after=%d", session.First-1), 200, &moves)
 	for _, e := range moves.Entries {
