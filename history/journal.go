@@ -42,27 +42,27 @@ type journal struct {
 }
 
 // shown is what a player has been shown of one map: the highest level ever, per hex, and the
-// label last shown on each hex they explored.
+// label last shown on each hex they explored. Both are per cell slices, not maps: a journal
+// step looks at every touched cell for every player, and replaying 100,000 events spent half
+// its time in map lookups (docs/benchmarks.md, "History").
 type shown struct {
 	size   game.Size
 	level  []uint8
-	labels map[int]string
+	labels []string
 }
 
 func (j *journal) mapShown(m *Map) *shown {
 	sh := j.maps[m.Info.ID]
 	if sh == nil {
-		sh = &shown{size: m.Size, level: make([]uint8, m.Size.Cells()), labels: map[int]string{}}
+		sh = &shown{size: m.Size, level: make([]uint8, m.Size.Cells()), labels: make([]string, m.Size.Cells())}
 		j.maps[m.Info.ID] = sh
 	}
 	if sh.size != m.Size { // resized: keep what still lies on the map
-		level, labels := make([]uint8, m.Size.Cells()), map[int]string{}
+		level, labels := make([]uint8, m.Size.Cells()), make([]string, m.Size.Cells())
 		for i, l := range sh.level {
 			if k := sh.size.KeyAt(i); m.Size.Contains(k) {
 				level[m.Size.Index(k)] = l
-				if t, ok := sh.labels[i]; ok {
-					labels[m.Size.Index(k)] = t
-				}
+				labels[m.Size.Index(k)] = sh.labels[i]
 			}
 		}
 		sh.size, sh.level, sh.labels = m.Size, level, labels
@@ -105,7 +105,7 @@ func (js *journals) step(s *State, t *touch, last Event) {
 			}
 			if l == game.LevelExplored {
 				label = m.Labels[i]
-				if old, ok := sh.labels[i]; (!ok || old != label) && label != "" && what == "" {
+				if label != "" && sh.labels[i] != label && what == "" {
 					what = Learned
 				}
 				sh.labels[i] = label

@@ -2,6 +2,7 @@ package hub
 
 import (
 	"context"
+	"log/slog"
 	"strings"
 	"sync"
 	"time"
@@ -82,6 +83,16 @@ func (h *Hub) history(ctx context.Context, campaignID string) (*history.Book, st
 		return nil, storage.Queries{}, err
 	}
 	return entry.book, q, nil
+}
+
+// warmHistory reads a campaign's book as its room opens, on the side: a long campaign's log
+// takes a second or more to replay from the start, and the DM's first look at the timeline
+// should not be the one to pay for it (docs/benchmarks.md, "History"). The room never waits.
+func (h *Hub) warmHistory(campaignID string) {
+	defer h.backups.Done()
+	if _, _, err := h.history(h.background, campaignID); err != nil && h.background.Err() == nil {
+		slog.Warn("history: reading the campaign's log ahead", "campaign", campaignID, "err", err)
+	}
 }
 
 func bookBase(ctx context.Context, q storage.Queries, c game.Campaign) (history.Base, error) {

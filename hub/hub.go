@@ -116,7 +116,8 @@ type Hub struct {
 	// loadState reads a room from the database (loadRoomState; tests slow it down).
 	loadState func(ctx context.Context, q storage.Queries, campaignID string) (*roomState, error)
 
-	hist historyService // the campaigns' histories, read apart from the rooms (history.go)
+	hist       historyService  // the campaigns' histories, read apart from the rooms (history.go)
+	background context.Context // the hub's background work (backups, checkpoints, warming books) ends with it
 }
 
 // Defaults for Config.MaxMembers and Config.JoinsPerMinute: a table is a handful of players, and
@@ -203,6 +204,7 @@ func New(cfg Config) (*Hub, error) {
 	h.routes()
 	bctx, stop := context.WithCancel(context.Background())
 	h.stopBackups = stop
+	h.background = bctx
 	if cfg.BackupDir != "" {
 		h.backups.Add(1)
 		go h.dailyBackups(bctx)
@@ -283,6 +285,8 @@ func (h *Hub) room(ctx context.Context, campaignID string) (*Room, error) {
 		}
 		r = newRoom(h, st)
 		h.rooms[campaignID] = r
+		h.backups.Add(1)
+		go h.warmHistory(campaignID)
 		return r, nil
 	})
 	select {
