@@ -1,10 +1,16 @@
 package hub
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
+	"maps"
 	"net/url"
+	"os"
+	"path/filepath"
+	"reflect"
+	"slices"
 	"strings"
 	"testing"
 
@@ -333,4 +339,108 @@ func TestHistoryReaderCannotWrite(t *testing.T) {
 	if _, ok, err := r.EventAt(context.Background(), th.campaignID, 1); err != nil || !ok {
 		t.Fatalf("the reader cannot read: %v %v", ok, err)
 	}
+}
+
+// TestHistoryExamples keeps testdata/protocol/history (the history API's answers, which Vitest
+// parses with the zod schemas) true to the hub: each example decodes strictly into the type that
+// sends it and writes back field for field, and the hub's answer for the same question now has
+// exactly the example's fields. HEXCRAWL_WRITE_HISTORY_EXAMPLES=1 writes the answers as the
+// examples.
+func TestHistoryExamples(t *testing.T) {
+	tb := historySession(t)
+	var tl timelineBody
+	tb.historyAPI("", 200, &tl)
+	session := tl.Sessions[1]
+	get := func(path string, headers map[string]string) []byte {
+		t.Helper()
+		status, raw := tb.th.request("GET", path, "", headers)
+		if status != 200 {
+			t.Fatalf("%s: %d %s", path, status, raw)
+		}
+		return raw
+	}
+	dm := map[string]string{"Authorization": "Bearer " + testToken}
+	base := "/api/campaigns/" + tb.th.campaignID + "/history"
+	for _, c := range []struct {
+		name  string
+		proto any
+		raw   []byte
+	}{
+		{"timeline.json", timelineBody{}, get(base, dm)},
+		{"entries.json", entriesBody{}, get(fmt.Sprintf("%s/entries?after=%d&upTo=%d", base, session.First-1, session.Last), dm)},
+		{"hex.json", hexHistoryBody{}, get(base+"/hex?mapId="+url.QueryEscape(tb.th.mapID)+"&key=3,3", dm)},
+		{"recap.json", history.Recap{}, get(base+"/recap?sessionId="+session.ID, dm)},
+		{"journal.json", history.Journal{}, get("/api/me/journal", map[string]string{"Cookie": tb.cookies["Ana"]})},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			file := filepath.Join("..", "testdata", "protocol", "history", c.name)
+			if os.Getenv("HEXCRAWL_WRITE_HISTORY_EXAMPLES") != "" {
+				var pretty bytes.Buffer
+				if err := json.Indent(&pretty, c.raw, "", "  "); err != nil {
+					t.Fatal(err)
+				}
+				if err := os.WriteFile(file, append(pretty.Bytes(), '\n'), 0o644); err != nil {
+					t.Fatal(err)
+				}
+			}
+			example, err := os.ReadFile(file)
+			if err != nil {
+				t.Fatal(err)
+			}
+			ptr := reflect.New(reflect.TypeOf(c.proto))
+			dec := json.NewDecoder(bytes.NewReader(example))
+			dec.DisallowUnknownFields()
+			if err := dec.Decode(ptr.Interface()); err != nil {
+				t.Fatalf("decode into %T: %v", c.proto, err)
+			}
+			back, err := json.Marshal(ptr.Interface())
+			if err != nil {
+				t.Fatal(err)
+			}
+			var a, b any
+			if err := json.Unmarshal(example, &a); err != nil {
+				t.Fatal(err)
+			}
+			if err := json.Unmarshal(back, &b); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(a, b) {
+				t.Fatalf("the example does not write back as it is:\n%s\n%s", example, back)
+			}
+			var live any
+			if err := json.Unmarshal(c.raw, &live); err != nil {
+				t.Fatal(err)
+			}
+			if got, want := jsonPaths(live), jsonPaths(a); !slices.Equal(got, want) {
+				t.Fatalf("the hub answers with fields %v; the example has %v", got, want)
+			}
+		})
+	}
+}
+
+// jsonPaths lists the field paths of a JSON value, array elements as [] and map keys that are
+// ids or kinds as *, sorted and without repeats.
+func jsonPaths(v any) []string {
+	seen := map[string]bool{}
+	var walk func(prefix string, v any)
+	walk = func(prefix string, v any) {
+		switch x := v.(type) {
+		case map[string]any:
+			for k, e := range x {
+				name := k
+				if strings.HasSuffix(prefix, ".kinds") {
+					name = "*"
+				}
+				p := prefix + "." + name
+				seen[p] = true
+				walk(p, e)
+			}
+		case []any:
+			for _, e := range x {
+				walk(prefix+"[]", e)
+			}
+		}
+	}
+	walk("", v)
+	return slices.Sorted(maps.Keys(seen))
 }

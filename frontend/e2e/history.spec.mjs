@@ -13,7 +13,7 @@
 import { test } from '@playwright/test';
 import { readFileSync } from 'node:fs';
 import { serialSuite } from './lib/suite.mjs';
-import { ARTIFACTS, joinViaLink, shot, summary, waitUntil } from './lib/player.mjs';
+import { ARTIFACTS, joinViaLink, shot, waitUntil } from './lib/player.mjs';
 import { clickHex, dmSummary, dmWaitUntil, openConsole } from './dm-lib.mjs';
 
 const assert = (cond, msg) => {

@@ -5,13 +5,14 @@
 import { useEffect, useMemo, useState, type RefObject } from 'react';
 import { HexMapView, type HexMapHandle } from '../render/HexMapView';
 import type { RenderScene } from '../render/renderer';
-import type { HistoryEntry, Recap, SessionSpan } from '../protocol/history';
+import type { Recap, SessionSpan } from '../protocol/history';
 import { useDm, useDmStore } from './useDm';
 import { Section } from './Panels';
 import { openDialog, DialogFrame } from './dialogs';
 import { COLORS } from './MapPane';
 import { visibility } from './preview';
 import { REPLAY_SPEEDS, spanKey } from './store/history';
+import { byWatch } from './timeline';
 import { download, fileName, mapPng, recapMarkdown } from './recap';
 import { sessionDataFromState } from '../store/session';
 import { errorText } from './api';
@@ -134,18 +135,6 @@ function SpanRow({ span, lastSeq }: { span: SessionSpan; lastSeq: number }) {
       )}
     </li>
   );
-}
-
-/** Entries in runs of the same day and watch (the travel turn's clock), in order. */
-export function byWatch(entries: readonly HistoryEntry[]): { clock: HistoryEntry['clock']; entries: HistoryEntry[] }[] {
-  const out: { clock: HistoryEntry['clock']; entries: HistoryEntry[] }[] = [];
-  for (const e of entries) {
-    const last = out[out.length - 1];
-    const same = last && (last.clock === e.clock || (last.clock && e.clock && last.clock.day === e.clock.day && last.clock.watch === e.clock.watch));
-    if (last && same) last.entries.push(e);
-    else out.push({ clock: e.clock, entries: [e] });
-  }
-  return out;
 }
 
 // ------------------------------------------------------------------ replay
