@@ -3,6 +3,7 @@ package hub
 // Benchmarks for the history's speed targets (docs/benchmarks.md, "History"):
 //
 //	go test ./hub -run '^$' -bench 'BenchmarkHistory' -benchtime 20x -count 1
+//	(book-memory and seek-without-copies: -benchtime 3x)
 //	go test ./hub -run '^$' -bench 'BenchmarkRevealBesideReplay' -benchtime 400x -count 1
 //
 // Both play a long campaign first (longCampaign: 100,000 events on a 100×100 map, six players,
@@ -14,6 +15,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"net/url"
+	"runtime"
 	"sort"
 	"strings"
 	"sync"
@@ -275,6 +277,38 @@ func BenchmarkHistory(b *testing.B) {
 		for b.Loop() {
 			book := history.NewBook(th.campaignID, base)
 			if err := book.Sync(ctx, q); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	// What the book's copies cost in memory, and what a seek would cost without them: a replay
+	// from the log's start to its middle (docs/history.md, "Copies").
+	b.Run("book-memory", func(b *testing.B) {
+		var m0, m1 runtime.MemStats
+		for b.Loop() {
+			runtime.GC()
+			runtime.ReadMemStats(&m0)
+			book := history.NewBook(th.campaignID, base)
+			if err := book.Sync(ctx, q); err != nil {
+				b.Fatal(err)
+			}
+			runtime.GC()
+			runtime.ReadMemStats(&m1)
+			runtime.KeepAlive(book)
+		}
+		b.ReportMetric(float64(m1.HeapAlloc-m0.HeapAlloc)/1e6, "MB-book")
+	})
+	b.Run("seek-without-copies", func(b *testing.B) {
+		for b.Loop() {
+			st := history.New(base)
+			if err := q.EachEvent(ctx, th.campaignID, 0, last/2, func(raw storage.Event) error {
+				e, err := history.Decode(raw)
+				if err != nil {
+					return err
+				}
+				st.Apply(e)
+				return nil
+			}); err != nil {
 				b.Fatal(err)
 			}
 		}
