@@ -129,7 +129,10 @@ export function Console() {
       if (e.key === '[') s.setBrush(s.brush - 1);
       else if (e.key === ']') s.setBrush(s.brush + 1);
       else if (/^[0-9]$/.test(e.key)) s.terrainKey(e.key);
-      else if (e.key === 'Escape') s.escape();
+      else if (e.key === 'Escape') {
+        if (s.replay) s.leaveReplay();
+        else s.escape();
+      }
       else if (e.key === 'Home') mapRef.current?.fit();
       else if (k === 'v') s.toggleVeil();
       else if (e.key === '?') showShortcuts();
@@ -342,7 +345,7 @@ const SHORTCUTS: [string, string][] = [
   ['Right-drag, Space + drag', 'Pan'],
   ['Wheel, + −', 'Zoom'],
   ['Home', 'Fit the whole map'],
-  ['Esc', 'Clear the selection, leave “view as”'],
+  ['Esc', 'Clear the selection, leave “view as” or the replay'],
   ['Enter / Ctrl + Enter', 'Save a label / notes'],
   ['?', 'This list'],
 ];
