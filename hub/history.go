@@ -219,9 +219,8 @@ func replayMap(m *history.Map) *mapState {
 // replayView is who a replay is shown as: the DM, a player, a party (what its members know
 // together, without anyone's private knowledge) or the table (every player's knowledge at once).
 type replayView struct {
-	role     string // "dm", "player", "party", "players"
-	id       string
-	playerID string
+	role string // "dm", "player", "party", "players"
+	id   string
 }
 
 func parseReplayView(as string) (replayView, error) {
