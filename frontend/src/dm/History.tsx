@@ -180,6 +180,11 @@ export function ReplayBar() {
   const r = useDm((s) => s.replay);
   const timeline = useDm((s) => s.timeline);
   const [dragging, setDragging] = useState<number | null>(null);
+  const at = useDm((s) => {
+    const seq = s.replay?.seq;
+    for (const list of s.entries.values()) for (const e of list) if (e.seq === seq) return e;
+    return null;
+  });
   if (!r) return null;
   const members = timeline?.members.filter((m) => !m.gone) ?? [];
   const parties = timeline?.parties.filter((p) => !p.gone) ?? [];
@@ -251,6 +256,11 @@ export function ReplayBar() {
           ))}
         </select>
       </div>
+      {at && (
+        <p className="small replay-at" data-testid="replay-at">
+          {shortTime(at.at)} — {at.text}
+        </p>
+      )}
       {r.error && <p className="error small">{r.error}</p>}
     </div>
   );
