@@ -153,6 +153,16 @@ test('scrubbing the session: the map at each recorded point is the map as it was
     eq(r.role, 'dm', 'the DM view');
     eq(dmMap(r), p.dm, `the DM's map after "${p.name}"`);
   }
+  // The session's events, by watch: clicking one shows the map just after it, told in words.
+  await page.locator('[data-testid=history-span]:not([data-session=""]) [data-testid=history-span-toggle]').first().click();
+  const label = ctx.points[1];
+  await page.locator(`[data-testid=history-entry][data-seq="${label.seq}"] button`).click();
+  const r = await waitReplay(page, (r) => r.shownSeq === label.seq, 'the label event clicked');
+  eq(dmMap(r), label.dm, 'the map after the clicked event');
+  const told = await page.textContent('[data-testid=replay-at]');
+  assert(told.includes('Old Mill'), `the replay bar tells the event: ${told}`);
+  await page.locator('[data-testid=replay-range]').fill(String(ctx.points.at(-1).seq));
+  await waitReplay(page, (r) => r.shownSeq === ctx.points.at(-1).seq, 'the last point');
   await shot(page, 'history-replay-dm');
   // As Ana: exactly what her page showed at each point.
   await page.selectOption('[data-testid=replay-as]', `player:${ctx.anaId}`);

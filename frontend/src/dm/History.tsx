@@ -179,7 +179,6 @@ export function ReplayBar() {
   const dm = useDmStore();
   const r = useDm((s) => s.replay);
   const timeline = useDm((s) => s.timeline);
-  const [dragging, setDragging] = useState<number | null>(null);
   const at = useDm((s) => {
     const seq = s.replay?.seq;
     for (const list of s.entries.values()) for (const e of list) if (e.seq === seq) return e;
@@ -188,7 +187,9 @@ export function ReplayBar() {
   if (!r) return null;
   const members = timeline?.members.filter((m) => !m.gone) ?? [];
   const parties = timeline?.parties.filter((p) => !p.gone) ?? [];
-  const value = dragging ?? r.seq;
+  // The scrubber shows the asked seq at once (seek sets it before the answer comes), the map
+  // follows when the answer does.
+  const value = r.seq;
   return (
     <div className="replay-bar" role="region" aria-label="Replay" data-testid="replay-bar">
       <div className="row gap">
@@ -235,13 +236,7 @@ export function ReplayBar() {
           max={r.last}
           step={1}
           value={value}
-          onChange={(e) => {
-            const v = Number(e.target.value);
-            setDragging(v);
-            dm.getState().seek(v);
-          }}
-          onPointerUp={() => setDragging(null)}
-          onKeyUp={() => setDragging(null)}
+          onChange={(e) => dm.getState().seek(Number(e.target.value))}
           aria-label="Event"
           data-testid="replay-range"
         />
