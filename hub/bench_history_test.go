@@ -293,7 +293,7 @@ func BenchmarkHistory(b *testing.B) {
 	// What the book's copies cost in memory, and what a seek would cost without them: a replay
 	// from the log's start to its middle (docs/history.md, "Copies").
 	b.Run("book-memory", func(b *testing.B) {
-		var m0, m1 runtime.MemStats
+		var m0, m1, m2 runtime.MemStats
 		for b.Loop() {
 			runtime.GC()
 			runtime.ReadMemStats(&m0)
@@ -303,9 +303,17 @@ func BenchmarkHistory(b *testing.B) {
 			}
 			runtime.GC()
 			runtime.ReadMemStats(&m1)
+			st, err := book.StateAt(ctx, q, last) // a copy of the state at the end
+			if err != nil {
+				b.Fatal(err)
+			}
+			runtime.GC()
+			runtime.ReadMemStats(&m2)
 			runtime.KeepAlive(book)
+			runtime.KeepAlive(st)
 		}
 		b.ReportMetric(float64(m1.HeapAlloc-m0.HeapAlloc)/1e6, "MB-book")
+		b.ReportMetric(float64(m2.HeapAlloc-m1.HeapAlloc)/1e6, "MB-state")
 	})
 	b.Run("seek-without-copies", func(b *testing.B) {
 		for b.Loop() {
