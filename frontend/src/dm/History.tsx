@@ -4,7 +4,7 @@
 // live map and the players are untouched by any of it.
 import { useEffect, useMemo, useState, type RefObject } from 'react';
 import { HexMapView, type HexMapHandle } from '../render/HexMapView';
-import type { RenderScene } from '../render/renderer';
+import type { MarkerMark, RenderScene, TokenMark } from '../render/renderer';
 import type { Recap, SessionSpan } from '../protocol/history';
 import { useDm, useDmStore } from './useDm';
 import { Section } from './Panels';
@@ -148,12 +148,18 @@ export function ReplayMap({ handle }: { handle: RefObject<HexMapHandle | null> }
     const vis = data && data.role === 'dm' ? visibility(data) : null;
     const hl = new Map<string, string>();
     if (selected) hl.set(selected, COLORS.selected);
+    // Drawn as the viewer's own page drew it: parties' tokens and markers as the hub projected
+    // them (a player's replay holds only what that player was sent), glimpsed hexes muted.
+    const own = data?.you?.partyId ?? null;
     return {
       map: data?.map ?? null,
       cells: data?.cells ?? new Uint8Array(0),
+      muted: data && data.role !== 'dm' ? data.glimpsed : null,
       labels: data?.labels ?? new Map(),
       roads: data?.roads,
       token: data?.token ?? null,
+      tokens: (data?.parties ?? []).flatMap((p): TokenMark[] => (p.key ? [{ id: p.id, key: p.key, color: p.color, own: p.id === own }] : [])),
+      markers: (data?.markers ?? []).map((m): MarkerMark => ({ id: m.id, key: m.key, kind: m.kind, label: m.label, dmOnly: data?.role === 'dm' && m.visibility !== 'players' })),
       veil: vis?.veil ?? null,
       highlights: hl,
     };
