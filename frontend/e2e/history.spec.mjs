@@ -61,7 +61,7 @@ function replayed(page) {
       cells: [...d.cells],
       labels: Object.fromEntries(d.labels),
       revealedAll: d.revealedAll ? [...d.revealedAll].flatMap((v, i) => (v ? [key(i)] : [])) : [],
-      revealedTo: Object.fromEntries([...d.revealedTo].map(([id, set]) => [id, [...set].sort()])),
+      revealedTo: Object.fromEntries([...d.revealedTo].map(([id, known]) => [id, [...known.keys()].sort()])), // as dmSummary (dm-lib.mjs)
       visible: [...d.cells].flatMap((c, i) => (c === 255 ? [] : [key(i)])),
     };
   });
