@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"fmt"
 	"time"
 
 	"github.com/hexcrawl/hexcrawl/game"
@@ -25,14 +26,19 @@ func ensureDemoCampaign(ctx context.Context, store *storage.Store) error {
 		if err != nil {
 			return err
 		}
-		if err := tx.PutHexes(ctx, m.ID, demoHexes(size)); err != nil {
+		hexes := demoHexes(size)
+		if err := tx.PutHexes(ctx, m.ID, hexes); err != nil {
 			return err
 		}
 		parties, err := tx.ListParties(ctx, c.ID)
 		if err != nil {
 			return err
 		}
-		if err := tx.SetPartyPosition(ctx, parties[0].ID, m.ID, &game.Key{Col: 3, Row: 6}); err != nil {
+		start := game.Key{Col: 3, Row: 6}
+		if err := tx.SetPartyPosition(ctx, parties[0].ID, m.ID, &start); err != nil {
+			return err
+		}
+		if err := logDemo(ctx, tx, c, m, hexes, parties[0].ID, start); err != nil {
 			return err
 		}
 		code, err := game.NewInviteCode()
@@ -89,4 +95,47 @@ func demoHexes(size game.Size) []game.Hex {
 		out[size.Index(p.Key)] = p
 	}
 	return out
+}
+
+// logDemo writes the demo's making into its log as the hub would have logged it, so that its
+// history replays like any campaign's (docs/history.md).
+func logDemo(ctx context.Context, tx *storage.Tx, c game.Campaign, m game.MapInfo, hexes []game.Hex, partyID string, start game.Key) error {
+	if err := tx.LogCampaignCreate(ctx, c, "dm"); err != nil {
+		return err
+	}
+	changes := make([]game.HexChange, len(hexes))
+	for n, h := range hexes {
+		changes[n] = game.HexChange{Key: h.Key.String(), Terrain: &h.Terrain}
+		if h.Label != "" {
+			changes[n].Label = &h.Label
+		}
+		if h.Notes != "" {
+			changes[n].Notes = &h.Notes
+		}
+	}
+	events := []struct {
+		typ     game.EventType
+		payload any
+	}{
+		{game.EventMapCreate, map[string]any{"mapId": m.ID, "name": m.Name, "width": m.Width, "height": m.Height, "orientation": m.Orientation}},
+		{game.EventMapActivate, map[string]string{"mapId": m.ID}},
+		{game.EventHexUpdate, map[string]any{"mapId": m.ID, "changes": changes}},
+		{game.EventPartyPlace, map[string]any{"partyId": partyID, "mapId": m.ID, "from": nil, "key": start.String(),
+			"reveal": false, "explored": []string{}, "glimpsed": []string{}}},
+	}
+	for _, e := range events {
+		seq, err := tx.AppendEvent(ctx, c.ID, "", e.typ, "dm", e.payload)
+		if err != nil {
+			return err
+		}
+		if e.typ == game.EventPartyPlace {
+			// A placement can be taken back (party:undo), as the room's own would: its record,
+			// in the room's shape (hub/knowledge.go, moveRecordJSON).
+			record := fmt.Sprintf(`{"from":null,"to":%q,"raised":[]}`, start.String())
+			if err := tx.AppendPartyMove(ctx, partyID, m.ID, seq, []byte(record), 0); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -57,6 +57,9 @@ const (
 	EventMapActivate    EventType = "map:activate"
 	EventMapResize      EventType = "map:resize"
 	EventCampaignRename EventType = "campaign:rename"
+	// EventCampaignCreate opens a campaign's log: its name and its default party. Campaigns made
+	// before it was logged start their log later (docs/history.md).
+	EventCampaignCreate EventType = "campaign:create"
 	EventMapCreate      EventType = "map:create"
 	EventPartyCreate    EventType = "party:create"
 	EventPartyUpdate    EventType = "party:update"

@@ -42,11 +42,18 @@ func TestBackups(t *testing.T) {
 	var newest storage.BackupInfo
 	for deadline := time.Now().Add(10 * time.Second); ; {
 		th.api("GET", "/api/backups", "", 200, &v)
+		// The oldest goes just after the newest is linked (storage.backupInto): the listing may
+		// catch the moment between, with one too many.
 		if len(v.Backups) > 0 && v.Backups[0].Name != made.Name && v.Backups[0].At.After(made.At.Add(-time.Second)) {
 			newest = v.Backups[0]
-			break
+			if len(v.Backups) <= 2 {
+				break
+			}
 		}
 		if time.Now().After(deadline) {
+			if newest.Name != "" {
+				break // the count below says what is wrong
+			}
 			t.Fatalf("no backup after the session ended: %+v", v)
 		}
 		time.Sleep(20 * time.Millisecond)

@@ -323,9 +323,16 @@ func (r *Room) members(ctx context.Context) ([]memberView, error) {
 
 // Changes outside any room: campaigns appearing and disappearing.
 
-// addCampaign makes an empty campaign.
+// addCampaign makes an empty campaign, its log opening with campaign:create.
 func (h *Hub) addCampaign(ctx context.Context, name string) (game.Campaign, error) {
-	c, err := h.store.CreateCampaign(ctx, name)
+	var c game.Campaign
+	err := h.store.Update(ctx, func(tx *storage.Tx) error {
+		var err error
+		if c, err = tx.CreateCampaign(ctx, name); err != nil {
+			return err
+		}
+		return tx.LogCampaignCreate(ctx, c, actorDM)
+	})
 	if err == nil {
 		h.notify(CampaignCreated, c.ID)
 	}

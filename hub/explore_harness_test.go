@@ -24,7 +24,8 @@ type table struct {
 	parties []string
 	markers []string
 	syncs   int
-	dmSeen  int // DM frames already scanned for ids
+	dmSeen  int             // DM frames already scanned for ids
+	points  []recordedPoint // the room's projections at each check, for the history's replays
 }
 
 func newTable(t testing.TB, names ...string) *table {
@@ -244,6 +245,7 @@ func (tb *table) check(step string) {
 			tb.t.Fatalf("after %s, %s's fresh state:\n%v\nbut the DM's state says:\n%v", step, name, fresh, want)
 		}
 	}
+	tb.checkReplay(step)
 }
 
 // grid is a player's current grid, from their frames.

@@ -115,6 +115,9 @@ type Hub struct {
 
 	// loadState reads a room from the database (loadRoomState; tests slow it down).
 	loadState func(ctx context.Context, q storage.Queries, campaignID string) (*roomState, error)
+
+	hist       historyService  // the campaigns' histories, read apart from the rooms (history.go)
+	background context.Context // the hub's background work (backups, checkpoints, warming books) ends with it
 }
 
 // Defaults for Config.MaxMembers and Config.JoinsPerMinute: a table is a handful of players, and
@@ -201,6 +204,7 @@ func New(cfg Config) (*Hub, error) {
 	h.routes()
 	bctx, stop := context.WithCancel(context.Background())
 	h.stopBackups = stop
+	h.background = bctx
 	if cfg.BackupDir != "" {
 		h.backups.Add(1)
 		go h.dailyBackups(bctx)
@@ -242,10 +246,11 @@ func (h *Hub) Shutdown(ctx context.Context) error {
 	}
 	h.stopBackups()
 	h.backups.Wait()
+	herr := h.hist.close()
 	if err != nil {
 		return fmt.Errorf("close sockets: %w", err)
 	}
-	return nil
+	return herr
 }
 
 // room returns the live room of a campaign, loading it on first use. The load runs outside the
@@ -280,6 +285,8 @@ func (h *Hub) room(ctx context.Context, campaignID string) (*Room, error) {
 		}
 		r = newRoom(h, st)
 		h.rooms[campaignID] = r
+		h.backups.Add(1)
+		go h.warmHistory(campaignID)
 		return r, nil
 	})
 	select {

@@ -796,12 +796,16 @@ func (r *Room) undoPartyMove(b *batch, c command) error {
 	if err := tx.DeletePartyMove(b.ctx, p.ID, mp.info.ID, rec.seq); err != nil {
 		return err
 	}
-	undone, err := r.undoneTravel(b, tx, p.ID, rec.travel)
+	undone, travel, err := r.undoneTravel(b, tx, p.ID, rec.travel)
 	if err != nil {
 		return err
 	}
-	if _, err := b.event(game.EventPartyUndo, actorDM, map[string]any{"partyId": p.ID, "mapId": mp.info.ID,
-		"undid": rec.seq, "key": mp.keyOrNil(rec.from), "forgotten": forgotten, "glimpsed": glimpsed}); err != nil {
+	payload := map[string]any{"partyId": p.ID, "mapId": mp.info.ID,
+		"undid": rec.seq, "key": mp.keyOrNil(rec.from), "forgotten": forgotten, "glimpsed": glimpsed}
+	if travel != nil {
+		payload["travel"] = travel
+	}
+	if _, err := b.event(game.EventPartyUndo, actorDM, payload); err != nil {
 		return err
 	}
 

@@ -192,6 +192,7 @@ func (r *Room) publish(b *batch) error {
 	if err := r.checkStagedMoves(); err != nil {
 		return err
 	}
+	first := r.st.seq + 1 // the seq the first change applied here gets, if any writes one
 	ch := r.newChange()
 	for _, sc := range r.st.staged {
 		if err := r.applyStaged(b, ch, sc); err != nil {
@@ -205,7 +206,12 @@ func (r *Room) publish(b *batch) error {
 	if err := tx.ClearStaged(b.ctx, r.id); err != nil {
 		return err
 	}
-	seq, err := b.event(game.EventPublish, actorDM, map[string]int{"changes": len(r.st.staged)})
+	// first tells a replay which events players heard of as one change (docs/history.md).
+	payload := map[string]int64{"changes": int64(len(r.st.staged))}
+	if b.reqSeq >= first {
+		payload["first"] = first
+	}
+	seq, err := b.event(game.EventPublish, actorDM, payload)
 	if err != nil {
 		return err
 	}

@@ -312,16 +312,29 @@ func (s *roomState) head(role game.Role) stateHead {
 // playerState is the full projection for one player: fog on every hex they do not know,
 // glimpsed hexes as terrain alone, and nothing at all about either beyond that.
 func (s *roomState) playerState(memberID string) []byte {
-	st := playerStateMsg{stateHead: s.head(game.RolePlayer), Parties: []playerPartyView{}, Markers: []playerMarkerView{}}
 	m := s.members[memberID]
-	if m != nil {
-		st.You = &youView{ID: memberID, Name: m.Name}
-		if m.PartyID != "" {
-			st.You.PartyID = &m.PartyID
-		}
+	if m == nil {
+		return s.viewState(nil, "", nil)
 	}
-	if mp := s.mp; mp != nil && m != nil {
-		v := mp.viewerOf(m)
+	you := &youView{ID: memberID, Name: m.Name}
+	if m.PartyID != "" {
+		you.PartyID = &m.PartyID
+	}
+	var v *viewer
+	if s.mp != nil {
+		vv := s.mp.viewerOf(m)
+		v = &vv
+	}
+	return s.viewState(you, m.PartyID, v)
+}
+
+// viewState is the projection for someone in party partyID who knows v (nil: no map to know):
+// a player (you), or, for the history's replays, a party or the whole table (you nil).
+func (s *roomState) viewState(you *youView, partyID string, v *viewer) []byte {
+	st := playerStateMsg{stateHead: s.head(game.RolePlayer), Parties: []playerPartyView{}, Markers: []playerMarkerView{}}
+	st.You = you
+	if mp := s.mp; mp != nil && v != nil {
+		v := *v
 		grid := make([]byte, len(mp.terrain))
 		for i, code := range mp.terrain {
 			grid[i] = game.GridCode(code, mp.level(v, i))
@@ -333,11 +346,11 @@ func (s *roomState) playerState(memberID string) []byte {
 			}
 		}
 		st.Roads = mp.roadKeys(func(i int) bool { return mp.level(v, i) == game.LevelExplored })
-		st.Parties = s.playerParties(m.PartyID, v)
+		st.Parties = s.playerParties(partyID, v)
 		st.Markers = s.playerMarkers(v)
 	}
-	if m != nil {
-		st.Travel = s.playerTravel(m.PartyID)
+	if v != nil || you != nil {
+		st.Travel = s.playerTravel(partyID)
 	}
 	return st.frameWith(s.playersJSON())
 }

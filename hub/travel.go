@@ -181,7 +181,7 @@ func (r *Room) writeOutcome(b *batch, tx *storage.Tx, partyID string, ev game.Ev
 		}
 	}
 	events := json.RawMessage(mustJSON(out.Events))
-	payload["partyId"], payload["events"] = partyID, events
+	payload["partyId"], payload["events"], payload["travel"] = partyID, events, out.State
 	if len(prompts) > 0 {
 		ids := make([]string, len(prompts))
 		for n, e := range prompts {
@@ -463,7 +463,7 @@ func (r *Room) setTravelState(b *batch, partyID string, st game.PartyTravel, ev 
 	if err := tx.SetPartyTravel(b.ctx, partyID, st); err != nil {
 		return err
 	}
-	payload["partyId"] = partyID
+	payload["partyId"], payload["travel"] = partyID, st
 	var raw json.RawMessage
 	if events != nil {
 		raw = mustJSON(events)
@@ -748,20 +748,20 @@ type travelUndo struct {
 }
 
 // undoneTravel puts back the clock and lost state a travel move saved when party:undo takes it
-// back.
-func (r *Room) undoneTravel(b *batch, tx *storage.Tx, partyID string, before *travelUndo) (func(), error) {
+// back; it returns the party's travel state after it (nil: not a travel move), for the log.
+func (r *Room) undoneTravel(b *batch, tx *storage.Tx, partyID string, before *travelUndo) (func(), *game.PartyTravel, error) {
 	if before == nil {
-		return nothing, nil
+		return nothing, nil, nil
 	}
 	st := r.st.travel.of(partyID)
 	st.Minutes, st.Lost = before.Minutes, before.Lost
 	if err := tx.SetPartyTravel(b.ctx, partyID, st); err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	return func() {
 		r.st.travel.parties[partyID] = st
 		b.toDMs(travelChangedDMMsg{Seq: b.reqSeq, Travel: r.st.travelView(partyID)}.frame())
-	}, nil
+	}, &st, nil
 }
 
 // decodeTravelRules reads travel:rules' rules strictly: unknown fields are errors.

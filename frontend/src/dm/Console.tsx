@@ -16,6 +16,7 @@ import { TravelPanel } from './TravelPanel';
 import { PartiesPanel } from './PartiesPanel';
 import { ToolOptions } from './ToolOptions';
 import { usePartyKeys } from './partyKeys';
+import { HistoryPanel, ReplayBar, ReplayMap } from './History';
 import { TopBar } from './TopBar';
 import { InviteDialog } from './Invite';
 import { confirmDialog, DialogFrame, dialogOpen, openDialog, revokeDialog } from './dialogs';
@@ -26,7 +27,7 @@ import { Icon } from './icons';
 declare global {
   interface Window {
     /** Handles for the DM end-to-end tests and the benchmark (the DM's own page). */
-    __hexcrawlDm?: { store: DmStore; conn: DmConnection; map: () => HexMapHandle | null };
+    __hexcrawlDm?: { store: DmStore; conn: DmConnection; map: () => HexMapHandle | null; replayMap: () => HexMapHandle | null };
   }
 }
 
@@ -60,6 +61,7 @@ function useSweep(): Sweep {
 export function Console() {
   const dm = useDmStore();
   const mapRef = useRef<HexMapHandle>(null);
+  const replayRef = useRef<HexMapHandle>(null);
   const sweep = useSweep();
   usePartyKeys(dm);
 
@@ -67,7 +69,7 @@ export function Console() {
     performance.mark('hexcrawl:dm-console-mounted');
     const conn = dm.getState().conn;
     if (!conn) return;
-    window.__hexcrawlDm = { store: dm, conn, map: () => mapRef.current };
+    window.__hexcrawlDm = { store: dm, conn, map: () => mapRef.current, replayMap: () => replayRef.current };
     return () => {
       if (window.__hexcrawlDm?.conn === conn) delete window.__hexcrawlDm;
     };
@@ -127,7 +129,10 @@ export function Console() {
       if (e.key === '[') s.setBrush(s.brush - 1);
       else if (e.key === ']') s.setBrush(s.brush + 1);
       else if (/^[0-9]$/.test(e.key)) s.terrainKey(e.key);
-      else if (e.key === 'Escape') s.escape();
+      else if (e.key === 'Escape') {
+        if (s.replay) s.leaveReplay();
+        else s.escape();
+      }
       else if (e.key === 'Home') mapRef.current?.fit();
       else if (k === 'v') s.toggleVeil();
       else if (e.key === '?') showShortcuts();
@@ -144,6 +149,8 @@ export function Console() {
   const mapChanging = useDm((s) => s.mapChanging);
 
   const storageProblem = useDm((s) => s.storage.problem);
+  const replaying = useDm((s) => s.replay !== null);
+  const liveMap = hasMap && !replaying;
 
   return (
     <div className="dm" data-testid="dm-console">
@@ -156,22 +163,25 @@ export function Console() {
       <div className="dm-body">
         <ToolRail />
         <main className="dm-stage">
-          {hasMap ? (
+          {replaying ? (
+            <ReplayMap handle={replayRef} />
+          ) : hasMap ? (
             <MapPane sweep={sweep} handle={mapRef} />
           ) : (
             <div className="empty-stage">{hasState ? <NoMap /> : <p className="muted">Connecting to the hub…</p>}</div>
           )}
-          {hasMap && <Palette />}
-          {hasMap && <ToolOptions sweep={sweep} />}
-          {hasMap && <ViewAsBanner />}
-          {hasMap && <Legend staged={hasStaged} />}
-          {hasMap && (
+          {liveMap && <Palette />}
+          {liveMap && <ToolOptions sweep={sweep} />}
+          {liveMap && <ViewAsBanner />}
+          {liveMap && <Legend staged={hasStaged} />}
+          {liveMap && (
             <div className="map-ctl">
               <button className="ctl-btn" title="Fit the map (Home)" onClick={() => mapRef.current?.fit()} data-testid="fit">
                 <Icon.fit />
               </button>
             </div>
           )}
+          {replaying && <ReplayBar />}
           {mapChanging && <div className="stage-note">Loading the map…</div>}
         </main>
         <aside className="dm-side">
@@ -180,6 +190,7 @@ export function Console() {
           <TravelPanel />
           <PlayersPanel onInvite={invite} onRevoke={(ids, names) => void revoke(ids, names)} />
           <HexPanel sweep={sweep} />
+          <HistoryPanel />
         </aside>
       </div>
       <StatusLine />
@@ -334,7 +345,7 @@ const SHORTCUTS: [string, string][] = [
   ['Right-drag, Space + drag', 'Pan'],
   ['Wheel, + −', 'Zoom'],
   ['Home', 'Fit the whole map'],
-  ['Esc', 'Clear the selection, leave “view as”'],
+  ['Esc', 'Clear the selection, leave “view as” or the replay'],
   ['Enter / Ctrl + Enter', 'Save a label / notes'],
   ['?', 'This list'],
 ];

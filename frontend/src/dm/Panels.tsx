@@ -9,6 +9,7 @@ import type { Sweep } from './Console';
 import { confirmDialog } from './dialogs';
 import { HexKnowledge, HexMarkers } from './HexExplore';
 import { isStagedLive } from './editor';
+import { HexHistorySection, openRecap } from './History';
 import { Icon } from './icons';
 import { formatCode } from './Invite';
 import { COLORS } from './MapPane';
@@ -86,6 +87,15 @@ export function SessionPanel() {
           </button>
         )}
       </div>
+      {status === 'ended' && data.session && (
+        <button
+          className="dbtn dbtn-sm"
+          onClick={() => void openRecap(dm.getState().loadRecap(data.session?.id ?? ''))}
+          data-testid="session-recap"
+        >
+          Recap of the session
+        </button>
+      )}
       <div className="field-label">Changes reach players</div>
       <div className="seg" role="radiogroup" aria-label="Broadcast mode">
         <button
@@ -424,6 +434,7 @@ export function HexPanel(props: { sweep: Sweep }) {
       )}
       <HexMarkers hexKey={key} />
       <p className="hint small">{revealTo === 'selected' ? 'Reveal and hide apply to the selected players.' : ''}</p>
+      <HexHistorySection hexKey={key} />
     </Section>
   );
 }

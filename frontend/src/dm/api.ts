@@ -2,7 +2,9 @@
 // with zod. Errors are ApiError carrying the hub's own message, which the UI shows as is.
 import { z } from 'zod';
 import { api, ApiError } from '../net/http';
-import { mapInfoSchema, orientationSchema, broadcastModeSchema, type Orientation } from '../protocol/schema';
+import { mapInfoSchema, orientationSchema, broadcastModeSchema, type Orientation, type ServerMessageOf } from '../protocol/schema';
+import { parseServerMessage } from '../protocol/parse';
+import { entriesSchema, hexHistorySchema, recapSchema, timelineSchema } from '../protocol/history';
 
 export { ApiError };
 
@@ -49,7 +51,7 @@ export type Hub = z.infer<typeof hubSchema>;
 export class DmApi {
   constructor(private readonly token: string) {}
 
-  private call<T>(method: string, path: string, schema: z.ZodType<T> | null, body?: unknown): Promise<T> {
+  private call<T>(method: string, path: string, schema: z.core.$ZodType<T> | null, body?: unknown): Promise<T> {
     return api(method, path, schema, body, { token: this.token });
   }
 
@@ -97,6 +99,35 @@ export class DmApi {
   events(campaignId: string, after: number, type: string) {
     const q = new URLSearchParams({ after: String(after), limit: '5000', type });
     return this.call('GET', `/api/campaigns/${campaignId}/events?${q}`, z.array(eventRowSchema));
+  }
+  /** The campaign's history: sessions, days and watches, who and what it names. */
+  timeline(campaignId: string) {
+    return this.call('GET', `/api/campaigns/${campaignId}/history`, timelineSchema);
+  }
+  /** The events after `after` up to `upTo`, told (a page of at most 1000: `more` says there are others). */
+  historyEntries(campaignId: string, after: number, upTo: number) {
+    const q = new URLSearchParams({ after: String(after), upTo: String(upTo) });
+    return this.call('GET', `/api/campaigns/${campaignId}/history/entries?${q}`, entriesSchema);
+  }
+  /** One hex's history, oldest first. */
+  hexHistory(campaignId: string, mapId: string, key: string) {
+    const q = new URLSearchParams({ mapId, key });
+    return this.call('GET', `/api/campaigns/${campaignId}/history/hex?${q}`, hexHistorySchema);
+  }
+  /** A session's recap (the newest when sessionId is empty). */
+  recap(campaignId: string, sessionId: string) {
+    return this.call('GET', `/api/campaigns/${campaignId}/history/recap?${new URLSearchParams({ sessionId })}`, recapSchema);
+  }
+  /** The campaign as it was after event `seq`, seen as `as` ("dm", "players", "player:<id>",
+   * "party:<id>"): a session:state, checked with the socket's own schema. */
+  async replay(campaignId: string, seq: number, as: string, signal?: AbortSignal): Promise<ServerMessageOf<'session:state'>> {
+    const q = new URLSearchParams({ seq: String(seq), as });
+    const res = await fetch(`/api/campaigns/${campaignId}/history/state?${q}`, { headers: { Authorization: `Bearer ${this.token}` }, signal: signal ?? null });
+    const text = await res.text();
+    if (!res.ok) throw errorFrom(res, text);
+    const m = parseServerMessage(text);
+    if (!m.ok || m.message.type !== 'session:state') throw new ApiError(res.status, 'bad_response', 'unexpected replay from the hub');
+    return m.message;
   }
   /** Removes players, all or none; unless keepCode the hub withdraws every join code and makes a new one. */
   revokeMembers(campaignId: string, memberIds: string[], keepCode: boolean) {

@@ -1,5 +1,5 @@
 // The live table for one PlayerConnection: the map, the top bar, the banner and the overlays.
-import { useEffect, useEffectEvent, useMemo, useRef, useState, useSyncExternalStore } from 'react';
+import { lazy, Suspense, useEffect, useEffectEvent, useMemo, useRef, useState, useSyncExternalStore } from 'react';
 import { useStore } from 'zustand';
 import type { SessionStore } from '../store/session';
 import type { HexcrawlSocket, ConnectionStatus } from '../net/socket';
@@ -13,6 +13,9 @@ import { Brand } from './ui';
 import { PlayersButton } from './Players';
 import { TravelClock } from './TravelClock';
 import { MARKER_COLORS } from '../render/marks';
+
+// The journal is read now and then, not during play: its code loads when it is first opened.
+const Journal = lazy(() => import('./Journal'));
 
 export type SessionEnd =
   | { kind: 'removed' }
@@ -91,6 +94,7 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
   const [hover, setHover] = useState<Info | null>(null);
   const [tapped, setTapped] = useState<Info | null>(null);
   const [endedDismissed, setEndedDismissed] = useState<string | null>(null);
+  const [journal, setJournal] = useState(false);
 
   const map = data?.map ?? null;
   // Only what the hub sent: our party always, others and visible markers on explored hexes.
@@ -152,8 +156,18 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
           {map && <div className="mapname">{map.name}</div>}
         </div>
         <StatusChip status={status} connection={connectionStatus.kind} hasData={data !== null} />
+        {data && (
+          <button className="journal-btn" onClick={() => setJournal(true)} data-testid="journal-button">
+            Journal
+          </button>
+        )}
         {data && <PlayersButton players={data.players} youId={me.playerId} />}
       </header>
+      {journal && (
+        <Suspense fallback={<div className="journal muted">Opening the journal…</div>}>
+          <Journal onClose={() => setJournal(false)} />
+        </Suspense>
+      )}
 
       {data?.travel.mine && status !== 'waiting' && <TravelClock travel={data.travel.mine} />}
 

@@ -6,7 +6,16 @@ import { toolsSlice } from './tools';
 import { tableSlice } from './table';
 import { travelSlice } from './travel';
 import { exploreSlice } from './explore';
+import { historySlice } from './history';
 
 export function campaignInitial() {
-  return { ...sessionSlice.initial(), ...editSlice.initial(), ...toolsSlice.initial(), ...tableSlice.initial(), ...travelSlice.initial(), ...exploreSlice.initial() };
+  return {
+    ...sessionSlice.initial(),
+    ...editSlice.initial(),
+    ...toolsSlice.initial(),
+    ...tableSlice.initial(),
+    ...travelSlice.initial(),
+    ...exploreSlice.initial(),
+    ...historySlice.initial(),
+  };
 }
