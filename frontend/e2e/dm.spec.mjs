@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from '@playwright/test';
 import { serialSuite } from './lib/suite.mjs';
-import { hexColour, hexRgb, joinViaLink, near, shot, summary, waitUntil } from './lib/player.mjs';
+import { hexColour, hexRgb, joinViaLink, near, settledColour, shot, summary, waitUntil } from './lib/player.mjs';
 import { blend, clickHex, dmHexColour, dmSummary, dmWaitUntil, dragHexes, hexPoint, openConsole, waitForDm } from './dm-lib.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
@@ -167,8 +167,7 @@ test('issue 4: Ana sees exactly the published hexes; Bo sees none of them', asyn
   const a = await waitUntil(ctx.ana.page, (s) => s.visible.length === ctx.published.length && !s.preparing, 'Ana sees the published hexes');
   eq(sorted(a.visible), ctx.published, 'Ana: exactly the published hexes');
   assert(!a.visible.includes('10,7'), 'the undone hex is not visible');
-  await ctx.ana.page.waitForTimeout(800); // reveal fade
-  const shown = await hexColour(ctx.ana.page, '4,2');
+  const shown = await settledColour(ctx.ana.page, '4,2', (c) => c !== null && !near(c, FOG_RGB)); // after the reveal fade
   assert(!near(shown, FOG_RGB), `Ana's 4,2 should be drawn as terrain, got ${shown}`);
   const undone = await hexColour(ctx.ana.page, '10,7');
   assert(undone === null || near(undone, FOG_RGB), `Ana's 10,7 should be fog, got ${undone}`);

@@ -8,7 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { test } from '@playwright/test';
 import { serialSuite } from './lib/suite.mjs';
 import { Relay } from './lib/relay.mjs';
-import { hexColour, hexRgb, joinViaLink, near, shot, summary, waitForState, waitUntil } from './lib/player.mjs';
+import { hexColour, hexRgb, joinViaLink, near, settledColour, shot, summary, waitForState, waitUntil } from './lib/player.mjs';
 
 const here = fileURLToPath(new URL('.', import.meta.url));
 
@@ -202,8 +202,7 @@ test('the session starts and a reveal to all reaches both players', async () => 
     eq(s.labels, { '4,4': 'Millbrook' }, 'labels of visible hexes only');
     assert((await p.$('[data-testid=overlay]')) === null, 'no overlay while active');
   }
-  await ctx.ana.page.waitForTimeout(800); // the reveal fade
-  const drawn = await hexColour(ctx.ana.page, '3,3');
+  const drawn = await settledColour(ctx.ana.page, '3,3', (c) => c !== null && !near(c, FOG_RGB)); // after the reveal fade
   assert(!near(drawn, FOG_RGB), `3,3 should be drawn as terrain, got ${drawn}`);
   const fogged = await hexColour(ctx.ana.page, '10,8');
   assert(near(fogged, FOG_RGB), `10,8 should be fog, got ${fogged}`);
@@ -215,8 +214,7 @@ test('a private reveal reaches one player and not the other', async () => {
   await ctx.dm.send({ type: 'hex:reveal', hexKeys: ['9,6', '10,6'], targets: { playerIds: [ctx.anaId] } }, 'hex:revealed');
   const a = await waitUntil(ctx.ana.page, (s) => s.visible.includes('9,6') && s.visible.includes('10,6'), 'Ana sees 9,6');
   eq(a.labels['9,6'], 'Old Tower', 'Ana sees the label');
-  await ctx.ana.page.waitForTimeout(800);
-  const ruins = await hexColour(ctx.ana.page, '9,6');
+  const ruins = await settledColour(ctx.ana.page, '9,6', (c) => near(c, colour('ruins')));
   assert(near(ruins, colour('ruins')), `Ana's 9,6 should be ruins-coloured, got ${ruins}`);
   // Bo: give any stray frame time to arrive, then check store and pixels.
   await ctx.bo.page.waitForTimeout(500);
@@ -239,8 +237,7 @@ test('hover shows a label; terrain changes update in place', async () => {
   await shot(p, 'hover-label');
   await p.mouse.move(5, 400);
   await ctx.dm.send({ type: 'hex:update', changes: [{ key: '3,3', terrain: 'water' }] }, 'hex:updated');
-  await p.waitForTimeout(300);
-  const water = await hexColour(p, '3,3');
+  const water = await settledColour(p, '3,3', (c) => near(c, colour('water')));
   assert(near(water, colour('water')), `3,3 should be water now, got ${water}`);
 });
 
@@ -354,8 +351,7 @@ async function outageAndReturn() {
   eq(after.you.id, ctx.anaId, 'Ana is the same player');
   eq(after.visible.sort(), hide33(before), "Ana's visible hexes: the hub's, not her stale ones");
   eq(after.token, '5,4', "Ana's party token");
-  await ana.page.waitForTimeout(300);
-  const hidden = await hexColour(ana.page, '3,3');
+  const hidden = await settledColour(ana.page, '3,3', (c) => near(c, FOG_RGB));
   assert(near(hidden, FOG_RGB), `3,3 should be drawn as fog again, got ${hidden}`);
   // The hub pauses sessions that were live when it stopped uncleanly (main.go:
   // PauseInterruptedSessions); players see that, and the DM resumes.
@@ -415,8 +411,7 @@ async function halfOpen(relay, { page }) {
   eq(after.you, before.you, 'the same player');
   assert(sockets.length >= 2 && sockets.every((u) => u.startsWith(relay.url.replace('http', 'ws'))), `sockets: ${sockets}`);
   await page.click('[aria-label="Show everything we know"]'); // 12,8 is off the phone's screen
-  await page.waitForTimeout(700); // the reveal fade
-  const revealed = await hexColour(page, '12,8');
+  const revealed = await settledColour(page, '12,8', (c) => c !== null && !near(c, FOG_RGB)); // after the reveal fade
   assert(revealed && !near(revealed, FOG_RGB), `12,8 should be drawn as terrain now, got ${revealed}`);
   await shot(page, 'half-open-recovered');
 }

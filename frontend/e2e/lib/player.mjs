@@ -80,6 +80,20 @@ export function hexColour(page, key) {
   }, key);
 }
 
+/**
+ * Waits until `ok(colour)` holds for the hex's drawn colour (a reveal fades in, and under load a
+ * frame may come late), then returns the colour; after `timeout` ms returns the last one read, so
+ * the caller's assertion names what was drawn.
+ */
+export async function settledColour(page, key, ok, timeout = 5000) {
+  const end = Date.now() + timeout;
+  for (;;) {
+    const last = await hexColour(page, key);
+    if (ok(last) || Date.now() > end) return last;
+    await page.waitForTimeout(100);
+  }
+}
+
 export function hexRgb(hex) {
   return [1, 3, 5].map((i) => parseInt(hex.slice(i, i + 2), 16));
 }
