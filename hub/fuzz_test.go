@@ -77,7 +77,7 @@ func FuzzSession(f *testing.F) {
 
 func knownErrorCode(c game.ErrorCode) bool {
 	switch c {
-	case game.EMalformed, game.EUnknownType, game.EInvalid, game.EForbidden, game.ENotFound, game.EConflict, game.EUnauth, game.EGone, game.EInternal:
+	case game.EMalformed, game.EUnknownType, game.EInvalid, game.EForbidden, game.ENotFound, game.EConflict, game.EUnauth, game.EGone, game.EInternal, game.ERateLimited:
 		return true
 	}
 	return false
