@@ -409,6 +409,7 @@ func (r *Room) memberJoined(b *batch, m *member) {
 	}
 	r.st.members[m.ID] = m
 	r.st.order = append(r.st.order, m.ID)
+	r.st.authors[m.ID] = m.Name
 	r.invalidateViewers()
 	r.partiesChanged(b)
 	r.emitIf(b, ch)
