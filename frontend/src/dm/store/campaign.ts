@@ -6,7 +6,8 @@ import { toolsSlice } from './tools';
 import { tableSlice } from './table';
 import { travelSlice } from './travel';
 import { exploreSlice } from './explore';
+import { socialSlice } from './social';
 
 export function campaignInitial() {
-  return { ...sessionSlice.initial(), ...editSlice.initial(), ...toolsSlice.initial(), ...tableSlice.initial(), ...travelSlice.initial(), ...exploreSlice.initial() };
+  return { ...sessionSlice.initial(), ...editSlice.initial(), ...toolsSlice.initial(), ...tableSlice.initial(), ...travelSlice.initial(), ...exploreSlice.initial(), ...socialSlice.initial() };
 }

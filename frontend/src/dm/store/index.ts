@@ -14,8 +14,9 @@ import { tableSlice, type TableSlice } from './table';
 import { toastSlice, type ToastSlice } from './toasts';
 import { travelSlice, type TravelSlice } from './travel';
 import { exploreSlice, type ExploreSlice } from './explore';
+import { socialSlice, type SocialSlice } from './social';
 
-export type DmState = AppSlice & SessionSlice & EditSlice & ToolsSlice & TableSlice & ToastSlice & TravelSlice & ExploreSlice;
+export type DmState = AppSlice & SessionSlice & EditSlice & ToolsSlice & TableSlice & ToastSlice & TravelSlice & ExploreSlice & SocialSlice;
 export type DmStore = StoreApi<DmState>;
 export type SetDm = DmStore['setState'];
 export type GetDm = DmStore['getState'];
@@ -39,5 +40,6 @@ export function createDmStore(deps: Partial<DmDeps> = {}): DmStore {
     ...toastSlice(set, get, d),
     ...travelSlice(set, get, d),
     ...exploreSlice(set, get, d),
+    ...socialSlice(set, get, d),
   }));
 }
