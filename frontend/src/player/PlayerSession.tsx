@@ -220,7 +220,10 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
           canShare={data.you?.partyId != null}
           store={store}
           socket={socket}
-          onClose={() => setEditing(null)}
+          onClose={() => {
+            setEditing(null);
+            setTapped(null);
+          }}
         />
       )}
 

@@ -88,11 +88,7 @@ export function HexMapView(props: HexMapViewProps) {
       centerOn: (key: string, ms?: number) => ctl.centerOn(key, ms),
       zoomBy: (f: number) => ctl.zoomBy(f),
       redraw: ctl.schedule,
-      screenOf: (key: string) => {
-        const r = ctl.renderer;
-        const c = r?.hexCenter(key);
-        return r && c ? r.mapToScreen(c) : null;
-      },
+      screenOf: (key: string) => ctl.renderer?.hexCenter(key) ?? null,
     };
   }, []);
 
@@ -134,11 +130,12 @@ export function HexMapView(props: HexMapViewProps) {
 
   // Long press: a touch or pen held still; the tap that ends it is not a tap. Chromium on
   // Android also sends contextmenu for the same hold, so one press fires once.
-  const press = useRef<{ timer: ReturnType<typeof setTimeout> | null; x: number; y: number; firedAt: number }>({
+  const press = useRef<{ timer: ReturnType<typeof setTimeout> | null; x: number; y: number; firedAt: number; held: boolean }>({
     timer: null,
     x: 0,
     y: 0,
     firedAt: -Infinity,
+    held: false,
   });
   const longPress = (clientX: number, clientY: number) => {
     const pr = press.current;
@@ -154,12 +151,14 @@ export function HexMapView(props: HexMapViewProps) {
   };
   const onPointerDown = (e: React.PointerEvent) => {
     cancelPress();
-    if (!props.onHexLongPress || e.pointerType === 'mouse' || !e.isPrimary) return;
     const pr = press.current;
+    pr.held = false;
+    if (!props.onHexLongPress || e.pointerType === 'mouse' || !e.isPrimary) return;
     pr.x = e.clientX;
     pr.y = e.clientY;
     pr.timer = setTimeout(() => {
       pr.timer = null;
+      pr.held = true;
       longPress(pr.x, pr.y);
     }, LONG_PRESS_MS);
   };
@@ -194,7 +193,7 @@ export function HexMapView(props: HexMapViewProps) {
         if (tap) {
           endPan();
           // A right-click is the context menu's (a ping); the lift after a long press is not a tap.
-          if (pe.button === 2 || performance.now() - press.current.firedAt < 1000) return;
+          if (pe.button === 2 || press.current.held) return;
           const p = local(xy[0], xy[1]);
           props.onHexTap?.(r.hexAt(p.x, p.y), p);
           return;
