@@ -150,8 +150,10 @@ function DisplayTable({ me, token, onGone }: { me: DisplayMe; token: string; onG
         </div>
       )}
       {waiting && <JoinCorner token={token} />}
-      <button className="display-full" onClick={() => void document.documentElement.requestFullscreen?.()} aria-label="Full screen">
-        ⛶
+      <button className="display-full" onClick={() => void document.documentElement.requestFullscreen?.()} aria-label="Full screen" title="Full screen">
+        <svg viewBox="0 0 20 20" width="20" height="20" aria-hidden="true">
+          <path d="M3 7V3h4M13 3h4v4M17 13v4h-4M7 17H3v-4" fill="none" stroke="currentColor" strokeWidth="2" />
+        </svg>
       </button>
     </div>
   );
