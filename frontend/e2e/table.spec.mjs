@@ -56,7 +56,7 @@ async function tapHex(page, key) {
 
 test('set up: a campaign, two parties of phones, the fog', { tag: '@setup' }, async () => {
   await hub.start();
-  const camp = await hub.api('POST', '/api/campaigns', { name: 'Fenlands' });
+  const camp = await hub.api('POST', '/api/campaigns', { name: 'Mirewatch' });
   const map = await hub.api('POST', `/api/campaigns/${camp.id}/maps`, { name: 'Marsh', width: 12, height: 8, orientation: 'flat' });
   const changes = [];
   for (let q = 0; q < 12; q++) for (let r = 0; r < 8; r++) changes.push({ key: `${q},${r}`, terrain: (q + r) % 2 ? 'plains' : 'forest' });
@@ -238,4 +238,47 @@ test('revoking the display link disconnects the screen', async () => {
   assert(/turned this table screen off/.test(text), `after the revoke: ${text}`);
   await page.reload();
   await page.waitForSelector('[data-testid=display-bad]');
+});
+
+test("the DM's console: players' notes, a ping to a party, a display link made and revoked", async () => {
+  const dmPage = await newPage('dm', { viewport: { width: 1440, height: 900 } });
+  ctx.dmPage = dmPage;
+  const { page } = dmPage;
+  await page.goto(`${hub.url}/dm#token=${encodeURIComponent(hub.token)}`);
+  await page.waitForSelector('[data-testid=dm-console]');
+  // The console opens on the hub's demo campaign: switch to ours.
+  await page.click('[data-testid=campaign-menu]');
+  await page.click('[data-testid=campaign-item]:has-text("Mirewatch")');
+  await page.waitForSelector('[data-testid=dm-notes] >> text=Bo owes me 3 gold.');
+  const notes = await page.textContent('[data-testid=dm-notes]');
+  assert(/private/.test(notes) && /shared with The party/.test(notes) && /mill wheel/.test(notes), `the DM's notes panel: ${notes}`);
+
+  // A ping to the scouts: Bo hears it, Cy does not.
+  await page.evaluate(() => window.__hexcrawlDm.store.getState().select('3,3'));
+  await page.selectOption('[data-testid=ping-to]', `party:${ctx.scouts}`);
+  const cyBefore = (await pingsOf(ctx.players.Cy.page)).length;
+  await page.click('[data-testid=dm-ping]');
+  await ctx.players.Bo.page.waitForFunction(() => window.__hexcrawl.store.getState().data.pings.some((p) => p.key === '3,3' && p.from === null && performance.now() - p.at < 2000));
+  await page.waitForSelector('[data-testid=ping][data-from=DM]', { state: 'attached' });
+  await ctx.players.Cy.page.waitForTimeout(300);
+  const cyPings = (await pingsOf(ctx.players.Cy.page)).filter((p) => p.key === '3,3');
+  assert(cyPings.length <= cyBefore, `Cy heard the scouts' ping: ${JSON.stringify(cyPings)}`);
+
+  // A display link for everyone, through the panel: link and QR code, then revoked.
+  await page.fill('[data-testid=screen-name]', 'Wall');
+  await page.selectOption('[data-testid=screen-party]', '');
+  await page.click('[data-testid=screen-make]');
+  await page.waitForSelector('[data-testid=screen-link] svg');
+  const url = await page.inputValue('[data-testid=screen-url]');
+  assert(/\/table#token=/.test(url), `the display link: ${url}`);
+  await page.locator('[data-testid=screens-panel]').screenshot({ path: `${process.cwd()}/e2e-artifacts/table-dm-screens-panel.png` });
+  const wall = await newPage('wall', { viewport: { width: 1280, height: 720 } });
+  await wall.page.goto(url.replace(/^http:\/\/[^/]+/, hub.url));
+  await wall.page.waitForFunction(() => window.__hexcrawlDisplay?.store.getState().data != null);
+  const known = await wall.page.evaluate(() => [...window.__hexcrawlDisplay.store.getState().data.cells].filter((c) => c !== 255).length);
+  eq(known, ALL.length, 'hexes everyone knows, on the wall screen');
+  await page.waitForSelector('[data-testid=screen-row] >> text=Wall');
+  await page.click('[data-testid=screen-row]:has-text("Wall") [data-testid=screen-revoke]');
+  await wall.page.waitForSelector('[data-testid=display-bad]', { timeout: 10000 });
+  await page.waitForSelector('[data-testid=screen-row]:has-text("Wall")', { state: 'detached' });
 });

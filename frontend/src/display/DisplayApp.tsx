@@ -159,7 +159,7 @@ function DisplayTable({ me, token, onGone }: { me: DisplayMe; token: string; onG
   );
 }
 
-const BIG = { labelMinScale: 12 };
+const BIG = { labelMinScale: 12, labelMaxPx: 30 };
 const INSETS = { top: 80, right: 0, bottom: 0, left: 0 };
 const STATUS: Record<string, string> = { waiting: 'Waiting', active: 'Live', paused: 'Paused', ended: 'Ended' };
 
