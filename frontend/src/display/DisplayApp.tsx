@@ -14,6 +14,7 @@ import { createSessionStore, type SessionStore } from '../store/session';
 import { HexMapView, type HexMapHandle } from '../render/HexMapView';
 import type { RenderScene } from '../render/renderer';
 import { PingLayer } from '../table/Pings';
+import { FOG } from '../hex/terrain';
 import { Brand, Screen } from '../player/ui';
 
 const displayMeSchema = z.object({
@@ -107,6 +108,9 @@ function DisplayTable({ me, token, onGone }: { me: DisplayMe; token: string; onG
     }),
     [data?.map, data?.cells, data?.labels, data?.roads, data?.token, fadeIn],
   );
+  // A screen put up before anything was revealed opened on the whole map: when its party first
+  // knows something, it opens again, fitted to that.
+  const knowsAny = useMemo(() => (data?.cells ?? new Uint8Array(0)).some((c) => c !== FOG), [data?.cells]);
   const status = data?.session?.status ?? 'waiting';
   const party = data?.parties.find((p) => p.id === data.display?.partyId);
   const waiting = status === 'waiting' || data?.session == null;
@@ -120,7 +124,7 @@ function DisplayTable({ me, token, onGone }: { me: DisplayMe; token: string; onG
         scene={scene}
         options={BIG}
         initialFit="visible"
-        fitKey={fullStates}
+        fitKey={`${fullStates}:${knowsAny}`}
         followToken
         fitInsets={INSETS}
         ariaLabel="Table screen map"
@@ -159,7 +163,7 @@ function DisplayTable({ me, token, onGone }: { me: DisplayMe; token: string; onG
   );
 }
 
-const BIG = { labelMinScale: 12, labelMaxPx: 30 };
+const BIG = { labelMinScale: 12, labelScale: 1.8 };
 const INSETS = { top: 80, right: 0, bottom: 0, left: 0 };
 const STATUS: Record<string, string> = { waiting: 'Waiting', active: 'Live', paused: 'Paused', ended: 'Ended' };
 
