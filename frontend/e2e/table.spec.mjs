@@ -143,6 +143,36 @@ test('a ping from Ana reaches the DM and Cy (her party), not Bo (the scouts)', a
   eq([e.code, e.ref], ['forbidden', 'fogged'], 'a ping into the fog');
 });
 
+test('a ping by touch: Cy holds a finger on a hex; the controls are in reach of a thumb', async () => {
+  const cy = ctx.players.Cy.page;
+  const cdp = await ctx.players.Cy.c.newCDPSession(cy);
+  const at = await screenOf(cy, '2,3');
+  const from = ctx.dm.messages.length;
+  const touch = (type, points) => cdp.send('Input.dispatchTouchEvent', { type, touchPoints: points.map(([x, y], id) => ({ x, y, id })) });
+  await touch('touchStart', [[at.x, at.y]]);
+  await cy.waitForTimeout(700); // LONG_PRESS_MS is 500
+  await touch('touchEnd', []);
+  const p = await ctx.dm.waitFor((m) => m.type === 'hex:pinged', 5000, from);
+  eq([p.key, p.from?.name], ['2,3', 'Cy'], 'the DM heard the held finger');
+  await ctx.players.Ana.page.waitForSelector('[data-testid=ping][data-from=Cy][data-key="2,3"]', { state: 'attached' });
+  // The hold was not a tap: no info card opened under the finger.
+  eq(await cy.locator('[data-testid=hex-info]').count(), 0, 'cards after a long press');
+  // A tap opens the card; its Ping and Note buttons, and the map's buttons, sit in the lower half
+  // of the 360×640 screen, each at least 44 px.
+  await tapHex(cy, '1,1');
+  await cy.waitForSelector('[data-testid=ping-button]');
+  const boxes = await cy.$$eval('[data-testid=ping-button], [data-testid=note-button], .controls button', (els) =>
+    els.map((e) => {
+      const b = e.getBoundingClientRect();
+      return { top: b.top, w: b.width, h: b.height, name: e.textContent || e.getAttribute('aria-label') };
+    }),
+  );
+  for (const b of boxes) assert(b.top >= 320 && b.w >= 44 && b.h >= 44, `a control out of a thumb's reach or small: ${JSON.stringify(b)}`);
+  await shot(cy, 'table-hex-card-360');
+  await cy.keyboard.press('Escape');
+  await cy.click('.hexinfo-close');
+});
+
 test('notes: written on a phone, back after a reload, shared with the party only', async () => {
   const ana = ctx.players.Ana.page;
   await ana.keyboard.press('Escape');
