@@ -116,13 +116,16 @@ test('a ping from Ana reaches the DM and Cy (her party), not Bo (the scouts)', a
   const dmPing = await ctx.dm.waitFor((m) => m.type === 'hex:pinged', 5000, from);
   eq([dmPing.key, dmPing.from?.name], ['1,2', 'Ana'], 'the DM heard');
   const cy = ctx.players.Cy.page;
+  // The rings last 2.5 s: the pages' stores say what arrived, whenever this looks.
   await cy.waitForSelector('[data-testid=ping][data-from=Ana][data-key="1,2"]', { timeout: 5000, state: 'attached' });
+  await ctx.screen.page.waitForFunction(() => window.__hexcrawlDisplay.store.getState().data.pings.some((p) => p.from?.name === 'Ana' && p.key === '1,2'), null, {
+    timeout: 5000,
+  });
   await shot(cy, 'table-ping-phone-360');
-  await ctx.screen.page.waitForSelector('[data-testid=ping][data-from=Ana]', { timeout: 5000, state: 'attached' });
   // Bo knows the hex too, but is in another party; a later ping of the DM's to all shows his
   // page was listening.
   await ctx.dm.send({ type: 'hex:ping', key: '3,3' }, 'hex:pinged');
-  await ctx.players.Bo.page.waitForSelector('[data-testid=ping][data-from=DM]', { timeout: 5000, state: 'attached' });
+  await ctx.players.Bo.page.waitForFunction(() => window.__hexcrawl.store.getState().data.pings.length > 0, null, { timeout: 5000 });
   eq(await pingsOf(ctx.players.Bo.page), [{ key: '3,3', from: null }], "Bo's pings");
   // A ping on a hex Ana does not know is refused by the hub.
   const e = await ana.evaluate(
@@ -154,7 +157,7 @@ test('a ping by touch: Cy holds a finger on a hex; the controls are in reach of 
   await touch('touchEnd', []);
   const p = await ctx.dm.waitFor((m) => m.type === 'hex:pinged', 5000, from);
   eq([p.key, p.from?.name], ['2,3', 'Cy'], 'the DM heard the held finger');
-  await ctx.players.Ana.page.waitForSelector('[data-testid=ping][data-from=Cy][data-key="2,3"]', { state: 'attached' });
+  await ctx.players.Ana.page.waitForFunction(() => window.__hexcrawl.store.getState().data.pings.some((p) => p.from?.name === 'Cy' && p.key === '2,3'));
   // The hold was not a tap: no info card opened under the finger.
   eq(await cy.locator('[data-testid=hex-info]').count(), 0, 'cards after a long press');
   // A tap opens the card; its Ping and Note buttons, and the map's buttons, sit in the lower half
