@@ -12,7 +12,7 @@ import { HexcrawlSocket } from '../net/socket';
 import { CLOSE, DISPLAY_TOKEN_SUBPROTOCOL_PREFIX, SUBPROTOCOL } from '../protocol/constants';
 import { createSessionStore, type SessionStore } from '../store/session';
 import { HexMapView, type HexMapHandle } from '../render/HexMapView';
-import type { RenderScene } from '../render/renderer';
+import type { MarkerMark, RenderScene, TokenMark } from '../render/renderer';
 import { PingLayer } from '../table/Pings';
 import { FOG } from '../hex/terrain';
 import { Brand, Screen } from '../player/ui';
@@ -97,16 +97,29 @@ function DisplayTable({ me, token, onGone }: { me: DisplayMe; token: string; onG
   const data = useStore(store, (s) => s.data);
   const fadeIn = useStore(store, (s) => s.fadeIn);
   const fullStates = useStore(store, (s) => s.fullStates);
+  // What the hub sent, drawn as a player's page draws it: parties in their colours (the watched
+  // one as ours), markers, glimpsed hexes muted.
+  const watched = data?.display?.partyId ?? null;
+  const parties = data?.parties;
+  const markers = data?.markers;
+  const tokens = useMemo(
+    () => (parties ?? []).flatMap((p): TokenMark[] => (p.key ? [{ id: p.id, key: p.key, color: p.color, own: p.id === watched }] : [])),
+    [parties, watched],
+  );
+  const marks = useMemo(() => (markers ?? []).map((m): MarkerMark => ({ id: m.id, key: m.key, kind: m.kind, label: m.label })), [markers]);
   const scene: RenderScene = useMemo(
     () => ({
       map: data?.map ?? null,
       cells: data?.cells ?? new Uint8Array(0),
+      muted: data?.glimpsed ?? null,
       labels: data?.labels ?? new Map(),
       roads: data?.roads,
       token: data?.token ?? null,
+      tokens,
+      markers: marks,
       fadeIn,
     }),
-    [data?.map, data?.cells, data?.labels, data?.roads, data?.token, fadeIn],
+    [data?.map, data?.cells, data?.glimpsed, data?.labels, data?.roads, data?.token, tokens, marks, fadeIn],
   );
   // A screen put up before anything was revealed opened on the whole map: when its party first
   // knows something, it opens again, fitted to that.
@@ -163,7 +176,7 @@ function DisplayTable({ me, token, onGone }: { me: DisplayMe; token: string; onG
   );
 }
 
-const BIG = { labelMinScale: 12, labelScale: 1.8 };
+const BIG = { labelMinScale: 12, labelScale: 1.3 };
 const INSETS = { top: 80, right: 0, bottom: 0, left: 0 };
 const STATUS: Record<string, string> = { waiting: 'Waiting', active: 'Live', paused: 'Paused', ended: 'Ended' };
 
