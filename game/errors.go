@@ -20,7 +20,8 @@ const (
 	EInternal    ErrorCode = "internal"
 	// EUnsupportedMedia: an HTTP body that is not JSON (a cross-site form could send it).
 	EUnsupportedMedia ErrorCode = "unsupported_media_type"
-	// ERateLimited: too many attempts from one address; Retry-After says when to try again.
+	// ERateLimited: too many attempts of one kind (joins from one address, where Retry-After
+	// says when to try again; a player's pings); try again in a moment.
 	ERateLimited ErrorCode = "rate_limited"
 )
 

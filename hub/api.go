@@ -31,6 +31,8 @@ func (h *Hub) routes() {
 	mux.HandleFunc("GET /api/invites/{code}", h.api(h.limitJoins("join code lookups", h.lookupInvite)))
 	mux.HandleFunc("GET /api/me", h.api(h.me))
 	mux.HandleFunc("GET /api/me/journal", h.api(h.getJournal))
+	mux.HandleFunc("GET /api/display", h.display(h.displayMe))
+	mux.HandleFunc("GET /api/display/join", h.display(h.displayJoin))
 
 	mux.HandleFunc("GET /api/campaigns", h.dm(h.listCampaigns))
 	mux.HandleFunc("POST /api/campaigns", h.dm(h.createCampaign))
@@ -49,6 +51,9 @@ func (h *Hub) routes() {
 	mux.HandleFunc("GET /api/campaigns/{id}/members", h.dm(h.listMembers))
 	mux.HandleFunc("DELETE /api/campaigns/{id}/members/{memberId}", h.dm(h.revokeMember))
 	mux.HandleFunc("POST /api/campaigns/{id}/members/revoke", h.dm(h.revokeMembers))
+	mux.HandleFunc("POST /api/campaigns/{id}/displays", h.dm(h.createDisplay))
+	mux.HandleFunc("GET /api/campaigns/{id}/displays", h.dm(h.listDisplays))
+	mux.HandleFunc("DELETE /api/campaigns/{id}/displays/{displayId}", h.dm(h.revokeDisplay))
 	mux.HandleFunc("GET /api/campaigns/{id}/events", h.dm(h.listEvents))
 	mux.HandleFunc("GET /api/campaigns/{id}/history", h.dm(h.getTimeline))
 	mux.HandleFunc("GET /api/campaigns/{id}/history/entries", h.dm(h.getEntries))

@@ -245,7 +245,7 @@ func newBenchConn(b *testing.B, c *wsClient) *benchConn {
 // benchTypes are the frames the benchmarks wait for (marshalled structs start with their type).
 var benchTypes = [][]byte{
 	[]byte(`{"type":"hex:revealed"`), []byte(`{"type":"hex:hidden"`),
-	[]byte(`{"type":"hex:updated"`), []byte(`{"type":"session:statusChanged"`),
+	[]byte(`{"type":"hex:updated"`), []byte(`{"type":"session:statusChanged"`), []byte(`{"type":"hex:pinged"`),
 }
 
 // await takes n frames' arrival times, failing after 10 s (a lost frame is a bug, not a number).

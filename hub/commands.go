@@ -41,9 +41,15 @@ type command struct {
 	Entry       *int       `json:"entry,omitempty"`
 	Shared      *bool      `json:"shared,omitempty"`
 	EncounterID string     `json:"encounterId,omitempty"`
+	// At the table (commands_table.go).
+	Text *string `json:"text,omitempty"`
+
+	// Set by the socket: who sent it (pings and notes are the sender's own).
+	from *client
 
 	// Set by validation from the raw fields above.
 	partyID     string // "" for null (party:assign: into no party)
+	key         game.Key
 	revealMode  game.PartyReveal
 	revealHexes bool
 	rules       game.SightRules
@@ -57,9 +63,11 @@ type commandSpec struct {
 	fields   []string // besides type and ref; every one is required
 	optional []string
 	dmOnly   bool
-	needsMap bool                   // refused with conflict while the campaign has no map
-	validate func(c *command) error // structure only; what needs the room's state is run's job
-	run      func(r *Room, b *batch, c command) error
+	// playersOnly: a player's own (their notes); the DM reads them but writes none.
+	playersOnly bool
+	needsMap    bool                   // refused with conflict while the campaign has no map
+	validate    func(c *command) error // structure only; what needs the room's state is run's job
+	run         func(r *Room, b *batch, c command) error
 }
 
 // commands lists every client message. A nil run means the socket answers it itself (ping).
@@ -107,6 +115,13 @@ var commands = map[string]commandSpec{
 		run: (*Room).removeMarker},
 	cmdSightRules: {fields: []string{"rules"}, dmOnly: true, validate: validateSightRules,
 		run: (*Room).setSightRules},
+	// Anyone's: a player pings their party, the DM whom targets name (docs/table.md).
+	cmdHexPing: {fields: []string{"key"}, optional: []string{"targets"}, needsMap: true, validate: validateNoteKey,
+		run: (*Room).ping},
+	cmdNoteSet: {fields: []string{"key", "text", "shared"}, needsMap: true, playersOnly: true, validate: validateNoteSet,
+		run: (*Room).setNote},
+	cmdNoteRemove: {fields: []string{"key"}, needsMap: true, playersOnly: true, validate: validateNoteKey,
+		run: (*Room).removeNote},
 	// The client's heartbeat; answered on the socket's own goroutine (Hub.onMessage).
 	cmdPing: {},
 }

@@ -22,6 +22,7 @@ type sharedConstants struct {
 	ProtocolVersion          int    `json:"protocolVersion"`
 	Subprotocol              string `json:"subprotocol"`
 	DMTokenSubprotocolPrefix string `json:"dmTokenSubprotocolPrefix"`
+	DisplayProtocolPrefix    string `json:"displayTokenSubprotocolPrefix"`
 	SessionStatuses          struct {
 		All  []game.SessionStatus `json:"all"`
 		Live []game.SessionStatus `json:"live"`
@@ -91,6 +92,10 @@ func TestSharedConstants(t *testing.T) {
 	if c.ProtocolVersion != ProtocolVersion || c.Subprotocol != subprotocol || c.DMTokenSubprotocolPrefix != dmTokenProtocol {
 		t.Errorf("protocol %d %q %q; Go has %d %q %q", c.ProtocolVersion, c.Subprotocol, c.DMTokenSubprotocolPrefix,
 			ProtocolVersion, subprotocol, dmTokenProtocol)
+	}
+
+	if c.DisplayProtocolPrefix != displayProtocol {
+		t.Errorf("table screen subprotocol prefix %q in the file, %q in Go", c.DisplayProtocolPrefix, displayProtocol)
 	}
 
 	if want := []game.SessionStatus{game.Waiting, game.Active, game.Paused, game.Ended}; !slices.Equal(c.SessionStatuses.All, want) {
@@ -208,6 +213,15 @@ func TestSharedConstants(t *testing.T) {
 		"maxUndoMoves":       game.MaxUndoMoves,
 		"maxSight":           game.MaxSight,
 		"maxHeight":          game.MaxHeight,
+		// At the table (docs/table.md).
+		"maxPlayerNoteChars":     game.MaxPlayerNoteChars,
+		"maxPlayerNotesPerMap":   game.MaxPlayerNotesPerMap,
+		"pingBurst":              game.PingBurst,
+		"pingsPerSecond":         game.PingsPerSecond,
+		"dmPingBurst":            game.DMPingBurst,
+		"dmPingsPerSecond":       game.DMPingsPerSecond,
+		"maxDisplayNameChars":    game.MaxDisplayNameChars,
+		"maxDisplaysPerCampaign": game.MaxDisplaysPerCampaign,
 	}
 	for name, v := range c.Limits {
 		if goV, ok := limits[name]; !ok || goV != v {

@@ -25,6 +25,8 @@ func stateChangingRoutes(th *testHub, memberID string) []struct{ method, pattern
 		{"DELETE", "/api/invites/{code}", "/api/invites/" + th.code, ``},
 		{"DELETE", "/api/campaigns/{id}/members/{memberId}", "/api/campaigns/" + c + "/members/" + memberID, ``},
 		{"POST", "/api/campaigns/{id}/members/revoke", "/api/campaigns/" + c + "/members/revoke", `{"memberIds":["` + memberID + `"]}`},
+		{"POST", "/api/campaigns/{id}/displays", "/api/campaigns/" + c + "/displays", `{"name":"TV"}`},
+		{"DELETE", "/api/campaigns/{id}/displays/{displayId}", "/api/campaigns/" + c + "/displays/00000000-0000-4000-8000-000000000001", ``},
 		{"POST", "/api/import", "/api/import", `{}`},
 		{"POST", "/api/backups", "/api/backups", ``},
 	}
@@ -121,6 +123,7 @@ func snapshotDB(t *testing.T, th *testHub) string {
 		"SELECT count(*) || ',' || COALESCE(group_concat(name), '') FROM map",
 		"SELECT count(*) FROM hex",
 		"SELECT count(*) FROM session_event",
+		"SELECT count(*) || ',' || COALESCE(group_concat(name || COALESCE(revoked_at, '')), '') FROM display",
 	} {
 		var v string
 		if err := th.rawDB(t).QueryRowContext(t.Context(), q).Scan(&v); err != nil {

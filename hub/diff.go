@@ -27,6 +27,10 @@ type change struct {
 	parties [][]byte
 	markers [][]byte
 	travel  [][]byte // each class's view of its party's travel, with parties
+	// What each online player could read of the players' notes (docs/table.md), encoded: notes
+	// are per player, not per class (their own are theirs alone). nil until something they
+	// depend on is about to change (snapNotes).
+	notes map[*member][]byte
 }
 
 // viewerClass is who knows the same: a party, and a player's own knowledge when they have any.
@@ -74,8 +78,7 @@ func (r *Room) viewers() *viewerIndex {
 	}
 	v := &viewerIndex{privates: len(r.st.mp.private)}
 	index := map[viewerClass]int32{}
-	for _, id := range r.st.order {
-		m := r.st.members[id]
+	add := func(m *member) {
 		c := r.classOf(m)
 		n, ok := index[c]
 		if !ok {
@@ -85,6 +88,13 @@ func (r *Room) viewers() *viewerIndex {
 		}
 		v.members = append(v.members, m)
 		v.classOf = append(v.classOf, n)
+	}
+	for _, id := range r.st.order {
+		add(r.st.members[id])
+	}
+	// Table screens watch as a member of their party with no knowledge of their own.
+	for _, id := range r.st.displayOrder {
+		add(r.st.displays[id])
 	}
 	r.st.viewers = v
 	return v
@@ -121,6 +131,9 @@ func (ch *change) touch(i int) {
 	if mp.markerAt[i] > 0 {
 		ch.snapMarkers()
 	}
+	if mp.notesAt[i] > 0 {
+		ch.snapNotes()
+	}
 	if mp.tokenAt(i) {
 		ch.snapParties()
 	}
@@ -136,6 +149,9 @@ func (ch *change) touchKnown(k *knowledge) {
 func (ch *change) snapParties() {
 	if ch.parties != nil {
 		return
+	}
+	if len(ch.mp.notesOf) > 0 {
+		ch.snapNotes() // who reads a shared note follows who is in which party
 	}
 	ch.parties = make([][]byte, len(ch.index.classes))
 	ch.travel = make([][]byte, len(ch.index.classes))
@@ -156,6 +172,44 @@ func (ch *change) snapMarkers() {
 	for n, c := range ch.index.classes {
 		if ch.active[n] {
 			ch.markers[n] = mustJSON(ch.r.st.playerMarkers(ch.r.viewerOfClass(c)))
+		}
+	}
+}
+
+// snapNotes remembers what each online player may read of the notes; call it before changing a
+// note, or anything snapParties or touch covers.
+func (ch *change) snapNotes() {
+	if ch.notes != nil {
+		return
+	}
+	ch.notes = map[*member][]byte{}
+	st := ch.r.st
+	for _, id := range st.order {
+		if m := st.members[id]; m.online() {
+			ch.notes[m] = mustJSON(st.playerNotes(m, ch.mp.viewerOf(m)))
+		}
+	}
+}
+
+// emitNoteDiffs sends each online player whose readable notes changed their whole list.
+func (r *Room) emitNoteDiffs(b *batch, ch *change) {
+	if ch.notes == nil {
+		return
+	}
+	st := r.st
+	for _, id := range st.order {
+		m := st.members[id]
+		if m.gone || !m.online() {
+			continue
+		}
+		notes := st.playerNotes(m, ch.mp.viewerOf(m))
+		now := mustJSON(notes)
+		if before, ok := ch.notes[m]; ok && bytes.Equal(before, now) {
+			continue
+		}
+		frame := notesChangedMsg{Seq: b.reqSeq, Notes: notes}.frame()
+		for cl := range m.clients {
+			b.send(frame, cl)
 		}
 	}
 }
@@ -227,6 +281,7 @@ func (r *Room) emitPlayerDiffs(b *batch, ch *change) {
 			b.send(f, g.clients...)
 		}
 	}
+	r.emitNoteDiffs(b, ch)
 }
 
 // diffFrames builds the frames that take one class's projection from before to after: hidden,

@@ -32,6 +32,7 @@ type dmModel struct {
 	travel      map[string]travelView
 	encounters  []encounterPrompt
 	travelRules game.TravelRules
+	playerNotes []dmNoteView
 }
 
 func (d *dmModel) index(key string) int {
@@ -86,6 +87,7 @@ func replayDM(frames [][]byte) (*dmModel, error) {
 			Travel      json.RawMessage // session:state: [TravelView]; travel:changed, travel:happened: TravelView
 			Encounters  []encounterPrompt
 			TravelRules game.TravelRules
+			PlayerNotes []dmNoteView
 		}
 		if err := json.Unmarshal(raw, &m); err != nil {
 			return nil, err
@@ -96,7 +98,7 @@ func replayDM(frames [][]byte) (*dmModel, error) {
 		switch m.Type {
 		case msgSessionState:
 			d = &dmModel{grid: []byte(m.Grid), labels: m.Labels, revealedAll: []byte(m.RevealedAll), revealedTo: m.RevealedTo,
-				partyKnown: map[string][]byte{}, parties: m.Parties, markers: m.Markers, rules: m.SightRules}
+				partyKnown: map[string][]byte{}, parties: m.Parties, markers: m.Markers, rules: m.SightRules, playerNotes: m.PlayerNotes}
 			if m.Map != nil {
 				d.width = m.Map.Width
 			}
@@ -222,6 +224,8 @@ func replayDM(frames [][]byte) (*dmModel, error) {
 			d.travel[v.PartyID] = v
 		case msgEncountersChanged:
 			d.encounters = m.Encounters
+		case msgNotesChanged:
+			d.playerNotes = m.PlayerNotes
 		case msgTravelRulesChanged:
 			var r struct{ Rules game.TravelRules }
 			if err := json.Unmarshal(raw, &r); err != nil {
@@ -252,7 +256,8 @@ func (d *dmModel) summary(players []string) string {
 	}
 	return string(mustJSON(map[string]any{"grid": string(d.grid), "labels": d.labels, "revealedAll": string(d.revealedAll),
 		"revealedTo": to, "partyKnown": known, "parties": d.parties, "markers": d.markers, "rules": d.rules,
-		"roads": d.roads, "travel": d.travel, "encounters": d.encounters, "travelRules": d.travelRules}))
+		"roads": d.roads, "travel": d.travel, "encounters": d.encounters, "travelRules": d.travelRules,
+		"playerNotes": d.playerNotes}))
 }
 
 func setOrDeleteLabel(labels map[string]string, key, label string) {

@@ -5,8 +5,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/hexcrawl/hexcrawl/game"
 )
@@ -26,6 +28,10 @@ type table struct {
 	syncs   int
 	dmSeen  int             // DM frames already scanned for ids
 	points  []recordedPoint // the room's projections at each check, for the history's replays
+	// Table screens (docs/table.md): "tv" watches the default party, "wall" what everyone knows.
+	screens      map[string]*wsClient
+	screenTokens map[string]string
+	screenParty  map[string]string // name → the party it watches ("" everyone), following merges
 }
 
 func newTable(t testing.TB, names ...string) *table {
@@ -39,7 +45,45 @@ func newTable(t testing.TB, names ...string) *table {
 		tb.players[n] = th.player(n, tb.cookies[n])
 	}
 	tb.learnIDs()
+	tb.screens, tb.screenTokens, tb.screenParty = map[string]*wsClient{}, map[string]string{}, map[string]string{}
+	for name, party := range map[string]string{"tv": tb.parties[0], "wall": ""} {
+		tb.screenTokens[name] = th.makeDisplay(name, party)
+		tb.screenParty[name] = party
+		tb.screens[name] = th.display(name, tb.screenTokens[name])
+	}
 	return tb
+}
+
+// makeDisplay makes a table screen watching party ("" everyone) and returns its token.
+func (th *testHub) makeDisplay(name, party string) string {
+	th.t.Helper()
+	body := map[string]any{"name": name, "partyId": nil}
+	if party != "" {
+		body["partyId"] = party
+	}
+	var d struct{ Token string }
+	th.api("POST", "/api/campaigns/"+th.campaignID+"/displays", string(mustJSON(body)), 201, &d)
+	return d.Token
+}
+
+// display connects a table screen.
+func (th *testHub) display(name, token string) *wsClient {
+	th.t.Helper()
+	c, _, err := th.dial(name, th.campaignID, dialOpts{subprotocols: []string{subprotocol, displayProtocol + token}})
+	if err != nil {
+		th.t.Fatalf("dial screen %s: %v", name, err)
+	}
+	c.expect("session:state")
+	return c
+}
+
+// playerLine is a line a player sends: "@ana {…}".
+func playerLine(line string) (name, msg string, ok bool) {
+	if !strings.HasPrefix(line, "@") {
+		return "", "", false
+	}
+	name, msg, ok = strings.Cut(line[1:], " ")
+	return name, msg, ok
 }
 
 // expand replaces the placeholders of a line.
@@ -94,6 +138,10 @@ func containsStr(list []string, s string) bool {
 // caused, if any (its message), and the DM frames it caused.
 func (tb *table) send(line string) (*errorMsg, [][]byte) {
 	tb.t.Helper()
+	if name, msg, ok := playerLine(line); ok {
+		return tb.sendAs(name, msg)
+	}
+	tb.followMerge(line)
 	tb.syncs++
 	ref := fmt.Sprintf("sync-%d", tb.syncs)
 	start := len(tb.dm.received())
@@ -125,6 +173,74 @@ func (tb *table) send(line string) (*errorMsg, [][]byte) {
 	}
 	tb.learnIDs()
 	return failed, frames
+}
+
+// followMerge keeps track of which party a screen watches: a merged party's screens watch the
+// party it merged into.
+func (tb *table) followMerge(line string) {
+	var m struct{ Type, PartyID, IntoID string }
+	if json.Unmarshal([]byte(tb.expand(line)), &m) != nil || m.Type != cmdPartyMerge || m.PartyID == m.IntoID {
+		return
+	}
+	if !containsStr(tb.parties, m.PartyID) || !containsStr(tb.parties, m.IntoID) {
+		return
+	}
+	for name, p := range tb.screenParty {
+		if p == m.PartyID {
+			tb.screenParty[name] = m.IntoID
+		}
+	}
+}
+
+// sendAs sends one line from a player (a name in any case; an unknown name sends nothing) and
+// waits until the room has handled it; it returns the player's error, if any, and the DM's
+// frames up to then.
+func (tb *table) sendAs(name, line string) (*errorMsg, [][]byte) {
+	tb.t.Helper()
+	var c *wsClient
+	for n, pc := range tb.players {
+		if strings.EqualFold(n, name) {
+			c = pc
+		}
+	}
+	if c == nil {
+		return nil, nil
+	}
+	start := len(tb.dm.received())
+	tb.syncs++
+	ref := fmt.Sprintf("psync-%d", tb.syncs)
+	start0 := len(c.received())
+	c.send(tb.expand(line))
+	// A note:remove off the map is refused by the room, after everything sent before it.
+	c.send(`{"type":"note:remove","key":"999,999","ref":"` + ref + `"}`)
+	var failed *errorMsg
+	deadline := time.Now().Add(10 * time.Second)
+	for seen := start0 - 1; ; {
+		if time.Now().After(deadline) {
+			tb.t.Fatalf("%s: no answer to %s within 10 s; frames since: %s", name, ref, bytes.Join(c.received()[start0:], []byte("\n")))
+		}
+		all := c.received()
+		for ; seen+1 < len(all); seen++ {
+			var e errorMsg
+			if json.Unmarshal(all[seen+1], &e) != nil || e.Type != "error" {
+				continue
+			}
+			if e.Message == "" || !knownErrorCode(e.Code) {
+				tb.t.Fatalf("error without a known code and a message: %s", all[seen+1])
+			}
+			if e.Ref == ref {
+				tb.send(`{"type":"staged:undo","index":1000000}`) // the DM's frames of it are in too
+				all := tb.dm.received()
+				return failed, all[start:]
+			}
+			failed = &e
+		}
+		select {
+		case <-c.closed:
+			tb.t.Fatalf("%s's socket closed (%d)", name, c.code)
+		case <-time.After(2 * time.Millisecond):
+		}
+	}
 }
 
 // do sends a line that must succeed and returns the DM frames it caused.
@@ -196,6 +312,21 @@ func (tb *table) syncPlayers() {
 			}
 		}
 	}
+	for _, c := range tb.screens {
+		c.waitFor(marker)
+	}
+}
+
+// waitFor waits until the client has received exactly raw (its frames are kept in received).
+func (c *wsClient) waitFor(raw string) {
+	c.t.Helper()
+	deadline := time.Now().Add(10 * time.Second)
+	for !slices.ContainsFunc(c.received(), func(f []byte) bool { return string(f) == raw }) {
+		if time.Now().After(deadline) {
+			c.t.Fatalf("%s: %s did not arrive within 10 s", c.name, raw)
+		}
+		time.Sleep(time.Millisecond)
+	}
 }
 
 // check is the property: for every player, what they built from their deltas (every frame of
@@ -246,6 +377,25 @@ func (tb *table) check(step string) {
 		}
 	}
 	tb.checkReplay(step)
+	for name, c := range tb.screens {
+		built, err := replayPlayer(c.received())
+		if err != nil {
+			tb.t.Fatalf("after %s, screen %s's frames break the fog: %v", step, name, err)
+		}
+		again := tb.th.display(name+"-again", tb.screenTokens[name])
+		fresh, err := replayPlayer(again.received()[:1])
+		_ = again.conn.Close()
+		if err != nil {
+			tb.t.Fatalf("after %s, screen %s's fresh state breaks the fog: %v", step, name, err)
+		}
+		want := expectedForDisplay(tb.t, dm, tb.screenParty[name])
+		if built != fresh {
+			tb.t.Fatalf("after %s, screen %s built from deltas:\n%v\nbut a fresh connection gets:\n%v", step, name, built, fresh)
+		}
+		if fresh != want {
+			tb.t.Fatalf("after %s, screen %s's fresh state:\n%v\nbut the DM's state says:\n%v", step, name, fresh, want)
+		}
+	}
 }
 
 // grid is a player's current grid, from their frames.

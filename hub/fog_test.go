@@ -27,10 +27,11 @@ type projection struct {
 	markers string // the player's list, as JSON
 	status  string
 	travel  string // their party's clock, pace and weather, as JSON
+	notes   string // the players' notes they may read, as JSON
 }
 
 func (p projection) String() string {
-	return fmt.Sprintf("grid %s\nlabels %s\nroads %s\nparties %s\nmarkers %s\nstatus %s\ntravel %s", p.grid, p.labels, p.roads, p.parties, p.markers, p.status, p.travel)
+	return fmt.Sprintf("grid %s\nlabels %s\nroads %s\nparties %s\nmarkers %s\nstatus %s\ntravel %s\nnotes %s", p.grid, p.labels, p.roads, p.parties, p.markers, p.status, p.travel, p.notes)
 }
 
 // bannedForPlayers are fields only the DM's messages have.
@@ -51,6 +52,9 @@ type replay struct {
 	markers []playerMarkerView
 	status  string
 	travel  *playerTravelView
+	notes   []noteView
+	display *displayView // a table screen's replay
+	pings   int          // pings received, each checked as it came
 }
 
 func (r *replay) index(key string) (int, error) {
@@ -108,10 +112,27 @@ func (r *replay) check() error {
 			return fmt.Errorf("marker %s on %s, which the player has not explored", m.ID, m.Key)
 		}
 	}
+	for _, n := range r.notes {
+		i, err := r.index(n.Key)
+		if err != nil {
+			return err
+		}
+		if r.grid[i] == game.FogCode {
+			return fmt.Errorf("note %s on %s, a hex the player does not know", n.ID, n.Key)
+		}
+		if n.AuthorID != r.me && !n.Shared {
+			return fmt.Errorf("%s's private note %s", n.AuthorName, n.ID)
+		}
+	}
 	own := 0
 	for _, p := range r.parties {
 		if p.MemberIDs != nil {
 			own++
+			if r.display != nil {
+				// The screen's party is the one listed with members (a merge moves it); its
+				// session:state names it, checked there.
+				continue
+			}
 			if !slices.Contains(p.MemberIDs, r.me) {
 				return fmt.Errorf("the members of party %s, which the player is not in", p.ID)
 			}
@@ -144,6 +165,9 @@ func replayPlayer(frames [][]byte) (projection, error) {
 				return projection{}, fmt.Errorf("a player received %s: %s", banned, raw)
 			}
 		}
+		if r.display != nil && bytes.Contains(raw, []byte(`"playerNotes"`)) {
+			return projection{}, fmt.Errorf("a table screen received notes: %s", raw)
+		}
 		var m struct {
 			Type    string
 			Seq     *int64
@@ -159,6 +183,10 @@ func replayPlayer(frames [][]byte) (projection, error) {
 			Status  string
 			Session *sessionView
 			Travel  *playerTravelView
+			Display *displayView
+			Notes   []noteView `json:"playerNotes"`
+			Key     string
+			From    *pingFrom
 		}
 		if err := json.Unmarshal(raw, &m); err != nil {
 			return projection{}, fmt.Errorf("a player frame is not JSON: %s", raw)
@@ -177,7 +205,18 @@ func replayPlayer(frames [][]byte) (projection, error) {
 		}
 		switch m.Type {
 		case msgSessionState:
-			r = replay{grid: []byte(m.Grid), labels: m.Labels, roads: map[string]bool{}, parties: m.Parties, markers: m.Markers, travel: m.Travel}
+			r = replay{grid: []byte(m.Grid), labels: m.Labels, roads: map[string]bool{}, parties: m.Parties, markers: m.Markers, travel: m.Travel,
+				notes: m.Notes, display: m.Display, pings: r.pings}
+			if m.Display != nil && bytes.Contains(raw, []byte(`"playerNotes"`)) {
+				return fail("a table screen's state has notes")
+			}
+			if m.Display != nil {
+				for _, p := range m.Parties {
+					if p.MemberIDs != nil && (m.Display.PartyID == nil || *m.Display.PartyID != p.ID) {
+						return fail("the members of party %s, which the screen does not watch", p.ID)
+					}
+				}
+			}
 			for _, k := range m.Roads {
 				r.roads[k] = true
 			}
@@ -251,6 +290,16 @@ func replayPlayer(frames [][]byte) (projection, error) {
 			r.parties = m.Parties
 		case msgMarkersChanged:
 			r.markers = m.Markers
+		case msgNotesChanged:
+			if r.display != nil {
+				return fail("a table screen received notes")
+			}
+			r.notes = m.Notes
+		case msgHexPinged:
+			if err := r.checkPing(m.Key, m.From); err != nil {
+				return fail("%v", err)
+			}
+			r.pings++
 		case msgTravelChanged:
 			r.travel = m.Travel
 		case msgStatusChanged:
@@ -263,9 +312,30 @@ func replayPlayer(frames [][]byte) (projection, error) {
 	return r.projection(), nil
 }
 
+// checkPing: a ping on a hex the receiver knows, from the DM, the receiver, or a member of the
+// party the receiver (or the screen) belongs to.
+func (r *replay) checkPing(key string, from *pingFrom) error {
+	i, err := r.index(key)
+	if err != nil {
+		return err
+	}
+	if r.grid[i] == game.FogCode {
+		return fmt.Errorf("a ping on %s, a hex the receiver does not know", key)
+	}
+	if from == nil || from.ID == r.me && r.me != "" {
+		return nil
+	}
+	for _, p := range r.parties {
+		if p.MemberIDs != nil && slices.Contains(p.MemberIDs, from.ID) {
+			return nil
+		}
+	}
+	return fmt.Errorf("a ping from %s, who is not in the receiver's party", from.Name)
+}
+
 func (r *replay) projection() projection {
 	p := projection{grid: string(r.grid), status: r.status, parties: string(mustJSON(r.parties)), markers: string(mustJSON(r.markers)),
-		travel: string(mustJSON(r.travel))}
+		travel: string(mustJSON(r.travel)), notes: string(mustJSON(r.notes))}
 	for _, k := range slices.Sorted(maps.Keys(r.labels)) {
 		p.labels += k + "=" + r.labels[k] + ";"
 	}
@@ -288,26 +358,45 @@ type dmStateFull struct {
 	Parties     []dmPartyView
 	Markers     []markerView
 	Travel      []travelView
+	PlayerNotes []dmNoteView
 }
 
 // expectedFor derives from the DM's state what the player must know: their level on each hex
 // is the highest of what all, their party and they alone know; labels, markers and other
-// parties only where they explored.
+// parties only where they explored; their own notes and their party's shared ones on hexes
+// they know.
 func expectedFor(t testing.TB, dmRaw []byte, playerID string) projection {
 	t.Helper()
 	var dm dmStateFull
 	if err := json.Unmarshal(dmRaw, &dm); err != nil {
 		t.Fatal(err)
 	}
-	p := projection{}
-	if dm.Session != nil {
-		p.status = string(dm.Session.Status)
-	}
 	own := ""
 	for _, pv := range dm.Parties {
 		if slices.Contains(pv.MemberIDs, playerID) {
 			own = pv.ID
 		}
+	}
+	return expectedView(dm, own, playerID)
+}
+
+// expectedForDisplay derives what a table screen watching partyID ("" everyone) must show: a
+// member of that party with no private knowledge and no notes.
+func expectedForDisplay(t testing.TB, dmRaw []byte, partyID string) projection {
+	t.Helper()
+	var dm dmStateFull
+	if err := json.Unmarshal(dmRaw, &dm); err != nil {
+		t.Fatal(err)
+	}
+	return expectedView(dm, partyID, "")
+}
+
+// expectedView is the projection of someone in party own ("" none) who is playerID ("": a
+// table screen: no private knowledge, no notes).
+func expectedView(dm dmStateFull, own, playerID string) projection {
+	p := projection{}
+	if dm.Session != nil {
+		p.status = string(dm.Session.Status)
 	}
 	// Their party's clock, once it has travelled; the weather by name, while it is shared.
 	var travel *playerTravelView
@@ -322,6 +411,10 @@ func expectedFor(t testing.TB, dmRaw []byte, playerID string) projection {
 		}
 	}
 	p.travel = string(mustJSON(travel))
+	p.notes = "[]"
+	if playerID == "" {
+		p.notes = "null"
+	}
 	if dm.Map == nil {
 		p.parties, p.markers = "[]", "[]"
 		return p
@@ -367,6 +460,15 @@ func expectedFor(t testing.TB, dmRaw []byte, playerID string) projection {
 		}
 	}
 	p.parties, p.markers = string(mustJSON(parties)), string(mustJSON(markers))
+	if playerID != "" {
+		notes := []noteView{}
+		for _, n := range dm.PlayerNotes {
+			if (n.AuthorID == playerID || n.PartyID != nil && *n.PartyID == own && own != "") && level(n.Key) > game.LevelUnknown {
+				notes = append(notes, n.noteView)
+			}
+		}
+		p.notes = string(mustJSON(notes))
+	}
 	return p
 }
 
@@ -379,6 +481,16 @@ func TestFogCheckerCatchesLeaks(t *testing.T) {
 	}
 	own := `[{"id":"p1","name":"Us","color":"#000000","key":"1,0","memberIds":["ana"]}]`
 	ok := state("pF", `{}`, own, `[]`)
+	// A table screen watching party p2 (members listed), or, with partyId null, everyone.
+	screenOf := func(partyID, parties string) string {
+		return strings.Replace(strings.Replace(state("pF", `{}`, parties, `[]`),
+			`"you":{"id":"ana","name":"Ana","partyId":"p1"}`, `"you":null,"display":{"id":"d","name":"TV","partyId":`+partyID+`}`, 1), `"role":"player"`, `"role":"display"`, 1)
+	}
+	them := `[{"id":"p2","name":"Them","color":"#000000","key":"0,0","memberIds":["bo"]}]`
+	screen, everyone := screenOf(`"p2"`, them), screenOf("null", `[]`)
+	if _, err := replayPlayer([][]byte{[]byte(screen), []byte(`{"type":"hex:pinged","id":"x","key":"0,0","from":{"id":"bo","name":"Bo"}}`)}); err != nil {
+		t.Fatalf("a sound screen refused: %v", err)
+	}
 	if _, err := replayPlayer([][]byte{[]byte(ok)}); err != nil {
 		t.Fatalf("a sound state refused: %v", err)
 	}
@@ -407,6 +519,21 @@ func TestFogCheckerCatchesLeaks(t *testing.T) {
 		{"the weather's roll", `"roll":`, []string{ok, `{"type":"travel:changed","seq":2,"travel":{"clock":{"day":1,"watch":0,"watchName":"Morning","hour":6,"minute":0},"pace":"normal","weather":{"name":"Fog","roll":{"dice":"1d18","faces":[16],"total":16}}}}`}},
 		{"an encounter", `"encounters":`, []string{ok, `{"type":"encounters:changed","seq":2,"encounters":[]}`}},
 		{"the travel rules", `"travelRules":`, []string{strings.Replace(ok, `"players":[]`, `"travelRules":{},"players":[]`, 1)}},
+		// At the table.
+		{"a ping on a fogged hex", "does not know", []string{state("p?", `{}`, own, `[]`),
+			`{"type":"hex:pinged","id":"x","key":"1,0","from":null}`}},
+		{"a ping from another party", "not in the receiver's party", []string{ok,
+			`{"type":"hex:pinged","id":"x","key":"0,0","from":{"id":"bo","name":"Bo"}}`}},
+		{"someone else's private note", "private note", []string{ok,
+			`{"type":"playerNotes:changed","seq":2,"playerNotes":[{"id":"n","key":"0,0","text":"x","shared":false,"authorId":"bo","authorName":"Bo","updatedAt":"2026-12-03T20:00:00Z"}]}`}},
+		{"a note on a fogged hex", "does not know", []string{state("p?", `{}`, own, `[]`),
+			`{"type":"playerNotes:changed","seq":2,"playerNotes":[{"id":"n","key":"1,0","text":"x","shared":true,"authorId":"bo","authorName":"Bo","updatedAt":"2026-12-03T20:00:00Z"}]}`}},
+		{"notes to a table screen", "screen received notes", []string{screen,
+			`{"type":"playerNotes:changed","seq":2,"playerNotes":[]}`}},
+		{"a table screen's state with notes", "state has notes", []string{strings.Replace(screen, `"players":[]`, `"playerNotes":[],"players":[]`, 1)}},
+		{"another party's members on a screen", "does not watch", []string{screenOf("null", them)}},
+		{"a player's ping on the everyone screen", "not in the receiver's party", []string{everyone,
+			`{"type":"hex:pinged","id":"x","key":"0,0","from":{"id":"ana","name":"Ana"}}`}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			var frames [][]byte

@@ -8,7 +8,8 @@ import (
 )
 
 // FuzzSession drives a real hub (real sockets, real SQLite file) with DM messages the fuzzer
-// writes, one per line; $ANA, $BO and $CY stand for the players' ids, $P0… for parties and $M0…
+// writes, one per line (a line "@ana {…}" is sent by that player, so pings and notes are in it too;
+// a read-only table screen watches the default party and another everyone); $ANA, $BO and $CY stand for the players' ids, $P0… for parties and $M0…
 // for markers (in the order the DM first hears of them), so every message can reach real
 // targets. After each input it checks the fog as a property, whatever the messages did
 // (table.check):
@@ -53,6 +54,14 @@ func FuzzSession(f *testing.F) {
 			`{"type":"travel:move","partyId":"$P0","path":["4,2"]}` + "\n" + `{"type":"weather:set","partyId":"$P0","shared":false}` + "\n" +
 			`{"type":"travel:camp","partyId":"$P1"}` + "\n" + `{"type":"travel:found","partyId":"$P0"}` + "\n" +
 			`{"type":"party:merge","partyId":"$P1","intoId":"$P0"}` + "\n" + `{"type":"travel:advance","partyId":"$P0","watches":3}`,
+		// Players' lines ("@ana …"): pings and notes, shared and private, across a hide and a merge.
+		`{"type":"session:start"}` + "\n" + `{"type":"hex:reveal","hexKeys":["1,1","2,1"],"targets":"all"}` + "\n" +
+			`{"type":"hex:reveal","hexKeys":["3,3"],"targets":{"playerIds":["$ANA"]}}` + "\n" + `{"type":"party:create","name":"Scouts","color":"#3070c0","playerIds":["$BO"]}` + "\n" +
+			`@ana {"type":"note:set","key":"1,1","text":"gold","shared":true}` + "\n" + `@cy {"type":"note:set","key":"2,1","text":"mine","shared":false}` + "\n" +
+			`@bo {"type":"note:set","key":"1,1","text":"scouts","shared":true}` + "\n" + `@ana {"type":"hex:ping","key":"1,1"}` + "\n" +
+			`@bo {"type":"hex:ping","key":"5,5"}` + "\n" + `{"type":"hex:ping","key":"2,1","targets":{"partyIds":["$P1"]}}` + "\n" +
+			`{"type":"hex:hide","hexKeys":["1,1"],"targets":{"playerIds":["$CY"]}}` + "\n" + `@ana {"type":"hex:ping","key":"3,3"}` + "\n" + `@cy {"type":"note:remove","key":"2,1"}` + "\n" +
+			`{"type":"party:merge","partyId":"$P1","intoId":"$P0"}` + "\n" + `@bo {"type":"note:set","key":"1,1","text":"together","shared":true}`,
 		`not json` + "\n" + `{"type":"hex:reveal","hexKeys":["99,99"],"targets":"all"}` + "\n" + `{"type":"nope"}`,
 	} {
 		f.Add(seed)
@@ -77,7 +86,7 @@ func FuzzSession(f *testing.F) {
 
 func knownErrorCode(c game.ErrorCode) bool {
 	switch c {
-	case game.EMalformed, game.EUnknownType, game.EInvalid, game.EForbidden, game.ENotFound, game.EConflict, game.EUnauth, game.EGone, game.EInternal:
+	case game.EMalformed, game.EUnknownType, game.EInvalid, game.EForbidden, game.ENotFound, game.EConflict, game.EUnauth, game.EGone, game.EInternal, game.ERateLimited:
 		return true
 	}
 	return false

@@ -255,7 +255,7 @@ func (st *roomState) project(v replayView) ([]byte, error) {
 		if st.mp != nil {
 			vw = &viewer{party: st.mp.party[v.id]}
 		}
-		return st.viewState(nil, v.id, vw), nil
+		return st.viewState(nil, v.id, vw, nil), nil
 	}
 	var vw *viewer
 	if mp := st.mp; mp != nil {
@@ -270,5 +270,5 @@ func (st *roomState) project(v replayView) ([]byte, error) {
 		}
 		vw = &viewer{private: union}
 	}
-	return st.viewState(nil, "", vw), nil
+	return st.viewState(nil, "", vw, nil), nil
 }

@@ -22,6 +22,7 @@ import (
 	"github.com/hexcrawl/hexcrawl/storage"
 	"github.com/olahol/melody"
 	"golang.org/x/sync/singleflight"
+	"golang.org/x/time/rate"
 )
 
 // Config sets up a Hub. Store and DMToken are required.
@@ -96,8 +97,12 @@ type Hub struct {
 	rooms map[string]*Room
 	loads singleflight.Group // rooms being loaded, by campaign id
 
-	authMu    sync.RWMutex              // guards playerIDs
-	playerIDs map[[32]byte]memberRecord // cookie hash → active member; saves a query per connect
+	authMu     sync.RWMutex              // guards playerIDs and displayIDs
+	playerIDs  map[[32]byte]memberRecord // cookie hash → active member; saves a query per connect
+	displayIDs map[[32]byte]game.Display // token hash → live table screen
+
+	pingMu      sync.Mutex
+	pingBuckets map[string]*rate.Limiter // "dm" or a member id → their pings' token bucket
 
 	closing atomic.Bool
 
@@ -168,8 +173,8 @@ func New(cfg Config) (*Hub, error) {
 	if cfg.SendQueue < 16 {
 		cfg.SendQueue = defaultSendQueue
 	}
-	h := &Hub{cfg: cfg, store: cfg.Store, log: cfg.Logger, rooms: map[string]*Room{}, playerIDs: map[[32]byte]memberRecord{}, rnd: cfg.Random,
-		loadState: loadRoomState}
+	h := &Hub{cfg: cfg, store: cfg.Store, log: cfg.Logger, rooms: map[string]*Room{}, playerIDs: map[[32]byte]memberRecord{},
+		displayIDs: map[[32]byte]game.Display{}, pingBuckets: map[string]*rate.Limiter{}, rnd: cfg.Random, loadState: loadRoomState}
 	if h.rnd == nil {
 		h.rnd = game.NewRandom()
 	}

@@ -95,8 +95,10 @@ type playerStateMsg struct {
 	stateHead
 	Parties []playerPartyView  `json:"parties"`
 	Markers []playerMarkerView `json:"markers"`
-	Travel  *playerTravelView  `json:"travel"`  // their party's clock; null before it travels
-	Players []playerView       `json:"players"` // last: see withPlayers
+	Travel  *playerTravelView  `json:"travel"` // their party's clock; null before it travels
+	// The notes they may read: their own and their party's shared ones, on hexes they know.
+	PlayerNotes []noteView   `json:"playerNotes"`
+	Players     []playerView `json:"players"` // last: see withPlayers
 }
 
 // dmStateMsg is session:state for the DM: everything, and what each scope knows of each hex
@@ -114,7 +116,8 @@ type dmStateMsg struct {
 	TravelRules game.TravelRules     `json:"travelRules"`
 	Travel      []travelView         `json:"travel"`
 	Encounters  []encounterPrompt    `json:"encounters"`
-	Players     []playerView         `json:"players"` // last: see withPlayers
+	PlayerNotes []dmNoteView         `json:"playerNotes"` // every player's, on the active map
+	Players     []playerView         `json:"players"`     // last: see withPlayers
 }
 
 func (m playerStateMsg) frame() []byte { return m.frameWith(mustJSON(m.Players)) }

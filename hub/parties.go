@@ -353,6 +353,10 @@ func (r *Room) mergeParty(b *batch, c command) error {
 	if err != nil {
 		return err
 	}
+	handOver, err := r.mergeNotesAndDisplays(b, tx, from.ID, into.ID)
+	if err != nil {
+		return err
+	}
 	if err := tx.DeleteParty(b.ctx, from.ID); err != nil {
 		return err
 	}
@@ -364,6 +368,7 @@ func (r *Room) mergeParty(b *batch, c command) error {
 	ch := r.newChangeOrNil()
 	r.touchMembership(ch, from.ID, into.ID)
 	merged()
+	notesMoved := handOver()
 	for _, id := range members {
 		r.st.members[id].PartyID = into.ID
 	}
@@ -389,6 +394,9 @@ func (r *Room) mergeParty(b *batch, c command) error {
 	}
 	r.partiesChanged(b)
 	r.partyKnown(b, into.ID)
+	if notesMoved {
+		r.dmNotesChanged(b)
+	}
 	r.emitIf(b, ch)
 	return nil
 }
@@ -401,6 +409,7 @@ func (r *Room) memberJoined(b *batch, m *member) {
 	}
 	r.st.members[m.ID] = m
 	r.st.order = append(r.st.order, m.ID)
+	r.st.authors[m.ID] = m.Name
 	r.invalidateViewers()
 	r.partiesChanged(b)
 	r.emitIf(b, ch)

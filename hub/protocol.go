@@ -15,7 +15,8 @@ const ProtocolVersion = 2
 
 const (
 	subprotocol      = "hexcrawl.v1"
-	dmTokenProtocol  = "hexcrawl.dm." // + the DM token: the browser's only way to send it
+	dmTokenProtocol  = "hexcrawl.dm."      // + the DM token: the browser's only way to send it
+	displayProtocol  = "hexcrawl.display." // + a table screen's token (docs/table.md)
 	playerCookieName = "hexcrawl_player"
 )
 
@@ -34,8 +35,8 @@ const (
 // the socket has error budget; past it, the socket's reader waits for the budget to refill
 // (its sender's TCP window fills: the flood slows down at the source), and a socket that had to
 // wait floodCloseAfter times without the budget ever refilling is closed. Players send only
-// pings besides that, so every message of theirs counts against a second, looser budget that
-// only throttles.
+// heartbeats, hex pings (which have their own bucket, game.PingsPerSecond) and notes besides
+// that, so every message of theirs counts against a second, looser budget that only throttles.
 const (
 	errorBurst       = 100
 	errorsPerSecond  = 20
@@ -72,6 +73,8 @@ const (
 	msgMarkersChanged = "markers:changed"
 	msgRulesChanged   = "sight:rulesChanged"
 	msgStorageStatus  = "storage:status"
+	msgHexPinged      = "hex:pinged"
+	msgNotesChanged   = "playerNotes:changed"
 	msgPong           = "pong"
 	msgError          = "error"
 )
@@ -100,6 +103,9 @@ const (
 	cmdMarkerUpdate = "marker:update"
 	cmdMarkerRemove = "marker:remove"
 	cmdSightRules   = "sight:rules"
+	cmdHexPing      = "hex:ping"
+	cmdNoteSet      = "note:set"
+	cmdNoteRemove   = "note:remove"
 	cmdPing         = "ping"
 )
 

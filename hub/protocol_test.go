@@ -68,6 +68,13 @@ var serverExamples = map[string]serverMessage{
 	"travel-rulesChanged.json":            travelRulesChangedMsg{},
 	"storage-status.json":                 storageStatusMsg{},
 	"storage-status-saving.json":          storageStatusMsg{},
+	// At the table (messages_table.go).
+	"hex-pinged-player.json":              hexPingedMsg{},
+	"hex-pinged-dm.json":                  hexPingedMsg{},
+	"playerNotes-changed-player.json":     notesChangedMsg{},
+	"playerNotes-changed-dm.json":         notesChangedDMMsg{},
+	"session-state-display.json":          displayStateMsg{},
+	"session-state-display-everyone.json": displayStateMsg{},
 }
 
 // neverSent lists fields a type has but the hub never fills, so no example can show them.
@@ -75,6 +82,9 @@ var neverSent = map[string]string{
 	"dmStateMsg .you.id":                                            "the DM is not a member: its you is null",
 	"dmStateMsg .you.name":                                          "the DM is not a member: its you is null",
 	"dmStateMsg .you.partyId":                                       "the DM is not a member: its you is null",
+	"displayStateMsg .you.id":                                       "a table screen is not a member: its you is null",
+	"displayStateMsg .you.name":                                     "a table screen is not a member: its you is null",
+	"displayStateMsg .you.partyId":                                  "a table screen is not a member: its you is null",
 	"dmStateMsg .staged[].changes[].notes":                          "notes apply at once; only terrain and label are staged",
 	"stagedChangedMsg .staged[].changes[].notes":                    "notes apply at once; only terrain and label are staged",
 	"encountersChangedMsg .encounters[].check.result.pick.modifier": "a check, a pick, a veer or the weather rolls one plain die: no modifier",

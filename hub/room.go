@@ -302,8 +302,9 @@ func (b *batch) toDMs(data []byte) {
 	b.toClients(data, func(c *client) bool { return c.role == game.RoleDM })
 }
 
+// toPlayers queues data for every player and table screen: everyone but the DM.
 func (b *batch) toPlayers(data []byte) {
-	b.toClients(data, func(c *client) bool { return c.role == game.RolePlayer })
+	b.toClients(data, func(c *client) bool { return c.role != game.RoleDM })
 }
 
 func (b *batch) toAll(data []byte) { b.toClients(data, func(*client) bool { return true }) }
@@ -445,10 +446,7 @@ func (r *Room) reload(ctx context.Context, tx *storage.Tx) error {
 		return err
 	}
 	for c := range r.clients {
-		if c.role != game.RolePlayer {
-			continue
-		}
-		if m := st.members[c.memberID]; m != nil {
+		if m := st.viewerMember(c); m != nil {
 			m.clients[c] = struct{}{}
 		}
 	}
@@ -461,40 +459,33 @@ func (r *Room) reload(ctx context.Context, tx *storage.Tx) error {
 func (r *Room) resyncAll(b *batch) {
 	changed := mapChangedMsg{Seq: r.st.seq}.frame()
 	for c := range r.clients {
-		if c.role == game.RolePlayer {
-			if _, ok := r.st.members[c.memberID]; !ok {
-				b.closeAfter(c, CloseRevoked, "removed by the DM")
-				continue
-			}
-			b.send(changed, c)
-			b.send(r.st.playerState(c.memberID), c)
-		} else {
-			b.send(changed, c)
-			b.send(r.st.dmState(), c)
+		if c.role != game.RoleDM && r.st.viewerMember(c) == nil {
+			b.closeAfter(c, CloseRevoked, "removed by the DM")
+			continue
 		}
+		b.send(changed, c)
+		b.send(r.st.stateFor(c), c)
 	}
 }
 
 // connect adds a socket to the room and sends it the full state for its role.
 func (r *Room) connect(c *client) *request {
 	return &request{from: c, fn: func(b *batch) error {
-		if c.role == game.RolePlayer {
-			m := r.st.members[c.memberID]
+		if c.role != game.RoleDM {
+			m := r.st.viewerMember(c)
 			if m == nil {
 				b.closeAfter(c, CloseRevoked, "removed by the DM")
 				return nil
 			}
 			m.clients[c] = struct{}{}
-			r.dirty[c.memberID] = struct{}{}
+			if c.role == game.RolePlayer {
+				r.dirty[c.memberID] = struct{}{}
+			}
 		}
 		r.clients[c] = struct{}{}
-		if c.role == game.RoleDM {
-			b.send(r.st.dmState(), c)
-			if r.hub.problem.Load() != nil {
-				b.send(r.hub.storageStatus(false), c)
-			}
-		} else {
-			b.send(r.st.playerState(c.memberID), c)
+		b.send(r.st.stateFor(c), c)
+		if c.role == game.RoleDM && r.hub.problem.Load() != nil {
+			b.send(r.hub.storageStatus(false), c)
 		}
 		return nil
 	}}
@@ -503,9 +494,11 @@ func (r *Room) connect(c *client) *request {
 func (r *Room) disconnect(c *client) *request {
 	return &request{fn: func(b *batch) error {
 		delete(r.clients, c)
-		if m := r.st.members[c.memberID]; c.role == game.RolePlayer && m != nil {
+		if m := r.st.viewerMember(c); m != nil {
 			delete(m.clients, c)
-			r.dirty[c.memberID] = struct{}{}
+			if c.role == game.RolePlayer {
+				r.dirty[c.memberID] = struct{}{}
+			}
 		}
 		return nil
 	}}

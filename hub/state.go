@@ -34,6 +34,9 @@ type mapState struct {
 	// markerAt counts the markers on each hex: a change to a hex with none cannot change what
 	// anyone sees of markers.
 	markerAt map[int]int
+	// Players' notes (docs/table.md), oldest first; notesAt counts them per hex like markerAt.
+	notesOf []*game.PlayerNote
+	notesAt map[int]int
 }
 
 func (m *mapState) addMarker(mk game.Marker) {
@@ -146,6 +149,11 @@ type roomState struct {
 	travel     *travelState
 	staged     []game.StagedChange
 	seq        int64
+	// Table screens (docs/table.md): each watches like a member of its party with no private
+	// knowledge, so the diff treats it as one (a viewer class); never in members or order.
+	displays     map[string]*member
+	displayOrder []string
+	authors      map[string]string // every member's name, removed ones too: notes name their author
 }
 
 // partyMembers lists a party's members in joining order.
@@ -174,7 +182,7 @@ func loadRoomState(ctx context.Context, q storage.Queries, campaignID string) (*
 	if err != nil {
 		return nil, err
 	}
-	s := &roomState{campaign: c, members: map[string]*member{}}
+	s := &roomState{campaign: c, members: map[string]*member{}, displays: map[string]*member{}, authors: map[string]string{}}
 	if s.session, err = q.CurrentSession(ctx, campaignID); err != nil {
 		return nil, err
 	}
@@ -183,10 +191,14 @@ func loadRoomState(ctx context.Context, q storage.Queries, campaignID string) (*
 		return nil, err
 	}
 	for _, m := range members {
+		s.authors[m.ID] = m.Name
 		if m.RevokedAt == nil {
 			s.members[m.ID] = newMember(m)
 			s.order = append(s.order, m.ID)
 		}
+	}
+	if err := s.loadDisplays(ctx, q); err != nil {
+		return nil, err
 	}
 	if s.staged, err = q.LoadStaged(ctx, campaignID); err != nil {
 		return nil, err
@@ -226,7 +238,7 @@ func loadMapState(ctx context.Context, q storage.Queries, mapID string) (*mapSta
 	m := &mapState{info: info, size: size, terrain: make([]byte, size.Cells()),
 		labels: map[int]string{}, notes: map[int]string{}, all: newKnowledge(size.Cells()),
 		private: map[string]*knowledge{}, party: map[string]*knowledge{}, tokens: map[string]int{},
-		moves: map[string][]*moveRecord{}, markerAt: map[int]int{}}
+		moves: map[string][]*moveRecord{}, markerAt: map[int]int{}, notesAt: map[int]int{}}
 	for i := range m.terrain {
 		m.terrain[i] = game.Unpainted.Code()
 	}
@@ -266,6 +278,15 @@ func loadMapState(ctx context.Context, q storage.Queries, mapID string) (*mapSta
 	}
 	if err := m.loadExploration(rev, tokens, markers, moves); err != nil {
 		return nil, err
+	}
+	notes, err := q.LoadPlayerNotes(ctx, mapID)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range notes {
+		if size.Contains(n.Key) {
+			m.addNote(n)
+		}
 	}
 	return m, nil
 }
@@ -314,7 +335,7 @@ func (s *roomState) head(role game.Role) stateHead {
 func (s *roomState) playerState(memberID string) []byte {
 	m := s.members[memberID]
 	if m == nil {
-		return s.viewState(nil, "", nil)
+		return s.viewState(nil, "", nil, nil)
 	}
 	you := &youView{ID: memberID, Name: m.Name}
 	if m.PartyID != "" {
@@ -325,13 +346,14 @@ func (s *roomState) playerState(memberID string) []byte {
 		vv := s.mp.viewerOf(m)
 		v = &vv
 	}
-	return s.viewState(you, m.PartyID, v)
+	return s.viewState(you, m.PartyID, v, m)
 }
 
 // viewState is the projection for someone in party partyID who knows v (nil: no map to know):
-// a player (you), or, for the history's replays, a party or the whole table (you nil).
-func (s *roomState) viewState(you *youView, partyID string, v *viewer) []byte {
-	st := playerStateMsg{stateHead: s.head(game.RolePlayer), Parties: []playerPartyView{}, Markers: []playerMarkerView{}}
+// a player (you, and reader: whose notes they read), or, for the history's replays, a party or
+// the whole table (you and reader nil: no notes).
+func (s *roomState) viewState(you *youView, partyID string, v *viewer, reader *member) []byte {
+	st := playerStateMsg{stateHead: s.head(game.RolePlayer), Parties: []playerPartyView{}, Markers: []playerMarkerView{}, PlayerNotes: []noteView{}}
 	st.You = you
 	if mp := s.mp; mp != nil && v != nil {
 		v := *v
@@ -348,6 +370,9 @@ func (s *roomState) viewState(you *youView, partyID string, v *viewer) []byte {
 		st.Roads = mp.roadKeys(func(i int) bool { return mp.level(v, i) == game.LevelExplored })
 		st.Parties = s.playerParties(partyID, v)
 		st.Markers = s.playerMarkers(v)
+		if reader != nil {
+			st.PlayerNotes = s.playerNotes(reader, v)
+		}
 	}
 	if v != nil || you != nil {
 		st.Travel = s.playerTravel(partyID)
@@ -448,7 +473,7 @@ func (s *roomState) dmState() []byte {
 	st := dmStateMsg{stateHead: s.head(game.RoleDM), Notes: map[string]string{},
 		RevealedTo: map[string]keyLevels{}, PartyKnown: map[string]string{}, Staged: s.staged,
 		Parties: s.dmParties(), Markers: s.dmMarkers(), SightRules: s.campaign.SightRules.With(),
-		TravelRules: s.travel.rules.Rules(), Travel: s.dmTravel(), Encounters: s.dmEncounters()}
+		TravelRules: s.travel.rules.Rules(), Travel: s.dmTravel(), Encounters: s.dmEncounters(), PlayerNotes: []dmNoteView{}}
 	if st.Staged == nil {
 		st.Staged = []game.StagedChange{}
 	}
@@ -474,6 +499,7 @@ func (s *roomState) dmState() []byte {
 		for _, id := range s.partyOrder {
 			st.PartyKnown[id] = mp.party[id].levels(n)
 		}
+		st.PlayerNotes = s.dmNotes()
 	}
 	return st.frameWith(s.playersJSON())
 }

@@ -50,7 +50,7 @@ func (h *Hub) checkUpgrade(r *http.Request) verdict {
 	if _, err := uuid.Parse(campaignID); err != nil {
 		return verdict{code: CloseMissingCampaign, reason: "unknown campaign"}
 	}
-	if role == game.RolePlayer && memberCampaign != campaignID {
+	if role != game.RoleDM && memberCampaign != campaignID {
 		// Say "unknown" rather than "not a member" when the campaign does not exist at all.
 		if _, err := h.store.GetCampaign(r.Context(), campaignID); err != nil {
 			return verdict{code: CloseMissingCampaign, reason: "unknown campaign"}
@@ -68,17 +68,34 @@ func (h *Hub) checkUpgrade(r *http.Request) verdict {
 	return verdict{role: role, memberID: memberID, room: room}
 }
 
-// credentials finds who is asking: the DM (token as subprotocol or bearer) or a player
-// (cookie). A wrong DM token fails even if a player cookie is present.
+// credentials finds who is asking: the DM (token as subprotocol or bearer), a table screen
+// (its token as subprotocol) or a player (cookie). A wrong DM or screen token fails even if a
+// player cookie is present.
 func (h *Hub) credentials(r *http.Request) (role game.Role, memberID, campaignID string, ok bool) {
 	if token, present := dmTokenFrom(r); present {
 		return game.RoleDM, "", "", h.isDMToken(token)
+	}
+	if token, present := displayTokenFrom(r); present {
+		d, err := h.displayFromToken(r.Context(), token)
+		if err != nil {
+			return "", "", "", false
+		}
+		return game.RoleDisplay, d.ID, d.CampaignID, true
 	}
 	m, err := h.playerFromCookie(r)
 	if err != nil {
 		return "", "", "", false
 	}
 	return game.RolePlayer, m.ID, m.CampaignID, true
+}
+
+func displayTokenFrom(r *http.Request) (string, bool) {
+	for _, p := range websocket.Subprotocols(r) {
+		if token, ok := strings.CutPrefix(p, displayProtocol); ok {
+			return token, true
+		}
+	}
+	return "", false
 }
 
 func dmTokenFrom(r *http.Request) (string, bool) {
@@ -223,10 +240,18 @@ func (h *Hub) onMessage(s *melody.Session, raw []byte) {
 		c.send(pongMsg{Ref: cmd.Ref}.frame())
 		return
 	}
-	if commands[cmd.Type].dmOnly && c.role != game.RoleDM {
-		c.refuse(game.Errorf(game.EForbidden, "%s is for the DM only", cmd.Type), cmd.Ref)
+	if err := c.allowed(cmd); err != nil {
+		c.refuse(err, cmd.Ref)
 		return
 	}
+	if cmd.Type == cmdHexPing {
+		// Counted on the reader: a flood of pings never reaches the room.
+		if err := h.pingAllowed(c); err != nil {
+			c.refuse(err, cmd.Ref)
+			return
+		}
+	}
+	cmd.from = c
 	r.submit(&request{from: c, ref: cmd.Ref, fn: func(b *batch) error { return r.command(b, cmd) }})
 }
 

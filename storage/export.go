@@ -35,6 +35,20 @@ type CampaignFile struct {
 	TravelRules *game.TravelRules           `json:"travelRules,omitempty"`
 	Travel      map[string]game.PartyTravel `json:"travel,omitempty"` // party id → its travel state
 	Encounters  []Encounter                 `json:"encounters,omitempty"`
+	// Players' notes (docs/table.md); absent when there are none. Table screens are not kept:
+	// they are credentials, and a restored campaign makes new ones.
+	PlayerNotes []FilePlayerNote `json:"playerNotes,omitempty"`
+}
+
+// FilePlayerNote is a player's note on a hex of one of the file's maps.
+type FilePlayerNote struct {
+	ID        string    `json:"id"`
+	MapID     string    `json:"mapId"`
+	Key       string    `json:"key"`
+	AuthorID  string    `json:"authorId"`
+	PartyID   string    `json:"partyId,omitempty"` // the party it is shared with; "": private
+	Text      string    `json:"text"`
+	UpdatedAt time.Time `json:"updatedAt"`
 }
 
 // FileMap is a map with its hexes, knowledge, tokens and markers. Explored hexes are "revealed"
@@ -189,6 +203,14 @@ func (q Queries) ExportCampaign(ctx context.Context, id string) (*CampaignFile, 
 	if f.Invites, err = q.ListInvites(ctx, id); err != nil {
 		return nil, err
 	}
+	notes, err := q.campaignNotes(ctx, id)
+	if err != nil {
+		return nil, err
+	}
+	for _, n := range notes {
+		f.PlayerNotes = append(f.PlayerNotes, FilePlayerNote{ID: n.ID, MapID: n.MapID, Key: n.Key.String(), AuthorID: n.AuthorID,
+			PartyID: n.PartyID, Text: n.Text, UpdatedAt: n.Updated})
+	}
 	if f.Sessions, err = queryAll(ctx, q.q, "export sessions", scanSession,
 		`SELECT `+sessionColumns+` FROM game_session WHERE campaign_id = ? ORDER BY started_at, rowid`, id); err != nil {
 		return nil, err
@@ -324,6 +346,9 @@ func (q Queries) ImportCampaign(ctx context.Context, f *CampaignFile) (game.Camp
 		if err := exec("active map", `UPDATE campaign SET active_map_id = ? WHERE id = ?`, c.ActiveMapID, c.ID); err != nil {
 			return game.Campaign{}, err
 		}
+	}
+	if err := q.importNotes(ctx, f, partyIDs); err != nil {
+		return game.Campaign{}, err
 	}
 	for _, inv := range f.Invites {
 		if err := exec("invite", `INSERT INTO invite (code, campaign_id, created_at, expires_at) VALUES (?, ?, ?, ?)`,
@@ -509,4 +534,54 @@ func (q Queries) importMap(ctx context.Context, campaignID string, m FileMap, ve
 		}
 	}
 	return game.Campaign{}, nil
+}
+
+// importNotes stores the file's players' notes, each on a map, by a member and (shared) with a
+// party the file has, within the limits the hub keeps.
+func (q Queries) importNotes(ctx context.Context, f *CampaignFile, partyIDs map[string]bool) error {
+	bad := func(format string, args ...any) error {
+		return game.Errorf(game.EInvalid, "damaged campaign file: "+format, args...)
+	}
+	sizes := map[string]game.Size{}
+	for _, m := range f.Maps {
+		sizes[m.ID] = game.Size{Width: m.Width, Height: m.Height}
+	}
+	members := map[string]bool{}
+	for _, m := range f.Members {
+		members[m.ID] = true
+	}
+	perAuthor := map[[2]string]int{}
+	for _, n := range f.PlayerNotes {
+		size, ok := sizes[n.MapID]
+		switch {
+		case n.ID == "":
+			return bad("a player's note without an id")
+		case !ok:
+			return bad("note %q is on map %q, which the file lacks", n.ID, n.MapID)
+		case !members[n.AuthorID]:
+			return bad("note %q is by %q, who the file lacks", n.ID, n.AuthorID)
+		case n.PartyID != "" && !partyIDs[n.PartyID]:
+			return bad("note %q is shared with party %q, which the file lacks", n.ID, n.PartyID)
+		}
+		k, err := size.ParseKeyOn(n.Key)
+		if err != nil {
+			return bad("note %q: %v", n.ID, err)
+		}
+		text, err := game.CleanNote(n.Text)
+		if err != nil || text != n.Text {
+			return bad("note %q: its text must be 1 to %d characters, trimmed", n.ID, game.MaxPlayerNoteChars)
+		}
+		if perAuthor[[2]string{n.MapID, n.AuthorID}]++; perAuthor[[2]string{n.MapID, n.AuthorID}] > game.MaxPlayerNotesPerMap {
+			return bad("more than %d notes of one player on one map", game.MaxPlayerNotesPerMap)
+		}
+		var party any
+		if n.PartyID != "" {
+			party = n.PartyID
+		}
+		if _, err := q.q.ExecContext(ctx, `INSERT INTO player_note (id, map_id, col, row, member_id, party_id, body, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+			n.ID, n.MapID, k.Col, k.Row, n.AuthorID, party, n.Text, ts(n.UpdatedAt)); err != nil {
+			return bad("note %q: %v", n.ID, err)
+		}
+	}
+	return nil
 }

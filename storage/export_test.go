@@ -52,6 +52,13 @@ func fixtureCampaign(t *testing.T, s *Store) string {
 	_ = s.AddEncounter(ctx, c.ID, Encounter{ID: "enc1", PartyID: scouts.ID, Minutes: 1500, Check: game.EncounterCheck{Reason: game.CheckWatch,
 		At: "2,2", Terrain: game.Forest, Chance: game.Chance{In: 1, Of: 6}, Hit: true, Result: &game.EncounterResult{Terrain: game.Forest, Summary: "a lone hermit"}}})
 	_ = s.PutHexes(ctx, m.ID, []game.Hex{{Key: game.Key{Col: 0, Row: 1}, Road: true}})
+	// Players' notes: one shared with the scouts, one private.
+	if _, err := s.PutPlayerNote(ctx, game.PlayerNote{ID: "note1", MapID: m.ID, Key: game.Key{Col: 1, Row: 2}, AuthorID: ana.ID, Text: "We buried the gold here", PartyID: scouts.ID}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.PutPlayerNote(ctx, game.PlayerNote{ID: "note2", MapID: m.ID, Key: game.Key{Col: 0, Row: 0}, AuthorID: ana.ID, Text: "Bo owes me 3 gold"}); err != nil {
+		t.Fatal(err)
+	}
 	sess, _ := s.StartSession(ctx, c.ID)
 	_, _ = s.AppendEvent(ctx, c.ID, sess.ID, game.EventSessionStart, "dm", map[string]string{})
 	no := false
@@ -118,6 +125,10 @@ func TestExportImportRoundTrip(t *testing.T) {
 		after.Members[0].PartyID != after.Parties[1].ID {
 		t.Fatalf("exploration lost in the round trip: %s", exportJSON(t, dst, id))
 	}
+	// And the players' notes, shared and private.
+	if len(after.PlayerNotes) != 2 || !reflect.DeepEqual(before.PlayerNotes, after.PlayerNotes) {
+		t.Fatalf("players' notes lost in the round trip: %+v", after.PlayerNotes)
+	}
 	// So is everything of the travel turn: rules, a lost party's clock, a waiting encounter, a road.
 	if !reflect.DeepEqual(before.TravelRules, after.TravelRules) || !reflect.DeepEqual(before.Travel, after.Travel) ||
 		!reflect.DeepEqual(before.Encounters, after.Encounters) || after.TravelRules == nil || len(after.Travel) != 1 ||
@@ -163,6 +174,9 @@ func TestImportRejectsBadFilesAtomically(t *testing.T) {
 		{"ErrTravelOfUnknownParty", strings.Replace(raw, `"travel":{"`, `"travel":{"x`, 1), "which the file lacks"},
 		{"ErrBadTravelRules", strings.Replace(raw, `"forest":"5 in 6"`, `"forest":"5 in 1"`, 1), "2 to 100 sides"},
 		{"ErrBadTravelPace", strings.Replace(raw, `"pace":"slow"`, `"pace":"gallop"`, 1), "a bad clock or pace"},
+		{"ErrNoteByUnknownMember", strings.Replace(raw, `"authorId":"`, `"authorId":"x`, 1), "who the file lacks"},
+		{"ErrNoteOffMap", strings.Replace(raw, `"key":"0,0","authorId"`, `"key":"60,0","authorId"`, 1), "note"},
+		{"ErrNoteUntrimmed", strings.Replace(raw, `"text":"Bo owes me 3 gold"`, `"text":" Bo owes me 3 gold"`, 1), "trimmed"},
 		{"ErrEncounterOfUnknownParty", strings.Replace(raw, `"encounters":[{"id":"enc1","partyId":"`, `"encounters":[{"id":"enc1","partyId":"x`, 1), "which the file lacks"},
 	}
 	for _, tt := range tests {

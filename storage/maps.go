@@ -90,7 +90,7 @@ func (q Queries) ResizeMap(ctx context.Context, id string, size game.Size) error
 	if n, _ := res.RowsAffected(); n == 0 {
 		return notFound("map", id)
 	}
-	for _, table := range []string{"hex", "reveal_all", "reveal_player", "reveal_party", "party_position", "marker"} {
+	for _, table := range []string{"hex", "reveal_all", "reveal_player", "reveal_party", "party_position", "marker", "player_note"} {
 		if _, err := q.q.ExecContext(ctx, `DELETE FROM `+table+` WHERE map_id = ? AND (col >= ? OR row >= ?)`,
 			id, size.Width, size.Height); err != nil {
 			return fmt.Errorf("resize map: trim %s: %w", table, err)

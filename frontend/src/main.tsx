@@ -15,7 +15,11 @@ export function isDmContext(): boolean {
 }
 
 let page: ReactNode;
-if (isDmContext()) {
+if (location.pathname === '/table') {
+  // The table screen (docs/table.md): its own chunk, like the DM console.
+  const { default: DisplayApp } = await import('./display/DisplayApp');
+  page = <DisplayApp />;
+} else if (isDmContext()) {
   // The DM console is loaded only where it is needed: /dm in a browser, or the Wails desktop
   // window (which defines window.go). Players never download it. Imported before rendering
   // rather than through lazy()+Suspense, which React 19 holds back ~300 ms after the fallback.

@@ -17,6 +17,8 @@ import { PartiesPanel } from './PartiesPanel';
 import { ToolOptions } from './ToolOptions';
 import { usePartyKeys } from './partyKeys';
 import { HistoryPanel, ReplayBar, ReplayMap } from './History';
+import { AtTheTablePanel } from './AtTheTable';
+import { PingLayer } from '../table/Pings';
 import { TopBar } from './TopBar';
 import { InviteDialog } from './Invite';
 import { confirmDialog, DialogFrame, dialogOpen, openDialog, revokeDialog } from './dialogs';
@@ -56,6 +58,12 @@ function useSweep(): Sweep {
       testId: 'confirm-large',
     }).then((ok) => ok && send());
   };
+}
+
+/** Pings heard (the players' and the DM's own), over the map. */
+function DmPings({ map }: { map: () => HexMapHandle | null }) {
+  const pings = useDm((s) => s.data?.pings);
+  return pings ? <PingLayer pings={pings} map={map} /> : null;
 }
 
 export function Console() {
@@ -182,6 +190,7 @@ export function Console() {
             </div>
           )}
           {replaying && <ReplayBar />}
+          {hasMap && !replaying && <DmPings map={() => mapRef.current} />}
           {mapChanging && <div className="stage-note">Loading the map…</div>}
         </main>
         <aside className="dm-side">
@@ -190,6 +199,7 @@ export function Console() {
           <TravelPanel />
           <PlayersPanel onInvite={invite} onRevoke={(ids, names) => void revoke(ids, names)} />
           <HexPanel sweep={sweep} />
+          <AtTheTablePanel />
           <HistoryPanel />
         </aside>
       </div>

@@ -38,6 +38,19 @@ export type Backup = z.infer<typeof backupSchema>;
 export const backupsSchema = z.object({ dir: z.string(), keep: z.number(), backups: z.array(backupSchema) });
 export type Backups = z.infer<typeof backupsSchema>;
 
+/** A table screen (docs/table.md); `token` and `url` only in the answer that made it. */
+export const displayRowSchema = z.object({
+  id: z.string(),
+  name: z.string(),
+  partyId: z.string().optional(),
+  createdAt: z.string(),
+  revokedAt: z.string().optional(),
+  online: z.boolean(),
+  token: z.string().optional(),
+  url: z.string().optional(),
+});
+export type DisplayRow = z.infer<typeof displayRowSchema>;
+
 export const hubSchema = z.object({
   name: z.string(),
   version: z.string(),
@@ -132,6 +145,16 @@ export class DmApi {
   /** Removes players, all or none; unless keepCode the hub withdraws every join code and makes a new one. */
   revokeMembers(campaignId: string, memberIds: string[], keepCode: boolean) {
     return this.call('POST', `/api/campaigns/${campaignId}/members/revoke`, revokeResultSchema, { memberIds, keepCode });
+  }
+  displays(campaignId: string) {
+    return this.call('GET', `/api/campaigns/${campaignId}/displays`, z.array(displayRowSchema).nullable()).then((d) => d ?? []);
+  }
+  /** A table screen watching `partyId` (null: what everyone knows); the answer has its link. */
+  createDisplay(campaignId: string, name: string, partyId: string | null) {
+    return this.call('POST', `/api/campaigns/${campaignId}/displays`, displayRowSchema, { name, partyId });
+  }
+  revokeDisplay(campaignId: string, id: string) {
+    return this.call('DELETE', `/api/campaigns/${campaignId}/displays/${encodeURIComponent(id)}`, null);
   }
   backups() {
     return this.call('GET', '/api/backups', backupsSchema);

@@ -13,6 +13,9 @@ import { Brand } from './ui';
 import { PlayersButton } from './Players';
 import { TravelClock } from './TravelClock';
 import { MARKER_COLORS } from '../render/marks';
+import { NoteEditor, NoteList } from './Notes';
+import { PingLayer } from '../table/Pings';
+import type { PlayerNote } from '../protocol/schema';
 
 // The journal is read now and then, not during play: its code loads when it is first opened.
 const Journal = lazy(() => import('./Journal'));
@@ -95,6 +98,9 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
   const [tapped, setTapped] = useState<Info | null>(null);
   const [endedDismissed, setEndedDismissed] = useState<string | null>(null);
   const [journal, setJournal] = useState(false);
+  const [editing, setEditing] = useState<string | null>(null);
+  const [listing, setListing] = useState(false);
+  const errors = useStore(store, (s) => s.errors);
 
   const map = data?.map ?? null;
   // Only what the hub sent: our party always, others and visible markers on explored hexes.
@@ -131,6 +137,18 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
 
   const status = data?.session?.status ?? 'waiting';
   const info = tapped ?? (hover && data?.labels.has(hover.key) ? hover : null);
+  const known = (key: string | null): key is string => {
+    if (!key || !data?.map) return false;
+    const i = keyToIndex(key, data.map.width, data.map.height);
+    return i >= 0 && data.cells[i] !== FOG;
+  };
+  // A ping: on a hex we know (the hub refuses others, and would say so).
+  const ping = (key: string | null) => {
+    if (known(key)) socket.send({ type: 'hex:ping', key });
+  };
+  const titleOf = (key: string) => data?.labels.get(key) ?? `hex ${key}`;
+  const notes = data?.playerNotes ?? [];
+  const lastError = errors.at(-1);
 
   return (
     <div className="table" data-status={status}>
@@ -145,7 +163,9 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
         fitInsets={insets}
         onHexHover={(key, at) => setHover(key ? { key, ...at, pinned: false } : null)}
         onHexTap={(key, at) => setTapped((t) => (key && t?.key !== key ? { key, ...at, pinned: true } : null))}
+        onHexLongPress={ping}
       />
+      {data && <PingLayer pings={data.pings} map={() => mapRef.current} />}
 
       <header className="topbar">
         <Brand small />
@@ -193,7 +213,48 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
         </div>
       )}
 
-      {info && data && <HexInfo info={info} data={data} onClose={() => setTapped(null)} />}
+      {info && data && !editing && (
+        <HexInfo
+          info={info}
+          data={data}
+          notes={notes.filter((n) => n.key === info.key)}
+          youId={me.playerId}
+          onPing={status !== 'waiting' && known(info.key) ? () => ping(info.key) : null}
+          onNote={known(info.key) ? () => setEditing(info.key) : null}
+          onClose={() => setTapped(null)}
+        />
+      )}
+
+      {editing && data && (
+        <NoteEditor
+          key={editing}
+          hexKey={editing}
+          title={titleOf(editing)}
+          mine={notes.find((n) => n.key === editing && n.authorId === me.playerId) ?? null}
+          canShare={data.you?.partyId != null}
+          store={store}
+          socket={socket}
+          onClose={() => {
+            setEditing(null);
+            setTapped(null);
+          }}
+        />
+      )}
+
+      {listing && data && (
+        <NoteList
+          notes={notes}
+          youId={me.playerId}
+          labelOf={titleOf}
+          onPick={(key) => {
+            setListing(false);
+            mapRef.current?.centerOn(key, 300);
+          }}
+          onClose={() => setListing(false)}
+        />
+      )}
+
+      {lastError && <ErrorToast key={lastError.at} message={lastError.message} />}
 
       {map && data && status !== 'waiting' && (
         <MapControls
@@ -201,6 +262,8 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
           onFit={() => mapRef.current?.fit(true)}
           onParty={data.token ? () => mapRef.current?.centerOn(data.token!, 300) : null}
           partyColor={data.parties.find((p) => p.id === data.you?.partyId)?.color ?? '#e0a030'}
+          onNotes={() => setListing(true)}
+          noteCount={notes.length}
         />
       )}
 
@@ -335,7 +398,38 @@ function OverlayIcon({ kind }: { kind: string }) {
   );
 }
 
-function HexInfo({ info, data, onClose }: { info: Info; data: NonNullable<ReturnType<SessionStore['getState']>['data']>; onClose: () => void }) {
+/** A refusal from the hub (a ping too many, a note refused), shown for a few seconds. */
+function ErrorToast({ message }: { message: string }) {
+  const [shown, setShown] = useState(true);
+  useEffect(() => {
+    const t = setTimeout(() => setShown(false), 4000);
+    return () => clearTimeout(t);
+  }, []);
+  if (!shown) return null;
+  return (
+    <div className="player-error" role="alert" data-testid="player-error">
+      {message}
+    </div>
+  );
+}
+
+function HexInfo({
+  info,
+  data,
+  notes,
+  youId,
+  onPing,
+  onNote,
+  onClose,
+}: {
+  info: Info;
+  data: NonNullable<ReturnType<SessionStore['getState']>['data']>;
+  notes: readonly PlayerNote[];
+  youId: string;
+  onPing: (() => void) | null;
+  onNote: (() => void) | null;
+  onClose: () => void;
+}) {
   const map = data.map;
   if (!map) return null;
   const i = keyToIndex(info.key, map.width, map.height);
@@ -375,6 +469,33 @@ function HexInfo({ info, data, onClose }: { info: Info; data: NonNullable<Return
           ))}
         </>
       )}
+      {info.pinned && notes.length > 0 && (
+        <ul className="hexinfo-notes" data-testid="hex-notes">
+          {notes.map((n) => (
+            <li key={n.id}>
+              <span className="note-by">
+                {n.authorId === youId ? 'Your note' : n.authorName}
+                {n.shared ? ' · shared' : ' · private'}
+              </span>
+              {n.text}
+            </li>
+          ))}
+        </ul>
+      )}
+      {info.pinned && (onPing || onNote) && (
+        <div className="hexinfo-actions">
+          {onPing && (
+            <button className="btn" onClick={onPing} data-testid="ping-button">
+              Ping
+            </button>
+          )}
+          {onNote && (
+            <button className="btn" onClick={onNote} data-testid="note-button">
+              {notes.some((n) => n.authorId === youId) ? 'Edit note' : 'Note'}
+            </button>
+          )}
+        </div>
+      )}
       {info.pinned && (
         <button className="hexinfo-close" onClick={onClose} aria-label="Close">
           ×
@@ -386,9 +507,22 @@ function HexInfo({ info, data, onClose }: { info: Info; data: NonNullable<Return
 
 const MARKER_WORDS = { monster: 'A monster', camp: 'A camp', npc: 'Someone', treasure: 'Treasure', danger: 'Danger', poi: 'Something of interest' } as const;
 
-function MapControls(props: { onZoom: (f: number) => void; onFit: () => void; onParty: (() => void) | null; partyColor: string }) {
+function MapControls(props: {
+  onZoom: (f: number) => void;
+  onFit: () => void;
+  onParty: (() => void) | null;
+  partyColor: string;
+  onNotes: () => void;
+  noteCount: number;
+}) {
   return (
     <div className="controls" role="toolbar" aria-label="Map controls">
+      <button className="ctl" onClick={props.onNotes} aria-label="Notes" title="Notes" data-testid="notes-button">
+        <svg viewBox="0 0 20 20" aria-hidden="true">
+          <path d="M4 3h9l3 3v11H4z M7 8h6M7 11h6M7 14h4" fill="none" stroke="currentColor" strokeWidth="1.6" />
+        </svg>
+        {props.noteCount > 0 && <span className="ctl-badge">{props.noteCount}</span>}
+      </button>
       <button className="ctl" onClick={() => props.onZoom(1.4)} aria-label="Zoom in" title="Zoom in">
         +
       </button>

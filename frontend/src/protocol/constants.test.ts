@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { ALL_TERRAINS, FOG_CODE, TERRAIN_CODES } from '../hex/terrain';
 import {
   CLOSE,
+  DISPLAY_TOKEN_SUBPROTOCOL_PREFIX,
   DM_TOKEN_SUBPROTOCOL_PREFIX,
   GLIMPSED_UNPAINTED_CODE,
   HEX_STATES,
@@ -25,6 +26,7 @@ interface SharedConstants {
   protocolVersion: number;
   subprotocol: string;
   dmTokenSubprotocolPrefix: string;
+  displayTokenSubprotocolPrefix: string;
   sessionStatuses: { all: string[]; live: string[] };
   terrains: { palette: string[]; codes: Record<string, string>; fogCode: string; glimpsedUnpaintedCode: string };
   hexStates: string[];
@@ -43,10 +45,11 @@ const shared = JSON.parse(
 
 describe('shared constants', () => {
   it('protocol version and subprotocols', () => {
-    expect([PROTOCOL_VERSION, SUBPROTOCOL, DM_TOKEN_SUBPROTOCOL_PREFIX]).toEqual([
+    expect([PROTOCOL_VERSION, SUBPROTOCOL, DM_TOKEN_SUBPROTOCOL_PREFIX, DISPLAY_TOKEN_SUBPROTOCOL_PREFIX]).toEqual([
       shared.protocolVersion,
       shared.subprotocol,
       shared.dmTokenSubprotocolPrefix,
+      shared.displayTokenSubprotocolPrefix,
     ]);
   });
 

@@ -8,6 +8,8 @@ export const PROTOCOL_VERSION = 2;
 export const SUBPROTOCOL = 'hexcrawl.v1';
 /** + the DM token: the browser's only way to send it (no headers on a WebSocket). */
 export const DM_TOKEN_SUBPROTOCOL_PREFIX = 'hexcrawl.dm.';
+/** + a table screen's token (docs/table.md): a read-only socket. */
+export const DISPLAY_TOKEN_SUBPROTOCOL_PREFIX = 'hexcrawl.display.';
 
 /** WebSocket close codes (docs/protocol.md). */
 export const CLOSE = {
@@ -71,6 +73,16 @@ export const LIMITS = {
   /** sight rules: a sight or landmark distance, in hexes */
   maxSight: 12,
   maxHeight: 3,
+  /** a player's note on a hex, in characters; notes per player and map */
+  maxPlayerNoteChars: 1000,
+  maxPlayerNotesPerMap: 500,
+  /** a player's pings: a burst, then so many a second (the DM's: more) */
+  pingBurst: 4,
+  pingsPerSecond: 2,
+  dmPingBurst: 10,
+  dmPingsPerSecond: 5,
+  maxDisplayNameChars: 40,
+  maxDisplaysPerCampaign: 20,
 } as const;
 
 /** What a player knows of a hex beyond fog. */

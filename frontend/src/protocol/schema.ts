@@ -176,13 +176,32 @@ export const mapInfoSchema = z.object({
 });
 export type MapInfo = z.infer<typeof mapInfoSchema>;
 
+// ---------------------------------------------------------------- at the table (docs/table.md)
+
+/** A player's note on a hex; `partyId` only to the DM (the party it is shared with, or null). */
+export const playerNoteSchema = z.object({
+  id,
+  key: hexKeySchema,
+  text: z.string(),
+  shared: z.boolean(),
+  authorId: id,
+  authorName: z.string(),
+  updatedAt: z.string(),
+  partyId: z.optional(z.nullable(id)),
+});
+export type PlayerNote = z.infer<typeof playerNoteSchema>;
+
+/** What a table screen watches: a party, or (partyId null) what everyone knows. */
+export const displayViewSchema = z.object({ id, name: z.string(), partyId: z.nullable(id) });
+export type DisplayView = z.infer<typeof displayViewSchema>;
+
 // ---------------------------------------------------------------- server → client
 
 export const sessionStateSchema = z
   .object({
     type: z.literal('session:state'),
     seq,
-    role: z.enum(['player', 'dm']),
+    role: z.enum(['player', 'dm', 'display']),
     you: z.nullable(z.object({ id, name: z.string(), partyId: z.nullable(id) })),
     campaign: z.object({ id, name: z.string() }),
     session: z.nullable(z.object({ id, status: sessionStatusSchema })),
@@ -206,6 +225,10 @@ export const sessionStateSchema = z
     travelRules: z.optional(travelRulesSchema),
     travel: z.optional(z.union([z.array(travelViewSchema), z.nullable(playerTravelSchema)])),
     encounters: z.optional(z.array(encounterPromptSchema)),
+    // At the table (docs/table.md): a player's readable notes, or the DM's every note; a table
+    // screen's own description.
+    playerNotes: z.optional(z.array(playerNoteSchema)),
+    display: z.optional(displayViewSchema),
   })
   .check(z.superRefine((s, ctx) => {
     // The grid must match the map, or the store would index past it.
@@ -309,6 +332,18 @@ export const storageStatusSchema = z.object({
   saving: z.boolean(),
   problem: z.nullable(z.string()),
 });
+/** A ping on a hex: from a player, or (from null) the DM. Not sequenced: it changes no state. */
+export const hexPingedSchema = z.object({
+  type: z.literal('hex:pinged'),
+  id,
+  key: hexKeySchema,
+  from: z.nullable(z.object({ id, name: z.string() })),
+});
+export const playerNotesChangedSchema = z.object({
+  type: z.literal('playerNotes:changed'),
+  seq,
+  playerNotes: z.array(playerNoteSchema),
+});
 /** The answer to a client's `ping` (the heartbeat, see net/socket.ts); echoes its ref. */
 export const pongSchema = z.object({ type: z.literal('pong'), ref: z.optional(z.string()) });
 
@@ -342,6 +377,8 @@ export const serverMessageSchemas = {
   'member:added': memberAddedSchema,
   'dm:preparing': dmPreparingSchema,
   'storage:status': storageStatusSchema,
+  'hex:pinged': hexPingedSchema,
+  'playerNotes:changed': playerNotesChangedSchema,
   pong: pongSchema,
   error: errorMessageSchema,
   ...travelServerMessageSchemas,
@@ -370,6 +407,13 @@ const partyName = z.string().check(z.minLength(1), z.refine((s) => [...s].length
   message: `at most ${LIMITS.maxPartyNameChars} characters`,
 }));
 const markerLabel = maxRunes(MAX_LABEL);
+/** A note's text: the hub trims it, then it needs 1 to maxPlayerNoteChars characters. */
+const noteText = z.string().check(
+  z.refine((s) => s.trim() !== '', { message: 'a note needs some text' }),
+  z.refine((s) => [...s.trim()].length <= LIMITS.maxPlayerNoteChars, {
+    message: `a note has at most ${LIMITS.maxPlayerNoteChars} characters`,
+  }),
+);
 
 export const clientMessageSchemas = {
   'session:start': z.strictObject({ type: z.literal('session:start'), ref }),
@@ -454,6 +498,10 @@ export const clientMessageSchemas = {
     ),
   'marker:remove': z.strictObject({ type: z.literal('marker:remove'), markerId: id, ref }),
   'sight:rules': z.strictObject({ type: z.literal('sight:rules'), rules: sightRulesSchema, ref }),
+  // A player pings a hex they know (to their party); the DM, to `targets` (default all).
+  'hex:ping': z.strictObject({ type: z.literal('hex:ping'), key: hexKeySchema, targets: z.optional(targetsSchema), ref }),
+  'note:set': z.strictObject({ type: z.literal('note:set'), key: hexKeySchema, text: noteText, shared: z.boolean(), ref }),
+  'note:remove': z.strictObject({ type: z.literal('note:remove'), key: hexKeySchema, ref }),
   // Any role; the hub answers `pong` at once without touching the session.
   ping: z.strictObject({ type: z.literal('ping'), ref }),
   ...travelClientMessageSchemas,

@@ -20,6 +20,9 @@ export interface HexPointerEvent {
   metaKey: boolean;
 }
 
+/** How long a touch is held still before it is a long press. */
+export const LONG_PRESS_MS = 500;
+
 export interface HexMapHandle {
   renderer(): HexRenderer | null;
   /** Fits everything the player knows (`known`), or the whole map. */
@@ -29,6 +32,8 @@ export interface HexMapHandle {
   /** Zooms about the middle of the screen. */
   zoomBy(factor: number): void;
   redraw(): void;
+  /** Where a hex's centre is now, in CSS px from the canvas's corner (null off the map). */
+  screenOf(key: string): { x: number; y: number } | null;
 }
 
 export interface HexMapViewProps {
@@ -47,6 +52,8 @@ export interface HexMapViewProps {
   /** CSS px covered by toolbars on each side; fitting keeps the map out from under them */
   fitInsets?: Insets;
   onHexTap?: (key: string | null, at: { x: number; y: number }) => void;
+  /** A touch held still for LONG_PRESS_MS, or a right-click (docs/table.md: a ping). */
+  onHexLongPress?: (key: string | null, at: { x: number; y: number }) => void;
   onHexHover?: (key: string | null, at: { x: number; y: number }) => void;
   onHexPointer?: (e: HexPointerEvent) => void;
   onViewChange?: (v: View) => void;
@@ -81,6 +88,7 @@ export function HexMapView(props: HexMapViewProps) {
       centerOn: (key: string, ms?: number) => ctl.centerOn(key, ms),
       zoomBy: (f: number) => ctl.zoomBy(f),
       redraw: ctl.schedule,
+      screenOf: (key: string) => ctl.renderer?.hexCenter(key) ?? null,
     };
   }, []);
 
@@ -120,6 +128,45 @@ export function HexMapView(props: HexMapViewProps) {
     };
   };
 
+  // Long press: a touch or pen held still; the tap that ends it is not a tap. Chromium on
+  // Android also sends contextmenu for the same hold, so one press fires once.
+  const press = useRef<{ timer: ReturnType<typeof setTimeout> | null; x: number; y: number; firedAt: number; held: boolean }>({
+    timer: null,
+    x: 0,
+    y: 0,
+    firedAt: -Infinity,
+    held: false,
+  });
+  const longPress = (clientX: number, clientY: number) => {
+    const pr = press.current;
+    if (performance.now() - pr.firedAt < 1000) return;
+    pr.firedAt = performance.now();
+    const p = local(clientX, clientY);
+    props.onHexLongPress?.(ctlRef.current!.renderer?.hexAt(p.x, p.y) ?? null, p);
+  };
+  const cancelPress = () => {
+    const pr = press.current;
+    if (pr.timer !== null) clearTimeout(pr.timer);
+    pr.timer = null;
+  };
+  const onPointerDown = (e: React.PointerEvent) => {
+    cancelPress();
+    const pr = press.current;
+    pr.held = false;
+    if (!props.onHexLongPress || e.pointerType === 'mouse' || !e.isPrimary) return;
+    pr.x = e.clientX;
+    pr.y = e.clientY;
+    pr.timer = setTimeout(() => {
+      pr.timer = null;
+      pr.held = true;
+      longPress(pr.x, pr.y);
+    }, LONG_PRESS_MS);
+  };
+  const onPointerMove = (e: React.PointerEvent) => {
+    const pr = press.current;
+    if (pr.timer !== null && Math.hypot(e.clientX - pr.x, e.clientY - pr.y) > 10) cancelPress();
+  };
+
   const painting = useRef(false);
   // A pan or a pinch in progress (the controller does not move the map under it).
   const panning = useRef(false);
@@ -145,6 +192,8 @@ export function HexMapView(props: HexMapViewProps) {
           dragPans || touches > 1 || spaceHeld.current || (pe.buttons !== undefined && (pe.buttons & 6) !== 0);
         if (tap) {
           endPan();
+          // A right-click is the context menu's (a ping); the lift after a long press is not a tap.
+          if (pe.button === 2 || press.current.held) return;
           const p = local(xy[0], xy[1]);
           props.onHexTap?.(r.hexAt(p.x, p.y), p);
           return;
@@ -235,7 +284,14 @@ export function HexMapView(props: HexMapViewProps) {
       ref={wrapRef}
       className={props.className}
       style={{ position: 'relative', overflow: 'hidden', touchAction: 'none', userSelect: 'none', ...props.style }}
-      onContextMenu={(e) => e.preventDefault()}
+      onContextMenu={(e) => {
+        e.preventDefault();
+        if (props.onHexLongPress) longPress(e.clientX, e.clientY);
+      }}
+      onPointerDown={onPointerDown}
+      onPointerMove={onPointerMove}
+      onPointerUp={cancelPress}
+      onPointerCancel={cancelPress}
     >
       <canvas
         ref={canvasRef}

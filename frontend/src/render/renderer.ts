@@ -58,6 +58,8 @@ export interface RenderOptions {
   veilAlpha: number;
   /** px per hex-size unit from which labels are drawn */
   labelMinScale: number;
+  /** label size factor (the table screen's labels are read from across a table: bigger) */
+  labelScale: number;
   /** px per unit from which terrain glyphs are drawn */
   glyphMinScale: number;
   /** px per unit from which grid lines are drawn */
@@ -72,6 +74,7 @@ export const DEFAULT_RENDER_OPTIONS: RenderOptions = {
   fogColor: FOG_COLOR,
   veilAlpha: 0.55,
   labelMinScale: 22,
+  labelScale: 1,
   glyphMinScale: 16,
   gridMinScale: 5,
   fadeMs: 600,
@@ -503,7 +506,8 @@ export class HexRenderer {
     // began at, so labels keep their size and cut while the map moves under them, and text is
     // neither measured nor rasterised at a new size every frame.
     const at = this.layer.holding(now) ? (this.layer.renderedScale() ?? s) : s;
-    const size = Math.round(Math.min(16, Math.max(10, at * 0.3)));
+    const k = this.opts.labelScale;
+    const size = Math.round(Math.min(16 * k, Math.max(10, at * 0.3 * k)));
     const font = `600 ${size}px system-ui, -apple-system, "Segoe UI", Roboto, sans-serif`;
     ctx.font = font;
     ctx.textAlign = 'center';

@@ -7,10 +7,12 @@ import type { SightRule } from '../hex/sight';
 import { keyToIndex } from '../hex/coords';
 import type {
   BroadcastMode,
+  DisplayView,
   HexView,
   MapInfo,
   MarkerView,
   PartyView,
+  PlayerNote,
   ServerMessage,
   ServerMessageOf,
   SessionStatus,
@@ -26,9 +28,22 @@ export interface Player {
   online: boolean;
 }
 
+export type Role = 'player' | 'dm' | 'display';
+
+/** A ping heard (docs/table.md): shown as a ring for PING_MS, then dropped. */
+export interface Ping {
+  id: string;
+  key: string;
+  /** null: the DM */
+  from: { id: string; name: string } | null;
+  /** when it arrived (ms, from `now`) */
+  at: number;
+}
+export const PING_MS = 2500;
+
 export interface SessionData {
   seq: number;
-  role: 'player' | 'dm';
+  role: Role;
   you: { id: string; name: string; partyId: string | null } | null;
   campaign: { id: string; name: string };
   session: { id: string; status: SessionStatus } | null;
@@ -59,6 +74,12 @@ export interface SessionData {
   sightRules: Readonly<Record<Terrain, SightRule>> | null;
   staged: readonly StagedChange[];
   travel: TravelData;
+  /** players' notes: a player's own and those shared with their party; the DM's every one */
+  playerNotes: readonly PlayerNote[];
+  /** a table screen: what it watches; null for players and the DM */
+  display: DisplayView | null;
+  /** pings heard in the last PING_MS (not state: a reconnect forgets them) */
+  pings: readonly Ping[];
 }
 
 /** What a player knows of a hex beyond fog: 1 glimpsed, 2 explored. */
@@ -120,10 +141,10 @@ export function sessionDataFromState(m: ServerMessageOf<'session:state'>): Sessi
     preparing: m.preparing,
     map: m.map,
     cells,
-    glimpsed: m.role === 'player' && m.map ? decodeGlimpsed(m.grid) : new Uint8Array(cells.length),
+    glimpsed: m.role !== 'dm' && m.map ? decodeGlimpsed(m.grid) : new Uint8Array(cells.length),
     labels: new Map(Object.entries(m.labels)),
     roads: new Set(m.roads ?? []),
-    token: tokenOf(m.role, you?.partyId ?? null, m.parties),
+    token: tokenOf(m.role, partyOf(m.display, you), m.parties),
     parties: m.parties,
     markers: m.markers,
     players: new Map(m.players.map((p) => [p.id, { ...p }])),
@@ -134,6 +155,9 @@ export function sessionDataFromState(m: ServerMessageOf<'session:state'>): Sessi
     sightRules: m.sightRules ? fullRules(m.sightRules) : null,
     staged: m.staged ?? [],
     travel: travelFromState(m),
+    playerNotes: m.playerNotes ?? [],
+    display: m.display ?? null,
+    pings: [],
   };
 }
 
@@ -150,8 +174,13 @@ function ownParty(playerId: string, parties: readonly PartyView[]): string | nul
   return parties.find((p) => p.memberIds?.includes(playerId))?.id ?? null;
 }
 
-/** Our party's token: a player's own party, the DM's default party. */
-export function tokenOf(role: 'player' | 'dm', partyId: string | null, parties: readonly PartyView[]): string | null {
+/** The party whose token we follow: a player's own, the one a table screen watches. */
+function partyOf(display: DisplayView | null | undefined, you: { partyId: string | null } | null): string | null {
+  return display ? display.partyId : (you?.partyId ?? null);
+}
+
+/** Our party's token: a player's own party or a screen's, the DM's default party. */
+export function tokenOf(role: Role, partyId: string | null, parties: readonly PartyView[]): string | null {
   const p = role === 'dm' ? parties.find((x) => x.default) : parties.find((x) => x.id === partyId);
   return p?.key ?? null;
 }
@@ -371,7 +400,7 @@ export function reduce(
           you,
           parties: msg.parties,
           partyKnown,
-          token: tokenOf(d.role, you?.partyId ?? null, msg.parties),
+          token: tokenOf(d.role, partyOf(d.display, you), msg.parties),
           travel: withParties(d.travel, msg.parties),
         },
       };
@@ -385,10 +414,17 @@ export function reduce(
         const known = d.partyKnown.get(msg.partyId) ?? new Uint8Array(w * h);
         partyKnown = new Map(d.partyKnown).set(msg.partyId, raised(raised(known, msg.explored, 2, w, h), msg.glimpsed, 1, w, h));
       }
-      return { data: { ...d, seq, parties, partyKnown, token: tokenOf(d.role, d.you?.partyId ?? null, parties) } };
+      return { data: { ...d, seq, parties, partyKnown, token: tokenOf(d.role, partyOf(d.display, d.you), parties) } };
     }
     case 'markers:changed':
       return { data: { ...d, seq, markers: msg.markers } };
+    case 'playerNotes:changed':
+      return { data: { ...d, seq, playerNotes: msg.playerNotes } };
+    case 'hex:pinged': {
+      const pings = d.pings.filter((p) => now - p.at < PING_MS && p.id !== msg.id);
+      pings.push({ id: msg.id, key: msg.key, from: msg.from, at: now });
+      return { data: { ...d, pings } };
+    }
     case 'party:known': {
       const n = (d.map?.width ?? 0) * (d.map?.height ?? 0);
       if (msg.known.length !== n) return { data: { ...d, seq } }; // another map's: a session:state follows

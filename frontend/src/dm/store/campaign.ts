@@ -7,6 +7,7 @@ import { tableSlice } from './table';
 import { travelSlice } from './travel';
 import { exploreSlice } from './explore';
 import { historySlice } from './history';
+import { socialSlice } from './social';
 
 export function campaignInitial() {
   return {
@@ -17,5 +18,6 @@ export function campaignInitial() {
     ...travelSlice.initial(),
     ...exploreSlice.initial(),
     ...historySlice.initial(),
+    ...socialSlice.initial(),
   };
 }

@@ -15,8 +15,18 @@ import { toastSlice, type ToastSlice } from './toasts';
 import { travelSlice, type TravelSlice } from './travel';
 import { exploreSlice, type ExploreSlice } from './explore';
 import { historySlice, type HistorySlice } from './history';
+import { socialSlice, type SocialSlice } from './social';
 
-export type DmState = AppSlice & SessionSlice & EditSlice & ToolsSlice & TableSlice & ToastSlice & TravelSlice & ExploreSlice & HistorySlice;
+export type DmState = AppSlice &
+  SessionSlice &
+  EditSlice &
+  ToolsSlice &
+  TableSlice &
+  ToastSlice &
+  TravelSlice &
+  ExploreSlice &
+  HistorySlice &
+  SocialSlice;
 export type DmStore = StoreApi<DmState>;
 export type SetDm = DmStore['setState'];
 export type GetDm = DmStore['getState'];
@@ -41,5 +51,6 @@ export function createDmStore(deps: Partial<DmDeps> = {}): DmStore {
     ...travelSlice(set, get, d),
     ...exploreSlice(set, get, d),
     ...historySlice(set, get, d),
+    ...socialSlice(set, get, d),
   }));
 }
