@@ -189,9 +189,8 @@ func (r *Room) writeOutcome(b *batch, tx *storage.Tx, partyID string, ev game.Ev
 		}
 		payload["encounterIds"] = ids
 	}
-	if _, err := b.event(ev, actorDM, payload); err != nil {
-		return 0, nil, nil, err
-	}
+	// The oldest prompts make room first, so the action's event is the request's last (its seq
+	// names a move for undo).
 	waiting := append(slices.Clone(r.st.travel.prompts), prompts...)
 	if over := len(waiting) - game.MaxWaitingEncounters; over > 0 {
 		for _, e := range waiting[:over] {
@@ -200,6 +199,9 @@ func (r *Room) writeOutcome(b *batch, tx *storage.Tx, partyID string, ev game.Ev
 			}
 		}
 		waiting = slices.Clone(waiting[over:])
+	}
+	if _, err := b.event(ev, actorDM, payload); err != nil {
+		return 0, nil, nil, err
 	}
 	return len(prompts), waiting, events, nil
 }
@@ -299,7 +301,11 @@ func (r *Room) travelMove(b *batch, c command) error {
 		return err
 	}
 	rec := &moveRecord{seq: b.reqSeq, from: from, to: to, raised: raised, travel: &travelUndo{Minutes: before.Minutes, Lost: before.Lost}}
-	if err := tx.AppendPartyMove(b.ctx, p.ID, mp.info.ID, rec.seq, mp.encodeMove(rec), game.MaxUndoMoves); err != nil {
+	var drop int64 // the oldest undo record, when this one makes one too many
+	if old := mp.moves[p.ID]; len(old) >= game.MaxUndoMoves {
+		drop = old[len(old)-game.MaxUndoMoves].seq
+	}
+	if err := tx.AppendPartyMove(b.ctx, p.ID, mp.info.ID, rec.seq, mp.encodeMove(rec), drop); err != nil {
 		return err
 	}
 

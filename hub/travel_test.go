@@ -3,6 +3,7 @@ package hub
 import (
 	"context"
 	"encoding/json"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -508,5 +509,28 @@ func TestWaitingEncountersBounded(t *testing.T) {
 	if len(evs) != 2 || evs[0].Payload.EncounterID != first[0].ID || evs[1].Payload.EncounterID != first[1].ID ||
 		evs[0].Payload.Answer != "dismiss" || !evs[0].Payload.Expired {
 		t.Fatalf("the log of the expired prompts: %+v", evs)
+	}
+}
+
+// A party that travels more moves than undo keeps drops its oldest record, in the database as in
+// memory (a travel move once deleted the record whose seq happened to be MaxUndoMoves instead).
+func TestTravelUndoRecordsBounded(t *testing.T) {
+	tb := newTable(t, "Ana")
+	tb.do(paintLine())
+	tb.do(`{"type":"session:start"}`)
+	tb.do(`{"type":"party:place","partyId":"$P0","key":"3,1","reveal":true}`)
+	tb.do(travelRules(map[string]string{"forest": "0 in 6", "plains": "0 in 6"}, map[string]string{"forest": "0 in 6", "plains": "0 in 6"}))
+	for n := 0; n < game.MaxUndoMoves+5; n++ {
+		to := "4,1"
+		if n%2 == 1 {
+			to = "3,1"
+		}
+		tb.do(`{"type":"travel:move","partyId":"$P0","path":["` + to + `"]}`)
+		if n == game.MaxUndoMoves-2 || n == game.MaxUndoMoves+4 {
+			tb.check(fmt.Sprintf("travel move %d", n+1))
+		}
+	}
+	if got := tb.dmPartyUndo(tb.parties[0]); got != game.MaxUndoMoves {
+		t.Fatalf("undo %d, want %d", got, game.MaxUndoMoves)
 	}
 }
