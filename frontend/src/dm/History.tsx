@@ -144,10 +144,10 @@ export function ReplayMap({ handle }: { handle: RefObject<HexMapHandle | null> }
   const dm = useDmStore();
   const data = useDm((s) => s.replay?.data ?? null);
   const selected = useDm((s) => s.selected);
-  const scene: RenderScene = useMemo(() => {
+  // Everything but the selection follows the replayed state only: selecting a hex does not
+  // recompute the veil over the whole map.
+  const base = useMemo((): Omit<RenderScene, 'highlights'> => {
     const vis = data && data.role === 'dm' ? visibility(data) : null;
-    const hl = new Map<string, string>();
-    if (selected) hl.set(selected, COLORS.selected);
     // Drawn as the viewer's own page drew it: parties' tokens and markers as the hub projected
     // them (a player's replay holds only what that player was sent), glimpsed hexes muted.
     const own = data?.you?.partyId ?? null;
@@ -161,9 +161,13 @@ export function ReplayMap({ handle }: { handle: RefObject<HexMapHandle | null> }
       tokens: (data?.parties ?? []).flatMap((p): TokenMark[] => (p.key ? [{ id: p.id, key: p.key, color: p.color, own: p.id === own }] : [])),
       markers: (data?.markers ?? []).map((m): MarkerMark => ({ id: m.id, key: m.key, kind: m.kind, label: m.label, dmOnly: data?.role === 'dm' && m.visibility !== 'players' })),
       veil: vis?.veil ?? null,
-      highlights: hl,
     };
-  }, [data, selected]);
+  }, [data]);
+  const scene: RenderScene = useMemo(() => {
+    const hl = new Map<string, string>();
+    if (selected) hl.set(selected, COLORS.selected);
+    return { ...base, highlights: hl };
+  }, [base, selected]);
   return (
     <div className="dm-map-wrap">
       <HexMapView

@@ -38,19 +38,24 @@ export function usePartyPreview(): PartyPreview | null {
   const partyKnown = useDm((s) => s.data?.partyKnown);
   const rules = useDm((s) => s.data?.sightRules ?? DEFAULT_SIGHT_RULES);
   const penalty = useDm((s) => (party ? (s.data?.travel.parties.get(party.id)?.weather?.sightPenalty ?? 0) : 0));
+  // The party's knowledge changes with reveals, not with the pointer: kept across hovers.
+  const partyId = party?.id ?? null;
+  const known = useMemo(
+    () => (partyId !== null && map && partyKnown ? partyLevels({ map, revealedAll, partyKnown, revealedTo: new Map(), parties: [], players: new Map() }, partyId) : null),
+    [partyId, map, revealedAll, partyKnown],
+  );
   return useMemo(() => {
-    if (!party || !map || !cells || !partyKnown) return null;
+    if (!party || !map || !cells || !known) return null;
     const place = mode === 'place' || party.from === null;
     let path: string[];
     if (dragPath !== null) path = [...dragPath];
     else if (!hover) return null;
     else path = place ? [hover] : clickPath(party.from!, hover, map.orientation);
     if (path.length === 0) return null;
-    const known = partyLevels({ map, revealedAll, partyKnown, revealedTo: new Map(), parties: [], players: new Map() }, party.id);
     const reveals = !place || placeReveal;
     const preview = reveals ? previewMove(map, cells, known, place ? path.slice(-1) : path, party.reveal, rules, penalty) : NOTHING;
     return { partyId: party.id, color: party.color, from: party.from, path, place, preview };
-  }, [party, map, cells, partyKnown, revealedAll, rules, penalty, hover, dragPath, mode, placeReveal]);
+  }, [party, map, cells, known, rules, penalty, hover, dragPath, mode, placeReveal]);
 }
 
 /** The counts under the tool options: what the hovered move would reveal. */

@@ -3,14 +3,14 @@
 // merge, rename, recolour; tick parties as reveal targets; view the map as a party; the
 // campaign's sight rules.
 import { useState, type FormEvent } from 'react';
-import { LIMITS } from '../protocol/constants';
-import { PARTY_REVEALS } from '../protocol/constants';
+import { LIMITS, PARTY_REVEALS } from '../protocol/constants';
 import { isLive, type PartyReveal, type PartyView } from '../protocol/schema';
 import { useDm, useDmStore } from './useDm';
 import { Section } from './Panels';
 import { confirmDialog, DialogFrame, openDialog, promptDialog } from './dialogs';
 import { Icon } from './icons';
 import { openSightRules } from './SightRules';
+import { partyOfPlayer } from './knowledge';
 import type { Player } from '../store/session';
 
 export const REVEAL_NAMES: Record<PartyReveal, string> = { sight: 'Sight', hex: 'Own hex', none: 'Nothing' };
@@ -36,7 +36,6 @@ export function PartiesPanel() {
   const hasData = useDm((s) => s.data !== null);
   if (!hasData) return null;
   const list = [...(players?.values() ?? [])].sort((a, b) => a.name.localeCompare(b.name));
-  const partyOf = (id: string) => parties.find((p) => p.memberIds?.includes(id));
   const s = dm.getState;
   return (
     <Section
@@ -72,7 +71,7 @@ export function PartiesPanel() {
           <div className="field-label">Who travels with whom</div>
           <ul className="members-list" data-testid="party-members">
             {list.map((pl) => {
-              const mine = partyOf(pl.id);
+              const mine = partyOfPlayer({ parties }, pl.id);
               return (
                 <li key={pl.id} data-testid="member-row" data-player={pl.name}>
                   <span className={pl.online ? 'odot on' : 'odot'} />
@@ -193,7 +192,7 @@ function NewPartyDialog(props: { color: string; parties: readonly PartyView[]; p
   const [name, setName] = useState('');
   const [color, setColor] = useState(props.color);
   const [chosen, setChosen] = useState<ReadonlySet<string>>(new Set());
-  const partyName = (id: string) => props.parties.find((p) => p.memberIds?.includes(id))?.name ?? 'no party';
+  const partyName = (id: string) => partyOfPlayer(props, id)?.name ?? 'no party';
   const submit = (e: FormEvent) => {
     e.preventDefault();
     if (!name.trim()) return;

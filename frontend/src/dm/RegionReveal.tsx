@@ -1,7 +1,7 @@
 // The region dialog ("they bought a map"): reveal or hide every hex within N of a hex, every hex
 // carrying a label, or the whole map — as explored or glimpsed, to the targets chosen in the tool
 // options. Sent like a brush stroke (the console's sweep), so a large region asks first.
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import { parseHexKey, inBounds } from '../hex/coords';
 import { DialogFrame, openDialog } from './dialogs';
 import { useDm, useDmStore } from './useDm';
@@ -30,12 +30,17 @@ function RegionDialog({ kind, done }: { kind: 'reveal' | 'hide'; done: (r: { key
     return s.selected ?? (p ? s.partyKey(p.id) : null) ?? '';
   });
   const [radius, setRadius] = useState(3);
-  const groups = labels ? labelGroups(labels) : [];
+  const groups = useMemo(() => (labels ? labelGroups(labels) : []), [labels]);
   const [label, setLabel] = useState(groups[0]?.label ?? '');
+  const at = center.trim();
+  const c = parseHexKey(at);
+  const centerOk = map !== null && c !== null && inBounds(c, map.width, map.height);
+  // Up to the whole map's keys: made again only when the choice changes, not on every render.
+  const keys = useMemo(
+    () => (!map ? [] : mode === 'around' ? (centerOk ? hexesWithin(map, at, radius) : []) : mode === 'label' ? (groups.find((g) => g.label === label)?.keys ?? []) : wholeMap(map)),
+    [map, mode, centerOk, at, radius, groups, label],
+  );
   if (!map) return null;
-  const c = parseHexKey(center.trim());
-  const centerOk = c !== null && inBounds(c, map.width, map.height);
-  const keys = mode === 'around' ? (centerOk ? hexesWithin(map, center.trim(), radius) : []) : mode === 'label' ? (groups.find((g) => g.label === label)?.keys ?? []) : wholeMap(map);
   const who = revealTo === 'all' ? 'everyone' : revealTo === 'parties' ? 'the parties ticked in the Parties panel' : 'the players ticked in the Players panel';
   const verb = kind === 'reveal' ? 'Reveal' : 'Hide';
   return (

@@ -1,6 +1,6 @@
 // Pure hex geometry for the editor's tools: brush footprints, the hexes a fast drag passes over,
 // and flood-fill regions. Everything works on offset coordinates of one map.
-import { axialToOffset, inBounds, neighbours, offsetToAxial, type Offset } from '../hex/coords';
+import { axialToOffset, cubeRound, inBounds, neighbours, offsetToAxial, type Offset } from '../hex/coords';
 import type { Orientation } from '../protocol/schema';
 
 export const MIN_BRUSH = 1;
@@ -21,12 +21,16 @@ export function brushFootprint(
   width: number,
   height: number,
 ): Offset[] {
-  const r = clampBrush(size) - 1;
+  return hexesInRange(center, clampBrush(size) - 1, orientation, width, height);
+}
+
+/** Every hex within `radius` steps of `center` (itself included), clipped to the map. */
+export function hexesInRange(center: Offset, radius: number, orientation: Orientation, width: number, height: number): Offset[] {
   const a = offsetToAxial(center, orientation);
   const out: Offset[] = [];
-  for (let dq = -r; dq <= r; dq++) {
-    const lo = Math.max(-r, -dq - r);
-    const hi = Math.min(r, -dq + r);
+  for (let dq = -radius; dq <= radius; dq++) {
+    const lo = Math.max(-radius, -dq - radius);
+    const hi = Math.min(radius, -dq + radius);
     for (let dr = lo; dr <= hi; dr++) {
       const o = axialToOffset({ q: a.q + dq, r: a.r + dr }, orientation);
       if (inBounds(o, width, height)) out.push(o);
@@ -39,19 +43,6 @@ export function brushFootprint(
 export function brushArea(size: number): number {
   const r = clampBrush(size) - 1;
   return 1 + 3 * r * (r + 1);
-}
-
-function cubeRound(q: number, r: number): { q: number; r: number } {
-  const s = -q - r;
-  let rq = Math.round(q);
-  let rr = Math.round(r);
-  const rs = Math.round(s);
-  const dq = Math.abs(rq - q);
-  const dr = Math.abs(rr - r);
-  const ds = Math.abs(rs - s);
-  if (dq > dr && dq > ds) rq = -rr - rs;
-  else if (dr > ds) rr = -rq - rs;
-  return { q: rq + 0, r: rr + 0 };
 }
 
 /**

@@ -1,7 +1,7 @@
 // Moving a party from the DM console (docs/dm-ui.md, "Parties and moves"): which path a click, a
 // drag or an arrow key makes, and what that path would reveal — computed with the sight rules'
 // TypeScript twin (src/hex/sight.ts) on the DM's grid before anything is sent. Pure functions.
-import { distance, hexKey, inBounds, keyToIndex, parseHexKey, type Offset } from '../hex/coords';
+import { hexKey, inBounds, keyToIndex, parseHexKey, type Offset } from '../hex/coords';
 import { Sight, type SightRules } from '../hex/sight';
 import { LIMITS } from '../protocol/constants';
 import type { MapInfo, Orientation, PartyReveal } from '../protocol/schema';
@@ -63,12 +63,6 @@ export function arrowStep(from: Offset, key: ArrowKey, shift: boolean, orientati
     }
   }
   return inBounds(to, width, height) ? to : null;
-}
-
-export function areNeighbours(a: string, b: string, orientation: Orientation): boolean {
-  const x = parseHexKey(a);
-  const y = parseHexKey(b);
-  return x !== null && y !== null && distance(x, y, orientation) === 1;
 }
 
 /**

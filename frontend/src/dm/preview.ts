@@ -275,6 +275,10 @@ export function keysToHide(data: SessionData, keys: Iterable<string>, targets: T
   const w = data.map?.width ?? 0;
   const h = data.map?.height ?? 0;
   const members = (pid: string) => data.parties.find((p) => p.id === pid)?.memberIds ?? [];
+  // Who could lose a hex, worked out once for the whole list (a region can be the whole map).
+  const knowingParties = targets === 'all' ? [...data.partyKnown.keys()] : [];
+  const allMembers = targets === 'all' ? memberIds(data) : [];
+  const players = targets !== 'all' && 'playerIds' in targets ? targets.playerIds.map((id) => ({ id, party: partyOfPlayer(data, id) })) : [];
   const out: string[] = [];
   for (const k of keys) {
     const i = keyToIndex(k, w, h);
@@ -283,14 +287,11 @@ export function keysToHide(data: SessionData, keys: Iterable<string>, targets: T
     const privately = (id: string) => data.revealedTo.get(id)?.has(k) ?? false;
     let hides: boolean;
     if (targets === 'all') {
-      hides = (data.revealedAll?.[i] ?? 0) > 0 || [...data.partyKnown.keys()].some(partyKnows) || memberIds(data).some(privately);
+      hides = (data.revealedAll?.[i] ?? 0) > 0 || knowingParties.some(partyKnows) || allMembers.some(privately);
     } else if ('partyIds' in targets) {
       hides = targets.partyIds.some((p) => partyKnows(p) || members(p).some(privately));
     } else {
-      hides = targets.playerIds.some((id) => {
-        const party = partyOfPlayer(data, id);
-        return privately(id) || (party !== undefined && partyKnows(party.id));
-      });
+      hides = players.some(({ id, party }) => privately(id) || (party !== undefined && partyKnows(party.id)));
     }
     if (hides) out.push(k);
   }

@@ -1,8 +1,9 @@
 // Region reveals ("they bought a map", docs/exploration.md): every hex within N of a hex, every hex
 // carrying a label, the whole map. Pure functions of the map; the console reveals or hides the
 // keys they give like any brush stroke (planSweep, with its confirmation when large).
-import { axialToOffset, hexKey, inBounds, offsetToAxial, parseHexKey } from '../hex/coords';
+import { hexKey, inBounds, parseHexKey } from '../hex/coords';
 import type { MapInfo } from '../protocol/schema';
+import { hexesInRange } from './brush';
 
 /** The largest N a region reveal takes: 200 steps cover a 400×400 map from its middle. */
 export const MAX_REGION_RADIUS = 200;
@@ -12,15 +13,7 @@ export function hexesWithin(map: MapInfo, center: string, n: number): string[] {
   const c = parseHexKey(center);
   if (!c || !inBounds(c, map.width, map.height) || n < 0) return [];
   const r = Math.min(Math.floor(n), MAX_REGION_RADIUS);
-  const a = offsetToAxial(c, map.orientation);
-  const out: string[] = [];
-  for (let dq = -r; dq <= r; dq++) {
-    for (let dr = Math.max(-r, -dq - r); dr <= Math.min(r, -dq + r); dr++) {
-      const o = axialToOffset({ q: a.q + dq, r: a.r + dr }, map.orientation);
-      if (inBounds(o, map.width, map.height)) out.push(hexKey(o.col, o.row));
-    }
-  }
-  return out;
+  return hexesInRange(c, r, map.orientation, map.width, map.height).map((o) => hexKey(o.col, o.row));
 }
 
 /** The labels on the map, each with the hexes carrying it (the same text on several hexes is one entry), by name. */

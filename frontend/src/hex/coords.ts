@@ -100,7 +100,8 @@ export function hexToPixel(o: Offset, orientation: Orientation): Point {
   return { x: (SQRT3 / 2) * (1 + 2 * o.col + (o.row & 1)), y: 1 + 1.5 * o.row };
 }
 
-function cubeRound(q: number, r: number): Axial {
+/** The hex nearest fractional axial coordinates (cube rounding). */
+export function cubeRound(q: number, r: number): Axial {
   const s = -q - r;
   let rq = Math.round(q);
   let rr = Math.round(r);

@@ -5,11 +5,11 @@
 import { hexKey, parseHexKey } from '../../hex/coords';
 import type { SightRule } from '../../hex/sight';
 import type { Terrain } from '../../hex/terrain';
-import { isLive, type ClientMessage, type MarkerKind, type MarkerVisibility, type PartyReveal, type PartyView, type ServerMessage } from '../../protocol/schema';
+import { type ClientMessage, type MarkerKind, type MarkerVisibility, type PartyReveal, type PartyView, type ServerMessage } from '../../protocol/schema';
 import { arrowStep, clickPath, type ArrowKey } from '../moves';
 import { stagedParties } from '../preview';
 import { isStagedLive } from '../editor';
-import { defineSlice } from './slice';
+import { defineSlice, liveOrSay } from './slice';
 
 export type PartyToolMode = 'move' | 'place';
 
@@ -80,11 +80,6 @@ export const exploreSlice = defineSlice(
     markerId: null as string | null,
   }),
   (set, get) => {
-    const liveOrSay = (what: string): boolean => {
-      if (isLive(get().data?.session?.status)) return true;
-      get().toast(`Start the session to ${what}.`, 'info');
-      return false;
-    };
     const picked = (): PartyView | null => {
       const p = get().party();
       if (!p) get().toast('There is no party: create one in the Parties panel.', 'info');
@@ -136,7 +131,7 @@ export const exploreSlice = defineSlice(
       },
       moveParty(path: readonly string[]) {
         const p = picked();
-        if (!p || path.length === 0 || !liveOrSay('move the party')) return false;
+        if (!p || path.length === 0 || !liveOrSay(get, 'move the party')) return false;
         return get().command({ type: 'party:move', partyId: p.id, path: [...path] });
       },
       partyArrow(key: ArrowKey, shift: boolean) {
@@ -161,13 +156,13 @@ export const exploreSlice = defineSlice(
         const p = picked();
         if (!p) return false;
         // Setting up (no reveal) works before a session; revealing needs one.
-        if (reveal && !liveOrSay('reveal what the party sees')) return false;
+        if (reveal && !liveOrSay(get, 'reveal what the party sees')) return false;
         return get().command({ type: 'party:place', partyId: p.id, key, reveal });
       },
       undoMove(partyId?: string) {
         const d = get().data;
         const p = partyId ? d?.parties.find((x) => x.id === partyId) : picked();
-        if (!p || !liveOrSay('undo a move')) return false;
+        if (!p || !liveOrSay(get, 'undo a move')) return false;
         if ((p.undo ?? 0) === 0) {
           get().toast(`${p.name} has no move to take back.`, 'info');
           return false;

@@ -1,10 +1,10 @@
 // The campaign around the map: its maps (the map menu), its current join code, the players the
 // DM removed, and the table actions that need checks first (reveal, hide, move the party).
-import { isLive, type ClientMessage, type HexState, type Targets } from '../../protocol/schema';
+import { type ClientMessage, type HexState, type Targets } from '../../protocol/schema';
 import { errorText, type DmApi, type Invite, type MapRow } from '../api';
 import { currentInvite, formatCode } from '../invites';
 import { keysToHide, keysToReveal } from '../preview';
-import { defineSlice } from './slice';
+import { defineSlice, liveOrSay } from './slice';
 
 /** Reveals or hides of more hexes than this at once ask first. */
 export const LARGE_REVEAL = 50;
@@ -58,11 +58,6 @@ export const tableSlice = defineSlice(
       if (!api || !conn) return null;
       const value = await load(api, campaignId);
       return get().conn === conn ? { value } : null;
-    };
-    const liveOrSay = (what: string): boolean => {
-      if (isLive(get().data?.session?.status)) return true;
-      get().toast(`Start the session to ${what}.`, 'info');
-      return false;
     };
     const targets = (): Targets | null => {
       const s = get();
@@ -126,7 +121,7 @@ export const tableSlice = defineSlice(
       },
       planSweep(kind: 'reveal' | 'hide', keys: Iterable<string>): SweepPlan | null {
         const data = get().data;
-        if (!data || !liveOrSay(kind === 'reveal' ? 'reveal hexes' : 'hide hexes')) return null;
+        if (!data || !liveOrSay(get, kind === 'reveal' ? 'reveal hexes' : 'hide hexes')) return null;
         const t = targets();
         if (!t) return null;
         const state = get().revealState;

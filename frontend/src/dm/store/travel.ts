@@ -2,12 +2,12 @@
 // travel log (the event log's travel entries, then each `travel:happened`), its filter, and the
 // actions that send the travel commands. The hub's travel state itself (each party's clock, the
 // prompts, the rules) is in the session data (src/store/travel.ts).
-import { isLive, type ClientMessage, type ServerMessage } from '../../protocol/schema';
+import { type ClientMessage, type ServerMessage } from '../../protocol/schema';
 import { TRAVEL_ACTIONS, clockSchema, travelEventSchema, type TravelAction, type TravelView } from '../../protocol/travel';
 import { z } from 'zod/mini';
 import { allKinds, travelLog, travelLogMarkdown, type LineKind, type LogFilter, type TravelLogEntry } from '../travelLog';
 import { errorText } from '../api';
-import { defineSlice } from './slice';
+import { defineSlice, liveOrSay } from './slice';
 
 const logPayloadSchema = z.object({
   partyId: z.string(),
@@ -101,10 +101,7 @@ export const travelSlice = defineSlice(
       }
       const msg = make(p.id);
       const needsLive = msg.type !== 'travel:pace' && msg.type !== 'weather:set';
-      if (needsLive && !isLive(get().data?.session?.status)) {
-        get().toast(`Start the session to ${what}.`, 'info');
-        return false;
-      }
+      if (needsLive && !liveOrSay(get, what)) return false;
       return get().command(msg);
     },
 
