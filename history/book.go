@@ -257,10 +257,10 @@ func clockAt(s *State, minutes int) Clock {
 	return Clock{Day: c.Day, Watch: c.Watch, WatchName: c.WatchName}
 }
 
-// defaultCalendar is the calendar of a campaign that never saved travel rules: made once, as
-// filling in the default rules is far dearer than reading a clock.
+// defaultCalendar is the calendar of a campaign that never saved travel rules: made once, not
+// per event the timeline reads a clock for.
 var defaultCalendar = sync.OnceValue(func() *game.Calendar {
-	c := game.DefaultTravelRules().Calendar
+	c := game.DefaultCalendar()
 	return &c
 })
 

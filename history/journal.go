@@ -8,7 +8,7 @@ import (
 )
 
 // A player's journal: the hexes they discovered and the labels they learned, as they were shown
-// them at the time. It is built from the player's own projection (State.Level, the labels of the
+// them at the time. It is built from the player's own projection (State.Viewer, the labels of the
 // hexes they explored) after each change they heard of, so it holds nothing they were not shown
 // and keeps what they were shown even after the DM edits, hides or relabels the hex.
 

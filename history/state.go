@@ -206,13 +206,7 @@ func (s *State) PartyMembers(partyID string) []string {
 	return out
 }
 
-// Level is what member id knows of cell i of map m: the highest of all, their party's and their
-// own.
-func (s *State) Level(m *Map, memberID string, i int) uint8 {
-	return s.Viewer(m, memberID).Level(i)
-}
-
-// Viewer is what a member knows of a map, by scope: for asking about many hexes at once.
+// Viewer is what a member knows of a map, by scope: everyone's, their party's and their own.
 type Viewer struct {
 	all, party, private []uint8
 }

@@ -3,6 +3,7 @@ package hub
 import (
 	"encoding/json"
 	"net/http"
+	"slices"
 	"strconv"
 	"strings"
 
@@ -47,7 +48,7 @@ func (h *Hub) getEntries(w http.ResponseWriter, r *http.Request) (int, any, erro
 	if k := query.Get("kinds"); k != "" {
 		for _, name := range strings.Split(k, ",") {
 			kind := history.Kind(name)
-			if !validKind(kind) {
+			if !slices.Contains(history.Kinds, kind) {
 				return 0, nil, game.Errorf(game.EInvalid, "kinds: %q is not one of %v", game.Truncate(name, 20), history.Kinds)
 			}
 			kinds[kind] = true
@@ -63,15 +64,6 @@ func (h *Hub) getEntries(w http.ResponseWriter, r *http.Request) (int, any, erro
 	}
 	more := len(entries) >= history.MaxEntries && entries[len(entries)-1].Seq < min(upTo, book.Seq())
 	return http.StatusOK, entriesBody{Entries: entries, More: more}, nil
-}
-
-func validKind(k history.Kind) bool {
-	for _, x := range history.Kinds {
-		if x == k {
-			return true
-		}
-	}
-	return false
 }
 
 // seqParam reads a seq from the query string; empty is def.

@@ -65,19 +65,17 @@ func (q Queries) EachEvent(ctx context.Context, campaignID string, after, upTo i
 	if upTo <= 0 {
 		upTo = 1 << 62
 	}
-	rows, err := q.q.QueryContext(ctx, `SELECT seq, COALESCE(session_id, ''), type, actor, payload, created_at FROM session_event
+	rows, err := q.q.QueryContext(ctx, `SELECT `+eventColumns+` FROM session_event
 		WHERE campaign_id = ? AND seq > ? AND seq <= ? ORDER BY seq`, campaignID, after, upTo)
 	if err != nil {
 		return fmt.Errorf("read events: %w", err)
 	}
 	defer rows.Close()
 	for rows.Next() {
-		var e Event
-		var payload, at string
-		if err := rows.Scan(&e.Seq, &e.SessionID, &e.Type, &e.Actor, &payload, &at); err != nil {
+		e, err := scanEvent(rows)
+		if err != nil {
 			return fmt.Errorf("read events: %w", err)
 		}
-		e.Payload, e.At = json.RawMessage(payload), parseTime(at)
 		if err := fn(e); err != nil {
 			return err
 		}
@@ -91,26 +89,29 @@ func (q Queries) EachEvent(ctx context.Context, campaignID string, after, upTo i
 // EventsMentioning lists the campaign's events whose payload holds text (a hex key in quotes,
 // say), oldest first: the candidates of a hex's history, which the caller reads properly.
 func (q Queries) EventsMentioning(ctx context.Context, campaignID, text string) ([]Event, error) {
-	return queryAll(ctx, q.q, "events mentioning", func(row rowScanner) (e Event, err error) {
-		var payload, at string
-		err = row.Scan(&e.Seq, &e.SessionID, &e.Type, &e.Actor, &payload, &at)
-		e.Payload, e.At = json.RawMessage(payload), parseTime(at)
-		return e, err
-	}, `SELECT seq, COALESCE(session_id, ''), type, actor, payload, created_at FROM session_event
+	return queryAll(ctx, q.q, "events mentioning", scanEvent, `SELECT `+eventColumns+` FROM session_event
 		WHERE campaign_id = ? AND instr(payload, ?) > 0 ORDER BY seq`, campaignID, text)
 }
 
 // EventAt reads one event; ok is false when there is none with that seq.
 func (q Queries) EventAt(ctx context.Context, campaignID string, seq int64) (e Event, ok bool, err error) {
-	var payload, at string
-	err = q.q.QueryRowContext(ctx, `SELECT seq, COALESCE(session_id, ''), type, actor, payload, created_at FROM session_event
-		WHERE campaign_id = ? AND seq = ?`, campaignID, seq).Scan(&e.Seq, &e.SessionID, &e.Type, &e.Actor, &payload, &at)
+	e, err = scanEvent(q.q.QueryRowContext(ctx, `SELECT `+eventColumns+` FROM session_event
+		WHERE campaign_id = ? AND seq = ?`, campaignID, seq))
 	if errors.Is(err, sql.ErrNoRows) {
 		return Event{}, false, nil
 	}
 	if err != nil {
 		return Event{}, false, fmt.Errorf("event %d: %w", seq, err)
 	}
-	e.Payload, e.At = json.RawMessage(payload), parseTime(at)
 	return e, true, nil
+}
+
+// eventColumns are the columns scanEvent reads, in its order.
+const eventColumns = "seq, COALESCE(session_id, ''), type, actor, payload, created_at"
+
+func scanEvent(row rowScanner) (e Event, err error) {
+	var payload, at string
+	err = row.Scan(&e.Seq, &e.SessionID, &e.Type, &e.Actor, &payload, &at)
+	e.Payload, e.At = json.RawMessage(payload), parseTime(at)
+	return e, err
 }

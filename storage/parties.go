@@ -118,8 +118,7 @@ func (q Queries) LoadPartyPositions(ctx context.Context, mapID string) (map[stri
 // CopyParty gives party to the knowledge and tokens of party from, on every map (a split party
 // remembers the map made together and stands where it stood).
 func (q Queries) CopyParty(ctx context.Context, from, to string) error {
-	if err := q.exec(ctx, "copy party knowledge", `INSERT INTO reveal_party (map_id, party_id, col, row, state)
-		SELECT map_id, ?, col, row, state FROM reveal_party WHERE party_id = ?`+upsertMax, to, from); err != nil {
+	if err := q.MergePartyKnowledge(ctx, from, to); err != nil {
 		return err
 	}
 	return q.exec(ctx, "copy party tokens", `INSERT INTO party_position (party_id, map_id, col, row)

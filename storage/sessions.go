@@ -192,11 +192,6 @@ func (q Queries) ListEvents(ctx context.Context, campaignID string, after int64,
 // ListEventsOfType is ListEvents of the events whose type starts with prefix ("travel:": the
 // travel log); "" lists all.
 func (q Queries) ListEventsOfType(ctx context.Context, campaignID string, after int64, limit int, prefix string) ([]Event, error) {
-	return queryAll(ctx, q.q, "list events", func(row rowScanner) (e Event, err error) {
-		var payload, at string
-		err = row.Scan(&e.Seq, &e.SessionID, &e.Type, &e.Actor, &payload, &at)
-		e.Payload, e.At = json.RawMessage(payload), parseTime(at)
-		return e, err
-	}, `SELECT seq, COALESCE(session_id, ''), type, actor, payload, created_at FROM session_event
+	return queryAll(ctx, q.q, "list events", scanEvent, `SELECT `+eventColumns+` FROM session_event
 		WHERE campaign_id = ? AND seq > ? AND substr(type, 1, length(?)) = ? ORDER BY seq LIMIT ?`, campaignID, after, prefix, prefix, limit)
 }
