@@ -666,22 +666,11 @@ func (r *Room) applyStep(b *batch, ch *change, sc game.StagedChange) error {
 	if reveal {
 		raised = r.planSteps(p, path, nil)
 	}
-	var explored, glimpsed []string
-	kls := make([]storage.KeyLevel, len(raised))
-	for n, x := range raised {
-		k := mp.size.KeyAt(x.cell)
-		kls[n] = storage.KeyLevel{Key: k, Level: x.after}
-		if x.after == game.LevelExplored {
-			explored = append(explored, k.String())
-		} else {
-			glimpsed = append(glimpsed, k.String())
-		}
-	}
+	kls, explored, glimpsed := r.raisedLevels(raised)
 	keys := make([]string, len(path))
 	for n, c := range path {
 		keys[n] = mp.size.KeyAt(c).String()
 	}
-	explored, glimpsed = orEmpty(explored), orEmpty(glimpsed)
 
 	tx, err := b.write()
 	if err != nil {
@@ -692,13 +681,8 @@ func (r *Room) applyStep(b *batch, ch *change, sc game.StagedChange) error {
 		k := mp.size.KeyAt(to)
 		toKey = &k
 	}
-	if err := tx.SetPartyPosition(b.ctx, p.ID, mp.info.ID, toKey); err != nil {
+	if err := r.writeStep(b, tx, p.ID, toKey, kls); err != nil {
 		return err
-	}
-	if len(kls) > 0 {
-		if err := tx.RaiseParty(b.ctx, mp.info.ID, p.ID, kls); err != nil {
-			return err
-		}
 	}
 	found := func() {}
 	if sc.Kind == game.StagePlace {
@@ -720,36 +704,69 @@ func (r *Room) applyStep(b *batch, ch *change, sc game.StagedChange) error {
 		return err
 	}
 	rec := &moveRecord{seq: seq, from: from, to: to, raised: raised}
-	var drop int64
-	if old := mp.moves[p.ID]; len(old) >= game.MaxUndoMoves {
-		drop = old[len(old)-game.MaxUndoMoves].seq
-	}
-	if err := tx.AppendPartyMove(b.ctx, p.ID, mp.info.ID, seq, mp.encodeMove(rec), drop); err != nil {
+	if err := r.appendMove(b, tx, p.ID, rec); err != nil {
 		return err
 	}
 
 	ch.snapParties()
 	found()
+	mp.stepTo(ch, p.ID, to, raised)
+	undo := mp.pushMove(p.ID, rec)
+	b.toDMs(partyMovedMsg{Seq: seq, PartyID: p.ID, Key: mp.keyOrNil(to), Path: keys, Explored: explored,
+		Glimpsed: glimpsed, Undo: undo}.frame())
+	return nil
+}
+
+// writeStep persists where a party's token now stands (nil: off the map) and the knowledge its
+// step raised.
+func (r *Room) writeStep(b *batch, tx *storage.Tx, partyID string, to *game.Key, kls []storage.KeyLevel) error {
+	mp := r.st.mp
+	if err := tx.SetPartyPosition(b.ctx, partyID, mp.info.ID, to); err != nil {
+		return err
+	}
+	if len(kls) == 0 {
+		return nil
+	}
+	return tx.RaiseParty(b.ctx, mp.info.ID, partyID, kls)
+}
+
+// appendMove persists rec as the party's newest undo record, dropping its oldest when it would
+// have more than game.MaxUndoMoves (as pushMove does in memory).
+func (r *Room) appendMove(b *batch, tx *storage.Tx, partyID string, rec *moveRecord) error {
+	mp := r.st.mp
+	var drop int64
+	if old := mp.moves[partyID]; len(old) >= game.MaxUndoMoves {
+		drop = old[len(old)-game.MaxUndoMoves].seq
+	}
+	return tx.AppendPartyMove(b.ctx, partyID, mp.info.ID, rec.seq, mp.encodeMove(rec), drop)
+}
+
+// stepTo puts the party's token on cell to (off the map: to < 0) and raises its knowledge as
+// raised says, marking those hexes for the players' diffs.
+func (m *mapState) stepTo(ch *change, partyID string, to int, raised []raise) {
 	for _, x := range raised {
 		ch.touch(x.cell)
 	}
-	k := mp.scope(mp.party, p.ID)
+	k := m.scope(m.party, partyID)
 	for _, x := range raised {
 		k.set(x.cell, x.after)
 	}
 	if to >= 0 {
-		mp.tokens[p.ID] = to
+		m.tokens[partyID] = to
 	} else {
-		delete(mp.tokens, p.ID)
+		delete(m.tokens, partyID)
 	}
-	moves := append(mp.moves[p.ID], rec)
+}
+
+// pushMove remembers rec as the party's newest undo record, keeping the newest
+// game.MaxUndoMoves, and returns how many the party has.
+func (m *mapState) pushMove(partyID string, rec *moveRecord) int {
+	moves := append(m.moves[partyID], rec)
 	if len(moves) > game.MaxUndoMoves {
 		moves = moves[len(moves)-game.MaxUndoMoves:]
 	}
-	mp.moves[p.ID] = moves
-	b.toDMs(partyMovedMsg{Seq: seq, PartyID: p.ID, Key: mp.keyOrNil(to), Path: keys, Explored: explored,
-		Glimpsed: glimpsed, Undo: len(moves)}.frame())
-	return nil
+	m.moves[partyID] = moves
+	return len(moves)
 }
 
 func orEmpty(s []string) []string {

@@ -355,29 +355,35 @@ func (s *roomState) playerState(memberID string) []byte {
 func (s *roomState) viewState(you *youView, partyID string, v *viewer, reader *member) []byte {
 	st := playerStateMsg{stateHead: s.head(game.RolePlayer), Parties: []playerPartyView{}, Markers: []playerMarkerView{}, PlayerNotes: []noteView{}}
 	st.You = you
-	if mp := s.mp; mp != nil && v != nil {
-		v := *v
-		grid := make([]byte, len(mp.terrain))
-		for i, code := range mp.terrain {
-			grid[i] = game.GridCode(code, mp.level(v, i))
-		}
-		st.Grid = string(grid)
-		for i, label := range mp.labels {
-			if mp.level(v, i) == game.LevelExplored {
-				st.Labels[mp.size.KeyAt(i).String()] = label
-			}
-		}
-		st.Roads = mp.roadKeys(func(i int) bool { return mp.level(v, i) == game.LevelExplored })
-		st.Parties = s.playerParties(partyID, v)
-		st.Markers = s.playerMarkers(v)
+	if s.mp != nil && v != nil {
+		st.Parties, st.Markers = s.projectMap(&st.stateHead, partyID, *v)
 		if reader != nil {
-			st.PlayerNotes = s.playerNotes(reader, v)
+			st.PlayerNotes = s.playerNotes(reader, *v)
 		}
 	}
 	if v != nil || you != nil {
 		st.Travel = s.playerTravel(partyID)
 	}
 	return st.frameWith(s.playersJSON())
+}
+
+// projectMap fills head's grid, labels and roads with what v knows of the active map, and
+// returns the parties and markers someone in party partyID who knows v may see. Players and
+// table screens share it; it needs an active map.
+func (s *roomState) projectMap(head *stateHead, partyID string, v viewer) ([]playerPartyView, []playerMarkerView) {
+	mp := s.mp
+	grid := make([]byte, len(mp.terrain))
+	for i, code := range mp.terrain {
+		grid[i] = game.GridCode(code, mp.level(v, i))
+	}
+	head.Grid = string(grid)
+	for i, label := range mp.labels {
+		if mp.level(v, i) == game.LevelExplored {
+			head.Labels[mp.size.KeyAt(i).String()] = label
+		}
+	}
+	head.Roads = mp.roadKeys(func(i int) bool { return mp.level(v, i) == game.LevelExplored })
+	return s.playerParties(partyID, v), s.playerMarkers(v)
 }
 
 // playerParties is what a player in party partyID, knowing v, may see of the parties: their own

@@ -357,20 +357,7 @@ func (s *roomState) displayState(id string) []byte {
 	st := displayStateMsg{stateHead: s.head(game.RoleDisplay), Parties: []playerPartyView{}, Markers: []playerMarkerView{}}
 	st.Display = displayView{ID: d.ID, Name: d.Name, PartyID: nullable(d.PartyID)}
 	if mp := s.mp; mp != nil {
-		v := viewer{party: mp.party[d.PartyID]}
-		grid := make([]byte, len(mp.terrain))
-		for i, code := range mp.terrain {
-			grid[i] = game.GridCode(code, mp.level(v, i))
-		}
-		st.Grid = string(grid)
-		for i, label := range mp.labels {
-			if mp.level(v, i) == game.LevelExplored {
-				st.Labels[mp.size.KeyAt(i).String()] = label
-			}
-		}
-		st.Roads = mp.roadKeys(func(i int) bool { return mp.level(v, i) == game.LevelExplored })
-		st.Parties = s.playerParties(d.PartyID, v)
-		st.Markers = s.playerMarkers(v)
+		st.Parties, st.Markers = s.projectMap(&st.stateHead, d.PartyID, viewer{party: mp.party[d.PartyID]})
 	}
 	st.Travel = s.playerTravel(d.PartyID)
 	return st.frameWith(s.playersJSON())

@@ -287,13 +287,8 @@ func (r *Room) travelMove(b *batch, c command) error {
 		return err
 	}
 	toKey := mp.size.KeyAt(to)
-	if err := tx.SetPartyPosition(b.ctx, p.ID, mp.info.ID, &toKey); err != nil {
+	if err := r.writeStep(b, tx, p.ID, &toKey, kls); err != nil {
 		return err
-	}
-	if len(kls) > 0 {
-		if err := tx.RaiseParty(b.ctx, mp.info.ID, p.ID, kls); err != nil {
-			return err
-		}
 	}
 	opened, waiting, events, err := r.writeOutcome(b, tx, p.ID, game.EventTravelMove, out, map[string]any{"mapId": mp.info.ID,
 		"from": mp.keyOrNil(from), "path": c.Path, "explored": explored, "glimpsed": glimpsed})
@@ -301,33 +296,18 @@ func (r *Room) travelMove(b *batch, c command) error {
 		return err
 	}
 	rec := &moveRecord{seq: b.reqSeq, from: from, to: to, raised: raised, travel: &travelUndo{Minutes: before.Minutes, Lost: before.Lost}}
-	var drop int64 // the oldest undo record, when this one makes one too many
-	if old := mp.moves[p.ID]; len(old) >= game.MaxUndoMoves {
-		drop = old[len(old)-game.MaxUndoMoves].seq
-	}
-	if err := tx.AppendPartyMove(b.ctx, p.ID, mp.info.ID, rec.seq, mp.encodeMove(rec), drop); err != nil {
+	if err := r.appendMove(b, tx, p.ID, rec); err != nil {
 		return err
 	}
 
 	ch := r.newChange()
 	ch.snapParties()
-	for _, x := range raised {
-		ch.touch(x.cell)
-	}
-	k := mp.scope(mp.party, p.ID)
-	for _, x := range raised {
-		k.set(x.cell, x.after)
-	}
-	mp.tokens[p.ID] = to
-	moves := append(mp.moves[p.ID], rec)
-	if len(moves) > game.MaxUndoMoves {
-		moves = moves[len(moves)-game.MaxUndoMoves:]
-	}
-	mp.moves[p.ID] = moves
+	mp.stepTo(ch, p.ID, to, raised)
+	undo := mp.pushMove(p.ID, rec)
 	r.st.travel.parties[p.ID] = out.State
 	r.st.travel.prompts = waiting
 	b.toDMs(partyMovedMsg{Seq: b.reqSeq, PartyID: p.ID, Key: mp.keyOrNil(to), Path: c.Path, Explored: explored,
-		Glimpsed: glimpsed, Undo: len(moves)}.frame())
+		Glimpsed: glimpsed, Undo: undo}.frame())
 	r.travelFrames(b, p.ID, "move", events, opened > 0)
 	r.emitPlayerDiffs(b, ch)
 	return nil
@@ -424,13 +404,8 @@ func (r *Room) travelFound(b *batch, c command) error {
 	if err != nil {
 		return err
 	}
-	if err := tx.SetPartyPosition(b.ctx, p.ID, mp.info.ID, &out.Token); err != nil {
+	if err := r.writeStep(b, tx, p.ID, &out.Token, kls); err != nil {
 		return err
-	}
-	if len(kls) > 0 {
-		if err := tx.RaiseParty(b.ctx, mp.info.ID, p.ID, kls); err != nil {
-			return err
-		}
 	}
 	_, _, events, err := r.writeOutcome(b, tx, p.ID, game.EventTravelFound, out, map[string]any{"mapId": mp.info.ID,
 		"from": mp.keyOrNil(from), "key": out.Token.String(), "explored": explored, "glimpsed": glimpsed})
@@ -442,14 +417,7 @@ func (r *Room) travelFound(b *batch, c command) error {
 	}
 	ch := r.newChange()
 	ch.snapParties()
-	for _, x := range raised {
-		ch.touch(x.cell)
-	}
-	k := mp.scope(mp.party, p.ID)
-	for _, x := range raised {
-		k.set(x.cell, x.after)
-	}
-	mp.tokens[p.ID] = to
+	mp.stepTo(ch, p.ID, to, raised)
 	delete(mp.moves, p.ID)
 	r.st.travel.parties[p.ID] = out.State
 	b.toDMs(partyMovedMsg{Seq: b.reqSeq, PartyID: p.ID, Key: mp.keyOrNil(to), Path: []string{out.Token.String()},
