@@ -70,7 +70,7 @@ function centre(map: MapInfo, v: ScreenView, key: string, rect: Rect | null): Po
 }
 
 /** Radius of a lone token at this scale (CSS px); the tests sample its face at (0.55r, 0.3r). */
-export function tokenRadius(scale: number): number {
+function tokenRadius(scale: number): number {
   return Math.max(7, Math.min(26, scale * 0.42));
 }
 
