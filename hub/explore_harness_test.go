@@ -291,6 +291,9 @@ func (tb *table) dmState() []byte {
 	return c.received()[0]
 }
 
+// msgTestSync is syncPlayers' marker frame: the harness's, never the hub's.
+const msgTestSync = "test:sync"
+
 // syncPlayers queues a marker frame behind everything sent to players so far and waits until
 // every player has read it: after it, each has received all of their deltas.
 func (tb *table) syncPlayers() {
@@ -301,7 +304,7 @@ func (tb *table) syncPlayers() {
 		tb.t.Fatal(err)
 	}
 	tb.syncs++
-	marker := fmt.Sprintf(`{"type":"test:sync","n":%d}`, tb.syncs)
+	marker := fmt.Sprintf(`{"type":%q,"n":%d}`, msgTestSync, tb.syncs)
 	if err := room.do(ctx, func(b *batch) error { b.toPlayers([]byte(marker)); return nil }); err != nil {
 		tb.t.Fatal(err)
 	}

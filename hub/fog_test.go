@@ -41,6 +41,14 @@ var bannedForPlayers = []string{`"notes":`, `"staged":`, `"revealedTo":`, `"reve
 	`"lost":`, `"roll":`, `"faces":`, `"events":`, `"travelRules":`, `"rules":`, `"encounters":`, `"check":`,
 	`"sightPenalty":`, `"paceFactor":`, `"climate":`, `"minutes":`, `"travelled":`}
 
+// playerMessages are the message types a player's or a table screen's socket may receive
+// (docs/protocol.md, the "to" columns); any other is DM-only, whatever fields it carries.
+var playerMessages = map[string]bool{msgSessionState: true, msgStatusChanged: true, msgHexRevealed: true,
+	msgHexHidden: true, msgHexUpdated: true, msgPartiesChanged: true, msgMarkersChanged: true,
+	msgMapChanged: true, msgPlayerJoined: true, msgPlayerLeft: true, msgDMPreparing: true,
+	msgTravelChanged: true, msgHexPinged: true, msgNotesChanged: true, msgPong: true, msgError: true,
+	msgTestSync: true}
+
 // replay is a player's client state while replaying.
 type replay struct {
 	me      string
@@ -190,6 +198,9 @@ func replayPlayer(frames [][]byte) (projection, error) {
 		}
 		if err := json.Unmarshal(raw, &m); err != nil {
 			return projection{}, fmt.Errorf("a player frame is not JSON: %s", raw)
+		}
+		if !playerMessages[m.Type] {
+			return projection{}, fmt.Errorf("a player received %s, a DM-only message: %s", m.Type, raw)
 		}
 		// The frames of one request share a seq and come together: check the fog between them.
 		if m.Seq == nil || *m.Seq != lastSeq {
@@ -519,6 +530,10 @@ func TestFogCheckerCatchesLeaks(t *testing.T) {
 		{"the weather's roll", `"roll":`, []string{ok, `{"type":"travel:changed","seq":2,"travel":{"clock":{"day":1,"watch":0,"watchName":"Morning","hour":6,"minute":0},"pace":"normal","weather":{"name":"Fog","roll":{"dice":"1d18","faces":[16],"total":16}}}}`}},
 		{"an encounter", `"encounters":`, []string{ok, `{"type":"encounters:changed","seq":2,"encounters":[]}`}},
 		{"the travel rules", `"travelRules":`, []string{strings.Replace(ok, `"players":[]`, `"travelRules":{},"players":[]`, 1)}},
+		// DM-only messages whose fields the banned list does not name.
+		{"a player's private knowledge", "DM-only", []string{ok, `{"type":"player:known","seq":2,"playerId":"bo","known":{"0,0":2}}`}},
+		{"the broadcast mode", "DM-only", []string{ok, `{"type":"broadcast:modeChanged","seq":2,"mode":"staged"}`}},
+		{"the storage status", "DM-only", []string{ok, `{"type":"storage:status","saving":true}`}},
 		// At the table.
 		{"a ping on a fogged hex", "does not know", []string{state("p?", `{}`, own, `[]`),
 			`{"type":"hex:pinged","id":"x","key":"1,0","from":null}`}},

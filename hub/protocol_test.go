@@ -168,7 +168,8 @@ func TestProtocolExamples(t *testing.T) {
 		msgHexUpdated, msgMapChanged, msgStagedChanged, msgPlayerJoined, msgPlayerLeft,
 		msgMemberAdded, msgDMPreparing, msgPong, msgError, msgPartiesChanged, msgPartyMoved, msgPartyKnown,
 		msgPlayerKnown, msgMarkersChanged, msgRulesChanged,
-		msgTravelChanged, msgTravelHappened, msgEncountersChanged, msgTravelRulesChanged} {
+		msgTravelChanged, msgTravelHappened, msgEncountersChanged, msgTravelRulesChanged, msgStorageStatus,
+		msgHexPinged, msgNotesChanged} {
 		if !seenTypes[typ] {
 			t.Errorf("no example of server message %s in testdata/protocol/server", typ)
 		}

@@ -12,7 +12,8 @@ import { HexcrawlSocket } from '../net/socket';
 import { CLOSE, DISPLAY_TOKEN_SUBPROTOCOL_PREFIX, SUBPROTOCOL } from '../protocol/constants';
 import { createSessionStore, type SessionStore } from '../store/session';
 import { HexMapView, type HexMapHandle } from '../render/HexMapView';
-import type { MarkerMark, RenderScene, TokenMark } from '../render/renderer';
+import type { RenderScene } from '../render/renderer';
+import { markerMarks, partyTokens } from '../render/marks';
 import { PingLayer } from '../table/Pings';
 import { FOG } from '../hex/terrain';
 import { Brand, Screen } from '../player/ui';
@@ -102,11 +103,8 @@ function DisplayTable({ me, token, onGone }: { me: DisplayMe; token: string; onG
   const watched = data?.display?.partyId ?? null;
   const parties = data?.parties;
   const markers = data?.markers;
-  const tokens = useMemo(
-    () => (parties ?? []).flatMap((p): TokenMark[] => (p.key ? [{ id: p.id, key: p.key, color: p.color, own: p.id === watched }] : [])),
-    [parties, watched],
-  );
-  const marks = useMemo(() => (markers ?? []).map((m): MarkerMark => ({ id: m.id, key: m.key, kind: m.kind, label: m.label })), [markers]);
+  const tokens = useMemo(() => partyTokens(parties ?? [], watched), [parties, watched]);
+  const marks = useMemo(() => markerMarks(markers ?? []), [markers]);
   const scene: RenderScene = useMemo(
     () => ({
       map: data?.map ?? null,

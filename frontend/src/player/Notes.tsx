@@ -8,7 +8,7 @@ import { LIMITS } from '../protocol/constants';
 import type { SessionStore } from '../store/session';
 import type { HexcrawlSocket } from '../net/socket';
 
-export const DM_READS_NOTES = 'The DM can read every note, private ones too.';
+const DM_READS_NOTES = 'The DM can read every note, private ones too.';
 
 let refs = 0;
 

@@ -4,7 +4,7 @@ import { useStore } from 'zustand';
 import type { SessionStore } from '../store/session';
 import type { HexcrawlSocket, ConnectionStatus } from '../net/socket';
 import { HexMapView, type HexMapHandle } from '../render/HexMapView';
-import type { MarkerMark, RenderScene, TokenMark } from '../render/renderer';
+import type { RenderScene } from '../render/renderer';
 import { keyToIndex } from '../hex/coords';
 import { FOG, TERRAIN_COLORS, TERRAIN_NAMES, terrainAt } from '../hex/terrain';
 import { CLOSE } from '../protocol/constants';
@@ -12,7 +12,7 @@ import type { PlayerConnection } from './connection';
 import { Brand } from './ui';
 import { PlayersButton } from './Players';
 import { TravelClock } from './TravelClock';
-import { MARKER_COLORS } from '../render/marks';
+import { MARKER_COLORS, markerMarks, partyTokens } from '../render/marks';
 import { NoteEditor, NoteList } from './Notes';
 import { PingLayer } from '../table/Pings';
 import type { PlayerNote } from '../protocol/schema';
@@ -107,11 +107,8 @@ export function PlayerSession({ connection, onEnd }: { connection: PlayerConnect
   const myParty = data?.you?.partyId ?? null;
   const parties = data?.parties;
   const markers = data?.markers;
-  const tokens = useMemo(
-    () => (parties ?? []).flatMap((p): TokenMark[] => (p.key ? [{ id: p.id, key: p.key, color: p.color, own: p.id === myParty }] : [])),
-    [parties, myParty],
-  );
-  const marks = useMemo(() => (markers ?? []).map((m): MarkerMark => ({ id: m.id, key: m.key, kind: m.kind, label: m.label })), [markers]);
+  const tokens = useMemo(() => partyTokens(parties ?? [], myParty), [parties, myParty]);
+  const marks = useMemo(() => markerMarks(markers ?? []), [markers]);
   const scene: RenderScene = useMemo(
     () => ({
       map,

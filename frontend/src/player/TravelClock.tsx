@@ -3,10 +3,6 @@
 import type { PlayerTravel } from '../protocol/travel';
 import './travel.css';
 
-export function travelClockText(t: PlayerTravel): string {
-  return [`Day ${t.clock.day}`, t.clock.watchName, ...(t.weather ? [t.weather.name] : [])].join(' · ');
-}
-
 export function TravelClock({ travel }: { travel: PlayerTravel }) {
   const c = travel.clock;
   return (

@@ -26,6 +26,16 @@ export interface MarkerMark {
   selected?: boolean | undefined;
 }
 
+/** The tokens of the parties on the map (a party off it has no key), `own` drawn as the viewer's. */
+export function partyTokens(parties: readonly { id: string; key: string | null; color: string }[], own: string | null): TokenMark[] {
+  return parties.flatMap((p) => (p.key ? [{ id: p.id, key: p.key, color: p.color, own: p.id === own }] : []));
+}
+
+/** Markers as a player (or a table screen) sees them: no DM-only ring, none selected. */
+export function markerMarks(markers: readonly { id: string; key: string; kind: MarkerKind; label: string }[]): MarkerMark[] {
+  return markers.map((m) => ({ id: m.id, key: m.key, kind: m.kind, label: m.label }));
+}
+
 export interface PathMark {
   color: string;
   /** hex keys, each a step; the line runs through their centres */
@@ -60,7 +70,7 @@ function centre(map: MapInfo, v: ScreenView, key: string, rect: Rect | null): Po
 }
 
 /** Radius of a lone token at this scale (CSS px); the tests sample its face at (0.55r, 0.3r). */
-export function tokenRadius(scale: number): number {
+function tokenRadius(scale: number): number {
   return Math.max(7, Math.min(26, scale * 0.42));
 }
 

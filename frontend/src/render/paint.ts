@@ -36,7 +36,7 @@ export interface HexLayers {
 export const HALF_VEIL = 0.45;
 
 /** CSS px between the hatch lines over glimpsed hexes. */
-export const HATCH_PX = 7;
+const HATCH_PX = 7;
 /** How faint a glimpsed hex's glyph is. */
 const MUTED_GLYPH_ALPHA = 0.45;
 

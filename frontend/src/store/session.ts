@@ -28,7 +28,7 @@ export interface Player {
   online: boolean;
 }
 
-export type Role = 'player' | 'dm' | 'display';
+type Role = 'player' | 'dm' | 'display';
 
 /** A ping heard (docs/table.md): shown as a ring for PING_MS, then dropped. */
 export interface Ping {
@@ -180,7 +180,7 @@ function partyOf(display: DisplayView | null | undefined, you: { partyId: string
 }
 
 /** Our party's token: a player's own party or a screen's, the DM's default party. */
-export function tokenOf(role: Role, partyId: string | null, parties: readonly PartyView[]): string | null {
+function tokenOf(role: Role, partyId: string | null, parties: readonly PartyView[]): string | null {
   const p = role === 'dm' ? parties.find((x) => x.default) : parties.find((x) => x.id === partyId);
   return p?.key ?? null;
 }
