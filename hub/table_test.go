@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"net/http"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -463,4 +464,31 @@ func TestNoteLimit(t *testing.T) {
 	tb.doAs("Ana", `{"type":"note:set","key":"29,19","text":"the 500th, edited","shared":false}`)
 	tb.refuseAs("Ana", `{"type":"note:set","key":"28,19","text":"one too many","shared":false}`, game.EConflict, "500 notes")
 	tb.check("500 notes")
+}
+
+// The table screen's HTTP answers match their examples in testdata/protocol/display (which the
+// table screen's zod schemas parse too).
+func TestDisplayExamples(t *testing.T) {
+	th := newTestHub(t)
+	token := th.makeDisplay("TV", "")
+	get := func(path string) []byte {
+		t.Helper()
+		status, raw := th.request("GET", path, "", map[string]string{"Authorization": "Bearer " + token})
+		if status != 200 {
+			t.Fatalf("%s: %d %s", path, status, raw)
+		}
+		return raw
+	}
+	for _, c := range []struct {
+		name  string
+		proto any
+		raw   []byte
+	}{
+		{"me.json", displayMe{}, get("/api/display")},
+		{"join.json", displayJoin{}, get("/api/display/join")},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			checkAPIExample(t, filepath.Join("..", "testdata", "protocol", "display", c.name), c.proto, c.raw)
+		})
+	}
 }

@@ -6,10 +6,10 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useStore } from 'zustand';
 import QRCode from 'qrcode';
-import { z } from 'zod/mini';
 import { api, ApiError } from '../net/http';
 import { HexcrawlSocket } from '../net/socket';
 import { CLOSE, DISPLAY_TOKEN_SUBPROTOCOL_PREFIX, SUBPROTOCOL } from '../protocol/constants';
+import { displayJoinSchema as joinSchema, displayMeSchema, type DisplayMe } from '../protocol/display';
 import { createSessionStore, type SessionStore } from '../store/session';
 import { HexMapView, type HexMapHandle } from '../render/HexMapView';
 import type { RenderScene } from '../render/renderer';
@@ -18,15 +18,6 @@ import { PingLayer } from '../table/Pings';
 import { FOG } from '../hex/terrain';
 import { Brand, Screen } from '../player/ui';
 
-const displayMeSchema = z.object({
-  id: z.string(),
-  name: z.string(),
-  campaignId: z.string(),
-  campaignName: z.string(),
-  partyId: z.nullable(z.string()),
-});
-type DisplayMe = z.infer<typeof displayMeSchema>;
-const joinSchema = z.object({ code: z.string(), joinUrl: z.string() });
 
 declare global {
   interface Window {
