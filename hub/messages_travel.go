@@ -110,3 +110,18 @@ type travelRulesChangedMsg struct {
 }
 
 func (m travelRulesChangedMsg) frame() []byte { m.Type = msgTravelRulesChanged; return mustJSON(m) }
+
+// encounterAnswerPayload is the event log's payload of travel:encounter, the DM's answer to an
+// encounter prompt (or the hub's, expired: past game.MaxWaitingEncounters); the console's travel
+// log reads it (docs/travel.md).
+type encounterAnswerPayload struct {
+	EncounterID string                `json:"encounterId"`
+	PartyID     string                `json:"partyId"`
+	Answer      string                `json:"answer"` // dismiss, reroll, place
+	Minutes     int                   `json:"minutes"`
+	Clock       game.ClockTime        `json:"clock"`
+	At          string                `json:"at"`
+	Result      *game.EncounterResult `json:"result,omitempty"`
+	Key         string                `json:"key,omitempty"` // place: the marker's hex
+	Expired     bool                  `json:"expired,omitempty"`
+}

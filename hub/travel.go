@@ -217,17 +217,10 @@ func (r *Room) expireEncounter(b *batch, tx *storage.Tx, e storage.Encounter) er
 }
 
 // answerPayload is a travel:encounter event's payload: when and where the encounter was, so the
-// travel log can put the answer beside its check.
-func (r *Room) answerPayload(e storage.Encounter, answer string, expired bool) map[string]any {
-	p := map[string]any{"encounterId": e.ID, "partyId": e.PartyID, "answer": answer, "minutes": e.Minutes,
-		"clock": r.st.travel.rules.Calendar().At(e.Minutes), "at": e.Check.At}
-	if e.Check.Result != nil {
-		p["result"] = *e.Check.Result
-	}
-	if expired {
-		p["expired"] = true
-	}
-	return p
+// travel log can put the answer beside its check (example: testdata/protocol/events).
+func (r *Room) answerPayload(e storage.Encounter, answer string, expired bool) *encounterAnswerPayload {
+	return &encounterAnswerPayload{EncounterID: e.ID, PartyID: e.PartyID, Answer: answer, Minutes: e.Minutes,
+		Clock: r.st.travel.rules.Calendar().At(e.Minutes), At: e.Check.At, Result: e.Check.Result, Expired: expired}
 }
 
 // stepSights says, for each step event of a move, whether it reveals and through what weather.
@@ -551,7 +544,7 @@ func (r *Room) encounterAnswer(b *batch, c command) error {
 		if err := tx.UpdateEncounter(b.ctx, e); err != nil {
 			return err
 		}
-		payload["answer"], payload["result"] = "reroll", res
+		payload.Answer, payload.Result = "reroll", &res
 	case cmdEncounterPlace:
 		if r.st.mp == nil {
 			return game.Errorf(game.EConflict, "the campaign has no map yet")
@@ -576,7 +569,7 @@ func (r *Room) encounterAnswer(b *batch, c command) error {
 		if err := r.placeMarker(b, mc); err != nil {
 			return err
 		}
-		payload["answer"], payload["key"] = "place", key.String()
+		payload.Answer, payload.Key = "place", key.String()
 		if err := tx.DeleteEncounter(b.ctx, e.ID); err != nil {
 			return err
 		}
@@ -584,7 +577,7 @@ func (r *Room) encounterAnswer(b *batch, c command) error {
 		if err := tx.DeleteEncounter(b.ctx, e.ID); err != nil {
 			return err
 		}
-		payload["answer"] = "dismiss"
+		payload.Answer = "dismiss"
 	}
 	if _, err := b.event(game.EventTravelEncounter, actorDM, payload); err != nil {
 		return err

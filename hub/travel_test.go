@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"path/filepath"
 	"slices"
 	"strings"
 	"testing"
@@ -476,6 +477,9 @@ func TestTravelLogKeepsAnswers(t *testing.T) {
 		p.Clock != want.Clock || p.At != "4,1" || p.Result == nil || p.Result.Summary != want.Check.Result.Summary {
 		t.Fatalf("the logged answer %+v, the prompt %+v", p, want)
 	}
+	var raw []struct{ Payload json.RawMessage }
+	tb.th.api("GET", "/api/campaigns/"+tb.th.campaignID+"/events?type=travel:encounter", "", 200, &raw)
+	checkAPIExample(t, filepath.Join("..", "testdata", "protocol", "events", "travel-encounter.json"), encounterAnswerPayload{}, raw[0].Payload)
 }
 
 // Prompts the DM leaves waiting are bounded: past game.MaxWaitingEncounters the oldest is

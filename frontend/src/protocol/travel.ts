@@ -214,6 +214,20 @@ export const encounterPromptSchema = z.object({
 });
 export type EncounterPrompt = z.infer<typeof encounterPromptSchema>;
 
+/** The event log's payload of `travel:encounter`: the DM's answer to a prompt (or the hub's,
+ *  `expired`), with when and where the encounter was (example: testdata/protocol/events). */
+export const encounterAnswerPayloadSchema = z.object({
+  encounterId: z.string(),
+  partyId: z.string(),
+  answer: z.enum(['dismiss', 'reroll', 'place']),
+  minutes: count,
+  clock: clockSchema,
+  at: hexKey,
+  result: z.optional(encounterResultSchema),
+  key: z.optional(hexKey),
+  expired: z.optional(z.boolean()),
+});
+
 // ---------------------------------------------------------------- messages
 
 const seq = z.int().check(z.nonnegative());

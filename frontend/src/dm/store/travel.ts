@@ -3,7 +3,7 @@
 // actions that send the travel commands. The hub's travel state itself (each party's clock, the
 // prompts, the rules) is in the session data (src/store/travel.ts).
 import { type ClientMessage, type ServerMessage } from '../../protocol/schema';
-import { TRAVEL_ACTIONS, clockSchema, travelEventSchema, type TravelAction, type TravelView } from '../../protocol/travel';
+import { TRAVEL_ACTIONS, encounterAnswerPayloadSchema, travelEventSchema, type TravelAction, type TravelView } from '../../protocol/travel';
 import { z } from 'zod/mini';
 import { allKinds, travelLog, travelLogMarkdown, type LineKind, type LogFilter, type TravelLogEntry } from '../travelLog';
 import { errorText } from '../api';
@@ -16,20 +16,10 @@ const logPayloadSchema = z.object({
   glimpsed: z.optional(z.array(z.string())),
 });
 
-const answerPayloadSchema = z.object({
-  partyId: z.string(),
-  answer: z.enum(['dismiss', 'reroll', 'place']),
-  minutes: z.int(),
-  clock: clockSchema,
-  at: z.optional(z.string()),
-  result: z.optional(z.object({ summary: z.string() })),
-  key: z.optional(z.string()),
-  expired: z.optional(z.boolean()),
-});
 
 /** A travel:encounter event as a log entry; null for one logged before answers kept their time. */
 function answerEntry(seq: number, payload: unknown): TravelLogEntry | null {
-  const p = answerPayloadSchema.safeParse(payload);
+  const p = encounterAnswerPayloadSchema.safeParse(payload);
   if (!p.success) return null;
   const { partyId, ...answer } = p.data;
   return { seq, partyId, action: 'answer', events: [], answer };
