@@ -8,7 +8,7 @@ import { useDm, useDmStore } from './useDm';
 import type { Sweep } from './Console';
 import { brushFootprint, hexLine } from './brush';
 import { composeDisplay, projectFor, sameDisplay, stagedOverlay, stagedParties, visibility, type DisplayMap, type Projection } from './preview';
-import { extendDrag } from './moves';
+import { clickPath, extendDrag } from './moves';
 import { PreviewNote, usePartyPreview } from './MovePreview';
 
 export const COLORS = {
@@ -305,13 +305,12 @@ export function MapPane(props: { sweep: Sweep; handle: RefObject<HexMapHandle | 
         // The straight line from the party's token: each hex a step of the journey.
         const m = s.data?.map;
         const from = s.travelParty()?.key;
-        const a = from ? parseHexKey(from) : null;
-        const b = parseHexKey(key);
-        if (!m || !a || !b) {
+        if (!m || !from) {
           s.toast('Place the party on the map first (Party tool).', 'info');
           break;
         }
-        s.travelTo(hexLine(a, b, m.orientation).slice(1).map((o) => hexKey(o.col, o.row)));
+        // The same path as a Party-tool click, capped at a message's most steps.
+        s.travelTo(clickPath(from, key, m.orientation));
         break;
       }
     }
